@@ -1,0 +1,1 @@
+"""Signalgraph: a self-hostable backend for product discovery."""

@@ -1,0 +1,174 @@
+"""The `signalgraph` command: serve | worker | keys | db."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from . import auth
+from .scopes import ALL_SCOPES, parse_scopes
+from .settings import Settings, SettingsError
+from .storage.engine import Database
+from .storage.migrate import upgrade
+from .storage.models.base import utcnow
+from .storage.repositories import workspaces as workspaces_repo
+
+FIRST_WORKSPACE = "default"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"signalgraph: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if settings.is_sqlite and args.handler is not _db_upgrade:
+        upgrade(settings.database_url)  # the embedded default migrates itself
+    try:
+        return args.handler(settings, args)
+    except KeyboardInterrupt:
+        return 130
+    except (OperationalError, ProgrammingError) as exc:
+        print(f"signalgraph: database error ({exc.orig!r}); is it reachable, and migrated with "
+              "'signalgraph db upgrade'?", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="signalgraph", description="Self-hostable product-discovery backend.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve GraphQL and the REST API over HTTP")
+    serve.add_argument("--host", help="interface to bind (default: SIGNALGRAPH_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: SIGNALGRAPH_PORT or 8000)")
+    serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    serve.set_defaults(handler=_serve)
+
+    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
+    create = keys.add_parser("create", help="create a key (and its workspace if new); prints the key alone")
+    create.add_argument("--workspace", required=True, help="workspace name")
+    create.add_argument("--name", default="cli", help="a label for the key")
+    create.add_argument(
+        "--scope", action="append", default=[], metavar="SCOPE", help="repeat for each scope; none means all scopes"
+    )
+    create.set_defaults(handler=_keys_create)
+    listing = keys.add_parser("list", help="list keys (prefixes, never secrets)")
+    listing.add_argument("--workspace", help="only this workspace")
+    listing.set_defaults(handler=_keys_list)
+    revoke = keys.add_parser("revoke", help="revoke a key by its prefix")
+    revoke.add_argument("prefix")
+    revoke.set_defaults(handler=_keys_revoke)
+
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db_upgrade)
+    return parser
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import os
+
+    import uvicorn
+
+    if settings.is_sqlite:
+        first_key = asyncio.run(_first_key(settings))
+        if first_key:
+            print(f"First API key (all scopes, workspace {FIRST_WORKSPACE!r}); it is shown only once:")
+            print(first_key, flush=True)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    # The factory re-reads settings in the server process; pass the CLI's choices through the environment.
+    os.environ["SIGNALGRAPH_HOST"], os.environ["SIGNALGRAPH_PORT"] = host, str(port)
+    print(f"Signalgraph on http://{host}:{port} — GraphiQL at http://{host}:{port}/graphql", flush=True)
+    uvicorn.run("signalgraph.app:create_app", factory=True, host=host, port=port, reload=args.reload,
+                log_level=settings.log_level.lower())
+    return 0
+
+
+async def _first_key(settings: Settings) -> str | None:
+    """A first all-scopes key when the database has none yet (a new database)."""
+    db = Database(settings.database_url)
+    try:
+        async with db.read() as session:
+            if await workspaces_repo.list_api_keys(session):
+                return None
+        return (await auth.create_key(db, FIRST_WORKSPACE, "first key", list(ALL_SCOPES))).key
+    finally:
+        await db.dispose()
+
+
+def _keys_create(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        scopes = parse_scopes(args.scope) if args.scope else list(ALL_SCOPES)
+    except ValueError as exc:
+        print(f"signalgraph: {exc}", file=sys.stderr)
+        return 2
+
+    async def run() -> auth.CreatedKey:
+        db = Database(settings.database_url)
+        try:
+            return await auth.create_key(db, args.workspace, args.name, scopes)
+        finally:
+            await db.dispose()
+
+    created = asyncio.run(run())
+    if created.workspace_created:
+        print(f"created workspace {args.workspace!r}", file=sys.stderr)
+    print(created.key)
+    return 0
+
+
+def _keys_list(settings: Settings, args: argparse.Namespace) -> int:
+    async def run() -> list:
+        db = Database(settings.database_url)
+        try:
+            async with db.read() as session:
+                workspace_id = None
+                if args.workspace:
+                    ws = await workspaces_repo.workspace_by_name(session, args.workspace)
+                    if ws is None:
+                        return []
+                    workspace_id = ws.id
+                return await workspaces_repo.list_api_keys(session, workspace_id)
+        finally:
+            await db.dispose()
+
+    rows = asyncio.run(run())
+    print("PREFIX\tWORKSPACE\tNAME\tSTATUS\tCREATED\tSCOPES")
+    for key, ws in rows:
+        status = "revoked" if key.revoked_at else "active"
+        print(f"{key.prefix}\t{ws.name}\t{key.name}\t{status}\t{key.created_at:%Y-%m-%dT%H:%M:%SZ}\t{','.join(key.scopes)}")
+    return 0
+
+
+def _keys_revoke(settings: Settings, args: argparse.Namespace) -> int:
+    async def run() -> bool:
+        db = Database(settings.database_url)
+        try:
+            async with db.write() as session:
+                return await workspaces_repo.revoke_api_key(session, args.prefix, utcnow())
+        finally:
+            await db.dispose()
+
+    if not asyncio.run(run()):
+        print(f"signalgraph: no active key with prefix {args.prefix!r}", file=sys.stderr)
+        return 1
+    print(f"revoked {args.prefix}")
+    return 0
+
+
+def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Checks every domain's resolvers share: found-or-404, allowed values, required text, linkable ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
+
+from ..errors import InvalidInput, NotFound
+from ..storage.repositories import base as repo
+
+T = TypeVar("T")
+
+
+def found(row: T | None, what: str, id_: str) -> T:
+    if row is None:
+        raise NotFound(f"{what} {id_} not found")
+    return row
+
+
+def one_of(value: str | None, allowed: Sequence[str], field: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise InvalidInput(f"{field} must be one of: {', '.join(allowed)}", field=field)
+    return value
+
+
+def text(value: Any, field: str, *, max_length: int = 100_000, required: bool = True) -> str | None:
+    """A string that, when required, is not blank."""
+    if value is None:
+        if required:
+            raise InvalidInput(f"{field} is required", field=field)
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be a string", field=field)
+    if required and not value.strip():
+        raise InvalidInput(f"{field} must not be empty", field=field)
+    if len(value) > max_length:
+        raise InvalidInput(f"{field} must be at most {max_length} characters", field=field)
+    return value
+
+
+def not_null(changes: dict[str, Any], *fields: str) -> None:
+    """In an update, these fields may be left out but not set to null."""
+    for name in fields:
+        if name in changes and changes[name] is None:
+            raise InvalidInput(f"{camel(name)} cannot be null", field=camel(name))
+
+
+def camel(name: str) -> str:
+    """snake_case → camelCase, to name a field the way the caller sent it."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+async def linkable(
+    session: AsyncSession, model: type[SQLModel], workspace_id: str, ids: Iterable[str] | None, field: str
+) -> list[str]:
+    """The ids, deduplicated in order, after checking each is a row of this workspace (else NOT_FOUND)."""
+    wanted = list(dict.fromkeys(ids or []))
+    existing = await repo.existing_ids(session, model, workspace_id, wanted)
+    missing = [i for i in wanted if i not in existing]
+    if missing:
+        raise NotFound(f"{field}: not found: {', '.join(missing)}", field=field)
+    return wanted
+
+
+async def linkable_one(
+    session: AsyncSession, model: type[SQLModel], workspace_id: str, id_: str | None, field: str
+) -> str | None:
+    if id_ is None:
+        return None
+    return (await linkable(session, model, workspace_id, [id_], field))[0]

@@ -1,0 +1,43 @@
+"""The Strawberry schema: root Query and Mutation merged from the per-domain fragments, in one place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from graphql.error import GraphQLError
+from strawberry.schema.config import StrawberryConfig
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from . import scalars
+from .errors import ErrorCodes, log_unexpected
+from .insights import InsightMutation, InsightQuery
+from .tags import TagMutation, TagQuery
+from .workspaces import WorkspaceQuery
+
+# The GraphQL limits, as data: deep or wide documents are refused before they run.
+LIMITS = {"max_depth": 12, "max_aliases": 50, "max_tokens": 5000}
+
+Query = merge_types("Query", (WorkspaceQuery, InsightQuery, TagQuery))
+Mutation = merge_types("Mutation", (InsightMutation, TagMutation))
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Log only the unexpected: client errors are answers, not incidents."""
+        log_unexpected(errors)
+
+
+schema = Schema(
+    query=Query,
+    mutation=Mutation,
+    config=StrawberryConfig(scalar_map={datetime: scalars.DateTime}),
+    extensions=[
+        ErrorCodes,
+        lambda: QueryDepthLimiter(max_depth=LIMITS["max_depth"]),
+        lambda: MaxAliasesLimiter(max_alias_count=LIMITS["max_aliases"]),
+        lambda: MaxTokensLimiter(max_token_count=LIMITS["max_tokens"]),
+    ],
+)

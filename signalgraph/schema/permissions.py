@@ -1,0 +1,22 @@
+"""Scope checks, declared on fields: `permission_classes=[HasScope(Scope.SIGNALS_READ)]`."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from ..scopes import Scope
+
+
+@cache
+def HasScope(scope: Scope) -> type[BasePermission]:  # noqa: N802 - reads as a class at the use site
+    """A permission class requiring `scope`; raises UNAUTHENTICATED or FORBIDDEN (naming the scope)."""
+
+    def has_permission(self: BasePermission, source: Any, info: Info, **kwargs: Any) -> bool:
+        info.context.require(scope)
+        return True
+
+    return type(f"HasScope_{scope.name}", (BasePermission,), {"has_permission": has_permission, "message": ""})

@@ -1,0 +1,88 @@
+"""The one settings object, read from SIGNALGRAPH_* environment variables.
+
+Everything else receives a `Settings` instance; nothing below this module reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from collections.abc import Mapping
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./signalgraph.db"
+SUPPORTED_DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+
+
+class SettingsError(ValueError):
+    """A bad environment value; the message is one line naming the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Jobs: how long a signal may stay `processing` before the sweeper re-queues it.
+    processing_timeout_seconds: int = 600
+    job_max_tries: int = 5
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str | None = None
+    llm_timeout_seconds: float = 60.0
+    log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(f"SIGNALGRAPH_{name}")
+            return value if value not in (None, "") else None
+
+        def get_int(name: str, default: int, low: int, high: int) -> int:
+            raw = get(name)
+            if raw is None:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise SettingsError(f"SIGNALGRAPH_{name} must be an integer, got {raw!r}") from None
+            if not low <= value <= high:
+                raise SettingsError(f"SIGNALGRAPH_{name} must be between {low} and {high}, got {value}")
+            return value
+
+        database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        if not database_url.startswith(SUPPORTED_DATABASE_SCHEMES):
+            raise SettingsError(
+                "SIGNALGRAPH_DATABASE_URL must start with "
+                + " or ".join(SUPPORTED_DATABASE_SCHEMES)
+                + f", got {database_url!r}"
+            )
+        redis_url = get("REDIS_URL")
+        if redis_url is not None and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError(f"SIGNALGRAPH_REDIS_URL must be a redis:// or rediss:// URL, got {redis_url!r}")
+        llm_base_url = get("LLM_BASE_URL")
+        if llm_base_url is not None and not llm_base_url.startswith(("http://", "https://")):
+            raise SettingsError(f"SIGNALGRAPH_LLM_BASE_URL must be an http(s) URL, got {llm_base_url!r}")
+        log_level = (get("LOG_LEVEL") or "INFO").upper()
+        if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise SettingsError(f"SIGNALGRAPH_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+        llm_timeout = get_int("LLM_TIMEOUT_SECONDS", 60, 1, 3600)
+        return cls(
+            database_url=database_url,
+            redis_url=redis_url,
+            host=get("HOST") or "127.0.0.1",
+            port=get_int("PORT", 8000, 1, 65535),
+            processing_timeout_seconds=get_int("PROCESSING_TIMEOUT_SECONDS", 600, 5, 86400),
+            job_max_tries=get_int("JOB_MAX_TRIES", 5, 1, 100),
+            llm_base_url=llm_base_url,
+            llm_api_key=get("LLM_API_KEY"),
+            llm_model=get("LLM_MODEL"),
+            llm_timeout_seconds=float(llm_timeout),
+            log_level=log_level,
+        )

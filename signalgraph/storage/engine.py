@@ -1,0 +1,70 @@
+"""Database URL → async engine with the right pragmas, and the two kinds of sessions.
+
+Reads take a short-lived session of their own (GraphQL resolves siblings concurrently, and an
+AsyncSession must never be shared by two tasks). Writes run in one session and one transaction,
+which on SQLite begins IMMEDIATE so that a read never has to upgrade to a write lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_IMMEDIATE = "signalgraph_begin_immediate"
+
+
+def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+    if database_url.startswith("sqlite"):
+        engine = create_async_engine(database_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(database_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection, _record):  # noqa: ANN001
+        # Let SQLAlchemy's "begin" event issue BEGIN itself, so writes can ask for IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(conn):  # noqa: ANN001
+        immediate = conn.get_execution_options().get(_IMMEDIATE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """The engine plus session factories; one per process, shared by the app, the CLI and workers."""
+
+    def __init__(self, database_url: str, *, pool_size: int = 10):
+        self.url = database_url
+        self.engine = create_engine(database_url, pool_size=pool_size)
+        self.is_sqlite = database_url.startswith("sqlite")
+        write_bind = self.engine.execution_options(**{_IMMEDIATE: True}) if self.is_sqlite else self.engine
+        self._reads = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self._writes = async_sessionmaker(write_bind, expire_on_commit=False, autoflush=False)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only; its transaction is rolled back at the end."""
+        async with self._reads() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        async with self._writes() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

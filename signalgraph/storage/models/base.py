@@ -1,0 +1,97 @@
+"""Column types and field helpers shared by every table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+# Named constraints, so that migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stored in UTC; always read back timezone-aware (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def id_field() -> Any:
+    return Field(default_factory=new_id, primary_key=True, sa_type=String(36))
+
+
+def workspace_field() -> Any:
+    return Field(foreign_key="workspaces.id", ondelete="CASCADE", index=True, sa_type=String(36))
+
+
+def ref_field(target: str, *, ondelete: str = "CASCADE", nullable: bool = False, index: bool = True) -> Any:
+    """A foreign key to `<table>.id`."""
+    return Field(
+        default=None if nullable else ...,
+        foreign_key=f"{target}.id",
+        ondelete=ondelete,
+        index=index,
+        nullable=nullable,
+        sa_type=String(36),
+    )
+
+
+def created_field() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def updated_field() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+
+
+def json_field(default_factory: Any = None, *, nullable: bool = True) -> Any:
+    if default_factory is None:
+        return Field(default=None, sa_type=JSONType, nullable=nullable)
+    return Field(default_factory=default_factory, sa_type=JSONType, nullable=nullable)
+
+
+def time_field() -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+def link_field(target: str, *, index: bool = False) -> Any:
+    """One side of a many-to-many link table's composite primary key."""
+    return Field(foreign_key=f"{target}.id", ondelete="CASCADE", primary_key=True, index=index, sa_type=String(36))

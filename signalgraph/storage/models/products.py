@@ -1,0 +1,77 @@
+"""Products and what describes them: a feature tree, personas, clarification questions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .base import created_field, id_field, json_field, ref_field, updated_field, workspace_field
+
+
+class Product(SQLModel, table=True):
+    __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("workspace_id", "external_id", name="uq_products_workspace_external_id"),)
+
+    id: str = id_field()
+    workspace_id: str = workspace_field()
+    name: str = Field(sa_type=String(500))
+    description: str = Field(sa_type=Text)
+    description_analysis: dict[str, Any] | None = json_field()
+    type: str | None = Field(default=None, sa_type=String(200))
+    stack: str | None = Field(default=None, sa_type=Text)
+    mission: str | None = Field(default=None, sa_type=Text)
+    external_id: str | None = Field(default=None, sa_type=String(500))
+    kpis: list[str] = json_field(list, nullable=False)
+    tech_stack: list[Any] = json_field(list, nullable=False)
+    analysis: dict[str, Any] = json_field(dict, nullable=False)
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()
+
+
+class ProductFeature(SQLModel, table=True):
+    __tablename__ = "product_features"
+
+    id: str = id_field()
+    workspace_id: str = workspace_field()
+    product_id: str = ref_field("products")
+    # Deleting a feature makes its children roots rather than deleting a whole subtree.
+    parent_id: str | None = ref_field("product_features", ondelete="SET NULL", nullable=True)
+    name: str = Field(sa_type=String(500))
+    description: str = Field(default="", sa_type=Text)
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()
+
+
+class ProductPersona(SQLModel, table=True):
+    __tablename__ = "product_personas"
+
+    id: str = id_field()
+    workspace_id: str = workspace_field()
+    product_id: str = ref_field("products")
+    name: str = Field(sa_type=String(500))
+    description: str = Field(default="", sa_type=Text)
+    goals: list[str] = json_field(list, nullable=False)
+    pain_points: list[str] = json_field(list, nullable=False)
+    use_cases: list[str] = json_field(list, nullable=False)
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()
+
+
+class ProductQuestion(SQLModel, table=True):
+    """A clarification question about a product, written by product analysis; read-only over the API."""
+
+    __tablename__ = "product_questions"
+    __table_args__ = (UniqueConstraint("product_id", "topic", name="uq_product_questions_product_topic"),)
+
+    id: str = id_field()
+    workspace_id: str = workspace_field()
+    product_id: str = ref_field("products")
+    topic: str = Field(sa_type=String(64))
+    question: str = Field(sa_type=Text)
+    status: str = Field(default="open", sa_type=String(20))
+    answer: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()

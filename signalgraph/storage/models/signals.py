@@ -1,0 +1,75 @@
+"""Signals: imported evidence, with links to the insights drawn from it and to accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .base import (
+    created_field,
+    id_field,
+    json_field,
+    link_field,
+    time_field,
+    updated_field,
+    workspace_field,
+)
+
+
+class Signal(SQLModel, table=True):
+    __tablename__ = "signals"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "public_number", name="uq_signals_workspace_public_number"),
+        UniqueConstraint("workspace_id", "external_id", name="uq_signals_workspace_external_id"),
+        Index("ix_signals_workspace_created", "workspace_id", "created_at"),
+    )
+
+    id: str = id_field()
+    workspace_id: str = workspace_field()
+    public_number: int
+    name: str = Field(sa_type=String(500))
+    status: str = Field(default="pending", sa_type=String(20), index=True)
+    context: str | None = Field(default=None, sa_type=String(64))
+    signal_type: str | None = Field(default=None, sa_type=String(32))
+    processor_type: str = Field(default="manual-text", sa_type=String(64))
+    provider_type: str = Field(default="external_api", sa_type=String(64))
+    evidence_kind: str | None = Field(default=None, sa_type=String(64))
+    analysis_profile: str | None = Field(default=None, sa_type=String(32))
+    source: dict[str, Any] | None = json_field()
+    data: dict[str, Any] | None = json_field()
+    source_links: list[dict[str, Any]] = json_field(list, nullable=False)
+    external_id: str | None = Field(default=None, sa_type=String(500))
+    account_external_id: str | None = Field(default=None, sa_type=String(500), index=True)
+    source_key: str | None = Field(default=None, sa_type=String(200))
+    participant_policy: str = Field(default="link", sa_type=String(16))
+    create_missing_accounts: bool = False
+    # Processing state, owned by the jobs layer.
+    last_job_id: str | None = Field(default=None, sa_type=String(128))
+    started_at: datetime | None = time_field()
+    processed_at: datetime | None = time_field()
+    failed_at: datetime | None = time_field()
+    last_error: str | None = Field(default=None, sa_type=Text)
+    attempts: int = 0
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()
+
+
+class SignalInsight(SQLModel, table=True):
+    __tablename__ = "signal_insights"
+
+    signal_id: str = link_field("signals")
+    insight_id: str = link_field("insights", index=True)
+    workspace_id: str = workspace_field()
+
+
+class SignalAccount(SQLModel, table=True):
+    __tablename__ = "signal_accounts"
+
+    signal_id: str = link_field("signals")
+    account_id: str = link_field("accounts", index=True)
+    workspace_id: str = workspace_field()
+    # Order of linking: the legacy single `accountId` is the first linked account.
+    position: int = 0

@@ -1,0 +1,197 @@
+"""Generic queries shared by the domain repositories: pages, batches by key, link tables."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import SQLModel
+
+M = TypeVar("M", bound=SQLModel)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows plus the total the filter matches."""
+
+    rows: list[Any]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.rows) < self.total
+
+
+async def get(session: AsyncSession, model: type[M], workspace_id: str, id_: str) -> M | None:
+    """The row with this id in this workspace; another workspace's row is None, like a missing one."""
+    stmt = select(model).where(model.id == id_, model.workspace_id == workspace_id)
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def page(
+    session: AsyncSession,
+    stmt: Select,
+    *,
+    limit: int,
+    offset: int,
+    order_by: Sequence[ColumnElement[Any]],
+) -> Page:
+    """Run `stmt` for one page in a stable order, and count what it matches."""
+    total = (await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))).scalar_one()
+    rows = (await session.execute(stmt.order_by(*order_by).limit(limit).offset(offset))).scalars().all()
+    return Page(rows=list(rows), total=total, offset=offset, limit=limit)
+
+
+def search_clause(text: str, *columns: Any) -> ColumnElement[bool]:
+    """Case-insensitive substring match across columns, with LIKE wildcards in `text` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(*(col.ilike(f"%{escaped}%", escape="\\") for col in columns))
+
+
+def updated_since_clause(model: type[SQLModel], since: datetime) -> ColumnElement[bool]:
+    return model.updated_at >= since
+
+
+async def by_ids(session: AsyncSession, model: type[M], workspace_id: str, ids: Iterable[str]) -> dict[str, M]:
+    """Rows of this workspace by id, for the `<thing>_by_id` loaders."""
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    stmt = select(model).where(model.id.in_(ids), model.workspace_id == workspace_id)
+    return {row.id: row for row in (await session.execute(stmt)).scalars()}
+
+
+async def by_key(
+    session: AsyncSession,
+    model: type[M],
+    key: Any,
+    workspace_id: str,
+    keys: Iterable[str],
+    order_by: Sequence[Any] = (),
+) -> dict[str, list[M]]:
+    """Rows grouped by a foreign-key column, e.g. features by product id."""
+    keys = list(set(keys))
+    grouped: dict[str, list[M]] = defaultdict(list)
+    if not keys:
+        return grouped
+    stmt = select(model).where(key.in_(keys), model.workspace_id == workspace_id).order_by(*order_by)
+    for row in (await session.execute(stmt)).scalars():
+        grouped[getattr(row, key.key)].append(row)
+    return grouped
+
+
+@dataclass(frozen=True)
+class Link:
+    """A many-to-many link table seen from one side: `from_col` holds our id, `to_col` the other's."""
+
+    table: type[SQLModel]
+    from_col: str
+    to_col: str
+
+    def reversed(self) -> "Link":
+        return Link(self.table, self.to_col, self.from_col)
+
+
+async def linked_ids(session: AsyncSession, link: Link, workspace_id: str, keys: Iterable[str]) -> dict[str, list[str]]:
+    """The ids linked to each key, in a stable order."""
+    keys = list(set(keys))
+    grouped: dict[str, list[str]] = defaultdict(list)
+    if not keys:
+        return grouped
+    t = link.table
+    from_col, to_col = getattr(t, link.from_col), getattr(t, link.to_col)
+    stmt = (
+        select(from_col, to_col)
+        .where(from_col.in_(keys), t.workspace_id == workspace_id)
+        .order_by(*_link_order(link), to_col)
+    )
+    for key, other in (await session.execute(stmt)).all():
+        grouped[key].append(other)
+    return grouped
+
+
+async def linked_rows(
+    session: AsyncSession, link: Link, target: type[M], workspace_id: str, keys: Iterable[str]
+) -> dict[str, list[M]]:
+    """The rows linked to each key, in one statement (a join through the link table)."""
+    keys = list(set(keys))
+    grouped: dict[str, list[M]] = defaultdict(list)
+    if not keys:
+        return grouped
+    t = link.table
+    from_col, to_col = getattr(t, link.from_col), getattr(t, link.to_col)
+    stmt = (
+        select(from_col, target)
+        .join(target, target.id == to_col)
+        .where(from_col.in_(keys), t.workspace_id == workspace_id, target.workspace_id == workspace_id)
+        .order_by(*_link_order(link), target.created_at, target.id)
+    )
+    for key, row in (await session.execute(stmt)).all():
+        grouped[key].append(row)
+    return grouped
+
+
+def _link_order(link: Link) -> list[Any]:
+    position = getattr(link.table, "position", None)
+    return [position] if position is not None else []
+
+
+async def replace_links(
+    session: AsyncSession, link: Link, workspace_id: str, key: str, other_ids: Sequence[str]
+) -> None:
+    """Make `key`'s links exactly `other_ids` (in order, duplicates dropped)."""
+    t = link.table
+    await session.execute(
+        delete(t).where(getattr(t, link.from_col) == key, t.workspace_id == workspace_id)
+    )
+    await add_links(session, link, workspace_id, key, other_ids)
+
+
+async def add_links(
+    session: AsyncSession, link: Link, workspace_id: str, key: str, other_ids: Sequence[str]
+) -> None:
+    """Add links that are not there yet."""
+    existing = set((await linked_ids(session, link, workspace_id, [key])).get(key, []))
+    rows = []
+    for other in dict.fromkeys(other_ids):
+        if other in existing:
+            continue
+        row = {link.from_col: key, link.to_col: other, "workspace_id": workspace_id}
+        if hasattr(link.table, "position"):
+            row["position"] = len(existing) + len(rows)
+        rows.append(row)
+    if rows:
+        await session.execute(insert(link.table), rows)
+
+
+async def existing_ids(session: AsyncSession, model: type[SQLModel], workspace_id: str, ids: Iterable[str]) -> set[str]:
+    """Which of these ids are rows of this workspace: used to refuse links to missing or foreign rows."""
+    ids = list(set(ids))
+    if not ids:
+        return set()
+    stmt = select(model.id).where(model.id.in_(ids), model.workspace_id == workspace_id)
+    return set((await session.execute(stmt)).scalars())
+
+
+async def count_by(
+    session: AsyncSession, column: Any, workspace_id: str, keys: Iterable[str], *where: Any
+) -> dict[str, int]:
+    """How many rows have each key in `column`, e.g. insights per product."""
+    keys = list(set(keys))
+    if not keys:
+        return {}
+    table = column.class_
+    stmt = (
+        select(column, func.count())
+        .where(column.in_(keys), table.workspace_id == workspace_id, *where)
+        .group_by(column)
+    )
+    return {key: n for key, n in (await session.execute(stmt)).all()}
