@@ -130,6 +130,14 @@ class Loaders:
         return self._linked_ids(links.SIGNAL_ACCOUNTS)
 
     @cached_property
+    def product_ids_by_signal_id(self) -> DataLoader[str, list[str]]:
+        return self._linked_ids(links.SIGNAL_PRODUCTS)
+
+    @cached_property
+    def products_by_signal_id(self) -> DataLoader[str, list[Product]]:
+        return self._linked(links.SIGNAL_PRODUCTS, Product)
+
+    @cached_property
     def signals_by_account_id(self) -> DataLoader[str, list[Signal]]:
         return self._linked(links.SIGNAL_ACCOUNTS.reversed(), Signal)
 

@@ -12,7 +12,7 @@ from .okrs import KeyResult, KeyResultProject, Okr, OkrProduct
 from .opportunities import Opportunity, OpportunityIdea
 from .products import Product, ProductFeature, ProductPersona, ProductQuestion
 from .projects import Project
-from .signals import Signal, SignalAccount, SignalInsight
+from .signals import Signal, SignalAccount, SignalInsight, SignalProduct
 from .tags import Tag
 from .workspaces import ApiKey, Workspace, WorkspaceCounter
 
@@ -23,5 +23,5 @@ __all__ = [
     "ContextDocument", "ContextUnit", "Idea", "Insight", "InsightIdea", "InsightOpportunity", "InsightTag",
     "KeyResult", "KeyResultProject", "Okr", "OkrProduct", "Opportunity", "OpportunityIdea", "Product",
     "ProductFeature", "ProductPersona", "ProductQuestion", "Project", "Signal", "SignalAccount",
-    "SignalInsight", "Tag", "Workspace", "WorkspaceCounter", "metadata",
+    "SignalInsight", "SignalProduct", "Tag", "Workspace", "WorkspaceCounter", "metadata",
 ]

@@ -73,3 +73,13 @@ class SignalAccount(SQLModel, table=True):
     workspace_id: str = workspace_field()
     # Order of linking: the legacy single `accountId` is the first linked account.
     position: int = 0
+
+
+class SignalProduct(SQLModel, table=True):
+    """Products a signal is about (`productIds` on create): narrows processing, counts in product metrics."""
+
+    __tablename__ = "signal_products"
+
+    signal_id: str = link_field("signals")
+    product_id: str = link_field("products", index=True)
+    workspace_id: str = workspace_field()

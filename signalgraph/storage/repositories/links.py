@@ -14,11 +14,13 @@ from ..models import (
     OpportunityIdea,
     SignalAccount,
     SignalInsight,
+    SignalProduct,
 )
 from .base import Link
 
 SIGNAL_INSIGHTS = Link(SignalInsight, "signal_id", "insight_id")
 SIGNAL_ACCOUNTS = Link(SignalAccount, "signal_id", "account_id")
+SIGNAL_PRODUCTS = Link(SignalProduct, "signal_id", "product_id")
 INSIGHT_OPPORTUNITIES = Link(InsightOpportunity, "insight_id", "opportunity_id")
 INSIGHT_IDEAS = Link(InsightIdea, "insight_id", "idea_id")
 INSIGHT_TAGS = Link(InsightTag, "insight_id", "tag_id")

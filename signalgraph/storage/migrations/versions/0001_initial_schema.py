@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 04:40:12.734104
+Create Date: 2026-11-29 04:41:09.279122
 """
 
 from alembic import op
@@ -432,6 +432,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_signal_accounts_account_id'), ['account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_signal_accounts_workspace_id'), ['workspace_id'], unique=False)
 
+    op.create_table('signal_products',
+    sa.Column('signal_id', sa.String(length=36), nullable=False),
+    sa.Column('product_id', sa.String(length=36), nullable=False),
+    sa.Column('workspace_id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_signal_products_product_id_products'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['signal_id'], ['signals.id'], name=op.f('fk_signal_products_signal_id_signals'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], name=op.f('fk_signal_products_workspace_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('signal_id', 'product_id', name=op.f('pk_signal_products'))
+    )
+    with op.batch_alter_table('signal_products', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signal_products_product_id'), ['product_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_signal_products_workspace_id'), ['workspace_id'], unique=False)
+
     op.create_table('account_ideas',
     sa.Column('account_id', sa.String(length=36), nullable=False),
     sa.Column('idea_id', sa.String(length=36), nullable=False),
@@ -599,6 +612,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_account_ideas_idea_id'))
 
     op.drop_table('account_ideas')
+    with op.batch_alter_table('signal_products', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signal_products_workspace_id'))
+        batch_op.drop_index(batch_op.f('ix_signal_products_product_id'))
+
+    op.drop_table('signal_products')
     with op.batch_alter_table('signal_accounts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_signal_accounts_workspace_id'))
         batch_op.drop_index(batch_op.f('ix_signal_accounts_account_id'))
