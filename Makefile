@@ -27,9 +27,12 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-# Before the first release there is one initial migration: regenerate it after a model change.
+# Before the first release the tables live in one initial migration, 0001: regenerate it after a
+# model change. Later hand-written revisions (full-text indexes) are set aside while it is generated.
 migration: $(STAMP)
-	rm -f signalgraph/storage/migrations/versions/0001_initial_schema.py /tmp/signalgraph-migration.db
-	$(BIN)/python -c "from alembic import command; from signalgraph.storage.migrate import alembic_config; command.revision(alembic_config('sqlite+aiosqlite:////tmp/signalgraph-migration.db'), message='initial schema', autogenerate=True, rev_id='0001')"
+	rm -rf /tmp/signalgraph-migration && mkdir -p /tmp/signalgraph-migration/aside
+	find signalgraph/storage/migrations/versions -name '*.py' ! -name '0001_*' -exec mv {} /tmp/signalgraph-migration/aside/ \;
+	rm -f signalgraph/storage/migrations/versions/0001_initial_schema.py
+	$(BIN)/python -c "from alembic import command; from signalgraph.storage.migrate import alembic_config; command.revision(alembic_config('sqlite+aiosqlite:////tmp/signalgraph-migration/gen.db'), message='initial schema', autogenerate=True, rev_id='0001')"; \
+	  status=$$?; mv /tmp/signalgraph-migration/aside/*.py signalgraph/storage/migrations/versions/ 2>/dev/null; exit $$status
 	sed -i 's/astext_type=Text()/astext_type=sa.Text()/g' signalgraph/storage/migrations/versions/0001_initial_schema.py
-	rm -f /tmp/signalgraph-migration.db

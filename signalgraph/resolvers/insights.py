@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..storage.models import Idea, Insight, Opportunity, Product, Tag
+from ..storage.models import Account, Idea, Insight, Opportunity, Product, Tag
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import insights as insights_repo
@@ -19,6 +19,7 @@ LINK_FIELDS = (
     ("opportunity_ids", links.INSIGHT_OPPORTUNITIES, Opportunity),
     ("idea_ids", links.INSIGHT_IDEAS, Idea),
     ("tag_ids", links.INSIGHT_TAGS, Tag),
+    ("account_ids", links.ACCOUNT_INSIGHTS.reversed(), Account),
 )
 
 

@@ -264,6 +264,10 @@ class Loaders:
         return self._linked_ids(links.ACCOUNT_INSIGHTS)
 
     @cached_property
+    def account_ids_by_insight_id(self) -> DataLoader[str, list[str]]:
+        return self._linked_ids(links.ACCOUNT_INSIGHTS.reversed())
+
+    @cached_property
     def accounts_by_insight_id(self) -> DataLoader[str, list[Account]]:
         return self._linked(links.ACCOUNT_INSIGHTS.reversed(), Account)
 

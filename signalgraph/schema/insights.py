@@ -85,6 +85,10 @@ class Insight:
         return await info.context.loaders.tag_ids_by_insight_id.load(self.id)
 
     @strawberry.field
+    async def account_ids(self, info: Info) -> list[strawberry.ID]:
+        return await info.context.loaders.account_ids_by_insight_id.load(self.id)
+
+    @strawberry.field
     async def signal_ids(self, info: Info) -> list[strawberry.ID]:
         return await info.context.loaders.signal_ids_by_insight_id.load(self.id)
 
@@ -124,6 +128,7 @@ class InsightFilter:
     status: list[InsightStatus] | None = strawberry.UNSET
     type: list[str] | None = strawberry.UNSET
     product_id: strawberry.ID | None = strawberry.UNSET
+    account_id: strawberry.ID | None = strawberry.UNSET
     search: str | None = strawberry.field(default=strawberry.UNSET, description="Matches name and description.")
     updated_since: datetime | None = strawberry.UNSET
 
@@ -138,6 +143,7 @@ class CreateInsightInput:
     opportunity_ids: list[strawberry.ID] | None = strawberry.UNSET
     idea_ids: list[strawberry.ID] | None = strawberry.UNSET
     tag_ids: list[strawberry.ID] | None = strawberry.UNSET
+    account_ids: list[strawberry.ID] | None = strawberry.UNSET
     suggestions: JSON | None = strawberry.UNSET
     external_links: list[ExternalLinkInput] | None = strawberry.UNSET
 
@@ -152,6 +158,7 @@ class UpdateInsightInput:
     opportunity_ids: list[strawberry.ID] | None = strawberry.UNSET
     idea_ids: list[strawberry.ID] | None = strawberry.UNSET
     tag_ids: list[strawberry.ID] | None = strawberry.UNSET
+    account_ids: list[strawberry.ID] | None = strawberry.UNSET
     suggestions: JSON | None = strawberry.UNSET
     external_links: list[ExternalLinkInput] | None = strawberry.UNSET
 

@@ -7,6 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from signalgraph.storage.migrate import include_object
 from signalgraph.storage.models import metadata
 
 config = context.config
@@ -18,6 +19,7 @@ def _run(connection) -> None:  # noqa: ANN001
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

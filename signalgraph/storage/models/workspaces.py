@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from .base import JSONType, created_field, id_field, time_field, workspace_field
@@ -38,7 +38,6 @@ class WorkspaceCounter(SQLModel, table=True):
     """A gap-free sequence per workspace: incremented inside the creating transaction."""
 
     __tablename__ = "workspace_counters"
-    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
 
     workspace_id: str = Field(
         foreign_key="workspaces.id", ondelete="CASCADE", primary_key=True, sa_type=String(36)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..models import Insight
+from ..models import AccountInsight, Insight
 from . import base
 from .base import Page
 
@@ -21,6 +21,7 @@ async def list_insights(
     status: list[str] | None = None,
     type: list[str] | None = None,
     product_id: str | None = None,
+    account_id: str | None = None,
     search: str | None = None,
     updated_since: datetime | None = None,
 ) -> Page:
@@ -31,6 +32,11 @@ async def list_insights(
         stmt = stmt.where(Insight.type.in_(type))
     if product_id is not None:
         stmt = stmt.where(Insight.product_id == product_id)
+    if account_id is not None:
+        linked = select(AccountInsight.insight_id).where(
+            AccountInsight.account_id == account_id, AccountInsight.workspace_id == workspace_id
+        )
+        stmt = stmt.where(Insight.id.in_(linked))
     if search:
         stmt = stmt.where(base.search_clause(search, Insight.name, Insight.description))
     if updated_since is not None:

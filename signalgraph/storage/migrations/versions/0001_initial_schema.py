@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 04:41:09.279122
+Create Date: 2026-11-29 04:44:02.593595
 """
 
 from alembic import op
@@ -189,8 +189,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('value', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], name=op.f('fk_workspace_counters_workspace_id_workspaces'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('workspace_id', 'name', name=op.f('pk_workspace_counters')),
-    sa.UniqueConstraint('workspace_id', 'name', name=op.f('uq_workspace_counters_workspace_id_name'))
+    sa.PrimaryKeyConstraint('workspace_id', 'name', name=op.f('pk_workspace_counters'))
     )
     op.create_table('contacts',
     sa.Column('id', sa.String(length=36), nullable=False),
