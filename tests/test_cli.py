@@ -1,0 +1,116 @@
+"""The `signalgraph` command as an operator uses it: serve, keys, db, bad settings."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import free_socket
+
+KEY_PATTERN = re.compile(r"^sg_[0-9a-f]{8}_[A-Za-z0-9_-]{32,}$")
+VIEWER = "{ viewer { workspace { name } key { prefix } scopes } }"
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "signalgraph.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALGRAPH_")}
+    env["SIGNALGRAPH_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    return env
+
+
+def test_keys_create_prints_only_the_key_and_list_shows_its_prefix(cli_env):
+    created = run_cli(cli_env, "keys", "create", "--workspace", "acme", "--name", "crm", "--scope", "signals:read")
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip()
+    assert KEY_PATTERN.match(key) and created.stdout.count("\n") == 1
+
+    listed = run_cli(cli_env, "keys", "list", "--workspace", "acme")
+    assert listed.returncode == 0
+    row = listed.stdout.splitlines()[1].split("\t")
+    assert row[:4] == [key.split("_")[1], "acme", "crm", "active"]
+    assert row[5] == "signals:read"
+    assert key not in listed.stdout
+
+
+def test_unknown_scope_and_unknown_prefix_fail_with_a_message(cli_env):
+    bad_scope = run_cli(cli_env, "keys", "create", "--workspace", "acme", "--scope", "signals:admin")
+    assert bad_scope.returncode == 2 and "unknown scope 'signals:admin'" in bad_scope.stderr
+    bad_prefix = run_cli(cli_env, "keys", "revoke", "00000000")
+    assert bad_prefix.returncode == 1 and "no active key" in bad_prefix.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("SIGNALGRAPH_PORT", "eighty"), ("SIGNALGRAPH_DATABASE_URL", "mysql://x"), ("SIGNALGRAPH_REDIS_URL", "http://x")],
+)
+def test_bad_setting_fails_at_start_with_one_line_naming_the_variable(cli_env, variable, value):
+    result = run_cli({**cli_env, variable: value}, "db", "upgrade")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and variable in result.stderr
+
+
+def test_serve_prints_a_first_key_then_serves_graphiql_and_honours_revocation(cli_env):
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "signalgraph.cli", "serve", "--port", str(port)],
+        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert "First API key" in server.stdout.readline()
+        key = server.stdout.readline().strip()
+        assert KEY_PATTERN.match(key)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not become ready"
+            time.sleep(0.2)
+
+        page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "graphiql" in page.text.lower()
+        auth = {"Authorization": f"Bearer {key}"}
+        viewer = httpx.post(f"{base}/graphql", json={"query": VIEWER}, headers=auth).json()["data"]["viewer"]
+        assert viewer["workspace"]["name"] == "default" and len(viewer["scopes"]) == 27
+
+        assert run_cli(cli_env, "keys", "revoke", key.split("_")[1]).returncode == 0
+        refused = httpx.post(f"{base}/graphql", json={"query": VIEWER}, headers=auth).json()
+        assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert "revoked" in refused["errors"][0]["message"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_does_not_print_a_key_for_an_existing_database(cli_env):
+    assert run_cli(cli_env, "keys", "create", "--workspace", "acme").returncode == 0
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "signalgraph.cli", "serve", "--port", str(port)],
+        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert server.stdout.readline().startswith("Signalgraph on http://127.0.0.1:")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
