@@ -11,12 +11,14 @@ import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
 
 from .jobs.queue import create_queue
-from .jobs.worker import FUNCTIONS
+from .jobs.worker import FUNCTIONS, PERIODIC
 from .resolvers.request_context import Context, Services, build_context
+from .rest_compat import PREFIX as REST_PREFIX
+from .rest_compat import create_rest_app
 from .schema import schema
 from .settings import Settings
 from .storage.engine import Database
@@ -29,7 +31,12 @@ class GraphQLApp(GraphQL):
     """Strawberry's ASGI view with our context and orjson responses; GraphiQL in the browser."""
 
     def __init__(self, services: Services):
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False)
+        # Multipart requests (file uploads) are the classic CSRF vector, which is why Strawberry leaves them
+        # off. Here they are safe: the only credential is the Authorization header, which a cross-site form
+        # cannot send (no cookies, no ambient authority), so a forged request is simply unauthenticated.
+        super().__init__(
+            schema, graphql_ide="graphiql", allow_queries_via_get=False, multipart_uploads_enabled=True
+        )
         self.services = services
 
     async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
@@ -42,7 +49,7 @@ class GraphQLApp(GraphQL):
 def create_services(settings: Settings) -> Services:
     db = Database(settings.database_url)
     services = Services(settings=settings, db=db, queue=None)  # type: ignore[arg-type]
-    services.queue = create_queue(settings.redis_url, FUNCTIONS, {"services": services})
+    services.queue = create_queue(settings, FUNCTIONS, {"services": services}, PERIODIC)
     return services
 
 
@@ -69,17 +76,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await services.queue.start()
         yield
         await services.queue.close()
         await services.db.dispose()
 
     graphql = GraphQLApp(services)
+    rest = create_rest_app(services)
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/api/healthz", healthz, methods=["GET"]),
         Route("/api/readyz", readyz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        # The reference's curl examples use /api/external/v1; its operation list, /external/v1.
+        Mount(REST_PREFIX, app=rest),
+        Mount("/api" + REST_PREFIX, app=rest),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.services = services

@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
     serve.set_defaults(handler=_serve)
 
+    worker = commands.add_parser("worker", help="run jobs from Redis (needs SIGNALGRAPH_REDIS_URL)")
+    worker.add_argument("--burst", action="store_true", help="exit once the queue is empty")
+    worker.set_defaults(handler=_worker)
+
     keys = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
     create = keys.add_parser("create", help="create a key (and its workspace if new); prints the key alone")
     create.add_argument("--workspace", required=True, help="workspace name")
@@ -89,6 +93,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"Signalgraph on http://{host}:{port} — GraphiQL at http://{host}:{port}/graphql", flush=True)
     uvicorn.run("signalgraph.app:create_app", factory=True, host=host, port=port, reload=args.reload,
                 log_level=settings.log_level.lower())
+    return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.redis_url is None:
+        print("signalgraph: the worker needs SIGNALGRAPH_REDIS_URL; without it, `serve` runs jobs itself",
+              file=sys.stderr)
+        return 2
+    from .jobs.worker import run_worker
+
+    run_worker(settings, burst=args.burst)
     return 0
 
 

@@ -26,6 +26,11 @@ class Settings:
     # Jobs: how long a signal may stay `processing` before the sweeper re-queues it.
     processing_timeout_seconds: int = 600
     job_max_tries: int = 5
+    job_timeout_seconds: int = 300
+    # A failed try is retried after job_retry_delay_seconds * 2**(tries - 1) (capped), job_max_tries in all.
+    job_retry_delay_seconds: float = 5.0
+    sweep_interval_seconds: int = 60
+    queue_name: str = "signalgraph:queue"
     llm_base_url: str | None = None
     llm_api_key: str | None = None
     llm_model: str | None = None
@@ -73,6 +78,8 @@ class Settings:
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"SIGNALGRAPH_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
         llm_timeout = get_int("LLM_TIMEOUT_SECONDS", 60, 1, 3600)
+        if llm_base_url is not None and get("LLM_MODEL") is None:
+            raise SettingsError("SIGNALGRAPH_LLM_MODEL is required when SIGNALGRAPH_LLM_BASE_URL is set")
         return cls(
             database_url=database_url,
             redis_url=redis_url,
@@ -80,6 +87,10 @@ class Settings:
             port=get_int("PORT", 8000, 1, 65535),
             processing_timeout_seconds=get_int("PROCESSING_TIMEOUT_SECONDS", 600, 5, 86400),
             job_max_tries=get_int("JOB_MAX_TRIES", 5, 1, 100),
+            job_timeout_seconds=get_int("JOB_TIMEOUT_SECONDS", 300, 1, 86400),
+            job_retry_delay_seconds=float(get_int("JOB_RETRY_DELAY_SECONDS", 5, 0, 3600)),
+            sweep_interval_seconds=get_int("SWEEP_INTERVAL_SECONDS", 60, 1, 3600),
+            queue_name=get("QUEUE_NAME") or "signalgraph:queue",
             llm_base_url=llm_base_url,
             llm_api_key=get("LLM_API_KEY"),
             llm_model=get("LLM_MODEL"),

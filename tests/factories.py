@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,3 +79,145 @@ mutation($input: CreateInsightInput!) { createInsight(input: $input) { id name d
 async def create_insight(api: Api, **fields: Any) -> dict[str, Any]:
     data = await api.ok(CREATE_INSIGHT, {"input": {"description": "An observation", **fields}})
     return data["createInsight"]
+
+
+CREATE_CONTEXT_UNIT = """
+mutation($input: CreateContextUnitInput!) {
+  createContextUnit(input: $input) { id name description data productId indexingStatus vectorFileId }
+}
+"""
+
+
+async def create_context_unit(api: Api, **fields: Any) -> dict[str, Any]:
+    data = await api.ok(CREATE_CONTEXT_UNIT, {"input": {"name": "Principles", "data": "## Principles", **fields}})
+    return data["createContextUnit"]
+
+
+CREATE_CONTEXT_DOCUMENT = """
+mutation($input: CreateContextDocumentInput!) {
+  createContextDocument(input: $input) { id fileName mimeType size description productId indexingStatus vectorFileId }
+}
+"""
+
+
+async def create_context_document(api: Api, **fields: Any) -> dict[str, Any]:
+    variables = {"input": {"fileName": "notes.md", "content": "# Notes", **fields}}
+    return (await api.ok(CREATE_CONTEXT_DOCUMENT, variables))["createContextDocument"]
+
+
+UPLOAD_CONTEXT_DOCUMENT = """
+mutation($input: UploadContextDocumentInput!) {
+  uploadContextDocument(input: $input) { id fileName mimeType size description productId indexingStatus }
+}
+"""
+
+
+async def upload_file(
+    api: Api, query: str, variables: dict[str, Any], path: str, file: tuple[str, bytes, str]
+) -> dict[str, Any]:
+    """A GraphQL multipart request: `file` = (file name, bytes, content type) goes in at variable `path`."""
+    operations = {"query": query, "variables": variables}
+    form = {"operations": json.dumps(operations), "map": json.dumps({"0": [path]})}
+    response = await api.http.post("/graphql", data=form, files={"0": file}, headers=api.headers)
+    assert response.status_code in (200, 400), response.text
+    return response.json()
+
+
+async def upload_context_document(
+    api: Api, file_name: str, content: bytes, content_type: str = "application/octet-stream", **fields: Any
+) -> dict[str, Any]:
+    """The whole response body of an uploadContextDocument multipart request."""
+    variables = {"input": {"file": None, **fields}}
+    return await upload_file(
+        api, UPLOAD_CONTEXT_DOCUMENT, variables, "variables.input.file", (file_name, content, content_type)
+    )
+
+
+async def mark_indexed(services: Services, model: type, id_: str, vector_file_id: str = "vf-1") -> None:
+    """Stand in for the indexer: the row's retrieval file is `vector_file_id`."""
+    async with services.db.write() as session:
+        row = await session.get(model, id_)
+        row.indexing_status, row.vector_file_id = "indexed", vector_file_id
+        session.add(row)
+
+
+CREATE_PRODUCT = """
+mutation($input: CreateProductInput!) { createProduct(input: $input) { id name description externalId } }
+"""
+
+
+async def create_product(api: Api, **fields: Any) -> dict[str, Any]:
+    data = await api.ok(CREATE_PRODUCT, {"input": {"name": "Discovery", "description": "A product", **fields}})
+    return data["createProduct"]
+
+
+CREATE_ACCOUNT = """
+mutation($input: CreateAccountInput!) { createAccount(input: $input) { id name externalId domain website } }
+"""
+
+
+async def create_account(api: Api, **fields: Any) -> dict[str, Any]:
+    data = await api.ok(CREATE_ACCOUNT, {"input": {"name": "Example Account", **fields}})
+    return data["createAccount"]
+
+
+CREATE_SIGNAL = """
+mutation($input: CreateSignalInput!) {
+  createSignal(input: $input) { created jobId signal { id publicId name status signalType externalId } }
+}
+"""
+
+
+async def create_signal(api: Api, **fields: Any) -> dict[str, Any]:
+    """A typed text signal (a review, unless `signalType` says otherwise); returns the signal."""
+    variables = {"input": {"text": "Exports are slow.", "signalType": "review", **fields}}
+    return (await api.ok(CREATE_SIGNAL, variables))["createSignal"]["signal"]
+
+
+CREATE_OPPORTUNITY = """
+mutation($input: CreateOpportunityInput!) {
+  createOpportunity(input: $input) { id name description score status productId insightIds ideaIds accountIds }
+}
+"""
+
+
+async def create_opportunity(api: Api, **fields: Any) -> dict[str, Any]:
+    variables = {"input": {"name": "Faster exports", "description": "Exports time out", **fields}}
+    data = await api.ok(CREATE_OPPORTUNITY, variables)
+    return data["createOpportunity"]
+
+
+CREATE_IDEA = """
+mutation($input: CreateIdeaInput!) {
+  createIdea(input: $input) { id name description status productId opportunityIds insightIds accountIds }
+}
+"""
+
+
+async def create_idea(api: Api, **fields: Any) -> dict[str, Any]:
+    data = await api.ok(CREATE_IDEA, {"input": {"name": "Async exports", "description": "Email a link", **fields}})
+    return data["createIdea"]
+
+
+CREATE_PROJECT = """
+mutation($input: CreateProjectInput!) { createProject(input: $input) { id name description status } }
+"""
+
+
+async def create_project(api: Api, **fields: Any) -> dict[str, Any]:
+    data = await api.ok(CREATE_PROJECT, {"input": {"name": "Export rewrite", **fields}})
+    return data["createProject"]
+
+
+CREATE_OKR = """
+mutation($input: CreateOkrInput!) {
+  createOkr(input: $input) {
+    id objective priority productIds keyResults { id name position projectIds createdAt updatedAt }
+  }
+}
+"""
+
+
+async def create_okr(api: Api, **fields: Any) -> dict[str, Any]:
+    variables = {"input": {"objective": "Grow activation", "priority": 1, "keyResults": [], **fields}}
+    return (await api.ok(CREATE_OKR, variables))["createOkr"]

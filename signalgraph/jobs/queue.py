@@ -1,59 +1,191 @@
-"""Enqueueing jobs, for both runners: arq on Redis, or in-process when no Redis is configured.
+"""Scheduling and enqueueing jobs, for both runners: arq on Redis, or in-process without Redis.
 
-Jobs take ids, never objects, and are enqueued after the transaction that made them commits.
+Work is asked for in two steps. Inside the transaction that makes it necessary, `schedule` writes the
+job's row (its persisted state) under a deterministic id; after the commit, `queue.enqueue(job)`
+hands it to the runner. An enqueue that fails (Redis down) is logged, not raised: the row stays
+`queued` and the sweeper hands it over again, and the same id makes a second hand-over a no-op.
+Jobs take ids, never objects.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
+
+from arq import Retry
+from arq.connections import ArqRedis, RedisSettings
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..settings import Settings
+from ..storage.repositories import jobs as jobs_repo
 
 logger = logging.getLogger(__name__)
 
 JobFunction = Callable[..., Awaitable[Any]]
+# The runner's own deadline exceeds the job's (settings.job_timeout_seconds, enforced by the job
+# wrapper) by this much, so a job that overruns is failed or retried by our code, not cut off by arq.
+RUNNER_TIMEOUT_MARGIN_SECONDS = 5
+REDIS_TIMEOUT_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class JobRef:
+    kind: str
+    target_id: str
+    id: str
+
+
+def stamp(moment: datetime) -> str:
+    """A version for a job id from a row's `updated_at`: each change of the row gets its own job."""
+    return str(int(moment.timestamp() * 1_000_000))
+
+
+async def schedule(session: AsyncSession, workspace_id: str, kind: str, target_id: str, version: str | int) -> JobRef:
+    """Record the job in the caller's transaction; enqueue the returned ref after the commit."""
+    job = JobRef(kind=kind, target_id=target_id, id=f"{kind}:{target_id}:{version}")
+    await jobs_repo.add(session, workspace_id, job.id, kind, target_id)
+    return job
 
 
 class JobQueue(Protocol):
-    async def enqueue(self, function: str, *args: Any, job_id: str) -> str:
-        """Queue `function(*args)` under `job_id`; returns the job id."""
+    async def enqueue(self, job: JobRef) -> bool:
+        """Hand the job to the runner; False when that failed (the sweeper will retry)."""
+
+    async def start(self) -> None: ...
 
     async def close(self) -> None: ...
 
 
-class InProcessQueue:
-    """Runs the registered job functions as tasks of the server's own event loop."""
+def runner_max_tries(settings: Settings) -> int:
+    """One more than the job's own limit: the job wrapper decides when to give up and records it."""
+    return settings.job_max_tries + 1
 
-    def __init__(self, functions: dict[str, JobFunction], job_context: dict[str, Any]):
+
+class InProcessQueue:
+    """Runs the job functions as tasks of the server's own loop, with arq's retry semantics.
+
+    A job raising `Retry(defer=…)` runs again after the delay; an id already queued or running here
+    is not queued twice; `periodic` functions (the sweeper) run every `settings.sweep_interval_seconds`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        functions: dict[str, JobFunction],
+        job_context: dict[str, Any],
+        periodic: Sequence[JobFunction] = (),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ):
+        self._settings = settings
         self._functions = functions
         self._context = job_context
-        self._tasks: set[asyncio.Task] = set()
+        self._periodic = periodic
+        self._sleep = sleep  # how a retry waits out its delay (tests record it)
+        self._active: dict[str, asyncio.Task] = {}
+        self._background: list[asyncio.Task] = []
 
-    async def enqueue(self, function: str, *args: Any, job_id: str) -> str:
-        job = self._functions[function]
-        task = asyncio.create_task(self._run(job, job_id, args), name=f"job:{job_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return job_id
+    async def enqueue(self, job: JobRef) -> bool:
+        if job.id not in self._active:
+            task = asyncio.create_task(self._run(job), name=f"job:{job.id}")
+            self._active[job.id] = task
+            task.add_done_callback(lambda _: self._active.pop(job.id, None))
+        return True
 
-    async def _run(self, job: JobFunction, job_id: str, args: tuple[Any, ...]) -> None:
-        try:
-            await job({**self._context, "job_id": job_id, "job_try": 1}, *args)
-        except Exception:
-            logger.exception("job %s failed", job_id)
+    async def _run(self, job: JobRef) -> None:
+        function = self._functions[job.kind]
+        timeout = self._settings.job_timeout_seconds + RUNNER_TIMEOUT_MARGIN_SECONDS
+        for job_try in range(1, runner_max_tries(self._settings) + 1):
+            try:
+                await asyncio.wait_for(
+                    function({**self._context, "job_id": job.id, "job_try": job_try}, job.target_id), timeout
+                )
+                return
+            except Retry as retry:
+                await self._sleep((retry.defer_score or 0) / 1000)
+            except Exception:
+                logger.exception("job %s failed", job.id)
+                return
+        logger.warning("job %s: max tries exceeded", job.id)
+
+    async def _every(self, function: JobFunction) -> None:
+        while True:
+            try:
+                await function(dict(self._context))
+            except Exception:
+                logger.exception("periodic job %s failed", function.__name__)
+            await asyncio.sleep(self._settings.sweep_interval_seconds)
+
+    async def start(self) -> None:
+        """Start the periodic functions; their first run picks up work a previous process left."""
+        self._background = [asyncio.create_task(self._every(f), name=f"every:{f.__name__}") for f in self._periodic]
 
     async def drain(self) -> None:
-        """Wait for every queued job: used at shutdown and by tests."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Wait until no job is queued or running here: used by tests."""
+        while self._active:
+            await asyncio.gather(*list(self._active.values()), return_exceptions=True)
 
     async def close(self) -> None:
-        await self.drain()
+        """Stop everything; unfinished jobs keep their rows and are swept by the next process."""
+        tasks = self._background + list(self._active.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def create_queue(redis_url: str | None, functions: dict[str, JobFunction], job_context: dict[str, Any]) -> JobQueue:
+def redis_client(settings: Settings) -> ArqRedis:
+    """A client for `settings.redis_url` that connects on first use, so start-up never waits on Redis."""
+    assert settings.redis_url is not None
+    conf = RedisSettings.from_dsn(settings.redis_url)
+    return ArqRedis(
+        host=conf.host,
+        port=conf.port,
+        unix_socket_path=conf.unix_socket_path,
+        db=conf.database,
+        username=conf.username,
+        password=conf.password,
+        ssl=conf.ssl,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        default_queue_name=settings.queue_name,
+    )
+
+
+class ArqQueue:
+    """Enqueues on Redis for `signalgraph worker` processes; the workers run the sweeper."""
+
+    def __init__(self, settings: Settings, redis: ArqRedis | None = None):
+        self._owned = redis is None
+        self.redis = redis or redis_client(settings)
+
+    async def enqueue(self, job: JobRef) -> bool:
+        try:
+            # None means a job with this id is already queued or running: that is success too.
+            await self.redis.enqueue_job(job.kind, job.target_id, _job_id=job.id)
+        except (TimeoutError, RedisError, OSError) as exc:
+            logger.warning("could not enqueue job %s (%s); the sweeper will queue it again", job.id, exc)
+            return False
+        return True
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        if self._owned:
+            await self.redis.aclose()
+
+
+def create_queue(
+    settings: Settings,
+    functions: dict[str, JobFunction],
+    job_context: dict[str, Any],
+    periodic: Sequence[JobFunction] = (),
+) -> JobQueue:
     """In-process without Redis; arq on Redis otherwise."""
-    if redis_url is None:
-        return InProcessQueue(functions, job_context)
-    raise NotImplementedError("the arq runner arrives with the jobs layer")
+    if settings.redis_url is None:
+        return InProcessQueue(settings, functions, job_context, periodic)
+    return ArqQueue(settings)

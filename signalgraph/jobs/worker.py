@@ -1,8 +1,78 @@
-"""The job registry, and arq's WorkerSettings built from it: one list of functions for both runners."""
+"""The job registry, and arq's worker settings built from it: one set of job functions, two runners.
+
+`signalgraph worker` runs arq's Worker with `worker_settings(settings)`; without Redis the server's
+`InProcessQueue` runs the same FUNCTIONS and PERIODIC functions itself.
+"""
 
 from __future__ import annotations
 
-from .queue import JobFunction
+from typing import Any
 
-# name → async def job(ctx, *ids). Filled by the job modules as they are written.
-FUNCTIONS: dict[str, JobFunction] = {}
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import Worker, func
+
+from ..resolvers.request_context import Services
+from ..settings import Settings
+from ..storage.engine import Database
+from . import indexing
+from .queue import RUNNER_TIMEOUT_MARGIN_SECONDS, ArqQueue, JobFunction, runner_max_tries
+from .sweeper import sweep_jobs
+
+# kind → async def job(ctx, target_id). The kind is also the arq function name and the job row's kind.
+FUNCTIONS: dict[str, JobFunction] = {
+    f.kind: f  # type: ignore[attr-defined]
+    for f in (indexing.index_context_unit, indexing.index_context_document)
+}
+# Run every settings.sweep_interval_seconds (and once at start-up) by either runner.
+PERIODIC: tuple[JobFunction, ...] = (sweep_jobs,)
+
+
+def _every(seconds: int) -> dict[str, Any]:
+    """arq cron fields for "every `seconds`" (exact when it divides a minute or an hour)."""
+    if seconds < 60:
+        return {"second": set(range(0, 60, seconds))}
+    return {"minute": set(range(0, 60, max(1, seconds // 60))), "second": 0}
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx["settings"]
+    ctx["services"] = Services(settings=settings, db=Database(settings.database_url), queue=ArqQueue(settings, ctx["redis"]))
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    services: Services | None = ctx.get("services")
+    if services is not None:
+        await services.db.dispose()
+
+
+def worker_settings(settings: Settings, functions: dict[str, JobFunction] | None = None) -> dict[str, Any]:
+    """Keyword arguments for arq's Worker. Results are not kept: the job rows are the record."""
+    if settings.redis_url is None:
+        raise ValueError("a worker needs SIGNALGRAPH_REDIS_URL")
+    timeout = settings.job_timeout_seconds + RUNNER_TIMEOUT_MARGIN_SECONDS
+    return {
+        "functions": [
+            func(f, name=name, timeout=timeout, max_tries=runner_max_tries(settings))
+            for name, f in (functions or FUNCTIONS).items()
+        ],
+        "cron_jobs": [
+            # Named after the queue: cron job ids are global in Redis, queues are not.
+            cron(f, name=f"cron:{f.__name__}:{settings.queue_name}", run_at_startup=True, unique=True,
+                 **_every(settings.sweep_interval_seconds))
+            for f in PERIODIC
+        ],
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "queue_name": settings.queue_name,
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "ctx": {"settings": settings},
+        "job_timeout": timeout,
+        "max_tries": runner_max_tries(settings),
+        "keep_result": 0,
+    }
+
+
+def run_worker(settings: Settings, *, burst: bool = False) -> None:
+    """Run until SIGINT/SIGTERM (or, with `burst`, until the queue is empty)."""
+    Worker(**worker_settings(settings), burst=burst).run()

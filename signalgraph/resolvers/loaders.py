@@ -17,6 +17,8 @@ from ..storage.engine import Database
 from ..storage.models import (
     Account,
     Contact,
+    ContextDocument,
+    ContextUnit,
     Idea,
     Insight,
     KeyResult,
@@ -32,6 +34,8 @@ from ..storage.models import (
 )
 from ..storage.repositories import base as repo
 from ..storage.repositories import links
+from ..storage.repositories import products as products_repo
+from ..storage.repositories import signals as signals_repo
 from ..storage.repositories.base import Link
 
 T = TypeVar("T")
@@ -294,3 +298,33 @@ class Loaders:
     @cached_property
     def accounts_by_idea_id(self) -> DataLoader[str, list[Account]]:
         return self._linked(links.ACCOUNT_IDEAS.reversed(), Account)
+
+    # -- context ---------------------------------------------------------------------------
+    @cached_property
+    def context_unit_by_id(self) -> DataLoader[str, ContextUnit | None]:
+        return self._by_id(ContextUnit)
+
+    @cached_property
+    def context_document_by_id(self) -> DataLoader[str, ContextDocument | None]:
+        return self._by_id(ContextDocument)
+
+    # -- product metrics -------------------------------------------------------------------
+    @cached_property
+    def metrics_by_product_id(self) -> DataLoader[str, dict[str, int]]:
+        """Every count behind `Product.metrics`, for a whole page of products in one statement."""
+        return self._loader(lambda s, keys: products_repo.metric_counts(s, self._workspace_id, keys), dict)
+
+    # -- signal text ---------------------------------------------------------------------
+    @cached_property
+    def text_by_signal_id(self) -> DataLoader[str, str | None]:
+        """The raw text of typed signals from the blob store; a whole page in one statement."""
+        return self._loader(lambda s, keys: signals_repo.texts_by_signal_id(s, self._workspace_id, keys), None)
+
+    # -- accounts linked to opportunities and ideas, as ids -------------------------------
+    @cached_property
+    def account_ids_by_opportunity_id(self) -> DataLoader[str, list[str]]:
+        return self._linked_ids(links.ACCOUNT_OPPORTUNITIES.reversed())
+
+    @cached_property
+    def account_ids_by_idea_id(self) -> DataLoader[str, list[str]]:
+        return self._linked_ids(links.ACCOUNT_IDEAS.reversed())

@@ -6,22 +6,32 @@ from datetime import datetime
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from . import scalars
+from .accounts import AccountMutation, AccountQuery
+from .context_documents import ContextDocumentMutation, ContextDocumentQuery
+from .context_units import ContextUnitMutation, ContextUnitQuery
 from .errors import ErrorCodes, log_unexpected
+from .ideas import IdeaMutation, IdeaQuery
 from .insights import InsightMutation, InsightQuery
+from .jobs import JobQuery
+from .okrs import OkrMutation, OkrQuery
+from .opportunities import OpportunityMutation, OpportunityQuery
+from .products import ProductMutation, ProductQuery
+from .projects import ProjectMutation, ProjectQuery
+from .signals import SignalMutation, SignalQuery
 from .tags import TagMutation, TagQuery
 from .workspaces import WorkspaceQuery
 
 # The GraphQL limits, as data: deep or wide documents are refused before they run.
 LIMITS = {"max_depth": 12, "max_aliases": 50, "max_tokens": 5000}
 
-Query = merge_types("Query", (WorkspaceQuery, InsightQuery, TagQuery))
-Mutation = merge_types("Mutation", (InsightMutation, TagMutation))
+Query = merge_types("Query", (WorkspaceQuery, JobQuery, SignalQuery, InsightQuery, TagQuery, ContextUnitQuery, ContextDocumentQuery, ProductQuery, AccountQuery, OpportunityQuery, IdeaQuery, OkrQuery, ProjectQuery))
+Mutation = merge_types("Mutation", (SignalMutation, InsightMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation))
 
 
 class Schema(strawberry.Schema):

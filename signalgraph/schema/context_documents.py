@@ -6,10 +6,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
+from ..resolvers import context_documents as resolvers
 from ..scopes import Scope
+from .common import DeleteResult
 from .context_units import IndexingStatus
+from .inputs import provided
+from .pagination import Connection, window
 from .permissions import HasScope
 
 if TYPE_CHECKING:
@@ -31,5 +36,112 @@ class ContextDocument:
     updated_at: datetime
 
     @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
-    async def product(self, info: Info) -> Annotated["Product", strawberry.lazy("signalgraph.schema.products")] | None:
+    async def product(
+        self, info: Info
+    ) -> Annotated[Product, strawberry.lazy("signalgraph.schema.products")] | None:
         return await info.context.loaders.product_by_id.load(self.product_id) if self.product_id else None
+
+
+@strawberry.type(
+    description="A preview of a document's text; binary documents are stored but not previewable."
+)
+class ContextDocumentContent:
+    supported: bool
+    content: str | None = strawberry.field(description="Null when the document is not text-like.")
+    content_format: str | None = strawberry.field(
+        description="markdown, text, html, json or csv; null when unsupported."
+    )
+    truncated: bool = strawberry.field(description="Whether the content was cut at maxChars characters.")
+    max_chars: int
+    source_url: str | None
+    source_label: str | None
+
+
+@strawberry.input
+class ContextDocumentFilter:
+    product_id: strawberry.ID | None = strawberry.UNSET
+    is_global: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        name="global",
+        description="true: only global documents (no product); false: only product-scoped.",
+    )
+    search: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Matches fileName and description."
+    )
+    updated_since: datetime | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateContextDocumentInput:
+    file_name: str = strawberry.field(description="Display file name with its extension; no path separators.")
+    content: str = strawberry.field(description="Text, stored as UTF-8 bytes (at most 50 MB).")
+    mime_type: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Defaults to text/markdown."
+    )
+    product_id: strawberry.ID | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class UploadContextDocumentInput:
+    file: Upload = strawberry.field(
+        description="The file, sent as a GraphQL multipart request (at most 50 MB)."
+    )
+    product_id: strawberry.ID | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class UpdateContextDocumentInput:
+    file_name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    product_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Null makes the document global; a new scope makes it pending."
+    )
+
+
+@strawberry.type
+class ContextDocumentQuery:
+    @strawberry.field(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_READ)])
+    async def context_document(self, info: Info, id: strawberry.ID) -> ContextDocument | None:
+        return await resolvers.get_context_document(info.context, id)
+
+    @strawberry.field(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_READ)])
+    async def context_documents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        offset: int | None = None,
+        filter: ContextDocumentFilter | None = None,
+    ) -> Connection[ContextDocument]:
+        w = window(first, after, offset)
+        page = await resolvers.list_context_documents(
+            info.context, limit=w.limit, offset=w.offset, **provided(filter)
+        )
+        return Connection.from_page(page)
+
+    @strawberry.field(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_READ)])
+    async def context_document_content(self, info: Info, id: strawberry.ID) -> ContextDocumentContent | None:
+        return await resolvers.get_document_content(info.context, id)
+
+
+@strawberry.type
+class ContextDocumentMutation:
+    @strawberry.mutation(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_WRITE)])
+    async def create_context_document(self, info: Info, input: CreateContextDocumentInput) -> ContextDocument:
+        return await resolvers.create_context_document(info.context, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_WRITE)])
+    async def upload_context_document(self, info: Info, input: UploadContextDocumentInput) -> ContextDocument:
+        return await resolvers.upload_context_document(info.context, input.file, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_WRITE)])
+    async def update_context_document(
+        self, info: Info, id: strawberry.ID, input: UpdateContextDocumentInput
+    ) -> ContextDocument:
+        return await resolvers.update_context_document(info.context, id, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_DELETE)])
+    async def delete_context_document(self, info: Info, id: strawberry.ID) -> DeleteResult:
+        return DeleteResult(id=await resolvers.delete_context_document(info.context, id))

@@ -1,4 +1,4 @@
-"""OKRs and key results in the graph."""
+"""OKRs and key results in the graph: the types, their inputs, and the Query/Mutation fragments."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from ..resolvers import okrs as resolvers
 from ..scopes import Scope
+from .common import DeleteResult
+from .inputs import provided
+from .pagination import Connection, window
 from .permissions import HasScope
 
 if TYPE_CHECKING:
@@ -21,6 +25,7 @@ class KeyResult:
     id: strawberry.ID
     okr_id: strawberry.ID
     name: str
+    position: int = strawberry.field(description="Place in the OKR's key-result list, from 0.")
     created_at: datetime
     updated_at: datetime
 
@@ -29,11 +34,11 @@ class KeyResult:
         return await info.context.loaders.project_ids_by_key_result_id.load(self.id)
 
     @strawberry.field
-    async def projects(self, info: Info) -> list[Annotated["Project", strawberry.lazy("signalgraph.schema.projects")]]:
+    async def projects(self, info: Info) -> list[Annotated[Project, strawberry.lazy("signalgraph.schema.projects")]]:
         return await info.context.loaders.projects_by_key_result_id.load(self.id)
 
     @strawberry.field
-    async def okr(self, info: Info) -> "Okr":
+    async def okr(self, info: Info) -> Okr:
         return await info.context.loaders.okr_by_id.load(self.okr_id)
 
 
@@ -55,5 +60,75 @@ class Okr:
         return await info.context.loaders.key_results_by_okr_id.load(self.id)
 
     @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
-    async def products(self, info: Info) -> list[Annotated["Product", strawberry.lazy("signalgraph.schema.products")]]:
+    async def products(self, info: Info) -> list[Annotated[Product, strawberry.lazy("signalgraph.schema.products")]]:
         return await info.context.loaders.products_by_okr_id.load(self.id)
+
+
+@strawberry.input(description="A key result; with the id of one of this OKR's key results it updates that one.")
+class KeyResultInput:
+    id: strawberry.ID | None = strawberry.UNSET
+    name: str
+    project_ids: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces the links when sent; left out, an existing one keeps its own."
+    )
+
+
+@strawberry.input
+class OkrFilter:
+    product_id: strawberry.ID | None = strawberry.UNSET
+    search: str | None = strawberry.field(default=strawberry.UNSET, description="Matches the objective.")
+    updated_since: datetime | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateOkrInput:
+    objective: str
+    priority: int
+    key_results: list[KeyResultInput]
+    product_ids: list[strawberry.ID] | None = strawberry.UNSET
+
+
+@strawberry.input
+class UpdateOkrInput:
+    objective: str | None = strawberry.UNSET
+    priority: int | None = strawberry.UNSET
+    product_ids: list[strawberry.ID] | None = strawberry.UNSET
+    key_results: list[KeyResultInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The full list: listed ids are kept and updated, entries without id created, the rest deleted.",
+    )
+
+
+@strawberry.type
+class OkrQuery:
+    @strawberry.field(permission_classes=[HasScope(Scope.OKRS_READ)])
+    async def okr(self, info: Info, id: strawberry.ID) -> Okr | None:
+        return await resolvers.get_okr(info.context, id)
+
+    @strawberry.field(permission_classes=[HasScope(Scope.OKRS_READ)])
+    async def okrs(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        offset: int | None = None,
+        filter: OkrFilter | None = None,
+    ) -> Connection[Okr]:
+        w = window(first, after, offset)
+        page = await resolvers.list_okrs(info.context, limit=w.limit, offset=w.offset, **provided(filter))
+        return Connection.from_page(page)
+
+
+@strawberry.type
+class OkrMutation:
+    @strawberry.mutation(permission_classes=[HasScope(Scope.OKRS_WRITE)])
+    async def create_okr(self, info: Info, input: CreateOkrInput) -> Okr:
+        return await resolvers.create_okr(info.context, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.OKRS_WRITE)])
+    async def update_okr(self, info: Info, id: strawberry.ID, input: UpdateOkrInput) -> Okr:
+        return await resolvers.update_okr(info.context, id, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.OKRS_DELETE)])
+    async def delete_okr(self, info: Info, id: strawberry.ID) -> DeleteResult:
+        return DeleteResult(id=await resolvers.delete_okr(info.context, id))

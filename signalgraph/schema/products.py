@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from ..resolvers import product_features
+from ..resolvers import products as resolvers
 from ..scopes import Scope
+from .common import DeleteResult
+from .inputs import provided
+from .pagination import Connection, window
 from .permissions import HasScope
 from .scalars import JSON
 
@@ -27,11 +32,11 @@ class ProductFeature:
     updated_at: datetime
 
     @strawberry.field
-    async def parent(self, info: Info) -> "ProductFeature | None":
+    async def parent(self, info: Info) -> ProductFeature | None:
         return await info.context.loaders.feature_by_id.load(self.parent_id) if self.parent_id else None
 
     @strawberry.field
-    async def children(self, info: Info) -> list["ProductFeature"]:
+    async def children(self, info: Info) -> list[ProductFeature]:
         return await info.context.loaders.features_by_parent_id.load(self.id)
 
 
@@ -52,7 +57,9 @@ class ProductPersona:
 class ProductQuestion:
     id: strawberry.ID
     product_id: strawberry.ID
-    topic: str = strawberry.field(description="What the question is about: mission, kpis, personas, features.")
+    topic: str = strawberry.field(
+        description="What the question is about: mission, kpis, personas, features."
+    )
     question: str
     status: str
     answer: str | None
@@ -65,7 +72,12 @@ class ProductMetrics:
     insights: int
     ideas: int
     opportunities: int
-    signals: int
+    signals: int = strawberry.field(
+        description="Signals linked to the product (productIds on signal create)."
+    )
+    context_personas: int
+    context_feature_map_nodes: int
+    initiatives_total: int = strawberry.field(description="OKRs linked to the product.")
 
 
 @strawberry.type
@@ -74,14 +86,18 @@ class Product:
     workspace_id: strawberry.ID
     name: str
     description: str
-    description_analysis: JSON | None
     type: str | None
     stack: str | None
     mission: str | None
     external_id: str | None
     kpis: list[str]
-    tech_stack: JSON
-    analysis: JSON
+    tech_stack: JSON = strawberry.field(
+        description="[{name, roles}]: technologies and the roles working on them."
+    )
+    description_analysis: JSON | None = strawberry.field(
+        description="Written by product analysis; read-only."
+    )
+    analysis: JSON = strawberry.field(description="Written by product analysis; read-only.")
     created_at: datetime
     updated_at: datetime
 
@@ -97,6 +113,207 @@ class Product:
     async def questions(self, info: Info) -> list[ProductQuestion]:
         return await info.context.loaders.questions_by_product_id.load(self.id)
 
+    @strawberry.field
+    async def metrics(self, info: Info) -> ProductMetrics:
+        return ProductMetrics(**await info.context.loaders.metrics_by_product_id.load(self.id))
+
     @strawberry.field(permission_classes=[HasScope(Scope.OKRS_READ)])
-    async def okrs(self, info: Info) -> list[Annotated["Okr", strawberry.lazy("signalgraph.schema.okrs")]]:
+    async def okrs(self, info: Info) -> list[Annotated[Okr, strawberry.lazy("signalgraph.schema.okrs")]]:
         return await info.context.loaders.okrs_by_product_id.load(self.id)
+
+
+@strawberry.type
+class PortfolioMeta:
+    signals_lookback_days: int
+
+
+@strawberry.type
+class PortfolioSummary:
+    products: list[Product] = strawberry.field(
+        description=f"At most {resolvers.PORTFOLIO_MAX_PRODUCTS} products, by name."
+    )
+    metrics: JSON = strawberry.field(
+        description="productId → {insights, ideas, opportunities, signals}; signals of the lookback only."
+    )
+    meta: PortfolioMeta
+
+
+@strawberry.input
+class ProductFilter:
+    search: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Case-insensitive, across name, description, type and externalId.",
+    )
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="Exact name.")
+    external_id: str | None = strawberry.field(default=strawberry.UNSET, description="Exact externalId.")
+    updated_since: datetime | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateProductFeatureInput:
+    name: str
+    description: str
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="A feature of the same product."
+    )
+
+
+@strawberry.input
+class UpdateProductFeatureInput:
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="A feature of the same product; null makes the feature a root."
+    )
+
+
+@strawberry.input
+class CreateProductPersonaInput:
+    name: str
+    description: str
+    goals: list[str] | None = strawberry.UNSET
+    pain_points: list[str] | None = strawberry.UNSET
+    use_cases: list[str] | None = strawberry.UNSET
+
+
+@strawberry.input
+class UpdateProductPersonaInput:
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    goals: list[str] | None = strawberry.UNSET
+    pain_points: list[str] | None = strawberry.UNSET
+    use_cases: list[str] | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateProductInput:
+    name: str
+    description: str
+    external_id: str | None = strawberry.field(default=strawberry.UNSET, description="Unique per workspace.")
+    type: str | None = strawberry.UNSET
+    stack: str | None = strawberry.UNSET
+    mission: str | None = strawberry.UNSET
+    kpis: list[str] | None = strawberry.UNSET
+    tech_stack: JSON | None = strawberry.field(default=strawberry.UNSET, description="[{name, roles}]")
+    features: list[CreateProductFeatureInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Initial root features; add children with createProductFeature."
+    )
+    personas: list[CreateProductPersonaInput] | None = strawberry.UNSET
+
+
+@strawberry.input(description="Core fields only: features and personas have their own mutations.")
+class UpdateProductInput:
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    external_id: str | None = strawberry.field(default=strawberry.UNSET, description="null clears it.")
+    mission: str | None = strawberry.UNSET
+    kpis: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces the list; null empties it."
+    )
+    type: str | None = strawberry.UNSET
+    stack: str | None = strawberry.UNSET
+    tech_stack: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="[{name, roles}]; null empties it."
+    )
+
+
+@strawberry.type
+class ProductQuery:
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    async def product(self, info: Info, id: strawberry.ID) -> Product | None:
+        return await resolvers.get_product(info.context, id)
+
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    async def products(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        offset: int | None = None,
+        filter: ProductFilter | None = None,
+    ) -> Connection[Product]:
+        w = window(first, after, offset)
+        page = await resolvers.list_products(info.context, limit=w.limit, offset=w.offset, **provided(filter))
+        return Connection.from_page(page)
+
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    async def product_metrics(self, info: Info, id: strawberry.ID) -> ProductMetrics:
+        return ProductMetrics(**await resolvers.product_metrics(info.context, id))
+
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    async def portfolio_summary(self, info: Info) -> PortfolioSummary:
+        summary = await resolvers.portfolio_summary(info.context)
+        return PortfolioSummary(
+            products=summary.products,
+            metrics=summary.metrics,
+            meta=PortfolioMeta(signals_lookback_days=summary.signals_lookback_days),
+        )
+
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    async def product_features(self, info: Info, product_id: strawberry.ID) -> list[ProductFeature]:
+        return await product_features.list_features(info.context, product_id)
+
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    async def product_personas(self, info: Info, product_id: strawberry.ID) -> list[ProductPersona]:
+        return await product_features.list_personas(info.context, product_id)
+
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    async def product_questions(self, info: Info, product_id: strawberry.ID) -> list[ProductQuestion]:
+        return await product_features.list_questions(info.context, product_id)
+
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    async def product_question(
+        self, info: Info, product_id: strawberry.ID, id: strawberry.ID
+    ) -> ProductQuestion | None:
+        return await product_features.get_question(info.context, product_id, id)
+
+
+@strawberry.type
+class ProductMutation:
+    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
+    async def create_product(self, info: Info, input: CreateProductInput) -> Product:
+        return await resolvers.create_product(info.context, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
+    async def update_product(self, info: Info, id: strawberry.ID, input: UpdateProductInput) -> Product:
+        return await resolvers.update_product(info.context, id, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_DELETE)])
+    async def delete_product(self, info: Info, id: strawberry.ID) -> DeleteResult:
+        return DeleteResult(id=await resolvers.delete_product(info.context, id))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
+    async def create_product_feature(
+        self, info: Info, product_id: strawberry.ID, input: CreateProductFeatureInput
+    ) -> ProductFeature:
+        return await product_features.create_feature(info.context, product_id, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
+    async def update_product_feature(
+        self, info: Info, product_id: strawberry.ID, id: strawberry.ID, input: UpdateProductFeatureInput
+    ) -> ProductFeature:
+        return await product_features.update_feature(info.context, product_id, id, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
+    async def delete_product_feature(
+        self, info: Info, product_id: strawberry.ID, id: strawberry.ID
+    ) -> DeleteResult:
+        return DeleteResult(id=await product_features.delete_feature(info.context, product_id, id))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
+    async def create_product_persona(
+        self, info: Info, product_id: strawberry.ID, input: CreateProductPersonaInput
+    ) -> ProductPersona:
+        return await product_features.create_persona(info.context, product_id, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
+    async def update_product_persona(
+        self, info: Info, product_id: strawberry.ID, id: strawberry.ID, input: UpdateProductPersonaInput
+    ) -> ProductPersona:
+        return await product_features.update_persona(info.context, product_id, id, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
+    async def delete_product_persona(
+        self, info: Info, product_id: strawberry.ID, id: strawberry.ID
+    ) -> DeleteResult:
+        return DeleteResult(id=await product_features.delete_persona(info.context, product_id, id))

@@ -1,4 +1,4 @@
-"""Signals in the graph, addressed by `publicId`."""
+"""Signals in the graph, addressed by `publicId`: the type with its derived fields, inputs, Query/Mutation."""
 
 from __future__ import annotations
 
@@ -9,13 +9,19 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from ..resolvers import signal_derivation as derive
+from ..resolvers import signals as resolvers
 from ..scopes import Scope
+from .common import DeleteResult
+from .inputs import provided
+from .pagination import Connection, window
 from .permissions import HasScope
 from .scalars import JSON
 
 if TYPE_CHECKING:
     from .accounts import Account
     from .insights import Insight
+    from .products import Product
 
 
 @strawberry.enum
@@ -43,6 +49,37 @@ class AnalysisProfile(str, Enum):
     discovery_report = "discovery_report"
 
 
+@strawberry.enum(description="What processing does with the people a signal mentions.")
+class ParticipantPolicy(str, Enum):
+    none = "none"
+    link = "link"
+    create = "create"
+
+
+@strawberry.type(description="Canonical provenance, without the operational processor route.")
+class SignalProvenance:
+    provider_type: str
+    evidence_kind: str | None
+    analysis_profile: str | None
+
+
+@strawberry.type
+class SourceLink:
+    name: str
+    url: str
+    type: str
+    primary: bool
+
+
+@strawberry.type(description="Operational processing state, to debug queue progress and retries.")
+class SignalProcessing:
+    last_job_id: str | None
+    started_at: datetime | None
+    processed_at: datetime | None
+    failed_at: datetime | None
+    last_error: str | None
+
+
 @strawberry.type
 class Signal:
     id: strawberry.ID
@@ -60,7 +97,7 @@ class Signal:
     external_id: str | None
     account_external_id: str | None
     source_key: str | None
-    participant_policy: str
+    participant_policy: ParticipantPolicy
     create_missing_accounts: bool
     created_at: datetime
     updated_at: datetime
@@ -68,6 +105,41 @@ class Signal:
     @strawberry.field(description="Workspace-scoped public id, SIGNAL-<n>.")
     def public_id(self) -> str:
         return f"SIGNAL-{self.public_number}"
+
+    @strawberry.field
+    def provenance(self) -> SignalProvenance:
+        return SignalProvenance(
+            provider_type=self.provider_type, evidence_kind=self.evidence_kind, analysis_profile=self.analysis_profile
+        )
+
+    @strawberry.field(description="providerType:evidenceKind (just providerType when the evidence kind is unknown).")
+    def source_facet(self) -> str:
+        return derive.source_facet(self.provider_type, self.evidence_kind)
+
+    @strawberry.field(description="Display label of the source facet, such as 'G2 Review'.")
+    def source_label(self) -> str:
+        return derive.source_label(self.provider_type, self.evidence_kind)
+
+    @strawberry.field(
+        description="Links to the original evidence: from sourceLinks on create and legacy URL fields of "
+        "source.external_data and data; http(s) only, one per URL, exactly one primary."
+    )
+    def source_links(self) -> list[SourceLink]:
+        return [SourceLink(**link) for link in self.source_links or []]
+
+    @strawberry.field
+    def processing(self) -> SignalProcessing:
+        return SignalProcessing(
+            last_job_id=self.last_job_id,
+            started_at=self.started_at,
+            processed_at=self.processed_at,
+            failed_at=self.failed_at,
+            last_error=self.last_error,
+        )
+
+    @strawberry.field(description="The raw text of a typed text signal; null for raw signals.")
+    async def text(self, info: Info) -> str | None:
+        return await info.context.loaders.text_by_signal_id.load(self.id)
 
     @strawberry.field
     async def insight_ids(self, info: Info) -> list[strawberry.ID]:
@@ -82,10 +154,122 @@ class Signal:
         ids = await info.context.loaders.account_ids_by_signal_id.load(self.id)
         return ids[0] if ids else None
 
+    @strawberry.field
+    async def product_ids(self, info: Info) -> list[strawberry.ID]:
+        return await info.context.loaders.product_ids_by_signal_id.load(self.id)
+
     @strawberry.field(permission_classes=[HasScope(Scope.INSIGHTS_READ)])
-    async def insights(self, info: Info) -> list[Annotated["Insight", strawberry.lazy("signalgraph.schema.insights")]]:
+    async def insights(self, info: Info) -> list[Annotated[Insight, strawberry.lazy("signalgraph.schema.insights")]]:
         return await info.context.loaders.insights_by_signal_id.load(self.id)
 
     @strawberry.field(permission_classes=[HasScope(Scope.ACCOUNTS_READ)])
-    async def accounts(self, info: Info) -> list[Annotated["Account", strawberry.lazy("signalgraph.schema.accounts")]]:
+    async def accounts(self, info: Info) -> list[Annotated[Account, strawberry.lazy("signalgraph.schema.accounts")]]:
         return await info.context.loaders.accounts_by_signal_id.load(self.id)
+
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    async def products(self, info: Info) -> list[Annotated[Product, strawberry.lazy("signalgraph.schema.products")]]:
+        return await info.context.loaders.products_by_signal_id.load(self.id)
+
+
+@strawberry.type
+class CreateSignalResult:
+    signal: Signal
+    created: bool = strawberry.field(description="False when a signal with this externalId already existed.")
+    job_id: str | None = strawberry.field(description="The processing job queued for the signal, if any.")
+
+
+@strawberry.input
+class SignalFilter:
+    status: list[SignalStatus] | None = strawberry.UNSET
+    signal_type: list[SignalType] | None = strawberry.UNSET
+    provider_type: str | None = strawberry.UNSET
+    external_id: str | None = strawberry.UNSET
+    account_id: strawberry.ID | None = strawberry.UNSET
+    product_id: strawberry.ID | None = strawberry.UNSET
+    search: str | None = strawberry.field(default=strawberry.UNSET, description="Matches the name.")
+    updated_since: datetime | None = strawberry.UNSET
+
+
+@strawberry.input
+class SourceLinkInput:
+    url: str
+    name: str | None = strawberry.UNSET
+    type: str | None = strawberry.UNSET
+    primary: bool | None = strawberry.UNSET
+
+
+@strawberry.input(
+    description="Typed text: send text and signalType. Raw: send processorType, source and/or data instead of text."
+)
+class CreateSignalInput:
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="Generated when omitted.")
+    text: str | None = strawberry.UNSET
+    signal_type: SignalType | None = strawberry.UNSET
+    provider_type: str | None = strawberry.field(default=strawberry.UNSET, description="Default: external_api.")
+    evidence_kind: str | None = strawberry.UNSET
+    analysis_profile: AnalysisProfile | None = strawberry.UNSET
+    additional_context: str | None = strawberry.UNSET
+    occurred_at: datetime | None = strawberry.field(default=strawberry.UNSET, description="Becomes createdAt.")
+    product_ids: list[strawberry.ID] | None = strawberry.UNSET
+    account_id: strawberry.ID | None = strawberry.UNSET
+    account_ids: list[strawberry.ID] | None = strawberry.UNSET
+    account_external_id: str | None = strawberry.UNSET
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A second create with the same externalId returns the first signal."
+    )
+    source_links: list[SourceLinkInput] | None = strawberry.UNSET
+    source_external_data: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="Kept under source.external_data."
+    )
+    source_key: str | None = strawberry.UNSET
+    participant_policy: ParticipantPolicy | None = strawberry.field(default=strawberry.UNSET, description="Default: link.")
+    create_missing_accounts: bool | None = strawberry.UNSET
+    processor_type: str | None = strawberry.UNSET
+    source: JSON | None = strawberry.UNSET
+    data: JSON | None = strawberry.UNSET
+
+
+@strawberry.input
+class UpdateSignalInput:
+    name: str | None = strawberry.UNSET
+    status: SignalStatus | None = strawberry.field(default=strawberry.UNSET, description="pending or processed.")
+    context: str | None = strawberry.UNSET
+    external_id: str | None = strawberry.UNSET
+    source: JSON | None = strawberry.UNSET
+    data: JSON | None = strawberry.UNSET
+    insight_ids: list[strawberry.ID] | None = strawberry.field(default=strawberry.UNSET, description="Replaces the links.")
+
+
+@strawberry.type
+class SignalQuery:
+    @strawberry.field(permission_classes=[HasScope(Scope.SIGNALS_READ)])
+    async def signal(self, info: Info, public_id: str) -> Signal | None:
+        return await resolvers.get_signal(info.context, public_id)
+
+    @strawberry.field(permission_classes=[HasScope(Scope.SIGNALS_READ)], description="Newest first.")
+    async def signals(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        offset: int | None = None,
+        filter: SignalFilter | None = None,
+    ) -> Connection[Signal]:
+        w = window(first, after, offset)
+        page = await resolvers.list_signals(info.context, limit=w.limit, offset=w.offset, **provided(filter))
+        return Connection.from_page(page)
+
+
+@strawberry.type
+class SignalMutation:
+    @strawberry.mutation(permission_classes=[HasScope(Scope.SIGNALS_WRITE)])
+    async def create_signal(self, info: Info, input: CreateSignalInput) -> CreateSignalResult:
+        return await resolvers.create_signal(info.context, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.SIGNALS_WRITE)])
+    async def update_signal(self, info: Info, public_id: str, input: UpdateSignalInput) -> Signal:
+        return await resolvers.update_signal(info.context, public_id, provided(input))
+
+    @strawberry.mutation(permission_classes=[HasScope(Scope.SIGNALS_DELETE)])
+    async def delete_signal(self, info: Info, public_id: str) -> DeleteResult:
+        return DeleteResult(id=await resolvers.delete_signal(info.context, public_id))

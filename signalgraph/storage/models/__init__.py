@@ -7,7 +7,9 @@ from .blobs import Blob
 from .context_documents import ContextDocument
 from .context_units import ContextUnit
 from .ideas import Idea
+from .idempotency import IdempotencyRecord
 from .insights import Insight, InsightIdea, InsightOpportunity, InsightTag
+from .jobs import Job
 from .okrs import KeyResult, KeyResultProject, Okr, OkrProduct
 from .opportunities import Opportunity, OpportunityIdea
 from .products import Product, ProductFeature, ProductPersona, ProductQuestion
@@ -20,7 +22,8 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Account", "AccountIdea", "AccountInsight", "AccountOpportunity", "ApiKey", "Blob", "Contact",
-    "ContextDocument", "ContextUnit", "Idea", "Insight", "InsightIdea", "InsightOpportunity", "InsightTag",
+    "ContextDocument", "ContextUnit", "Idea", "IdempotencyRecord", "Insight", "InsightIdea", "InsightOpportunity",
+    "InsightTag", "Job",
     "KeyResult", "KeyResultProject", "Okr", "OkrProduct", "Opportunity", "OpportunityIdea", "Product",
     "ProductFeature", "ProductPersona", "ProductQuestion", "Project", "Signal", "SignalAccount",
     "SignalInsight", "SignalProduct", "Tag", "Workspace", "WorkspaceCounter", "metadata",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 04:44:02.593595
+Create Date: 2026-11-29 04:49:11.248445
 """
 
 from alembic import op
@@ -76,6 +76,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('blobs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_blobs_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('jobs',
+    sa.Column('id', sa.String(length=200), nullable=False),
+    sa.Column('workspace_id', sa.String(length=36), nullable=False),
+    sa.Column('kind', sa.String(length=64), nullable=False),
+    sa.Column('target_id', sa.String(length=36), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('started_at', signalgraph.storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', signalgraph.storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', signalgraph.storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', signalgraph.storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], name=op.f('fk_jobs_workspace_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
+    )
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.create_index('ix_jobs_status_updated', ['status', 'updated_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_jobs_target_id'), ['target_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_jobs_updated_at'), ['updated_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_jobs_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('okrs',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -276,6 +297,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_ideas_updated_at'), ['updated_at'], unique=False)
         batch_op.create_index('ix_ideas_workspace_created', ['workspace_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_ideas_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('idempotency_records',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('workspace_id', sa.String(length=36), nullable=False),
+    sa.Column('api_key_id', sa.String(length=36), nullable=False),
+    sa.Column('key', sa.String(length=255), nullable=False),
+    sa.Column('method', sa.String(length=8), nullable=False),
+    sa.Column('path', sa.Text(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('headers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('body', sa.Text(), nullable=True),
+    sa.Column('created_at', signalgraph.storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', signalgraph.storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', signalgraph.storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['api_key_id'], ['api_keys.id'], name=op.f('fk_idempotency_records_api_key_id_api_keys'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], name=op.f('fk_idempotency_records_workspace_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_records'))
+    )
+    with op.batch_alter_table('idempotency_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_idempotency_records_api_key_id'), ['api_key_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_idempotency_records_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_idempotency_records_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('insights',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -668,6 +712,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_insights_product_id'))
 
     op.drop_table('insights')
+    with op.batch_alter_table('idempotency_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_idempotency_records_workspace_id'))
+        batch_op.drop_index(batch_op.f('ix_idempotency_records_expires_at'))
+        batch_op.drop_index(batch_op.f('ix_idempotency_records_api_key_id'))
+
+    op.drop_table('idempotency_records')
     with op.batch_alter_table('ideas', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ideas_workspace_id'))
         batch_op.drop_index('ix_ideas_workspace_created')
@@ -724,6 +774,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_okrs_updated_at'))
 
     op.drop_table('okrs')
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_jobs_workspace_id'))
+        batch_op.drop_index(batch_op.f('ix_jobs_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_jobs_target_id'))
+        batch_op.drop_index('ix_jobs_status_updated')
+
+    op.drop_table('jobs')
     with op.batch_alter_table('blobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_blobs_workspace_id'))
 

@@ -1,0 +1,134 @@
+"""The wrapper every job runs in, whichever runner calls it: the job row's state, timeouts, retries.
+
+arq delivers at least once and retries only on `Retry`, so the wrapper turns every failure of a try
+into `Retry(defer=backoff)` until `settings.job_max_tries` tries have run, then records the job
+`failed` (with `last_error`) and lets the job's `on_failure` settle its target in the same
+transaction (`on_retry` sees each failed try before that). Tries are counted in the job row, not in arq, so a worker killed mid-job (arq runs the
+job again once its lock expires) or a job re-queued by the sweeper keeps its count; a finished job
+delivered again does nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from arq import Retry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..resolvers.request_context import Services
+from ..settings import Settings
+from ..storage.models import Job
+from ..storage.models.base import utcnow
+from ..storage.repositories import jobs as jobs_repo
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRY_DELAY_SECONDS = 300.0
+ERROR_MAX_CHARS = 2000
+WORKER_LOST = "the job stopped without finishing (its worker was lost or timed out)"
+
+
+class PermanentJobError(Exception):
+    """A failure that another try cannot fix (e.g. a signal without text): fail at once."""
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """What a job body gets: the services, and which job of which workspace about which target."""
+
+    services: Services
+    job_id: str
+    workspace_id: str
+    target_id: str
+    attempt: int
+
+
+Body = Callable[[JobRun], Awaitable[None]]
+# Called inside the transaction that records a failed try or the final failure: (session, job row, error).
+OnError = Callable[[AsyncSession, Job, str], Awaitable[None]]
+
+
+def backoff(settings: Settings, attempt: int) -> float:
+    return min(settings.job_retry_delay_seconds * 2 ** (attempt - 1), MAX_RETRY_DELAY_SECONDS)
+
+
+def describe(exc: BaseException) -> str:
+    if isinstance(exc, asyncio.TimeoutError):
+        return "the job did not finish within its time limit"
+    message = str(exc) or type(exc).__name__
+    return message[:ERROR_MAX_CHARS]
+
+
+def job(
+    kind: str, on_failure: OnError | None = None, on_retry: OnError | None = None
+) -> Callable[[Body], Callable[..., Awaitable[None]]]:
+    """Make `body(run)` the job function `kind(ctx, target_id)` that both runners call."""
+
+    def wrap(body: Body) -> Callable[..., Awaitable[None]]:
+        async def run_job(ctx: dict[str, Any], target_id: str) -> None:
+            services: Services = ctx["services"]
+            run = await _start(services, ctx["job_id"], target_id, on_failure)
+            if run is None:
+                return
+            try:
+                await asyncio.wait_for(body(run), services.settings.job_timeout_seconds)
+            except Exception as exc:  # every failure of a try is retried or recorded, never lost
+                if await _failed_try(run, exc, on_failure, on_retry):
+                    raise Retry(defer=backoff(services.settings, run.attempt)) from exc
+                return
+            async with services.db.write() as session:
+                row = await jobs_repo.claim(session, run.job_id)
+                if row is not None:
+                    row.status, row.last_error = "succeeded", None
+                    row.finished_at = row.updated_at = utcnow()
+
+        run_job.__name__ = run_job.__qualname__ = kind
+        run_job.kind = kind  # type: ignore[attr-defined]
+        return run_job
+
+    return wrap
+
+
+async def _start(services: Services, job_id: str, target_id: str, on_failure: OnError | None) -> JobRun | None:
+    """Claim the row for one more try; None when there is nothing (more) to do."""
+    async with services.db.write() as session:
+        row = await jobs_repo.claim(session, job_id)
+        if row is None or row.status in jobs_repo.FINISHED:
+            logger.info("job %s: %s, nothing to do", job_id, "unknown" if row is None else row.status)
+            return None
+        if row.attempts >= services.settings.job_max_tries:
+            await _fail(session, row, row.last_error or WORKER_LOST, on_failure)
+            return None
+        now = utcnow()
+        row.attempts += 1
+        row.status, row.started_at, row.updated_at = "running", now, now
+        return JobRun(services, job_id, row.workspace_id, target_id, row.attempts)
+
+
+async def _failed_try(run: JobRun, exc: Exception, on_failure: OnError | None, on_retry: OnError | None) -> bool:
+    """Record a failed try; True when it is to be retried, False when the job has now failed."""
+    error = describe(exc)
+    retry = not isinstance(exc, PermanentJobError) and run.attempt < run.services.settings.job_max_tries
+    (logger.warning if retry else logger.error)("job %s try %d failed: %s", run.job_id, run.attempt, error)
+    async with run.services.db.write() as session:
+        row = await jobs_repo.claim(session, run.job_id)
+        if row is None:
+            return False
+        if retry:
+            row.status, row.last_error, row.updated_at = "queued", error, utcnow()
+            if on_retry is not None:
+                await on_retry(session, row, error)
+        else:
+            await _fail(session, row, error, on_failure)
+    return retry
+
+
+async def _fail(session: AsyncSession, row: Job, error: str, on_failure: OnError | None) -> None:
+    row.status, row.last_error = "failed", error
+    row.finished_at = row.updated_at = utcnow()
+    if on_failure is not None:
+        await on_failure(session, row, error)

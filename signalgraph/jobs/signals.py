@@ -1,0 +1,92 @@
+"""Signal processing: the signal's text through the extractor, then one transaction that reconciles its
+insights, links the people and companies it names, and settles it `processed` with its context.
+
+Only the signal's latest run (its `last_job_id`) writes: a superseded run stops. The extraction runs
+outside any transaction, and a failure writes nothing but the failure: the signal stays `processing`
+with its `lastError` while the job retries, and ends `failed` after the last try.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..resolvers.vocabulary import SIGNAL_TYPE_PROFILES
+from ..storage.models import Job, Signal
+from ..storage.models.base import utcnow
+from ..storage.repositories import base as repo
+from ..storage.repositories import links
+from ..storage.repositories import signal_processing as processing_repo
+from ..storage.repositories import signals as signals_repo
+from .extract import ExtractionRequest, create_extractor
+from .findings import reconcile_insights
+from .participants import resolve_participants
+from .runner import JobRun, PermanentJobError, job
+
+KIND = "process_signal"
+
+
+def extraction_request(signal: Signal, text: str) -> ExtractionRequest:
+    additional_context = (signal.data or {}).get("additionalContext")
+    evidence_kind = signal.evidence_kind if signal.evidence_kind in SIGNAL_TYPE_PROFILES else None
+    return ExtractionRequest(
+        text=text,
+        signal_type=signal.signal_type or evidence_kind,
+        analysis_profile=signal.analysis_profile,
+        additional_context=additional_context if isinstance(additional_context, str) else None,
+    )
+
+
+async def _current(session: AsyncSession, job_id: str, workspace_id: str, signal_id: str) -> Signal | None:
+    """The signal, locked, if the job is still its latest run."""
+    signal = await processing_repo.lock_signal(session, workspace_id, signal_id)
+    return signal if signal is not None and signal.last_job_id == job_id else None
+
+
+async def _retrying(session: AsyncSession, row: Job, error: str) -> None:
+    signal = await _current(session, row.id, row.workspace_id, row.target_id)
+    if signal is not None:
+        signal.last_error = error
+
+
+async def _failed(session: AsyncSession, row: Job, error: str) -> None:
+    signal = await _current(session, row.id, row.workspace_id, row.target_id)
+    if signal is not None:
+        now = utcnow()
+        signal.status, signal.failed_at, signal.last_error, signal.updated_at = "failed", now, error, now
+
+
+@job(KIND, on_failure=_failed, on_retry=_retrying)
+async def process_signal(run: JobRun) -> None:
+    ws, db = run.workspace_id, run.services.db
+    async with db.write() as session:
+        signal = await _current(session, run.job_id, ws, run.target_id)
+        if signal is None:
+            return  # deleted, or a newer run was asked for
+        text = await signals_repo.get_text(session, ws, signal.id)
+        if text is None:
+            raise PermanentJobError(f"SIGNAL-{signal.public_number} has no text to process")
+        product_ids = (await repo.linked_ids(session, links.SIGNAL_PRODUCTS, ws, [signal.id])).get(signal.id, [])
+        account_ids = (await repo.linked_ids(session, links.SIGNAL_ACCOUNTS, ws, [signal.id])).get(signal.id, [])
+        signal.status = "processing"  # it was `pending` when its job had to wait for the sweeper
+        request = extraction_request(signal, text)
+
+    extraction = await create_extractor(run.services.settings).extract(request)
+
+    async with db.write() as session:
+        signal = await _current(session, run.job_id, ws, run.target_id)
+        if signal is None:
+            return
+        named = await resolve_participants(
+            session, ws, extraction, policy=signal.participant_policy,
+            create_missing_accounts=signal.create_missing_accounts,
+            fallback_account_id=account_ids[0] if account_ids else None,
+        )
+        await repo.add_links(session, links.SIGNAL_ACCOUNTS, ws, signal.id, named)
+        await reconcile_insights(
+            session, signal, request, extraction,
+            product_id=product_ids[0] if product_ids else None,
+            account_ids=list(dict.fromkeys([*account_ids, *named])),
+        )
+        now = utcnow()
+        signal.status, signal.context, signal.processed_at = "processed", extraction.context, now
+        signal.failed_at, signal.last_error, signal.updated_at = None, None, now

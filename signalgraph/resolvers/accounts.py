@@ -1,0 +1,188 @@
+"""Accounts and their contacts.
+
+An account's externalId is also how signals name it before it exists: giving an account that id links it
+to every such signal, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..storage.models import Account, Contact
+from ..storage.models.base import utcnow
+from ..storage.repositories import accounts as accounts_repo
+from ..storage.repositories import base as repo
+from ..storage.repositories.base import Page
+from . import common
+from .request_context import Context
+from .vocabulary import LIFECYCLE_STAGES
+
+ACCOUNT_FIELDS = (
+    "name",
+    "external_id",
+    "domain",
+    "website",
+    "industry",
+    "company_size",
+    "lifecycle_stage",
+    "notes",
+)
+CONTACT_FIELDS = ("name", "role", "email", "phone", "notes", "is_primary")
+# Longest value of each optional text field, as the columns allow.
+ACCOUNT_LENGTHS = {"external_id": 500, "domain": 255, "website": 1000, "industry": 255, "company_size": 64}
+CONTACT_LENGTHS = {"role": 255, "email": 320, "phone": 64}
+
+
+async def get_account(ctx: Context, account_id: str) -> Account | None:
+    return await ctx.loaders.account_by_id.load(account_id)
+
+
+async def list_accounts(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
+    async with ctx.db.read() as session:
+        return await accounts_repo.list_accounts(
+            session, ctx.workspace_id, limit=limit, offset=offset, **filters
+        )
+
+
+def _validate_account(data: dict[str, Any]) -> None:
+    if "name" in data:
+        common.text(data["name"], "name", max_length=500)
+    if data.get("external_id") is not None:
+        common.text(data["external_id"], "externalId", max_length=500)
+    for field, length in ACCOUNT_LENGTHS.items():
+        if field in data:
+            common.text(data[field], common.camel(field), max_length=length, required=False)
+    common.one_of(data.get("lifecycle_stage"), LIFECYCLE_STAGES, "lifecycleStage")
+
+
+async def _claim_external_id(session: Any, workspace_id: str, account: Account) -> None:
+    """Refuse an externalId another account holds; then link the signals that were waiting for it."""
+    if account.external_id is None:
+        return
+    if await accounts_repo.account_by_external_id(
+        session, workspace_id, account.external_id, exclude_id=account.id
+    ):
+        raise Conflict(
+            f"An account with externalId {account.external_id!r} already exists", field="externalId"
+        )
+    await session.flush()
+    await accounts_repo.link_waiting_signals(session, workspace_id, account.id, account.external_id)
+
+
+async def create_account(ctx: Context, data: dict[str, Any]) -> Account:
+    _validate_account({"name": None, **data})
+    ws = ctx.workspace_id
+    async with ctx.db.write() as session:
+        account = Account(workspace_id=ws, **{k: data[k] for k in ACCOUNT_FIELDS if k in data})
+        session.add(account)
+        await _claim_external_id(session, ws, account)
+    ctx.invalidate_loaders()
+    return account
+
+
+async def update_account(ctx: Context, account_id: str, changes: dict[str, Any]) -> Account:
+    common.not_null(changes, "name")
+    _validate_account(changes)
+    ws = ctx.workspace_id
+    async with ctx.db.write() as session:
+        account = common.found(await repo.get(session, Account, ws, account_id), "Account", account_id)
+        for field in ACCOUNT_FIELDS:
+            if field in changes:
+                setattr(account, field, changes[field])
+        account.updated_at = utcnow()
+        session.add(account)
+        if "external_id" in changes:
+            await _claim_external_id(session, ws, account)
+    ctx.invalidate_loaders()
+    return account
+
+
+async def delete_account(ctx: Context, account_id: str) -> str:
+    async with ctx.db.write() as session:
+        if not await accounts_repo.delete_account(session, ctx.workspace_id, account_id):
+            common.found(None, "Account", account_id)
+    ctx.invalidate_loaders()
+    return account_id
+
+
+# -- contacts ----------------------------------------------------------------------------------
+def _email(value: str | None) -> None:
+    """A light shape check: one @, something before it, and a dotted domain after it."""
+    if value is None:
+        return
+    local, _, domain = value.partition("@")
+    labels = domain.split(".")
+    if (
+        value.count("@") != 1
+        or not local
+        or len(labels) < 2
+        or not all(labels)
+        or any(c.isspace() for c in value)
+    ):
+        raise InvalidInput(f"email is not an email address: {value!r}", field="email")
+
+
+def _validate_contact(data: dict[str, Any]) -> None:
+    common.not_null(data, "is_primary")
+    if "name" in data:
+        common.text(data["name"], "name", max_length=500)
+    for field, length in CONTACT_LENGTHS.items():
+        if field in data:
+            common.text(data[field], common.camel(field), max_length=length, required=False)
+    if "email" in data:
+        _email(data["email"])
+
+
+async def list_contacts(ctx: Context, account_id: str) -> list[Contact]:
+    common.found(await get_account(ctx, account_id), "Account", account_id)
+    return await ctx.loaders.contacts_by_account_id.load(account_id)
+
+
+async def create_contact(ctx: Context, account_id: str, data: dict[str, Any]) -> Contact:
+    _validate_contact({"name": None, **data})
+    ws = ctx.workspace_id
+    async with ctx.db.write() as session:
+        common.found(await repo.get(session, Account, ws, account_id), "Account", account_id)
+        contact = Contact(
+            workspace_id=ws, account_id=account_id, **{k: data[k] for k in CONTACT_FIELDS if k in data}
+        )
+        session.add(contact)
+        await session.flush()
+        if contact.is_primary:
+            await accounts_repo.clear_primary(session, ws, account_id, except_id=contact.id)
+    ctx.invalidate_loaders()
+    return contact
+
+
+async def _owned_contact(session: Any, workspace_id: str, account_id: str, contact_id: str) -> Contact:
+    contact = await accounts_repo.contact(session, workspace_id, account_id, contact_id)
+    if contact is None:
+        common.found(await repo.get(session, Account, workspace_id, account_id), "Account", account_id)
+        raise NotFound(f"Contact {contact_id} not found in account {account_id}")
+    return contact
+
+
+async def update_contact(ctx: Context, account_id: str, contact_id: str, changes: dict[str, Any]) -> Contact:
+    _validate_contact(changes)
+    ws = ctx.workspace_id
+    async with ctx.db.write() as session:
+        contact = await _owned_contact(session, ws, account_id, contact_id)
+        for field in CONTACT_FIELDS:
+            if field in changes:
+                setattr(contact, field, changes[field])
+        contact.updated_at = utcnow()
+        session.add(contact)
+        if changes.get("is_primary"):
+            await accounts_repo.clear_primary(session, ws, account_id, except_id=contact.id)
+    ctx.invalidate_loaders()
+    return contact
+
+
+async def delete_contact(ctx: Context, account_id: str, contact_id: str) -> str:
+    ws = ctx.workspace_id
+    async with ctx.db.write() as session:
+        if not await accounts_repo.delete_contact(session, ws, account_id, contact_id):
+            await _owned_contact(session, ws, account_id, contact_id)
+    ctx.invalidate_loaders()
+    return contact_id

@@ -1,0 +1,309 @@
+"""Context documents: files (bytes in the blob store) with metadata, global or scoped to one product.
+
+Also the one policy for what counts as text: `text_format` and `document_text` decide what the content
+preview shows and what the retrieval indexer reads, so both agree on which documents are text.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..errors import InvalidInput, TooLarge
+from ..storage import blobs
+from ..storage.models import ContextDocument, Product
+from ..storage.models.base import new_id, utcnow
+from ..storage.repositories import base as repo
+from ..storage.repositories import context_documents as documents_repo
+from ..storage.repositories.base import Page
+from . import common
+from .context_units import DESCRIPTION_MAX, mark_pending
+from .request_context import Context
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+READ_CHUNK_BYTES = 1024 * 1024
+PREVIEW_MAX_CHARS = 40_000
+FILE_NAME_MAX = 255
+DEFAULT_MIME_TYPE = "text/markdown"
+MIME_TYPE_PATTERN = re.compile(r"^[\w.+-]+/[\w.+-]+(\s*;.*)?$")
+
+# -- what counts as text ----------------------------------------------------------------------
+# Mime type → preview format. Any other text/* is "text", any */*+json is "json", the rest is binary.
+MIME_FORMATS = {
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
+    "text/html": "html",
+    "text/csv": "csv",
+    "application/json": "json",
+    "application/xml": "text",
+    "application/yaml": "text",
+    "application/x-yaml": "text",
+}
+# Generic mime types say too little: the file extension decides, else this format.
+GENERIC_MIME_TYPES: dict[str, str | None] = {
+    "": None,
+    "application/octet-stream": None,
+    "binary/octet-stream": None,
+    "text/plain": "text",
+}
+# File extension → (mime type, format), for generic mime types and for uploads without a content type.
+EXTENSIONS = {
+    ".md": ("text/markdown", "markdown"),
+    ".markdown": ("text/markdown", "markdown"),
+    ".txt": ("text/plain", "text"),
+    ".json": ("application/json", "json"),
+    ".csv": ("text/csv", "csv"),
+    ".html": ("text/html", "html"),
+    ".htm": ("text/html", "html"),
+    ".xml": ("application/xml", "text"),
+    ".yaml": ("application/yaml", "text"),
+    ".yml": ("application/yaml", "text"),
+}
+
+
+def _base_type(mime_type: str | None) -> str:
+    return (mime_type or "").split(";", 1)[0].strip().lower()
+
+
+def _extension(file_name: str | None) -> str:
+    return PurePosixPath(file_name or "").suffix.lower()
+
+
+def text_format(mime_type: str | None, file_name: str | None) -> str | None:
+    """markdown | text | html | json | csv for text-like documents; None for binary ones (pdf, images…)."""
+    base = _base_type(mime_type)
+    if base in GENERIC_MIME_TYPES:
+        known = EXTENSIONS.get(_extension(file_name))
+        return known[1] if known else GENERIC_MIME_TYPES[base]
+    if base in MIME_FORMATS:
+        return MIME_FORMATS[base]
+    if base.endswith("+json"):
+        return "json"
+    return "text" if base.startswith("text/") else None
+
+
+def document_text(content: bytes) -> str:
+    """Stored bytes as text: UTF-8 (a leading BOM dropped), undecodable bytes replaced, never an error."""
+    return content.decode("utf-8-sig", errors="replace")
+
+
+def guess_mime_type(file_name: str) -> str:
+    known = EXTENSIONS.get(_extension(file_name))
+    if known:
+        return known[0]
+    return mimetypes.guess_type(file_name, strict=False)[0] or "application/octet-stream"
+
+
+def preview_text(content: bytes, max_chars: int = PREVIEW_MAX_CHARS) -> tuple[str, bool]:
+    """The first `max_chars` characters and whether there were more, decoding only as much as needed."""
+    head = content[: 4 * (max_chars + 1)]  # a character is at most 4 bytes
+    text = document_text(head)
+    return text[:max_chars], len(text) > max_chars or len(head) < len(content)
+
+
+@dataclass(frozen=True)
+class DocumentContent:
+    """The content preview of one document."""
+
+    supported: bool
+    content: str | None
+    content_format: str | None
+    truncated: bool
+    max_chars: int
+    source_url: str | None
+    source_label: str | None
+
+
+# -- reads -------------------------------------------------------------------------------------
+async def get_context_document(ctx: Context, document_id: str) -> ContextDocument | None:
+    return await ctx.loaders.context_document_by_id.load(document_id)
+
+
+async def list_context_documents(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
+    async with ctx.db.read() as session:
+        return await documents_repo.list_context_documents(
+            session, ctx.workspace_id, limit=limit, offset=offset, **filters
+        )
+
+
+async def get_document_content(ctx: Context, document_id: str) -> DocumentContent | None:
+    document = await get_context_document(ctx, document_id)
+    if document is None:
+        return None
+    fmt = text_format(document.mime_type, document.file_name)
+    content, truncated = None, False
+    if fmt is not None:
+        async with ctx.db.read() as session:
+            blob = await blobs.get(session, ctx.workspace_id, document.blob_key)
+        content, truncated = preview_text(blob.content if blob else b"")
+    return DocumentContent(
+        supported=fmt is not None,
+        content=content,
+        content_format=fmt,
+        truncated=truncated,
+        max_chars=PREVIEW_MAX_CHARS,
+        source_url=document.source_url,
+        source_label=document.source_label,
+    )
+
+
+# -- validation --------------------------------------------------------------------------------
+def _file_name(value: Any, field: str) -> str:
+    name = common.text(value, field, max_length=FILE_NAME_MAX).strip()
+    if "/" in name or "\\" in name or name in (".", ".."):
+        raise InvalidInput(f"{field} must be a plain file name, without path separators", field=field)
+    if any(ord(char) < 32 for char in name):
+        raise InvalidInput(f"{field} must not contain control characters", field=field)
+    return name
+
+
+def _description(value: Any) -> str | None:
+    return common.text(value, "description", max_length=DESCRIPTION_MAX, required=False)
+
+
+def _mime_type(value: Any) -> str:
+    if value is None:
+        return DEFAULT_MIME_TYPE
+    mime_type = common.text(value, "mimeType", max_length=255).strip()
+    if not MIME_TYPE_PATTERN.match(mime_type):
+        raise InvalidInput("mimeType must look like type/subtype", field="mimeType")
+    return mime_type
+
+
+def _upload_mime_type(content_type: str | None, file_name: str) -> str:
+    """The upload's own content type unless it is missing, malformed or generic: then the file name's."""
+    sent = (content_type or "").strip()
+    if len(sent) > 255 or not MIME_TYPE_PATTERN.match(sent):
+        return guess_mime_type(file_name)
+    if _base_type(sent) in GENERIC_MIME_TYPES:
+        guessed = guess_mime_type(file_name)
+        return sent if guessed == "application/octet-stream" else guessed
+    return sent
+
+
+def _too_large(field: str) -> TooLarge:
+    return TooLarge(f"{field} is larger than the maximum of {MAX_UPLOAD_BYTES} bytes", field=field)
+
+
+async def _read_limited(upload: Any) -> bytes:
+    """The upload's bytes, read a chunk at a time so an oversized file is refused at the limit."""
+    chunks, size = [], 0
+    while chunk := await upload.read(READ_CHUNK_BYTES):
+        size += len(chunk)
+        if size > MAX_UPLOAD_BYTES:
+            raise _too_large("file")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# -- writes ------------------------------------------------------------------------------------
+async def _store(
+    ctx: Context,
+    *,
+    file_name: str,
+    content: bytes,
+    mime_type: str,
+    description: str | None,
+    product_id: str | None,
+) -> ContextDocument:
+    """One transaction: the product checked, the bytes stored under the document's key, the row added."""
+    ws = ctx.workspace_id
+    document_id = new_id()
+    async with ctx.db.write() as session:
+        product_id = await common.linkable_one(session, Product, ws, product_id, "productId")
+        key = f"context-documents/{ws}/{document_id}/{file_name}"
+        await blobs.put(session, ws, key, content, mime_type)
+        document = ContextDocument(
+            id=document_id,
+            workspace_id=ws,
+            file_name=file_name,
+            mime_type=mime_type,
+            size=len(content),
+            description=description,
+            product_id=product_id,
+            blob_key=key,
+        )
+        mark_pending(document)
+        session.add(document)
+    ctx.invalidate_loaders()
+    return document
+
+
+async def create_context_document(ctx: Context, data: dict[str, Any]) -> ContextDocument:
+    """Import text sent as a string: stored as its UTF-8 bytes."""
+    file_name = _file_name(data.get("file_name"), "fileName")
+    content = data["content"].encode("utf-8")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise _too_large("content")
+    return await _store(
+        ctx,
+        file_name=file_name,
+        content=content,
+        mime_type=_mime_type(data.get("mime_type")),
+        description=_description(data.get("description")),
+        product_id=data.get("product_id"),
+    )
+
+
+async def upload_context_document(ctx: Context, upload: Any, data: dict[str, Any]) -> ContextDocument:
+    """Store an uploaded file (anything with `filename`, `content_type` and async `read(size)`)."""
+    if not callable(getattr(upload, "read", None)):
+        raise InvalidInput("file must be an uploaded file (multipart/form-data)", field="file")
+    # Browsers may send a path ("C:\\fakepath\\notes.md"): keep only the last part.
+    file_name = _file_name(re.split(r"[/\\]", upload.filename or "")[-1], "file")
+    description = _description(data.get("description"))
+    content = await _read_limited(upload)
+    return await _store(
+        ctx,
+        file_name=file_name,
+        content=content,
+        mime_type=_upload_mime_type(upload.content_type, file_name),
+        description=description,
+        product_id=data.get("product_id"),
+    )
+
+
+async def update_context_document(ctx: Context, document_id: str, changes: dict[str, Any]) -> ContextDocument:
+    """Metadata only: the bytes keep their key, even on a rename (the key is internal, never shown).
+
+    A new scope, or a rename that changes whether (or how) the file reads as text, needs re-indexing.
+    """
+    common.not_null(changes, "file_name")
+    file_name = _file_name(changes["file_name"], "fileName") if "file_name" in changes else None
+    description = _description(changes.get("description"))
+    ws = ctx.workspace_id
+    async with ctx.db.write() as session:
+        document = common.found(
+            await repo.get(session, ContextDocument, ws, document_id), "Context document", document_id
+        )
+        reindex = False
+        if file_name is not None:
+            was = text_format(document.mime_type, document.file_name)
+            reindex = text_format(document.mime_type, file_name) != was
+            document.file_name = file_name
+        if "description" in changes:
+            document.description = description
+        if "product_id" in changes:
+            product_id = await common.linkable_one(session, Product, ws, changes["product_id"], "productId")
+            reindex = reindex or product_id != document.product_id
+            document.product_id = product_id
+        if reindex:
+            mark_pending(document)
+        document.updated_at = utcnow()
+        session.add(document)
+    ctx.invalidate_loaders()
+    return document
+
+
+async def delete_context_document(ctx: Context, document_id: str) -> str:
+    """The row and its bytes go together, in one transaction."""
+    async with ctx.db.write() as session:
+        key = await documents_repo.delete_context_document(session, ctx.workspace_id, document_id)
+        if key is None:
+            common.found(None, "Context document", document_id)
+        await blobs.remove(session, ctx.workspace_id, key)
+    ctx.invalidate_loaders()
+    return document_id

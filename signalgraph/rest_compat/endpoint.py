@@ -1,0 +1,125 @@
+"""The one generic REST handler and the Starlette app that serves ROUTES.
+
+A request → its row → variables (inputs.py) → the row's cached GraphQL operation, executed in-process
+against the schema with the same Context the GraphQL view builds → the shaped body and headers, or the
+mapped error. Scopes, workspace isolation and validation all happen in the schema, below this layer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from inspect import isawaitable
+
+from graphql import ExecutionResult, execute
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..errors import DomainError
+from ..resolvers.request_context import Context, Services, build_context
+from . import idempotency, openapi
+from .documents import graphql_schema, operation, operations
+from .errors import RestError, error_response, from_graphql
+from .inputs import Call, read_call
+from .responses import JSONBody
+from .routes import PREFIX, ROUTES, RestRoute
+
+logger = logging.getLogger("signalgraph.rest")
+
+
+def create_rest_app(services: Services) -> Starlette:
+    """The REST API below its prefix; mount it at /external/v1 and /api/external/v1."""
+    operations()  # parse and validate every document now: a mismatch with the schema stops the start
+    by_path: dict[str, dict[str, RestRoute]] = defaultdict(dict)
+    for route in ROUTES:
+        operation(route.document)
+        by_path[route.route_path][route.method] = route
+    routes = [
+        Route(path, _handler(services, rows), methods=list(rows))
+        for path, rows in sorted(by_path.items(), key=lambda item: _specificity(item[0]))
+    ]
+    routes.append(Route("/openapi.json", openapi.endpoint, methods=["GET"]))
+    return Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+
+
+def _specificity(path: str) -> list[tuple[int, str]]:
+    """Literal segments sort before parameters, so `/products/portfolio-summary` wins over `/products/{id}`."""
+    return [(1 if segment.startswith("{") else 0, segment) for segment in path.split("/")]
+
+
+def _handler(services: Services, rows: dict[str, RestRoute]):
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handle(services, rows[request.method if request.method != "HEAD" else "GET"], request)
+        finally:
+            await request.close()
+
+    return endpoint
+
+
+async def handle(services: Services, route: RestRoute, request: Request) -> Response:
+    try:
+        ctx = await build_context(services, request.headers.get("authorization"))
+        principal = ctx.require()
+        call = await read_call(request, route)
+        key = request.headers.get(idempotency.HEADER)
+        if key is None or route.method not in idempotency.METHODS:
+            return await run(call, ctx)
+        claimed = await idempotency.begin(
+            services.db, principal, key, route.method, route.concrete_path(call.path_params), call.fingerprint
+        )
+        if isinstance(claimed, Response):
+            return claimed
+        try:
+            response = await run(call, ctx)
+        except BaseException:
+            await idempotency.release(services.db, claimed)
+            raise
+        try:
+            await idempotency.finish(services.db, claimed, response)
+        except Exception:  # the write happened: answer it; the claim lapses after ABANDONED_AFTER
+            logger.exception("could not record the response for %s %s", request.method, request.url.path)
+        return response
+    except RestError as error:
+        return error.response()
+    except DomainError as error:
+        return RestError.from_domain(error).response()
+    except Exception:
+        logger.exception("unexpected error serving %s %s", request.method, request.url.path)
+        return error_response(500, "Internal server error")
+
+
+async def run(call: Call, ctx: Context) -> Response:
+    """Execute the row's operation and shape its result; GraphQL errors become the mapped error response."""
+    result = execute(
+        graphql_schema(),
+        call.document.document,
+        variable_values=call.variables,
+        context_value=ctx,
+        operation_name=call.document.name,
+    )
+    if isawaitable(result):
+        result = await result
+    assert isinstance(result, ExecutionResult)
+    if result.errors:
+        return from_graphql(result.errors, call.document.argument_variables).response()
+    try:
+        shaped = call.route.shape(result.data[call.document.root_key], call)
+    except DomainError as error:
+        return RestError.from_domain(error).response()
+    return JSONBody(shaped.body, status_code=shaped.status or call.route.status, headers=shaped.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Unknown paths and methods, in the same error shape as everything else."""
+    assert isinstance(exc, HTTPException)
+    message = exc.detail
+    if exc.status_code == 404:
+        message = f"Cannot {request.method} {request.url.path}"
+    return error_response(exc.status_code, message, headers=exc.headers)
+
+
+__all__ = ["PREFIX", "create_rest_app"]

@@ -1,0 +1,126 @@
+"""Account and contact queries, and the deferred link from signals that named an account before it existed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
+
+from ..models import Account, Contact, Signal, SignalAccount
+from ..models.base import utcnow
+from . import base
+from .base import Page
+
+
+async def list_accounts(
+    session: AsyncSession,
+    workspace_id: str,
+    *,
+    limit: int,
+    offset: int,
+    search: str | None = None,
+    name: str | None = None,
+    domain: str | None = None,
+    external_id: str | None = None,
+    updated_since: datetime | None = None,
+) -> Page:
+    stmt = select(Account).where(Account.workspace_id == workspace_id)
+    if search:
+        stmt = stmt.where(
+            base.search_clause(search, Account.name, Account.domain, Account.website, Account.external_id)
+        )
+    if name is not None:
+        stmt = stmt.where(func.lower(Account.name) == name.lower())
+    if domain is not None:
+        stmt = stmt.where(domain_clause(domain))
+    if external_id is not None:
+        stmt = stmt.where(Account.external_id == external_id)
+    if updated_since is not None:
+        stmt = stmt.where(base.updated_since_clause(Account, updated_since))
+    return await base.page(
+        session, stmt, limit=limit, offset=offset, order_by=(Account.created_at.desc(), Account.id.desc())
+    )
+
+
+def domain_clause(value: str) -> ColumnElement[bool]:
+    """Exact, case-insensitive match on domain or website, where a bare host also matches its http(s) URL:
+    `example.com` finds the website `https://example.com/`; `https://example.com` the domain `example.com`."""
+    wanted = value.strip().lower()
+    host = wanted.removeprefix("https://").removeprefix("http://").rstrip("/")
+    forms = {wanted, host} | {
+        f"{scheme}{host}{slash}" for scheme in ("http://", "https://") for slash in ("", "/")
+    }
+    return or_(func.lower(Account.domain).in_({wanted, host}), func.lower(Account.website).in_(forms))
+
+
+async def account_by_external_id(
+    session: AsyncSession, workspace_id: str, external_id: str, *, exclude_id: str | None = None
+) -> Account | None:
+    stmt = select(Account).where(Account.workspace_id == workspace_id, Account.external_id == external_id)
+    if exclude_id is not None:
+        stmt = stmt.where(Account.id != exclude_id)
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def delete_account(session: AsyncSession, workspace_id: str, account_id: str) -> bool:
+    """Its contacts and links go with it (foreign keys cascade); the insights and signals it linked stay."""
+    result = await session.execute(
+        delete(Account).where(Account.id == account_id, Account.workspace_id == workspace_id)
+    )
+    return result.rowcount > 0
+
+
+async def link_waiting_signals(
+    session: AsyncSession, workspace_id: str, account_id: str, external_id: str
+) -> int:
+    """Link the account to every signal that named its external id before the account had it.
+
+    One INSERT … SELECT: each new link goes after the signal's existing ones; linked signals are skipped.
+    """
+    links = SignalAccount.__table__
+    already = exists().where(links.c.signal_id == Signal.id, links.c.account_id == account_id)
+    next_position = (
+        select(func.coalesce(func.max(links.c.position) + 1, 0))
+        .where(links.c.signal_id == Signal.id)
+        .scalar_subquery()
+    )
+    waiting = select(Signal.id, literal(account_id), literal(workspace_id), next_position).where(
+        Signal.workspace_id == workspace_id, Signal.account_external_id == external_id, ~already
+    )
+    stmt = insert(links).from_select(["signal_id", "account_id", "workspace_id", "position"], waiting)
+    return (await session.execute(stmt)).rowcount
+
+
+async def contact(
+    session: AsyncSession, workspace_id: str, account_id: str, contact_id: str
+) -> Contact | None:
+    """The contact, only if it belongs to this account of this workspace."""
+    stmt = select(Contact).where(
+        Contact.id == contact_id, Contact.account_id == account_id, Contact.workspace_id == workspace_id
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def clear_primary(session: AsyncSession, workspace_id: str, account_id: str, *, except_id: str) -> None:
+    """One primary contact per account: demote the others."""
+    await session.execute(
+        update(Contact)
+        .where(
+            Contact.account_id == account_id,
+            Contact.workspace_id == workspace_id,
+            Contact.id != except_id,
+            Contact.is_primary.is_(True),
+        )
+        .values(is_primary=False, updated_at=utcnow())
+    )
+
+
+async def delete_contact(session: AsyncSession, workspace_id: str, account_id: str, contact_id: str) -> bool:
+    result = await session.execute(
+        delete(Contact).where(
+            Contact.id == contact_id, Contact.account_id == account_id, Contact.workspace_id == workspace_id
+        )
+    )
+    return result.rowcount > 0

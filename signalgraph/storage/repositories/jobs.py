@@ -1,0 +1,53 @@
+"""Job rows: written with the work they stand for, claimed by the runner, found again by the sweeper.
+
+`claim` and `sweepable` are system-level: a worker knows only the job id it was handed, and the
+sweeper looks across workspaces. Everything reachable from the API takes the workspace id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..models import Job
+from ..models.base import utcnow
+from . import base
+
+FINISHED = ("succeeded", "failed")
+
+
+async def add(session: AsyncSession, workspace_id: str, job_id: str, kind: str, target_id: str) -> Job:
+    """The job row for this id: new, or a finished one queued again; one still pending is left alone."""
+    job = await base.get(session, Job, workspace_id, job_id)
+    if job is None:
+        job = Job(id=job_id, workspace_id=workspace_id, kind=kind, target_id=target_id)
+    elif job.status in FINISHED:
+        job.status, job.attempts, job.last_error = "queued", 0, None
+        job.started_at = job.finished_at = None
+        job.updated_at = utcnow()
+    session.add(job)
+    await session.flush()
+    return job
+
+
+async def get(session: AsyncSession, workspace_id: str, job_id: str) -> Job | None:
+    return await base.get(session, Job, workspace_id, job_id)
+
+
+async def claim(session: AsyncSession, job_id: str) -> Job | None:
+    """The row of a job about to run, locked for the rest of the transaction (PostgreSQL)."""
+    stmt = select(Job).where(Job.id == job_id).with_for_update()
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def sweepable(session: AsyncSession, stale_before: datetime, limit: int) -> list[Job]:
+    """Jobs to hand to the queue again: every queued one, and running ones that started before `stale_before`."""
+    stmt = (
+        select(Job)
+        .where(or_(Job.status == "queued", and_(Job.status == "running", Job.started_at < stale_before)))
+        .order_by(Job.updated_at, Job.id)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())

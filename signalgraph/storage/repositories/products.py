@@ -1,0 +1,156 @@
+"""Product queries: lists, external-id lookups, the feature tree, and the counts behind metrics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, literal_column, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..models import (
+    Idea,
+    Insight,
+    OkrProduct,
+    Opportunity,
+    Product,
+    ProductFeature,
+    ProductPersona,
+    ProductQuestion,
+    Signal,
+    SignalProduct,
+)
+from . import base
+from .base import Page
+
+# Metric name → the column holding the product id of each counted row; signals are added separately.
+METRIC_COLUMNS = {
+    "insights": Insight.product_id,
+    "ideas": Idea.product_id,
+    "opportunities": Opportunity.product_id,
+    "context_personas": ProductPersona.product_id,
+    "context_feature_map_nodes": ProductFeature.product_id,
+    "initiatives_total": OkrProduct.product_id,
+}
+METRICS = (*METRIC_COLUMNS, "signals")
+
+
+async def list_products(
+    session: AsyncSession,
+    workspace_id: str,
+    *,
+    limit: int,
+    offset: int,
+    search: str | None = None,
+    name: str | None = None,
+    external_id: str | None = None,
+    updated_since: datetime | None = None,
+) -> Page:
+    stmt = select(Product).where(Product.workspace_id == workspace_id)
+    if search:
+        stmt = stmt.where(
+            base.search_clause(search, Product.name, Product.description, Product.type, Product.external_id)
+        )
+    if name is not None:
+        stmt = stmt.where(Product.name == name)
+    if external_id is not None:
+        stmt = stmt.where(Product.external_id == external_id)
+    if updated_since is not None:
+        stmt = stmt.where(base.updated_since_clause(Product, updated_since))
+    return await base.page(
+        session, stmt, limit=limit, offset=offset, order_by=(Product.created_at.desc(), Product.id.desc())
+    )
+
+
+async def portfolio_products(session: AsyncSession, workspace_id: str, *, limit: int) -> list[Product]:
+    """The products of a portfolio view, by name."""
+    stmt = (
+        select(Product)
+        .where(Product.workspace_id == workspace_id)
+        .order_by(func.lower(Product.name), Product.id)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def product_by_external_id(
+    session: AsyncSession, workspace_id: str, external_id: str, *, exclude_id: str | None = None
+) -> Product | None:
+    stmt = select(Product).where(Product.workspace_id == workspace_id, Product.external_id == external_id)
+    if exclude_id is not None:
+        stmt = stmt.where(Product.id != exclude_id)
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def delete_product(session: AsyncSession, workspace_id: str, product_id: str) -> bool:
+    """Features, personas and questions go with it; insights, ideas and the like keep living, unlinked."""
+    result = await session.execute(
+        delete(Product).where(Product.id == product_id, Product.workspace_id == workspace_id)
+    )
+    return result.rowcount > 0
+
+
+async def feature_parents(session: AsyncSession, workspace_id: str, product_id: str) -> dict[str, str | None]:
+    """Each feature of the product → its parent id: the whole tree in one statement, to check for cycles."""
+    stmt = select(ProductFeature.id, ProductFeature.parent_id).where(
+        ProductFeature.product_id == product_id, ProductFeature.workspace_id == workspace_id
+    )
+    return {id_: parent for id_, parent in (await session.execute(stmt)).all()}
+
+
+async def delete_child(
+    session: AsyncSession,
+    model: type[ProductFeature | ProductPersona],
+    workspace_id: str,
+    product_id: str,
+    id_: str,
+) -> bool:
+    """Delete a feature or persona of this product; a deleted feature's children become roots."""
+    result = await session.execute(
+        delete(model).where(
+            model.id == id_, model.product_id == product_id, model.workspace_id == workspace_id
+        )
+    )
+    return result.rowcount > 0
+
+
+async def question(
+    session: AsyncSession, workspace_id: str, product_id: str, id_: str
+) -> ProductQuestion | None:
+    stmt = select(ProductQuestion).where(
+        ProductQuestion.id == id_,
+        ProductQuestion.product_id == product_id,
+        ProductQuestion.workspace_id == workspace_id,
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def metric_counts(
+    session: AsyncSession, workspace_id: str, product_ids: list[str], *, signals_since: datetime | None = None
+) -> dict[str, dict[str, int]]:
+    """Every metric of every product, zeros included, in one statement (a UNION of grouped counts).
+
+    Signals count through the signal–product links; `signals_since` keeps only signals created since then.
+    """
+    ids = list(dict.fromkeys(product_ids))
+    if not ids:
+        return {}
+    parts = [
+        select(
+            literal_column(f"'{metric}'").label("metric"), column.label("product_id"), func.count().label("n")
+        )
+        .where(column.in_(ids), column.class_.workspace_id == workspace_id)
+        .group_by(column)
+        for metric, column in METRIC_COLUMNS.items()
+    ]
+    signals = (
+        select(literal_column("'signals'").label("metric"), SignalProduct.product_id, func.count().label("n"))
+        .join(Signal, Signal.id == SignalProduct.signal_id)
+        .where(SignalProduct.product_id.in_(ids), SignalProduct.workspace_id == workspace_id)
+        .group_by(SignalProduct.product_id)
+    )
+    if signals_since is not None:
+        signals = signals.where(Signal.created_at >= signals_since)
+    counts = {id_: dict.fromkeys(METRICS, 0) for id_ in ids}
+    for metric, product_id, n in (await session.execute(union_all(*parts, signals))).all():
+        counts[product_id][metric] = n
+    return counts
