@@ -7,7 +7,7 @@ import pytest
 
 from signalgraph.storage.models import KeyResult, KeyResultProject, Okr, OkrProduct, Product, Project
 from tests.factories import create_okr, create_product, create_project
-from tests.schema.test_query_cost import counting_selects
+from tests.sql import counting_selects
 
 OKR = """
 query($id: ID!) { okr(id: $id) {

@@ -21,7 +21,7 @@ from tests.factories import (
     create_opportunity,
     create_product,
 )
-from tests.schema.test_query_cost import counting_selects
+from tests.sql import counting_selects
 
 OPPORTUNITY = """
 query($id: ID!) { opportunity(id: $id) {

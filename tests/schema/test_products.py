@@ -3,14 +3,12 @@ scopes, isolation. Features, personas and questions are in test_product_features
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
-
-from sqlalchemy import event
 
 from signalgraph.storage.models import Idea, Okr, OkrProduct, Opportunity, Signal, SignalProduct
 from signalgraph.storage.models.base import utcnow
 from tests.factories import create_insight, create_product
+from tests.sql import counting_selects
 
 PRODUCT = """
 query($id: ID!) { product(id: $id) {
@@ -57,22 +55,6 @@ FULL_INPUT = {
     "features": [{"name": "Signal intake", "description": "Bring customer evidence into Discovery."}],
     "personas": [{"name": "Product Manager", "description": "Owns discovery synthesis.", "goals": ["Ship"]}],
 }
-
-
-@contextmanager
-def counting_selects(engine):
-    """The SELECT statements the engine runs meanwhile."""
-    statements: list[str] = []
-
-    def on_execute(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith(("SELECT", "(SELECT", "WITH")):
-            statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
 
 
 async def test_create_then_read_returns_every_field_with_initial_features_and_personas(api):

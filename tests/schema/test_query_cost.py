@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from signalgraph.storage.models import (
     Idea,
     Insight,
@@ -15,28 +11,13 @@ from signalgraph.storage.models import (
     Signal,
     SignalInsight,
 )
+from tests.sql import counting_selects
 
 NESTED = """
 query($first: Int!) {
   signals(first: $first) { totalCount nodes { publicId insights { id opportunities { id ideas { id } } } } }
 }
 """
-
-
-@contextmanager
-def counting_selects(engine):
-    """Count the SELECT statements the engine runs (BEGIN/COMMIT bookkeeping is not a query)."""
-    statements: list[str] = []
-
-    def on_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
 
 
 async def seed_graph(services, workspace_id: str, signals: int) -> None:

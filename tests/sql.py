@@ -1,0 +1,25 @@
+"""Counting the SQL a request costs, for the no-N+1 tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+@contextmanager
+def counting_selects(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Collect the SELECT statements the engine runs (BEGIN/COMMIT bookkeeping is not a query)."""
+    statements: list[str] = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("SELECT", "(SELECT", "WITH")):
+            statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
