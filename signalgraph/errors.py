@@ -56,6 +56,8 @@ class TooLarge(DomainError):
     http_status = 413
 
 
-class RateLimited(DomainError):
-    code = "RATE_LIMITED"
-    http_status = 429
+class UpstreamFailed(DomainError):
+    """A service the server depends on (the configured LLM endpoint) failed to answer usefully."""
+
+    code = "UPSTREAM_FAILED"
+    http_status = 502

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,14 +11,16 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-import uvicorn
 
 from signalgraph.app import create_app
+from signalgraph.jobs.worker import FUNCTIONS
 from signalgraph.resolvers.request_context import Services
 from signalgraph.settings import Settings
 from signalgraph.storage.migrate import upgrade_async
 
 from .factories import Api
+from .jobs.held_queue import HeldQueue
+from .serving import serving
 
 REQUIRE_SERVICES = os.environ.get("SIGNALGRAPH_TEST_REQUIRE_SERVICES") == "1"
 POSTGRES_ADMIN_URL = os.environ.get("SIGNALGRAPH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -38,7 +38,7 @@ def service_unavailable(what: str, why: object) -> None:
 async def _postgres_admin() -> asyncpg.Connection:
     try:
         return await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
         service_unavailable(f"PostgreSQL at {POSTGRES_ADMIN_URL}", exc)
         raise
 
@@ -84,13 +84,6 @@ async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.
         await pg.drop()
 
 
-def free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 class RunningServer:
     def __init__(self, base_url: str, services: Services):
         self.base_url = base_url
@@ -101,19 +94,10 @@ class RunningServer:
 async def server(database_url: str) -> AsyncIterator[RunningServer]:
     """The real app behind a real uvicorn, on this test loop."""
     app = create_app(Settings(database_url=database_url))
-    sock = free_socket()
-    config = uvicorn.Config(app, log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    task = asyncio.create_task(uv.serve(sockets=[sock]))
-    while not uv.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    host, port = sock.getsockname()
-    yield RunningServer(f"http://{host}:{port}", app.state.services)
-    uv.should_exit = True
-    await task
-    sock.close()
+    services = app.state.services
+    services.queue = HeldQueue(services.settings, FUNCTIONS, {"services": services})  # jobs run on drain()
+    async with serving(app) as base_url:
+        yield RunningServer(base_url, services)
 
 
 @pytest.fixture(scope="session")
@@ -124,6 +108,8 @@ async def http(server: RunningServer) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def services(server: RunningServer) -> Services:
+    """The server's services; `await services.queue.drain()` runs the jobs this test's requests queued."""
+    server.services.queue.forget()
     return server.services
 
 

@@ -33,7 +33,7 @@ class Api:
     @classmethod
     async def create(
         cls, http: httpx.AsyncClient, services: Services, *, scopes: list[str] | None = None, workspace: str | None = None
-    ) -> "Api":
+    ) -> Api:
         workspace = workspace or f"ws-{uuid.uuid4().hex[:10]}"
         chosen = parse_scopes(scopes) if scopes is not None else list(ALL_SCOPES)
         created = await auth.create_key(services.db, workspace, "test", chosen)

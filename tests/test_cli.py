@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_socket
+from tests.serving import free_socket
 
 KEY_PATTERN = re.compile(r"^sg_[0-9a-f]{8}_[A-Za-z0-9_-]{32,}$")
 VIEWER = "{ viewer { workspace { name } key { prefix } scopes } }"
@@ -20,7 +20,7 @@ VIEWER = "{ viewer { workspace { name } key { prefix } scopes } }"
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "signalgraph.cli", *args], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "signalgraph.cli", *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )
 
 

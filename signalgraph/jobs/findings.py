@@ -22,7 +22,9 @@ from .extract.base import Extraction, ExtractionRequest, Finding
 NAME_MAX = 500
 
 
-def insight_fields(finding: Finding, request: ExtractionRequest, extractor: str, signal: Signal | None) -> dict[str, Any]:
+def insight_fields(
+    finding: Finding, request: ExtractionRequest, extractor: str, signal: Signal | None
+) -> dict[str, Any]:
     first = finding.evidence[0]
     provenance: dict[str, Any] = {
         "extractor": extractor,
@@ -55,7 +57,9 @@ def unique_keys(findings: tuple[Finding, ...]) -> list[tuple[str, Finding]]:
     keyed = []
     for finding in findings:
         seen[finding.key] = seen.get(finding.key, 0) + 1
-        keyed.append((finding.key if seen[finding.key] == 1 else f"{finding.key}#{seen[finding.key]}", finding))
+        keyed.append(
+            (finding.key if seen[finding.key] == 1 else f"{finding.key}#{seen[finding.key]}", finding)
+        )
     return keyed
 
 
@@ -77,8 +81,9 @@ async def reconcile_insights(
         fields = {**insight_fields(finding, request, extraction.extractor, signal), "finding_key": key}
         insight = earlier.pop(key, None)
         if insight is None:
-            insight = Insight(workspace_id=ws, status="draft", source_signal_id=signal.id, product_id=product_id,
-                              **fields)
+            insight = Insight(
+                workspace_id=ws, status="draft", source_signal_id=signal.id, product_id=product_id, **fields
+            )
         else:
             for name, value in fields.items():
                 setattr(insight, name, value)

@@ -14,9 +14,9 @@ from ..resolvers.context_documents import document_text, text_format
 from ..storage import blobs
 from ..storage.models import ContextDocument, ContextUnit
 from ..storage.repositories import context_search
+from ..storage.repositories import jobs as jobs_repo
+from ..storage.repositories.context_search import DOCUMENT, UNIT
 from .runner import JobRun, job
-
-UNIT, DOCUMENT = "unit", "document"
 
 
 def vector_file_id(target_id: str) -> str:
@@ -58,13 +58,18 @@ def _body(*parts: str | None) -> str:
 async def index_context_unit(run: JobRun) -> None:
     ws = run.workspace_id
     async with run.services.db.write() as session:
-        unit = await context_search.lock_target(session, ContextUnit, ws, run.target_id)
+        unit = await jobs_repo.lock_target(session, ContextUnit, ws, run.target_id)
         if unit is None:
             await context_search.remove(session, ws, run.target_id)
             return
         await context_search.upsert(
-            session, ws, kind=UNIT, target_id=unit.id, product_id=unit.product_id,
-            name=unit.name, body=_body(unit.description, unit.data),
+            session,
+            ws,
+            kind=UNIT,
+            target_id=unit.id,
+            product_id=unit.product_id,
+            name=unit.name,
+            body=_body(unit.description, unit.data),
         )
         unit.indexing_status, unit.vector_file_id = "indexed", vector_file_id(unit.id)
         session.add(unit)
@@ -74,7 +79,7 @@ async def index_context_unit(run: JobRun) -> None:
 async def index_context_document(run: JobRun) -> None:
     ws = run.workspace_id
     async with run.services.db.write() as session:
-        document = await context_search.lock_target(session, ContextDocument, ws, run.target_id)
+        document = await jobs_repo.lock_target(session, ContextDocument, ws, run.target_id)
         if document is None:
             await context_search.remove(session, ws, run.target_id)
             return
@@ -86,8 +91,13 @@ async def index_context_document(run: JobRun) -> None:
             if fmt == "html":
                 content = html_text(content)
         await context_search.upsert(
-            session, ws, kind=DOCUMENT, target_id=document.id, product_id=document.product_id,
-            name=document.file_name, body=_body(document.description, content),
+            session,
+            ws,
+            kind=DOCUMENT,
+            target_id=document.id,
+            product_id=document.product_id,
+            name=document.file_name,
+            body=_body(document.description, content),
         )
         document.indexing_status, document.vector_file_id = "indexed", vector_file_id(document.id)
         session.add(document)

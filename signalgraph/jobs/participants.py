@@ -73,13 +73,19 @@ async def resolve_participants(
     for person in people:
         contact = next((c for c in contacts if _same_person(c, person)), None)
         if contact is None and policy == "create":
-            company = next((a for a in accounts if _same_company(a, person.company_name, person.company_domain)), None)
+            company = next(
+                (a for a in accounts if _same_company(a, person.company_name, person.company_domain)), None
+            )
             account_id = company.id if company is not None else fallback_account_id
             if account_id is None:
                 continue
-            contact = Contact(workspace_id=workspace_id, account_id=account_id,
-                              name=(person.name or person.email or "")[:NAME_MAX], email=person.email,
-                              role=person.role[:255] if person.role else None)
+            contact = Contact(
+                workspace_id=workspace_id,
+                account_id=account_id,
+                name=(person.name or person.email or "")[:NAME_MAX],
+                email=person.email,
+                role=person.role[:255] if person.role else None,
+            )
             session.add(contact)
             contacts.append(contact)
         if contact is not None:

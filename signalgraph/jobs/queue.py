@@ -45,7 +45,9 @@ def stamp(moment: datetime) -> str:
     return str(int(moment.timestamp() * 1_000_000))
 
 
-async def schedule(session: AsyncSession, workspace_id: str, kind: str, target_id: str, version: str | int) -> JobRef:
+async def schedule(
+    session: AsyncSession, workspace_id: str, kind: str, target_id: str, version: str | int
+) -> JobRef:
     """Record the job in the caller's transaction; enqueue the returned ref after the commit."""
     job = JobRef(kind=kind, target_id=target_id, id=f"{kind}:{target_id}:{version}")
     await jobs_repo.add(session, workspace_id, job.id, kind, target_id)
@@ -122,7 +124,9 @@ class InProcessQueue:
 
     async def start(self) -> None:
         """Start the periodic functions; their first run picks up work a previous process left."""
-        self._background = [asyncio.create_task(self._every(f), name=f"every:{f.__name__}") for f in self._periodic]
+        self._background = [
+            asyncio.create_task(self._every(f), name=f"every:{f.__name__}") for f in self._periodic
+        ]
 
     async def drain(self) -> None:
         """Wait until no job is queued or running here: used by tests."""

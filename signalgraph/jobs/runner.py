@@ -3,9 +3,9 @@
 arq delivers at least once and retries only on `Retry`, so the wrapper turns every failure of a try
 into `Retry(defer=backoff)` until `settings.job_max_tries` tries have run, then records the job
 `failed` (with `last_error`) and lets the job's `on_failure` settle its target in the same
-transaction (`on_retry` sees each failed try before that). Tries are counted in the job row, not in arq, so a worker killed mid-job (arq runs the
-job again once its lock expires) or a job re-queued by the sweeper keeps its count; a finished job
-delivered again does nothing.
+transaction (`on_retry` sees each failed try before that). Tries are counted in the job row, not in
+arq, so a worker killed mid-job (arq runs the job again once its lock expires) or a job re-queued by
+the sweeper keeps its count; a finished job delivered again does nothing.
 """
 
 from __future__ import annotations
@@ -93,7 +93,9 @@ def job(
     return wrap
 
 
-async def _start(services: Services, job_id: str, target_id: str, on_failure: OnError | None) -> JobRun | None:
+async def _start(
+    services: Services, job_id: str, target_id: str, on_failure: OnError | None
+) -> JobRun | None:
     """Claim the row for one more try; None when there is nothing (more) to do."""
     async with services.db.write() as session:
         row = await jobs_repo.claim(session, job_id)
@@ -109,7 +111,9 @@ async def _start(services: Services, job_id: str, target_id: str, on_failure: On
         return JobRun(services, job_id, row.workspace_id, target_id, row.attempts)
 
 
-async def _failed_try(run: JobRun, exc: Exception, on_failure: OnError | None, on_retry: OnError | None) -> bool:
+async def _failed_try(
+    run: JobRun, exc: Exception, on_failure: OnError | None, on_retry: OnError | None
+) -> bool:
     """Record a failed try; True when it is to be retried, False when the job has now failed."""
     error = describe(exc)
     retry = not isinstance(exc, PermanentJobError) and run.attempt < run.services.settings.job_max_tries

@@ -8,14 +8,17 @@ with its `lastError` while the job retries, and ends `failed` after the last try
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..resolvers.signal_derivation import raw_text
 from ..resolvers.vocabulary import SIGNAL_TYPE_PROFILES
 from ..storage.models import Job, Signal
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
+from ..storage.repositories import jobs as jobs_repo
 from ..storage.repositories import links
-from ..storage.repositories import signal_processing as processing_repo
 from ..storage.repositories import signals as signals_repo
 from .extract import ExtractionRequest, create_extractor
 from .findings import reconcile_insights
@@ -25,20 +28,26 @@ from .runner import JobRun, PermanentJobError, job
 KIND = "process_signal"
 
 
-def extraction_request(signal: Signal, text: str) -> ExtractionRequest:
+def extraction_request(signal: Signal, stored_text: str | None) -> ExtractionRequest | None:
+    """What to extract from: the stored text of a typed signal, or the evidence in a raw one's payloads
+    (its turns as `Speaker: words` lines when it is read as a conversation); None when there is none."""
     additional_context = (signal.data or {}).get("additionalContext")
     evidence_kind = signal.evidence_kind if signal.evidence_kind in SIGNAL_TYPE_PROFILES else None
-    return ExtractionRequest(
-        text=text,
+    request = ExtractionRequest(
+        text=stored_text or "",
         signal_type=signal.signal_type or evidence_kind,
         analysis_profile=signal.analysis_profile,
         additional_context=additional_context if isinstance(additional_context, str) else None,
     )
+    if stored_text is not None:
+        return request
+    text = raw_text(signal.source, signal.data, speakers=request.is_conversation)
+    return None if text is None else replace(request, text=text)
 
 
 async def _current(session: AsyncSession, job_id: str, workspace_id: str, signal_id: str) -> Signal | None:
     """The signal, locked, if the job is still its latest run."""
-    signal = await processing_repo.lock_signal(session, workspace_id, signal_id)
+    signal = await jobs_repo.lock_target(session, Signal, workspace_id, signal_id)
     return signal if signal is not None and signal.last_job_id == job_id else None
 
 
@@ -62,13 +71,16 @@ async def process_signal(run: JobRun) -> None:
         signal = await _current(session, run.job_id, ws, run.target_id)
         if signal is None:
             return  # deleted, or a newer run was asked for
-        text = await signals_repo.get_text(session, ws, signal.id)
-        if text is None:
+        request = extraction_request(signal, await signals_repo.get_text(session, ws, signal.id))
+        if request is None:
             raise PermanentJobError(f"SIGNAL-{signal.public_number} has no text to process")
-        product_ids = (await repo.linked_ids(session, links.SIGNAL_PRODUCTS, ws, [signal.id])).get(signal.id, [])
-        account_ids = (await repo.linked_ids(session, links.SIGNAL_ACCOUNTS, ws, [signal.id])).get(signal.id, [])
+        product_ids = (await repo.linked_ids(session, links.SIGNAL_PRODUCTS, ws, [signal.id])).get(
+            signal.id, []
+        )
+        account_ids = (await repo.linked_ids(session, links.SIGNAL_ACCOUNTS, ws, [signal.id])).get(
+            signal.id, []
+        )
         signal.status = "processing"  # it was `pending` when its job had to wait for the sweeper
-        request = extraction_request(signal, text)
 
     extraction = await create_extractor(run.services.settings).extract(request)
 
@@ -77,13 +89,19 @@ async def process_signal(run: JobRun) -> None:
         if signal is None:
             return
         named = await resolve_participants(
-            session, ws, extraction, policy=signal.participant_policy,
+            session,
+            ws,
+            extraction,
+            policy=signal.participant_policy,
             create_missing_accounts=signal.create_missing_accounts,
             fallback_account_id=account_ids[0] if account_ids else None,
         )
         await repo.add_links(session, links.SIGNAL_ACCOUNTS, ws, signal.id, named)
         await reconcile_insights(
-            session, signal, request, extraction,
+            session,
+            signal,
+            request,
+            extraction,
             product_id=product_ids[0] if product_ids else None,
             account_ids=list(dict.fromkeys([*account_ids, *named])),
         )

@@ -15,14 +15,19 @@ from arq.worker import Worker, func
 from ..resolvers.request_context import Services
 from ..settings import Settings
 from ..storage.engine import Database
-from . import indexing
+from . import indexing, products, signals
 from .queue import RUNNER_TIMEOUT_MARGIN_SECONDS, ArqQueue, JobFunction, runner_max_tries
 from .sweeper import sweep_jobs
 
 # kind → async def job(ctx, target_id). The kind is also the arq function name and the job row's kind.
 FUNCTIONS: dict[str, JobFunction] = {
     f.kind: f  # type: ignore[attr-defined]
-    for f in (indexing.index_context_unit, indexing.index_context_document)
+    for f in (
+        signals.process_signal,
+        products.analyze_product,
+        indexing.index_context_unit,
+        indexing.index_context_document,
+    )
 }
 # Run every settings.sweep_interval_seconds (and once at start-up) by either runner.
 PERIODIC: tuple[JobFunction, ...] = (sweep_jobs,)
@@ -37,7 +42,9 @@ def _every(seconds: int) -> dict[str, Any]:
 
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
-    ctx["services"] = Services(settings=settings, db=Database(settings.database_url), queue=ArqQueue(settings, ctx["redis"]))
+    ctx["services"] = Services(
+        settings=settings, db=Database(settings.database_url), queue=ArqQueue(settings, ctx["redis"])
+    )
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -58,8 +65,13 @@ def worker_settings(settings: Settings, functions: dict[str, JobFunction] | None
         ],
         "cron_jobs": [
             # Named after the queue: cron job ids are global in Redis, queues are not.
-            cron(f, name=f"cron:{f.__name__}:{settings.queue_name}", run_at_startup=True, unique=True,
-                 **_every(settings.sweep_interval_seconds))
+            cron(
+                f,
+                name=f"cron:{f.__name__}:{settings.queue_name}",
+                run_at_startup=True,
+                unique=True,
+                **_every(settings.sweep_interval_seconds),
+            )
             for f in PERIODIC
         ],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),

@@ -20,6 +20,7 @@ from ..storage.repositories import base as repo
 from ..storage.repositories import context_documents as documents_repo
 from ..storage.repositories.base import Page
 from . import common
+from .context_search import remove_from_index, schedule_indexing
 from .context_units import DESCRIPTION_MAX, mark_pending
 from .request_context import Context
 
@@ -86,8 +87,11 @@ def text_format(mime_type: str | None, file_name: str | None) -> str | None:
 
 
 def document_text(content: bytes) -> str:
-    """Stored bytes as text: UTF-8 (a leading BOM dropped), undecodable bytes replaced, never an error."""
-    return content.decode("utf-8-sig", errors="replace")
+    """Stored bytes as text: UTF-8 (a leading BOM dropped), undecodable bytes replaced, never an error.
+
+    U+0000 is replaced like an undecodable byte: PostgreSQL cannot store it, and the index holds this text.
+    """
+    return content.decode("utf-8-sig", errors="replace").replace("\x00", "\ufffd")
 
 
 def guess_mime_type(file_name: str) -> str:
@@ -228,7 +232,9 @@ async def _store(
         )
         mark_pending(document)
         session.add(document)
+        job = await schedule_indexing(session, document)
     ctx.invalidate_loaders()
+    await ctx.queue.enqueue(job)
     return document
 
 
@@ -294,7 +300,10 @@ async def update_context_document(ctx: Context, document_id: str, changes: dict[
             mark_pending(document)
         document.updated_at = utcnow()
         session.add(document)
+        # Re-indexed on every change (a new name is searchable too); only a new scope or format makes it pending.
+        job = await schedule_indexing(session, document)
     ctx.invalidate_loaders()
+    await ctx.queue.enqueue(job)
     return document
 
 
@@ -305,5 +314,6 @@ async def delete_context_document(ctx: Context, document_id: str) -> str:
         if key is None:
             common.found(None, "Context document", document_id)
         await blobs.remove(session, ctx.workspace_id, key)
+        await remove_from_index(session, ctx.workspace_id, document_id)
     ctx.invalidate_loaders()
     return document_id

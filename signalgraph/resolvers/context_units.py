@@ -15,6 +15,7 @@ from ..storage.repositories import base as repo
 from ..storage.repositories import context_units as units_repo
 from ..storage.repositories.base import Page
 from . import common
+from .context_search import remove_from_index, schedule_indexing
 from .request_context import Context
 
 NAME_MAX = 500
@@ -60,7 +61,9 @@ async def create_context_unit(ctx: Context, data: dict[str, Any]) -> ContextUnit
         unit = ContextUnit(workspace_id=ws, product_id=product_id, **fields)
         mark_pending(unit)
         session.add(unit)
+        job = await schedule_indexing(session, unit)
     ctx.invalidate_loaders()
+    await ctx.queue.enqueue(job)
     return unit
 
 
@@ -81,7 +84,10 @@ async def update_context_unit(ctx: Context, unit_id: str, changes: dict[str, Any
             mark_pending(unit)
         unit.updated_at = utcnow()
         session.add(unit)
+        # Re-indexed on every change (a new name is searchable too); only content or scope make it pending.
+        job = await schedule_indexing(session, unit)
     ctx.invalidate_loaders()
+    await ctx.queue.enqueue(job)
     return unit
 
 
@@ -89,5 +95,6 @@ async def delete_context_unit(ctx: Context, unit_id: str) -> str:
     async with ctx.db.write() as session:
         if not await units_repo.delete_context_unit(session, ctx.workspace_id, unit_id):
             common.found(None, "Context unit", unit_id)
+        await remove_from_index(session, ctx.workspace_id, unit_id)
     ctx.invalidate_loaders()
     return unit_id

@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from ..errors import Conflict, InvalidInput
+from ..jobs.products import KIND as ANALYZE_PRODUCT
+from ..jobs.queue import schedule, stamp
 from ..storage.models import Product, ProductFeature, ProductPersona
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
@@ -132,7 +134,9 @@ async def create_product(ctx: Context, data: dict[str, Any]) -> Product:
         await session.flush()
         session.add_all(ProductFeature(workspace_id=ws, product_id=product.id, **f) for f in features)
         session.add_all(ProductPersona(workspace_id=ws, product_id=product.id, **p) for p in personas)
+        job = await schedule(session, ws, ANALYZE_PRODUCT, product.id, stamp(product.updated_at))
     ctx.invalidate_loaders()
+    await ctx.queue.enqueue(job)
     return product
 
 
@@ -142,6 +146,7 @@ async def update_product(ctx: Context, product_id: str, changes: dict[str, Any])
     ws = ctx.workspace_id
     async with ctx.db.write() as session:
         product = common.found(await repo.get(session, Product, ws, product_id), "Product", product_id)
+        analysed_before = (product.name, product.description, product.mission, list(product.kpis))
         if "external_id" in changes:
             await _check_external_id(session, ws, changes["external_id"], product_id)
         if "tech_stack" in changes:
@@ -153,7 +158,12 @@ async def update_product(ctx: Context, product_id: str, changes: dict[str, Any])
                 setattr(product, field, changes[field])
         product.updated_at = utcnow()
         session.add(product)
+        # What the analysis reads changed: analyse again.
+        changed = analysed_before != (product.name, product.description, product.mission, list(product.kpis))
+        job = await schedule(session, ws, ANALYZE_PRODUCT, product.id, stamp(product.updated_at)) if changed else None
     ctx.invalidate_loaders()
+    if job is not None:
+        await ctx.queue.enqueue(job)
     return product
 
 

@@ -25,7 +25,7 @@ class Services:
 
     settings: Settings
     db: Database
-    queue: "JobQueue"
+    queue: JobQueue
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Context:
         return self.services.db
 
     @property
-    def queue(self) -> "JobQueue":
+    def queue(self) -> JobQueue:
         return self.services.queue
 
     @property

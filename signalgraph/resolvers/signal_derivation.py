@@ -178,3 +178,47 @@ def signal_links(
     explicit = external.get("links") if isinstance(external, Mapping) else None
     candidates = [*(explicit if isinstance(explicit, list) else []), *legacy_links(external), *legacy_links(data)]
     return normalize_links(candidates, provider_type, evidence_kind)
+
+
+# Keys of a raw signal's `data` and `source.external_data` that hold its evidence: headings first, then
+# the body, then a thread of turns (each a string or an object with a speaker and its words).
+RAW_HEADING_KEYS = ("title", "subject")
+RAW_BODY_KEYS = (
+    "text", "transcript", "content", "body", "description", "comment", "review", "feedback", "message",
+    "summary", "notes",
+)
+RAW_THREAD_KEYS = ("comments", "messages", "turns", "utterances")
+RAW_SPEAKER_KEYS = ("speaker", "author", "name", "from")
+
+
+def raw_text(
+    source: Mapping[str, Any] | None, data: Mapping[str, Any] | None, *, speakers: bool = True
+) -> str | None:
+    """The evidence text of a raw signal, read from the known keys of `data`, then of
+    `source.external_data`; None when neither holds any (such a signal cannot be processed). With
+    `speakers`, a thread's turns are `Speaker: words` lines, as a transcript writes them."""
+    external = source.get("external_data") if isinstance(source, Mapping) else None
+    parts: list[str] = []
+    for payload in (data, external):
+        if not isinstance(payload, Mapping):
+            continue
+        for key in (*RAW_HEADING_KEYS, *RAW_BODY_KEYS):
+            if isinstance(payload.get(key), str) and payload[key].strip():
+                parts.append(payload[key].strip())
+        for key in RAW_THREAD_KEYS:
+            if isinstance(payload.get(key), list):
+                parts.extend(filter(None, (_turn(item, speakers) for item in payload[key])))
+    return "\n\n".join(dict.fromkeys(parts)) or None
+
+
+def _turn(item: Any, speakers: bool) -> str | None:
+    """One turn of a thread as a line of text: `Speaker: words`, or just the words."""
+    if isinstance(item, str):
+        return item.strip() or None
+    if not isinstance(item, Mapping):
+        return None
+    words = next((item[k].strip() for k in RAW_BODY_KEYS if isinstance(item.get(k), str) and item[k].strip()), None)
+    if words is None:
+        return None
+    speaker = next((item[k].strip() for k in RAW_SPEAKER_KEYS if isinstance(item.get(k), str) and item[k].strip()), None)
+    return f"{speaker}: {words}" if speaker and speakers else words

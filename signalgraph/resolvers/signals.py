@@ -22,6 +22,7 @@ from . import common
 from .request_context import Context
 from .signal_creation import Draft, checked_source, draft, typed_data
 from .signal_derivation import signal_links
+from .signal_processing import hand_over, processable, request_processing
 
 PUBLIC_ID = re.compile(r"SIGNAL-([1-9][0-9]{0,17})")
 COUNTER = "signal"
@@ -68,6 +69,8 @@ async def create_signal(ctx: Context, body: dict[str, Any]) -> SignalCreation:
             if existing:
                 return SignalCreation(existing, created=False)
             signal = await _insert(session, ws, plan, now)
+            # Evidence is processed: the run is recorded with the signal and queued after the commit.
+            job = await request_processing(session, signal, now) if processable(signal) else None
     except IntegrityError:
         # A concurrent create with the same externalId committed first: answer with its signal.
         existing = await _existing(ctx, plan.external_id)
@@ -75,7 +78,9 @@ async def create_signal(ctx: Context, body: dict[str, Any]) -> SignalCreation:
             raise
         return SignalCreation(existing, created=False)
     ctx.invalidate_loaders()
-    return SignalCreation(signal, created=True)
+    if job is not None:
+        await hand_over(ctx, signal, job)
+    return SignalCreation(signal, created=True, job_id=job.id if job else None)
 
 
 async def _existing(ctx: Context, external_id: str | None) -> Signal | None:

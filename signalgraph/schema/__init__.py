@@ -14,13 +14,16 @@ from strawberry.types import ExecutionContext
 from . import scalars
 from .accounts import AccountMutation, AccountQuery
 from .context_documents import ContextDocumentMutation, ContextDocumentQuery
+from .context_search import ContextSearchQuery
 from .context_units import ContextUnitMutation, ContextUnitQuery
 from .errors import ErrorCodes, log_unexpected
 from .ideas import IdeaMutation, IdeaQuery
+from .input_guard import InputGuard
 from .insights import InsightMutation, InsightQuery
 from .jobs import JobQuery
 from .okrs import OkrMutation, OkrQuery
 from .opportunities import OpportunityMutation, OpportunityQuery
+from .processing import ProcessingMutation
 from .products import ProductMutation, ProductQuery
 from .projects import ProjectMutation, ProjectQuery
 from .signals import SignalMutation, SignalQuery
@@ -30,8 +33,8 @@ from .workspaces import WorkspaceQuery
 # The GraphQL limits, as data: deep or wide documents are refused before they run.
 LIMITS = {"max_depth": 12, "max_aliases": 50, "max_tokens": 5000}
 
-Query = merge_types("Query", (WorkspaceQuery, JobQuery, SignalQuery, InsightQuery, TagQuery, ContextUnitQuery, ContextDocumentQuery, ProductQuery, AccountQuery, OpportunityQuery, IdeaQuery, OkrQuery, ProjectQuery))
-Mutation = merge_types("Mutation", (SignalMutation, InsightMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation))
+Query = merge_types("Query", (WorkspaceQuery, JobQuery, SignalQuery, InsightQuery, TagQuery, ContextUnitQuery, ContextDocumentQuery, ContextSearchQuery, ProductQuery, AccountQuery, OpportunityQuery, IdeaQuery, OkrQuery, ProjectQuery))
+Mutation = merge_types("Mutation", (SignalMutation, ProcessingMutation, InsightMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation))
 
 
 class Schema(strawberry.Schema):
@@ -43,7 +46,8 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     mutation=Mutation,
-    config=StrawberryConfig(scalar_map={datetime: scalars.DateTime}),
+    config=StrawberryConfig(scalar_map={datetime: scalars.DateTime, scalars.JSON: scalars.JSONScalar}),
+    execution_context_class=InputGuard,
     extensions=[
         ErrorCodes,
         lambda: QueryDepthLimiter(max_depth=LIMITS["max_depth"]),

@@ -12,11 +12,11 @@ from strawberry.types import Info
 from ..resolvers import insights as resolvers
 from ..resolvers.vocabulary import INSIGHT_TYPES
 from ..scopes import Scope
+from .common import DeleteResult
 from .inputs import provided
 from .pagination import Connection, window
 from .permissions import HasScope
 from .scalars import JSON
-from .common import DeleteResult
 
 if TYPE_CHECKING:
     from .accounts import Account
@@ -95,31 +95,31 @@ class Insight:
     @strawberry.field(permission_classes=[HasScope(Scope.OPPORTUNITIES_READ)])
     async def opportunities(
         self, info: Info
-    ) -> list[Annotated["Opportunity", strawberry.lazy("signalgraph.schema.opportunities")]]:
+    ) -> list[Annotated[Opportunity, strawberry.lazy("signalgraph.schema.opportunities")]]:
         return await info.context.loaders.opportunities_by_insight_id.load(self.id)
 
     @strawberry.field(permission_classes=[HasScope(Scope.IDEAS_READ)])
-    async def ideas(self, info: Info) -> list[Annotated["Idea", strawberry.lazy("signalgraph.schema.ideas")]]:
+    async def ideas(self, info: Info) -> list[Annotated[Idea, strawberry.lazy("signalgraph.schema.ideas")]]:
         return await info.context.loaders.ideas_by_insight_id.load(self.id)
 
     @strawberry.field
-    async def tags(self, info: Info) -> list[Annotated["Tag", strawberry.lazy("signalgraph.schema.tags")]]:
+    async def tags(self, info: Info) -> list[Annotated[Tag, strawberry.lazy("signalgraph.schema.tags")]]:
         return await info.context.loaders.tags_by_insight_id.load(self.id)
 
     @strawberry.field(permission_classes=[HasScope(Scope.SIGNALS_READ)])
-    async def signals(self, info: Info) -> list[Annotated["Signal", strawberry.lazy("signalgraph.schema.signals")]]:
+    async def signals(self, info: Info) -> list[Annotated[Signal, strawberry.lazy("signalgraph.schema.signals")]]:
         return await info.context.loaders.signals_by_insight_id.load(self.id)
 
     @strawberry.field(permission_classes=[HasScope(Scope.ACCOUNTS_READ)])
     async def accounts(
         self, info: Info
-    ) -> list[Annotated["Account", strawberry.lazy("signalgraph.schema.accounts")]]:
+    ) -> list[Annotated[Account, strawberry.lazy("signalgraph.schema.accounts")]]:
         return await info.context.loaders.accounts_by_insight_id.load(self.id)
 
     @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
     async def product(
         self, info: Info
-    ) -> Annotated["Product", strawberry.lazy("signalgraph.schema.products")] | None:
+    ) -> Annotated[Product, strawberry.lazy("signalgraph.schema.products")] | None:
         return await info.context.loaders.product_by_id.load(self.product_id) if self.product_id else None
 
 

@@ -25,7 +25,9 @@ class JobStatus(str, Enum):
 class Job:
     id: strawberry.ID
     kind: str = strawberry.field(description=KIND_DESCRIPTION)
-    target_id: strawberry.ID = strawberry.field(description="What the job works on: a signal, product, unit or document.")
+    target_id: strawberry.ID = strawberry.field(
+        description="What the job works on: a signal, product, unit or document."
+    )
     status: JobStatus
     attempts: int = strawberry.field(description="Tries started so far (retries are tries).")
     last_error: str | None

@@ -39,7 +39,7 @@ class Connection(Generic[T]):
     total_count: int
 
     @classmethod
-    def from_page(cls, page: Page) -> "Connection[T]":
+    def from_page(cls, page: Page) -> Connection[T]:
         cursors = [encode_cursor(page.offset + i) for i in range(len(page.rows))]
         return cls(
             nodes=page.rows,

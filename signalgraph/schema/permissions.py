@@ -12,7 +12,7 @@ from ..scopes import Scope
 
 
 @cache
-def HasScope(scope: Scope) -> type[BasePermission]:  # noqa: N802 - reads as a class at the use site
+def HasScope(scope: Scope) -> type[BasePermission]:
     """A permission class requiring `scope`; raises UNAUTHENTICATED or FORBIDDEN (naming the scope)."""
 
     def has_permission(self: BasePermission, source: Any, info: Info, **kwargs: Any) -> bool:

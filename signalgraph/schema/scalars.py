@@ -1,8 +1,8 @@
-"""Scalars: DateTime rendered ISO-8601 UTC with `Z`, and JSON for free-form payloads."""
+"""Scalars: DateTime rendered ISO-8601 UTC with `Z`, and JSON for free-form payloads (of bounded depth)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import strawberry
 from strawberry.scalars import JSON
@@ -12,8 +12,8 @@ from ..errors import InvalidInput
 
 def format_datetime(value: datetime) -> str:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    value = value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
     text = value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
     return text.replace("+00:00", "Z")
 
@@ -23,11 +23,11 @@ def parse_datetime(value: object) -> datetime:
         raise InvalidInput("DateTime must be an ISO-8601 string")
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: the offset moves it past year 1 or 9999
         raise InvalidInput(f"Invalid ISO-8601 date-time: {value!r}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
 
 
 # Registered for `datetime` in the schema's StrawberryConfig.scalar_map.
@@ -38,4 +38,28 @@ DateTime = strawberry.scalar(
     parse_value=parse_datetime,
 )
 
-__all__ = ["JSON", "DateTime", "format_datetime", "parse_datetime"]
+# Deeper JSON is refused on input: deep enough for any payload, and far below the 255 levels orjson can
+# render (and the recursion limit of any code walking it), so what is stored can always be answered.
+MAX_JSON_DEPTH = 64
+
+
+def parse_json(value: object) -> object:
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise InvalidInput(f"JSON must not be nested more than {MAX_JSON_DEPTH} levels deep")
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return value
+
+
+# Registered for `JSON` in the schema's StrawberryConfig.scalar_map, in place of Strawberry's own.
+JSONScalar = strawberry.scalar(
+    name="JSON",
+    description=f"Any JSON value, nested at most {MAX_JSON_DEPTH} levels deep.",
+    serialize=lambda value: value,
+    parse_value=parse_json,
+)
+
+__all__ = ["JSON", "MAX_JSON_DEPTH", "DateTime", "JSONScalar", "format_datetime", "parse_datetime", "parse_json"]

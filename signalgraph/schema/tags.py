@@ -29,7 +29,7 @@ class Tag:
     updated_at: datetime
 
     @strawberry.field
-    async def insights(self, info: Info) -> list[Annotated["Insight", strawberry.lazy("signalgraph.schema.insights")]]:
+    async def insights(self, info: Info) -> list[Annotated[Insight, strawberry.lazy("signalgraph.schema.insights")]]:
         return await info.context.loaders.insights_by_tag_id.load(self.id)
 
 

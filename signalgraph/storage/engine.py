@@ -27,7 +27,7 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection, _record):  # noqa: ANN001
+    def on_connect(dbapi_connection, _record):
         # Let SQLAlchemy's "begin" event issue BEGIN itself, so writes can ask for IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -38,7 +38,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def on_begin(conn):  # noqa: ANN001
+    def on_begin(conn):
         immediate = conn.get_execution_options().get(_IMMEDIATE)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Leave alone what migrations create outside the models (full-text index tables and their shadows)."""
     return not (type_ == "table" and reflected and compare_to is None)
 

@@ -66,3 +66,18 @@ def test_signal_links_put_explicit_links_before_legacy_fields():
     ]
     assert {link["name"] for link in links} == {"Open Gong recording"}
     assert {link["type"] for link in links} == {"transcript"}
+
+
+def test_raw_text_reads_headings_bodies_and_threads_from_data_then_external_data():
+    source = {"type": "gong", "external_data": {"title": "Renewal call", "callId": "c-1"}}
+    data = {
+        "summary": "Pricing came up.",
+        "turns": [{"speaker": "Dana", "text": "Exports are slow."}, "Unlabelled remark.", {"speaker": "Sam"}, 42],
+    }
+    assert derive.raw_text(source, data) == "Pricing came up.\n\nDana: Exports are slow.\n\nUnlabelled remark.\n\nRenewal call"
+    assert derive.raw_text(source, data, speakers=False).splitlines()[2] == "Exports are slow."
+
+
+def test_raw_text_is_none_without_evidence():
+    assert derive.raw_text({"type": "zendesk", "external_data": {"ticketId": "1"}}, {"severity": "high", "text": "  "}) is None
+    assert derive.raw_text(None, None) is None

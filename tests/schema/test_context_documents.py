@@ -255,6 +255,15 @@ def test_document_text_drops_a_bom_and_never_fails():
     assert context_documents.document_text(b"ok\xc3") == "ok\ufffd"
 
 
+async def test_a_text_file_with_null_characters_is_kept_as_sent_and_indexed_without_them(api, services):
+    """PostgreSQL cannot store U+0000: the indexing job failed on every try, leaving the document pending."""
+    document = await upload(api, "notes.txt", b"hello\x00world", "text/plain")
+    await services.queue.drain()
+    assert (await api.ok(DOCUMENT, {"id": document["id"]}))["contextDocument"]["indexingStatus"] == "indexed"
+    assert (await preview(api, document["id"]))["content"] == "hello\ufffdworld"
+    assert (await stored_blob(services, api, document)).content == b"hello\x00world"
+
+
 # -- update and delete -------------------------------------------------------------------------
 async def test_metadata_update_keeps_the_index_and_the_bytes(api, services):
     created = await create_context_document(api, fileName="a.md", description="Old", content="# Body")

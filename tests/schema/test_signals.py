@@ -69,12 +69,12 @@ async def test_typed_create_with_every_field_derives_the_documented_values(api):
     )
 
     # then the signal holds the derived values of the spec's create example
-    assert result["created"] is True and result["jobId"] is None
+    assert result["created"] is True and result["jobId"].startswith("process_signal:")
     signal = result["signal"]
     assert signal["publicId"] == "SIGNAL-1"
     assert signal["workspaceId"] == api.workspace_id
     assert signal["name"] == "Review - 3/11/25, 2:30 PM"
-    assert signal["status"] == "pending"
+    assert signal["status"] == "processing"  # typed text is queued for processing at once
     assert signal["context"] is None
     assert (signal["signalType"], signal["processorType"], signal["providerType"]) == ("review", "manual-text", "g2")
     assert (signal["evidenceKind"], signal["analysisProfile"]) == ("review", "survey_response")
@@ -113,7 +113,8 @@ async def test_typed_create_with_every_field_derives_the_documented_values(api):
     assert signal["createdAt"] == "2025-03-11T14:30:00Z" and signal["updatedAt"] > "2025-03-12"
     assert signal["text"] == "Users love the product, but exports are hard to find."
     assert signal["processing"] == {
-        "lastJobId": None, "startedAt": None, "processedAt": None, "failedAt": None, "lastError": None
+        "lastJobId": result["jobId"], "startedAt": signal["updatedAt"], "processedAt": None, "failedAt": None,
+        "lastError": None,
     }
     # and reading it back gives the same
     assert (await api.ok(SIGNAL, {"publicId": "SIGNAL-1"}))["signal"] == signal

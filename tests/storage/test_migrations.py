@@ -18,7 +18,7 @@ async def test_migrated_database_is_at_head_and_matches_the_models(database_url)
     try:
         assert await current_revision(db.engine) == head_revision(database_url)
         async with db.engine.connect() as conn:
-            def diff(sync_conn):  # noqa: ANN001
+            def diff(sync_conn):
                 context = MigrationContext.configure(
                     sync_conn, opts={"compare_type": True, "include_object": include_object}
                 )

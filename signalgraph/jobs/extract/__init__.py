@@ -14,6 +14,12 @@ def create_extractor(settings: Settings) -> Extractor:
 
 
 __all__ = [
-    "Extraction", "ExtractionError", "ExtractionRequest", "Extractor", "Finding", "LLMExtractor", "LocalExtractor",
+    "Extraction",
+    "ExtractionError",
+    "ExtractionRequest",
+    "Extractor",
+    "Finding",
+    "LLMExtractor",
+    "LocalExtractor",
     "create_extractor",
 ]

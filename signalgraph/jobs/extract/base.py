@@ -15,8 +15,15 @@ KINDS = ("pain_point", "feature_request", "bug", "praise", "question")
 SENTIMENTS = ("negative", "neutral", "positive", "mixed")
 SEVERITIES = ("low", "medium", "high", "critical")
 CONTEXTS = (
-    "user_interview", "sales_call", "support_request", "bug_report", "feature_feedback",
-    "praise", "churn_risk", "market_research", "general_feedback",
+    "user_interview",
+    "sales_call",
+    "support_request",
+    "bug_report",
+    "feature_feedback",
+    "praise",
+    "churn_risk",
+    "market_research",
+    "general_feedback",
 )
 KIND_LABELS = {
     "pain_point": "Pain point",
@@ -47,6 +54,11 @@ class ExtractionRequest:
             return self.analysis_profile
         known = SIGNAL_TYPE_PROFILES.get(self.signal_type or "")
         return known[1] if known else DEFAULT_PROFILE
+
+    @property
+    def is_conversation(self) -> bool:
+        """Read as speaker turns (a transcript, or text of unknown kind), not as prose."""
+        return self.signal_type in (None, "transcript") or self.profile == DEFAULT_PROFILE
 
     @property
     def insight_type(self) -> str:

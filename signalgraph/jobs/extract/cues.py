@@ -23,33 +23,62 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bbug(s|gy)?\b|\bglitch(es|y)?\b", 1.5, "~failure"),
         (r"\berrors?\b|\bexceptions?\b", 1.2, "~failure"),
         (r"\bbroken\b|\bbreaks\b", 1.3, "~failure"),
-        ((r"\b(doesn't|does not|didn't|did not|won't|isn't|is not|aren't|are not|stopped) "
-         r"(work|working|load|loading|save|saving|sync|syncing|open|opening|send|sending|update|updating)\b"),
-         1.5, "~failure"),
+        (
+            (
+                r"\b(doesn't|does not|didn't|did not|won't|isn't|is not|aren't|are not|stopped) "
+                r"(work|working|load|loading|save|saving|sync|syncing|open|opening|send|sending|update|updating)\b"
+            ),
+            1.5,
+            "~failure",
+        ),
         (r"\bnot (working|loading|saving|syncing|sending|updating)\b", 1.5, "~failure"),
         (r"\bfail(s|ed|ing|ure|ures)?\b", 1.3, "~failure"),
         (r"\b(times? out|timed out|timeouts?)\b", 1.2, "~failure"),
         (r"\b(500|502|503|504)\b", 1.0, "~failure"),
         (r"\b(blank|white|empty) (page|screen)\b", 1.3, "~failure"),
         (r"\b(disappear(s|ed)?|vanish(es|ed)?)\b", 1.0, "~failure"),
-        ((r"\b(can't|cannot|can not|unable to|couldn't) (log ?in|sign ?in|reset|upload|download|save|connect|send|"
-          r"export|import|open|load|print)\b"),
-         1.3, "~failure"),
+        (
+            (
+                r"\b(can't|cannot|can not|unable to|couldn't) "
+                r"(log ?in|sign ?in|reset|upload|download|save|connect|send|"
+                r"export|import|open|load|print)\b"
+            ),
+            1.3,
+            "~failure",
+        ),
         (r"\bwrong (totals?|numbers?|amounts?|data|values?|dates?|counts?)\b", 1.2, "~wrong-data"),
     ),
     "feature_request": (
         (r"\b(i|we) wish\b|\bwish (it|there|you)\b", 1.5, None),
-        ((r"\b(it'd|it would|that would|would) be (so |really )?(great|nice|helpful|useful|awesome|amazing) "
-         r"(if|to)\b"), 1.5, None),
-        ((r"\b(i'd|we'd|i would|we would) (really )?(love|like) (to see|to have|to be able|a|an|the ability|some|"
-         r"it if|if)\b"), 1.5, None),
+        (
+            (
+                r"\b(it'd|it would|that would|would) be (so |really )?"
+                r"(great|nice|helpful|useful|awesome|amazing) "
+                r"(if|to)\b"
+            ),
+            1.5,
+            None,
+        ),
+        (
+            (
+                r"\b(i'd|we'd|i would|we would) (really )?(love|like) "
+                r"(to see|to have|to be able|a|an|the ability|some|"
+                r"it if|if)\b"
+            ),
+            1.5,
+            None,
+        ),
         (r"\b(please|pls) (add|support|make|let|allow|consider|bring)\b", 1.5, None),
         (r"\b(could|can) you (please )?(add|support|build|consider)\b", 1.4, None),
         (r"\bfeature requests?\b", 2.0, None),
         (r"\b(we|i) (really )?(need|want) (a|an|the ability|some way|a way|to be able)\b", 1.3, None),
         (r"\bwant to be able to\b|\b(need|want) (a|some) way to\b", 1.3, None),
         (r"\bshould (be able to|have|support|let|allow|offer|include)\b", 1.1, None),
-        (r"\b(missing|lacks?|lacking) (a |an |the )?(feature|option|ability|integration|support)\b", 1.3, None),
+        (
+            r"\b(missing|lacks?|lacking) (a |an |the )?(feature|option|ability|integration|support)\b",
+            1.3,
+            None,
+        ),
         (r"\bif only\b", 1.2, None),
         (r"\bhope (you|they) (add|will add|build)\b", 1.3, None),
         (r"\bintegrat(e|ion) with\b", 0.8, None),
@@ -59,10 +88,19 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
     "pain_point": (
         (r"\bfrustrat(ed|ing|ion|es)\b", 1.5, None),
         (r"\bannoy(ed|ing|s)?\b", 1.3, None),
-        (r"\bconfus(ed|ing|ion|es)\b|\bnot (intuitive|clear|obvious)\b|\bunclear\b|\bunintuitive\b", 1.3,
-         "~confusion"),
-        (r"\b(can't|cannot|couldn't|could not) (find|figure out|tell|understand)\b|\b(hard|difficult) to find\b",
-         1.4, "~findability"),
+        (
+            r"\bconfus(ed|ing|ion|es)\b|\bnot (intuitive|clear|obvious)\b|\bunclear\b|\bunintuitive\b",
+            1.3,
+            "~confusion",
+        ),
+        (
+            (
+                r"\b(can't|cannot|couldn't|could not) (find|figure out|tell|understand)\b"
+                r"|\b(hard|difficult) to find\b"
+            ),
+            1.4,
+            "~findability",
+        ),
         (r"\b(hard|difficult|impossible|tricky) to\b", 1.3, None),
         (r"\bpain(ful| point)?\b", 1.2, None),
         (r"\bstruggl(e|es|ed|ing)\b", 1.3, None),
@@ -81,9 +119,17 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
     ),
     "praise": (
         (r"\b(love|loved|loving|loves)\b(?! (to|it if|if|a way|the ability|being able)\b)", 1.4, None),
-        (r"\b(great|awesome|amazing|fantastic|excellent|brilliant|superb|wonderful)\b(?! (if|to)\b)", 1.0, None),
+        (
+            r"\b(great|awesome|amazing|fantastic|excellent|brilliant|superb|wonderful)\b(?! (if|to)\b)",
+            1.0,
+            None,
+        ),
         (r"\breally (like|liked|enjoy|enjoyed)\b", 1.3, None),
-        (r"\beasy to (use|set up|setup|learn|understand)\b|\b(intuitive|seamless|smooth|polished)\b", 1.3, "~ease"),
+        (
+            r"\beasy to (use|set up|setup|learn|understand)\b|\b(intuitive|seamless|smooth|polished)\b",
+            1.3,
+            "~ease",
+        ),
         (r"\breliable\b|\bworks (great|well|perfectly|flawlessly)\b", 1.4, None),
         (r"\bsaves? (us|me|our team)? ?(so much |a lot of )?(time|hours)\b", 1.5, "~time-saved"),
         (r"\bgame[- ]changer\b|\bkudos\b|\bimpressed\b", 1.5, None),
@@ -94,8 +140,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
     ),
     "question": (
         (r"\?\s*[\"')\]]*$", 1.2, None),
-        (r"\b(i was wondering|wondering (if|whether)|any idea (how|why|whether)|do you know (how|if|whether))\b", 1.0,
-         None),
+        (
+            (
+                r"\b(i was wondering|wondering (if|whether)|any idea (how|why|whether)"
+                r"|do you know (how|if|whether))\b"
+            ),
+            1.0,
+            None,
+        ),
     ),
 }
 
@@ -108,29 +160,80 @@ PROFILE_WEIGHTS: dict[str, dict[str, float]] = {
 }
 
 SENTIMENT_BY_KIND = {
-    "bug": "negative", "pain_point": "negative", "praise": "positive",
-    "feature_request": "neutral", "question": "neutral",
+    "bug": "negative",
+    "pain_point": "negative",
+    "praise": "positive",
+    "feature_request": "neutral",
+    "question": "neutral",
 }
-BASE_SEVERITY = {"bug": "high", "pain_point": "medium", "feature_request": "medium", "question": "low", "praise": "low"}
+BASE_SEVERITY = {
+    "bug": "high",
+    "pain_point": "medium",
+    "feature_request": "medium",
+    "question": "low",
+    "praise": "low",
+}
 # First match wins; praise is always "low". Three or more mentions raise a bug, pain or request one level.
 SEVERITY_CUES: tuple[tuple[str, str], ...] = (
-    ("critical", (r"\b(data loss|lost (all|our|my)|security|breach|outage|(is|was|went) down|in production|blocker|"
-                 r"blocking|urgent|asap|can't (log ?in|sign ?in|access)|cannot (log ?in|access)|"
-                 r"all (of )?our (users|customers))\b")),
-    ("high", (r"\b(crash\w*|errors?|fail\w*|broken|unable|can't|cannot|impossible|every time|always|constantly|"
-             r"losing|churn\w*|cancel\w*|switch(ing)? to)\b")),
+    (
+        "critical",
+        (
+            r"\b(data loss|lost (all|our|my)|security|breach|outage|(is|was|went) down|in production|blocker|"
+            r"blocking|urgent|asap|can't (log ?in|sign ?in|access)|cannot (log ?in|access)|"
+            r"all (of )?our (users|customers))\b"
+        ),
+    ),
+    (
+        "high",
+        (
+            r"\b(crash\w*|errors?|fail\w*|broken|unable|can't|cannot|impossible|every time|always|constantly|"
+            r"losing|churn\w*|cancel\w*|switch(ing)? to)\b"
+        ),
+    ),
     ("low", r"\b(minor|small|slight|nice to have|would be nice|a bit|a little|cosmetic|occasionally)\b"),
 )
 SEVERITY_BUMP_MENTIONS = 3
 
 # Speaker labels that are roles, not people; the first group also marks the interviewer.
-INTERVIEWER_LABELS = frozenset({
-    "interviewer", "moderator", "host", "researcher", "ux researcher", "facilitator", "pm", "product manager", "q",
-})
-GENERIC_LABELS = INTERVIEWER_LABELS | frozenset({
-    "speaker", "customer", "user", "participant", "client", "interviewee", "respondent", "guest", "a", "me",
-    "agent", "support", "note", "notes", "summary", "transcript", "from", "to", "cc", "subject", "date", "sent",
-})
+INTERVIEWER_LABELS = frozenset(
+    {
+        "interviewer",
+        "moderator",
+        "host",
+        "researcher",
+        "ux researcher",
+        "facilitator",
+        "pm",
+        "product manager",
+        "q",
+    }
+)
+GENERIC_LABELS = INTERVIEWER_LABELS | frozenset(
+    {
+        "speaker",
+        "customer",
+        "user",
+        "participant",
+        "client",
+        "interviewee",
+        "respondent",
+        "guest",
+        "a",
+        "me",
+        "agent",
+        "support",
+        "note",
+        "notes",
+        "summary",
+        "transcript",
+        "from",
+        "to",
+        "cc",
+        "subject",
+        "date",
+        "sent",
+    }
+)
 # A speaker whose sentences are mostly questions is taken for the interviewer.
 INTERVIEWER_QUESTION_SHARE = 0.6
 
@@ -167,26 +270,68 @@ CONTEXT_BY_PROFILE = {
 }
 CONTEXT_CUES = {
     "churn_risk": r"\b(cancel(l?ing|l?ed)?( our| my)? (subscription|account|plan|contract)|churn\w*|"
-                  r"switch(ing)? to|not (going to )?renew|moving to (a )?competitor)\b",
+    r"switch(ing)? to|not (going to )?renew|moving to (a )?competitor)\b",
     "sales_call": r"\b(pricing|quote|contract|procurement|renewal|discount|demo|budget|seats|licen[cs]es?)\b",
 }
 CONTEXT_CUE_MINIMUM = {"churn_risk": 2, "sales_call": 3}
 ADDITIONAL_CONTEXT_WEIGHT = 2
 
 # Free-mail domains name no company.
-FREE_MAIL_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "hotmail.com", "hotmail.co.uk",
-    "outlook.com", "live.com", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
-    "protonmail.com", "pm.me", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "yandex.com", "yandex.ru",
-    "zoho.com", "fastmail.com", "hey.com", "tutanota.com", "qq.com", "163.com",
-})
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "ymail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "pm.me",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.com",
+        "yandex.com",
+        "yandex.ru",
+        "zoho.com",
+        "fastmail.com",
+        "hey.com",
+        "tutanota.com",
+        "qq.com",
+        "163.com",
+    }
+)
 # Mailboxes that are not people (their domain is often the vendor's own).
-ROLE_MAILBOXES = frozenset({
-    "noreply", "no-reply", "donotreply", "do-not-reply", "notifications", "notification", "mailer-daemon",
-    "support", "help", "helpdesk",
-})
-SIGN_OFF = (r"^\s*(best|thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|cheers|"
-            r"sincerely|all the best|thx)\s*[,.!]?\s*$")
-ROLE_WORDS = (r"\b(manager|lead|director|head|engineer|officer|vp|ceo|cto|coo|cfo|founder|co-founder|analyst|"
-              r"specialist|coordinator|admin|administrator|owner|president|consultant|designer|developer|"
-              r"architect|operations|ops|marketing|sales|product|support|success)\b")
+ROLE_MAILBOXES = frozenset(
+    {
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "notifications",
+        "notification",
+        "mailer-daemon",
+        "support",
+        "help",
+        "helpdesk",
+    }
+)
+SIGN_OFF = (
+    r"^\s*(best|thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|cheers|"
+    r"sincerely|all the best|thx)\s*[,.!]?\s*$"
+)
+ROLE_WORDS = (
+    r"\b(manager|lead|director|head|engineer|officer|vp|ceo|cto|coo|cfo|founder|co-founder|analyst|"
+    r"specialist|coordinator|admin|administrator|owner|president|consultant|designer|developer|"
+    r"architect|operations|ops|marketing|sales|product|support|success)\b"
+)

@@ -78,12 +78,17 @@ class LLMExtractor:
             "response_format": {"type": "json_object"},
             "messages": [
                 {"role": "system", "content": SYSTEM_PROMPT},
-                {"role": "user", "content": orjson.dumps({
-                    "signalType": request.signal_type,
-                    "analysisProfile": request.profile,
-                    "additionalContext": request.additional_context,
-                    "text": request.text,
-                }).decode()},
+                {
+                    "role": "user",
+                    "content": orjson.dumps(
+                        {
+                            "signalType": request.signal_type,
+                            "analysisProfile": request.profile,
+                            "additionalContext": request.additional_context,
+                            "text": request.text,
+                        }
+                    ).decode(),
+                },
             ],
         }
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
@@ -151,28 +156,44 @@ def parse_answer(content: str) -> dict[str, Any]:
         path = f"findings[{i}]"
         item = _object(item, path)
         evidence = [
-            {"quote": _string(_object(e, f"{path}.evidence[{j}]").get("quote"), f"{path}.evidence[{j}].quote"),
-             "speaker": _string(e.get("speaker"), f"{path}.evidence[{j}].speaker", optional=True, max_length=500)}
+            {
+                "quote": _string(
+                    _object(e, f"{path}.evidence[{j}]").get("quote"), f"{path}.evidence[{j}].quote"
+                ),
+                "speaker": _string(
+                    e.get("speaker"), f"{path}.evidence[{j}].speaker", optional=True, max_length=500
+                ),
+            }
             for j, e in enumerate(_list(item.get("evidence"), f"{path}.evidence"))
         ]
         if not evidence:
             raise _fail(f"{path}.evidence", "must not be empty")
-        findings.append({
-            "kind": _choice(item.get("kind"), KINDS, f"{path}.kind"),
-            "name": _string(item.get("name"), f"{path}.name", max_length=NAME_MAX),
-            "description": _string(item.get("description"), f"{path}.description"),
-            "sentiment": _choice(item.get("sentiment"), SENTIMENTS, f"{path}.sentiment"),
-            "severity": _choice(item.get("severity"), SEVERITIES, f"{path}.severity"),
-            "evidence": evidence,
-        })
+        findings.append(
+            {
+                "kind": _choice(item.get("kind"), KINDS, f"{path}.kind"),
+                "name": _string(item.get("name"), f"{path}.name", max_length=NAME_MAX),
+                "description": _string(item.get("description"), f"{path}.description"),
+                "sentiment": _choice(item.get("sentiment"), SENTIMENTS, f"{path}.sentiment"),
+                "severity": _choice(item.get("severity"), SEVERITIES, f"{path}.severity"),
+                "evidence": evidence,
+            }
+        )
     people = [
-        {key: _string(_object(p, f"people[{i}]").get(key), f"people[{i}].{key}", optional=True, max_length=500)
-         for key in ("name", "email", "role", "company")}
+        {
+            key: _string(
+                _object(p, f"people[{i}]").get(key), f"people[{i}].{key}", optional=True, max_length=500
+            )
+            for key in ("name", "email", "role", "company")
+        }
         for i, p in enumerate(_list(answer.get("people"), "people", required=False))
     ]
     companies = [
-        {"name": _string(_object(c, f"companies[{i}]").get("name"), f"companies[{i}].name", max_length=500),
-         "domain": _string(c.get("domain"), f"companies[{i}].domain", optional=True, max_length=255)}
+        {
+            "name": _string(
+                _object(c, f"companies[{i}]").get("name"), f"companies[{i}].name", max_length=500
+            ),
+            "domain": _string(c.get("domain"), f"companies[{i}].domain", optional=True, max_length=255),
+        }
         for i, c in enumerate(_list(answer.get("companies"), "companies", required=False))
     ]
     context = _choice(answer.get("context"), CONTEXTS, "context")
@@ -208,21 +229,38 @@ def to_extraction(answer: dict[str, Any], request: ExtractionRequest, extractor:
         for e in item["evidence"]:
             span = locate(request.text, e["quote"])
             if span is not None:
-                evidence.append(Evidence(request.text[span[0]:span[1]], span[0], span[1], e["speaker"]))
+                evidence.append(Evidence(request.text[span[0] : span[1]], span[0], span[1], e["speaker"]))
         if evidence:
-            findings.append(Finding(
-                key=_finding_key(item["kind"], item["name"]), kind=item["kind"], name=item["name"],
-                description=item["description"], sentiment=item["sentiment"], severity=item["severity"],
-                evidence=tuple(evidence),
-            ))
+            findings.append(
+                Finding(
+                    key=_finding_key(item["kind"], item["name"]),
+                    kind=item["kind"],
+                    name=item["name"],
+                    description=item["description"],
+                    sentiment=item["sentiment"],
+                    severity=item["severity"],
+                    evidence=tuple(evidence),
+                )
+            )
     people = tuple(
-        Person(name=p["name"], email=p["email"], role=p["role"], company_name=p["company"],
-               company_domain=_company_domain(p["email"]))
-        for p in answer["people"] if p["name"] or p["email"]
+        Person(
+            name=p["name"],
+            email=p["email"],
+            role=p["role"],
+            company_name=p["company"],
+            company_domain=_company_domain(p["email"]),
+        )
+        for p in answer["people"]
+        if p["name"] or p["email"]
     )
     companies = tuple(
         Company(name=c["name"], domain=_company_domain(f"@{c['domain']}") if c["domain"] else None)
         for c in answer["companies"]
     )
-    return Extraction(findings=tuple(findings), context=answer["context"], extractor=extractor,
-                      people=people, companies=companies)
+    return Extraction(
+        findings=tuple(findings),
+        context=answer["context"],
+        extractor=extractor,
+        people=people,
+        companies=companies,
+    )

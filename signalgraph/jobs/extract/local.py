@@ -80,7 +80,7 @@ def classify(quote: str, profile: str) -> tuple[str, float, list[tuple[int, int]
             match = pattern.search(lowered)
             if match is None:
                 continue
-            if kind in NEGATED_KINDS and NEGATION.search(lowered[max(0, match.start() - 30):match.start()]):
+            if kind in NEGATED_KINDS and NEGATION.search(lowered[max(0, match.start() - 30) : match.start()]):
                 continue
             scores[kind] = scores.get(kind, 0.0) + weight * weights.get(kind, 1.0)
             cue_spans.append(match.span())
@@ -117,7 +117,7 @@ def interviewers(text: str, turns: list[Span]) -> set[str]:
     for speaker in speakers:
         label, _, role = speaker.lower().partition("(")
         role = role.rstrip(")").strip()
-        lines = [text[t.start:t.end] for t in turns if t.speaker == speaker]
+        lines = [text[t.start : t.end] for t in turns if t.speaker == speaker]
         sentences = [s for line in lines for s in re.split(r"(?<=[.!?])\s+", line) if s.strip()]
         questions = sum(s.rstrip().endswith("?") for s in sentences)
         mostly_questions = questions >= 2 and questions >= cues.INTERVIEWER_QUESTION_SHARE * len(sentences)
@@ -148,7 +148,11 @@ def group(statements: list[Statement]) -> list[Group]:
     groups: list[Group] = []
     for statement in statements:
         home = next(
-            (g for g in groups if g.kind == statement.kind and any(_similar(statement.terms, m.terms) for m in g.members)),
+            (
+                g
+                for g in groups
+                if g.kind == statement.kind and any(_similar(statement.terms, m.terms) for m in g.members)
+            ),
             None,
         )
         if home is None:
@@ -173,8 +177,12 @@ def short_name(quote: str) -> str:
 def describe(kind: str, evidence: list[Evidence]) -> str:
     speakers = list(dict.fromkeys(e.speaker for e in evidence if e.speaker))
     times = "once" if len(evidence) == 1 else f"{len(evidence)} times"
-    lines = [f"{KIND_LABELS[kind]} mentioned {times}" + (f" by {', '.join(speakers)}" if speakers else "") + ":"]
-    lines += [f"“{e.quote}”" + (f" — {e.speaker}" if e.speaker else "") for e in evidence[:DESCRIPTION_QUOTES]]
+    lines = [
+        f"{KIND_LABELS[kind]} mentioned {times}" + (f" by {', '.join(speakers)}" if speakers else "") + ":"
+    ]
+    lines += [
+        f"“{e.quote}”" + (f" — {e.speaker}" if e.speaker else "") for e in evidence[:DESCRIPTION_QUOTES]
+    ]
     if len(evidence) > DESCRIPTION_QUOTES:
         lines.append(f"(and {len(evidence) - DESCRIPTION_QUOTES} more)")
     return "\n".join(lines)
@@ -203,9 +211,14 @@ def infer_context(request: ExtractionRequest, kinds: list[str]) -> str:
 
     def cue_count(context: str) -> int:
         pattern = cues.CONTEXT_CUES[context]
-        return len(re.findall(pattern, text)) + cues.ADDITIONAL_CONTEXT_WEIGHT * len(re.findall(pattern, extra))
+        return len(re.findall(pattern, text)) + cues.ADDITIONAL_CONTEXT_WEIGHT * len(
+            re.findall(pattern, extra)
+        )
 
-    if request.profile != "discovery_report" and cue_count("churn_risk") >= cues.CONTEXT_CUE_MINIMUM["churn_risk"]:
+    if (
+        request.profile != "discovery_report"
+        and cue_count("churn_risk") >= cues.CONTEXT_CUE_MINIMUM["churn_risk"]
+    ):
         return "churn_risk"
     base = cues.CONTEXT_BY_PROFILE.get(request.profile, "general_feedback")
     if base == "user_interview" and cue_count("sales_call") >= cues.CONTEXT_CUE_MINIMUM["sales_call"]:
@@ -221,13 +234,15 @@ def infer_context(request: ExtractionRequest, kinds: list[str]) -> str:
 
 
 def _statement(text: str, span: Span, profile: str) -> Statement | None:
-    quote = text[span.start:span.end]
+    quote = text[span.start : span.end]
     found = classify(quote, profile) if len(quote.split()) >= MIN_STATEMENT_WORDS else None
     if found is None:
         return None
     kind, score, cue_spans, facets = found
     lowered = quote.lower()
-    return Statement(span, quote, kind, score, statement_severity(kind, lowered), key_terms(lowered, cue_spans, facets))
+    return Statement(
+        span, quote, kind, score, statement_severity(kind, lowered), key_terms(lowered, cue_spans, facets)
+    )
 
 
 def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
@@ -236,8 +251,14 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
     Parts without a cue of their own, or of the same kind with no topic of their own ("…, it saves us
     hours"), stay with the part before them.
     """
-    cuts = [clause.start, *(b for m in PART_BREAK.finditer(text, clause.start, clause.end) for b in m.span()), clause.end]
-    parts = [Span(*segment.strip_span(text, cuts[i], cuts[i + 1]), clause.speaker) for i in range(0, len(cuts), 2)]
+    cuts = [
+        clause.start,
+        *(b for m in PART_BREAK.finditer(text, clause.start, clause.end) for b in m.span()),
+        clause.end,
+    ]
+    parts = [
+        Span(*segment.strip_span(text, cuts[i], cuts[i + 1]), clause.speaker) for i in range(0, len(cuts), 2)
+    ]
     merged: list[tuple[Span, Statement | None]] = []
     for part in parts:
         statement = _statement(text, part, profile)
@@ -260,8 +281,7 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
 
 def extract(request: ExtractionRequest) -> Extraction:
     text = request.text
-    as_transcript = request.signal_type in (None, "transcript") or request.profile == "default_transcript"
-    turns = segment.speaker_turns(text) if as_transcript else []
+    turns = segment.speaker_turns(text) if request.is_conversation else []
     asking = interviewers(text, turns)
     statements = [
         statement

@@ -13,7 +13,9 @@ from .base import Company, Person
 from .segment import Span
 
 EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
-NAMED_EMAIL = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*<[ \t]*(?P<email>[^>\s]+@[^>\s]+)[ \t]*>")
+NAMED_EMAIL = re.compile(
+    r"(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*<[ \t]*(?P<email>[^>\s]+@[^>\s]+)[ \t]*>"
+)
 PERSON_NAME = re.compile(r"^[A-Z][a-zA-Z.'’-]+(?:\s+[A-Z][a-zA-Z.'’-]+){0,3}$")
 COMPANY_NAME = re.compile(r"^[A-Z0-9][\w&.'’ -]{1,80}$")
 PARENTHETICAL = re.compile(r"^(?P<name>.+?)\s*\((?P<inner>[^)]*)\)$")
@@ -63,7 +65,7 @@ def _role_or_company(part: str) -> tuple[str | None, str | None]:
 
 
 def speaker_person(label: str) -> Person | None:
-    """"Dana Whitfield (Ops Lead, Acme Logistics)" → Dana Whitfield, her role and company."""
+    """ "Dana Whitfield (Ops Lead, Acme Logistics)" → Dana Whitfield, her role and company."""
     role = company = None
     match = PARENTHETICAL.match(label)
     if match:
@@ -78,7 +80,7 @@ def _introductions(text: str, turns: Iterable[Span], people: dict[str, Person]) 
         key = _norm(turn.speaker or "")
         if key not in people:
             continue
-        words = text[turn.start:turn.end]
+        words = text[turn.start : turn.end]
         for sentence in re.split(r"(?<=[.!?])\s+", words):
             if not INTRO.search(sentence):
                 continue
@@ -99,7 +101,9 @@ def _signatures(text: str) -> list[Person]:
     for i, line in enumerate(lines):
         if not re.match(cues.SIGN_OFF, line, re.IGNORECASE):
             continue
-        block = [entry.strip() for entry in lines[i + 1:i + 1 + SIGNATURE_LINES + 2] if entry.strip()][:SIGNATURE_LINES]
+        block = [entry.strip() for entry in lines[i + 1 : i + 1 + SIGNATURE_LINES + 2] if entry.strip()][
+            :SIGNATURE_LINES
+        ]
         if not block or not PERSON_NAME.match(block[0]):
             continue
         role = company = email = None
@@ -137,11 +141,17 @@ def _merge(people: list[Person]) -> list[Person]:
     return merged
 
 
-def find_parties(text: str, turns: list[Span], interviewers: set[str]) -> tuple[tuple[Person, ...], tuple[Company, ...]]:
+def find_parties(
+    text: str, turns: list[Span], interviewers: set[str]
+) -> tuple[tuple[Person, ...], tuple[Company, ...]]:
     speakers: dict[str, Person] = {}
     for turn in turns:
         person = speaker_person(turn.speaker or "")
-        if person is not None and turn.speaker not in interviewers and _norm(person.name or "") not in speakers:
+        if (
+            person is not None
+            and turn.speaker not in interviewers
+            and _norm(person.name or "") not in speakers
+        ):
             speakers[_norm(person.name or "")] = person
     _introductions(text, turns, speakers)
     people = list(speakers.values())

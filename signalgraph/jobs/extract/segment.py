@@ -12,16 +12,23 @@ import re
 from dataclasses import dataclass
 
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
-LABEL = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*\((?!\s*\d{1,2}:\d{2})[^)\n]{1,60}\))?|[Ss]peaker\s*\d+"
+LABEL = (
+    r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*\((?!\s*\d{1,2}:\d{2})[^)\n]{1,60}\))?|[Ss]peaker\s*\d+"
+)
 TURN_LINE = re.compile(
-    rf"^[ \t]*(?:[\[(]?{TIME}[\])]?[ \t]*[-–]?[ \t]*)?(?P<speaker>{LABEL})[ \t]*(?:[\[(]{TIME}[\])])?[ \t]*:[ \t]+(?=\S)",
+    rf"^[ \t]*(?:[\[(]?{TIME}[\])]?[ \t]*[-–]?[ \t]*)?(?P<speaker>{LABEL})"
+    rf"[ \t]*(?:[\[(]{TIME}[\])])?[ \t]*:[ \t]+(?=\S)",
     re.MULTILINE,
 )
 SPEAKER_HEADER = re.compile(rf"^[ \t]*(?P<speaker>{LABEL})[ \t]+[\[(]?{TIME}[\])]?[ \t]*$", re.MULTILINE)
-HEADER_LINE = re.compile(r"^[ \t]*(from|to|cc|bcc|date|sent|reply-to)[ \t]*:.*$", re.IGNORECASE | re.MULTILINE)
+HEADER_LINE = re.compile(
+    r"^[ \t]*(from|to|cc|bcc|date|sent|reply-to)[ \t]*:.*$", re.IGNORECASE | re.MULTILINE
+)
 SUBJECT_PREFIX = re.compile(r"^[ \t]*subject[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
 SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•]|\d+[.)])\s)|\n")
-ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "vs", "inc", "ltd", "approx", "no", "st"})
+ABBREVIATIONS = frozenset(
+    {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "vs", "inc", "ltd", "approx", "no", "st"}
+)
 CLAUSE_BREAK = re.compile(r"\s*(?:;|,?\s+\b(?:but|however|although|though|whereas)\b,?)\s+", re.IGNORECASE)
 BULLET = re.compile(r"^[-*•>]+\s+|^\d+[.)]\s+")
 MIN_CLAUSE_WORDS = 3
@@ -81,7 +88,7 @@ def sentences(text: str, span: Span) -> list[Span]:
     result, start = [], span.start
     for m in SENTENCE_END.finditer(text, span.start, span.end):
         if m.group().startswith(".") and len(m.group()) == 1:
-            word = re.search(r"([\w.]+)$", text[start:m.start()])
+            word = re.search(r"([\w.]+)$", text[start : m.start()])
             if word and word.group(1).lower() in ABBREVIATIONS:
                 continue
         result.append((start, m.end()))
@@ -95,8 +102,8 @@ def clauses(text: str, sentence: Span) -> list[Span]:
     """A sentence cut at contrasting conjunctions when both sides have a few words each."""
     pieces, start = [], sentence.start
     for m in CLAUSE_BREAK.finditer(text, sentence.start, sentence.end):
-        before = text[start:m.start()]
-        after = text[m.end():sentence.end]
+        before = text[start : m.start()]
+        after = text[m.end() : sentence.end]
         if len(before.split()) >= MIN_CLAUSE_WORDS and len(after.split()) >= MIN_CLAUSE_WORDS:
             pieces.append((start, m.start()))
             start = m.end()

@@ -96,7 +96,7 @@ class Link:
     from_col: str
     to_col: str
 
-    def reversed(self) -> "Link":
+    def reversed(self) -> Link:
         return Link(self.table, self.to_col, self.from_col)
 
 

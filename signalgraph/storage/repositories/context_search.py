@@ -10,24 +10,57 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
 
+UNIT, DOCUMENT = "unit", "document"
 HIGHLIGHT = "**"
 # PostgreSQL's english configuration drops these from a query; FTS5 does not, so we do it here alike.
-STOPWORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "if", "in", "into",
-    "is", "it", "its", "of", "on", "or", "so", "such", "that", "the", "their", "then", "there", "these",
-    "they", "this", "to", "was", "were", "will", "with",
-})
+STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "so",
+        "such",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "were",
+        "will",
+        "with",
+    }
+)
 NAME_WEIGHT, BODY_WEIGHT = 2.0, 1.0
 # What is indexed of a long body: PostgreSQL refuses a tsvector over 1 MB.
 BODY_MAX_CHARS = 300_000
-
-M = TypeVar("M", bound=SQLModel)
 
 
 @dataclass(frozen=True)
@@ -49,12 +82,6 @@ def query_terms(query: str) -> list[str]:
     return [w for w in re.findall(r"\w+", query.lower()) if w not in STOPWORDS]
 
 
-async def lock_target(session: AsyncSession, model: type[M], workspace_id: str, target_id: str) -> M | None:
-    """The unit or document to index, locked (PostgreSQL) so that two index jobs of it run one after the other."""
-    stmt = select(model).where(model.id == target_id, model.workspace_id == workspace_id).with_for_update()
-    return (await session.execute(stmt)).scalars().first()
-
-
 async def upsert(
     session: AsyncSession,
     workspace_id: str,
@@ -72,8 +99,14 @@ async def upsert(
             "INSERT INTO context_search (name, body, kind, target_id, workspace_id, product_id) "
             "VALUES (:name, :body, :kind, :target_id, :workspace_id, :product_id)"
         ),
-        {"name": name, "body": body[:BODY_MAX_CHARS], "kind": kind, "target_id": target_id,
-         "workspace_id": workspace_id, "product_id": product_id},
+        {
+            "name": name,
+            "body": body[:BODY_MAX_CHARS],
+            "kind": kind,
+            "target_id": target_id,
+            "workspace_id": workspace_id,
+            "product_id": product_id,
+        },
     )
 
 
@@ -107,7 +140,8 @@ async def search(
         rank = f"bm25(context_search, {NAME_WEIGHT}, {BODY_WEIGHT})"
         stmt = text(
             f"SELECT kind, target_id, name, product_id, "
-            f"snippet(context_search, -1, '{HIGHLIGHT}', '{HIGHLIGHT}', '…', 24) AS snippet, -{rank} AS score "
+            f"snippet(context_search, -1, '{HIGHLIGHT}', '{HIGHLIGHT}', '…', 24) AS snippet, "
+            f"-{rank} AS score "
             f"FROM context_search WHERE context_search MATCH :match AND workspace_id = :ws "
             f"AND kind IN :kinds {scope} ORDER BY {rank}, target_id LIMIT :limit"
         )
@@ -115,7 +149,7 @@ async def search(
         params["query"] = " ".join(terms)
         headline = (
             f"StartSel={HIGHLIGHT}, StopSel={HIGHLIGHT}, MaxWords=24, MinWords=8, MaxFragments=2, "
-            "FragmentDelimiter=\" … \""
+            'FragmentDelimiter=" … "'
         )
         stmt = text(
             "SELECT kind, target_id, name, product_id, "
@@ -131,7 +165,13 @@ async def search(
     stmt = stmt.bindparams(bindparam("kinds", expanding=True))
     rows = (await session.execute(stmt, params)).all()
     return [
-        SearchHit(kind=r.kind, id=r.target_id, name=r.name, snippet=r.snippet, score=float(r.score),
-                  product_id=r.product_id)
+        SearchHit(
+            kind=r.kind,
+            id=r.target_id,
+            name=r.name,
+            snippet=r.snippet,
+            score=float(r.score),
+            product_id=r.product_id,
+        )
         for r in rows
     ]

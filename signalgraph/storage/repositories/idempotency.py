@@ -24,10 +24,16 @@ async def claim(session: AsyncSession, record: IdempotencyRecord) -> bool:
 
 
 async def get(session: AsyncSession, record_id: str) -> IdempotencyRecord | None:
-    return (await session.execute(select(IdempotencyRecord).where(IdempotencyRecord.id == record_id))).scalars().first()
+    return (
+        (await session.execute(select(IdempotencyRecord).where(IdempotencyRecord.id == record_id)))
+        .scalars()
+        .first()
+    )
 
 
-async def delete_if_abandoned(session: AsyncSession, record_id: str, now: datetime, locked_before: datetime) -> bool:
+async def delete_if_abandoned(
+    session: AsyncSession, record_id: str, now: datetime, locked_before: datetime
+) -> bool:
     """Drop the record if it has expired, or if its request never finished (a crashed process)."""
     result = await session.execute(
         delete(IdempotencyRecord).where(
@@ -54,11 +60,15 @@ async def complete(
 async def release(session: AsyncSession, record_id: str) -> None:
     """Forget an unfinished claim, so the request can be retried with the same key."""
     await session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id, IdempotencyRecord.completed_at.is_(None))
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.id == record_id, IdempotencyRecord.completed_at.is_(None)
+        )
     )
 
 
 async def delete_expired(session: AsyncSession, api_key_id: str, now: datetime) -> None:
     await session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.api_key_id == api_key_id, IdempotencyRecord.expires_at <= now)
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.api_key_id == api_key_id, IdempotencyRecord.expires_at <= now
+        )
     )

@@ -7,15 +7,19 @@ sweeper looks across workspaces. Everything reachable from the API takes the wor
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
 
 from ..models import Job
 from ..models.base import utcnow
 from . import base
 
 FINISHED = ("succeeded", "failed")
+
+M = TypeVar("M", bound=SQLModel)
 
 
 async def add(session: AsyncSession, workspace_id: str, job_id: str, kind: str, target_id: str) -> Job:
@@ -43,7 +47,7 @@ async def claim(session: AsyncSession, job_id: str) -> Job | None:
 
 
 async def sweepable(session: AsyncSession, stale_before: datetime, limit: int) -> list[Job]:
-    """Jobs to hand to the queue again: every queued one, and running ones that started before `stale_before`."""
+    """Jobs to hand to the queue again: every queued one, and running ones started before `stale_before`."""
     stmt = (
         select(Job)
         .where(or_(Job.status == "queued", and_(Job.status == "running", Job.started_at < stale_before)))
@@ -51,3 +55,9 @@ async def sweepable(session: AsyncSession, stale_before: datetime, limit: int) -
         .limit(limit)
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def lock_target(session: AsyncSession, model: type[M], workspace_id: str, target_id: str) -> M | None:
+    """The row a job works on, locked until the transaction ends (PostgreSQL): jobs on one row take turns."""
+    stmt = select(model).where(model.id == target_id, model.workspace_id == workspace_id).with_for_update()
+    return (await session.execute(stmt)).scalars().first()

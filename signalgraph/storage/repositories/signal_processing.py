@@ -23,18 +23,16 @@ async def next_run(session: AsyncSession, workspace_id: str, signal_id: str) -> 
     return (await session.execute(stmt)).scalar_one()
 
 
-async def lock_signal(session: AsyncSession, workspace_id: str, signal_id: str) -> Signal | None:
-    """The signal, locked until the transaction ends (PostgreSQL): one reconciliation at a time."""
-    stmt = select(Signal).where(Signal.id == signal_id, Signal.workspace_id == workspace_id).with_for_update()
-    return (await session.execute(stmt)).scalars().first()
-
-
 async def mark_pending(session: AsyncSession, workspace_id: str, signal_id: str, job_id: str) -> None:
     """Back to `pending` when its job could not be queued, unless that job already got further."""
     await session.execute(
         update(Signal)
-        .where(Signal.id == signal_id, Signal.workspace_id == workspace_id, Signal.last_job_id == job_id,
-               Signal.status == "processing")
+        .where(
+            Signal.id == signal_id,
+            Signal.workspace_id == workspace_id,
+            Signal.last_job_id == job_id,
+            Signal.status == "processing",
+        )
         .values(status="pending")
     )
 
@@ -61,8 +59,10 @@ async def contacts_named(
         return []
     stmt = (
         select(Contact)
-        .where(Contact.workspace_id == workspace_id,
-               or_(func.lower(Contact.email).in_(emails), func.lower(Contact.name).in_(names)))
+        .where(
+            Contact.workspace_id == workspace_id,
+            or_(func.lower(Contact.email).in_(emails), func.lower(Contact.name).in_(names)),
+        )
         .order_by(Contact.created_at, Contact.id)
     )
     return list((await session.execute(stmt)).scalars())
@@ -77,8 +77,10 @@ async def accounts_named(
         return []
     stmt = (
         select(Account)
-        .where(Account.workspace_id == workspace_id,
-               or_(func.lower(Account.name).in_(names), *(domain_clause(d) for d in domains)))
+        .where(
+            Account.workspace_id == workspace_id,
+            or_(func.lower(Account.name).in_(names), *(domain_clause(d) for d in domains)),
+        )
         .order_by(Account.created_at, Account.id)
     )
     return list((await session.execute(stmt)).scalars())

@@ -5,10 +5,11 @@ Revises:
 Create Date: 2026-11-29 04:49:11.248445
 """
 
-from alembic import op
 import sqlalchemy as sa
-import signalgraph.storage.models.base
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import signalgraph.storage.models.base
 
 revision = '0001'
 down_revision = None

@@ -1,0 +1,65 @@
+"""Product analysis: fills `descriptionAnalysis` and keeps one clarification question per missing topic.
+
+Asked for when a product is created and when its description, mission or KPIs change. Questions the
+team has not answered are rewritten or, once their topic is covered, removed; answered ones stay.
+"""
+
+from __future__ import annotations
+
+from ..storage.models import Product, ProductFeature, ProductPersona, ProductQuestion
+from ..storage.models.base import utcnow
+from ..storage.repositories import base as repo
+from ..storage.repositories import jobs as jobs_repo
+from .product_analysis import ProductFacts, analyse
+from .runner import JobRun, job
+
+KIND = "analyze_product"
+
+
+def _unanswered(question: ProductQuestion) -> bool:
+    return question.status == "open" and question.answer is None
+
+
+@job(KIND)
+async def analyze_product(run: JobRun) -> None:
+    ws, product_id = run.workspace_id, run.target_id
+    async with run.services.db.write() as session:
+        product = await jobs_repo.lock_target(session, Product, ws, product_id)
+        if product is None:
+            return
+        personas = (await repo.by_key(session, ProductPersona, ProductPersona.product_id, ws, [product_id]))[
+            product_id
+        ]
+        features = (await repo.by_key(session, ProductFeature, ProductFeature.product_id, ws, [product_id]))[
+            product_id
+        ]
+        existing = await repo.by_key(session, ProductQuestion, ProductQuestion.product_id, ws, [product_id])
+        questions = {q.topic: q for q in existing[product_id]}
+        analysis = analyse(
+            ProductFacts(
+                name=product.name,
+                description=product.description,
+                mission=product.mission,
+                kpis=list(product.kpis),
+                personas=[p.name for p in personas],
+                features=[f.name for f in features],
+            )
+        )
+        now = utcnow()
+        product.description_analysis = {
+            **analysis.as_json(),
+            "analyzedAt": now.isoformat().replace("+00:00", "Z"),
+        }
+        session.add(product)
+        for topic, text in analysis.questions.items():
+            question = questions.pop(topic, None)
+            if question is None:
+                session.add(
+                    ProductQuestion(workspace_id=ws, product_id=product_id, topic=topic, question=text)
+                )
+            elif _unanswered(question) and question.question != text:
+                question.question, question.updated_at = text, now
+                session.add(question)
+        for covered in questions.values():
+            if _unanswered(covered):
+                await session.delete(covered)

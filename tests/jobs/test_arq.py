@@ -1,0 +1,62 @@
+"""The same jobs on arq and a real Redis: retries, deduplication, Redis down when work is asked for.
+
+A worker killed mid-job is tested with the real `signalgraph worker` in test_pipeline.py.
+
+Every test uses a queue of its own on the shared Redis (127.0.0.1:6379), or a private redis-server when
+it stops Redis; without Redis they skip with the reason, and fail under SIGNALGRAPH_TEST_REQUIRE_SERVICES=1.
+"""
+
+from __future__ import annotations
+
+import pytest
+from redis.asyncio import Redis
+
+from signalgraph.jobs.queue import ArqQueue
+from tests.jobs.conftest import run_burst_worker
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning"),  # inside arq's Worker.close
+]
+
+
+async def test_enqueued_jobs_run_on_a_worker_with_retries(make_harness, shared_redis_url, queue_name):
+    harness = await make_harness(redis_url=shared_redis_url, queue_name=queue_name, job_max_tries=5)
+    flaky, failing = await harness.schedule("flaky"), await harness.schedule("failing")
+    assert await harness.queue.enqueue(flaky) and await harness.queue.enqueue(failing)
+
+    await run_burst_worker(harness.services.settings)
+
+    flaky_row, failing_row = await harness.row(flaky.id), await harness.row(failing.id)
+    assert (flaky_row.status, flaky_row.attempts) == ("succeeded", 3)  # arq ran it again on Retry
+    assert (failing_row.status, failing_row.attempts, failing_row.last_error) == ("failed", 5, "boom")
+
+
+async def test_a_job_id_is_queued_once_and_results_are_not_kept(make_harness, shared_redis_url, queue_name):
+    harness = await make_harness(redis_url=shared_redis_url, queue_name=queue_name)
+    job = await harness.schedule("flaky")
+    queue = harness.queue
+    assert isinstance(queue, ArqQueue)
+
+    assert await queue.enqueue(job) and await queue.enqueue(job)
+
+    assert await queue.redis.zrange(queue_name, 0, -1) == [job.id.encode()]
+    await run_burst_worker(harness.services.settings)
+    assert await queue.redis.exists(f"arq:job:{job.id}", f"arq:result:{job.id}") == 0
+
+
+async def test_work_asked_for_while_redis_is_down_is_queued_by_the_sweeper(make_harness, private_redis):
+    harness = await make_harness(redis_url=private_redis.url)
+    await private_redis.stop()
+    job = await harness.schedule("flaky")
+
+    assert await harness.queue.enqueue(job) is False  # logged, not raised: the request still succeeds
+    assert (await harness.row(job.id)).status == "queued"
+
+    await private_redis.start()  # an empty Redis: nothing of the job is there
+    client = Redis.from_url(private_redis.url)
+    assert await client.exists(f"arq:job:{job.id}") == 0
+    await client.aclose()
+    await run_burst_worker(harness.services.settings)  # its start-up sweep queues the job, then runs it
+
+    assert (await harness.row(job.id)).status == "succeeded"

@@ -1,0 +1,169 @@
+"""The job wrapper and the in-process runner: retries with backoff, final failure, deduplication,
+at-least-once delivery, timeouts, and the sweeper picking up what fell through."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from signalgraph.jobs.queue import InProcessQueue
+from signalgraph.jobs.runner import WORKER_LOST, backoff
+from signalgraph.jobs.sweeper import sweep_jobs
+from signalgraph.storage.models.base import utcnow
+from tests.jobs.conftest import ALL_FUNCTIONS, job_settings
+from tests.jobs.sample_jobs import SETTLED
+
+
+async def run(harness, job) -> None:
+    assert await harness.queue.enqueue(job) is True
+    await harness.queue.drain()
+
+
+async def test_a_failing_try_is_retried_with_backoff_until_it_succeeds(make_harness):
+    harness = await make_harness(job_max_tries=5, job_retry_delay_seconds=0.01)
+    delays: list[float] = []
+
+    async def record(seconds: float) -> None:
+        delays.append(seconds)
+
+    harness.services.queue = InProcessQueue(harness.services.settings, ALL_FUNCTIONS, {"services": harness.services},
+                                            sleep=record)
+    job = await harness.schedule("flaky")
+
+    await run(harness, job)
+
+    row = await harness.row(job.id)
+    assert (row.status, row.attempts, row.last_error) == ("succeeded", 3, None)
+    assert row.finished_at is not None and row.started_at is not None
+    assert delays == [0.01, 0.02]  # Retry(defer=…) doubled per try, and honoured by the runner
+
+
+def test_backoff_doubles_and_is_capped():
+    settings = job_settings("sqlite+aiosqlite://", job_retry_delay_seconds=5)
+    assert [backoff(settings, attempt) for attempt in (1, 2, 3, 10)] == [5, 10, 20, 300]
+
+
+async def test_after_the_last_try_the_job_fails_with_its_error_and_settles_its_target(make_harness):
+    harness = await make_harness(job_max_tries=3)
+    job = await harness.schedule("failing")
+
+    await run(harness, job)
+
+    row = await harness.row(job.id)
+    assert (row.status, row.attempts, row.last_error) == ("failed", 3, "boom")
+    assert (job.id, "boom") in SETTLED
+
+
+async def test_a_permanent_error_fails_at_once(make_harness):
+    harness = await make_harness(job_max_tries=5)
+    job = await harness.schedule("permanent")
+
+    await run(harness, job)
+
+    row = await harness.row(job.id)
+    assert (row.status, row.attempts, row.last_error) == ("failed", 1, "nothing to process")
+    assert (job.id, "nothing to process") in SETTLED
+
+
+async def test_a_try_over_the_time_limit_is_retried(make_harness):
+    harness = await make_harness(job_timeout_seconds=1, job_max_tries=3)
+    job = await harness.schedule("sleepy")
+
+    await run(harness, job)
+
+    row = await harness.row(job.id)
+    assert (row.status, row.attempts) == ("succeeded", 2)
+
+
+async def test_the_same_job_enqueued_twice_runs_once(make_harness):
+    harness = await make_harness()
+    job = await harness.schedule("flaky")
+
+    await harness.queue.enqueue(job)
+    await harness.queue.enqueue(job)
+    await harness.queue.drain()
+
+    assert (await harness.row(job.id)).attempts == 3
+
+
+async def test_a_finished_job_delivered_again_does_nothing(make_harness):
+    harness = await make_harness()
+    job = await harness.schedule("flaky")
+    await run(harness, job)
+
+    await run(harness, job)
+
+    row = await harness.row(job.id)
+    assert (row.status, row.attempts) == ("succeeded", 3)
+
+
+async def test_scheduling_a_finished_job_again_queues_it_afresh(make_harness):
+    harness = await make_harness()
+    job = await harness.schedule("failing")
+    await run(harness, job)
+
+    again = await harness.schedule("failing", job.target_id)
+
+    assert again == job
+    row = await harness.row(job.id)
+    assert (row.status, row.attempts, row.last_error) == ("queued", 0, None)
+
+
+async def test_the_sweeper_queues_jobs_that_never_reached_the_queue(make_harness):
+    harness = await make_harness()
+    job = await harness.schedule("flaky")  # scheduled, but the enqueue after the commit never happened
+
+    assert await sweep_jobs({"services": harness.services}) >= 1
+    await harness.queue.drain()
+
+    assert (await harness.row(job.id)).status == "succeeded"
+
+
+async def test_the_sweeper_requeues_a_job_whose_worker_died_but_not_a_running_one(make_harness):
+    harness = await make_harness(processing_timeout_seconds=60)
+    stale, fresh = await harness.schedule("flaky"), await harness.schedule("flaky")
+    await harness.set_row(stale.id, status="running", attempts=1, started_at=utcnow() - timedelta(minutes=5))
+    await harness.set_row(fresh.id, status="running", attempts=1, started_at=utcnow())
+
+    await sweep_jobs({"services": harness.services})
+    await harness.queue.drain()
+
+    assert ((await harness.row(stale.id)).status, (await harness.row(stale.id)).attempts) == ("succeeded", 3)
+    assert (await harness.row(fresh.id)).status == "running"
+
+
+async def test_a_job_that_keeps_losing_its_worker_fails_after_its_tries(make_harness):
+    harness = await make_harness(job_max_tries=3)
+    job = await harness.schedule("failing")
+    await harness.set_row(job.id, status="running", attempts=3, started_at=utcnow() - timedelta(hours=1))
+
+    await sweep_jobs({"services": harness.services})
+    await harness.queue.drain()
+
+    row = await harness.row(job.id)
+    assert (row.status, row.attempts, row.last_error) == ("failed", 3, WORKER_LOST)
+    assert (job.id, WORKER_LOST) in SETTLED
+
+
+async def test_the_in_process_runner_sweeps_when_it_starts(make_harness):
+    harness = await make_harness()
+    job = await harness.schedule("flaky")
+    queue = InProcessQueue(harness.services.settings, ALL_FUNCTIONS, {"services": harness.services},
+                           periodic=[sweep_jobs])
+    harness.services.queue = queue
+
+    await queue.start()
+    row = await harness.wait_for(job.id, "succeeded")
+    await queue.close()
+
+    assert row.status == "succeeded"
+
+
+async def test_closing_the_runner_leaves_unfinished_jobs_to_the_next_sweep(make_harness):
+    harness = await make_harness(job_timeout_seconds=30)
+    job = await harness.schedule("sleepy")
+    await harness.queue.enqueue(job)
+    await harness.wait_for(job.id, "running")
+
+    await harness.queue.close()
+
+    assert (await harness.row(job.id)).status == "running"

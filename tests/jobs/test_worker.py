@@ -1,0 +1,57 @@
+"""The worker's configuration: `signalgraph worker`, arq's settings built from ours, the job settings."""
+
+from __future__ import annotations
+
+import pytest
+from arq.connections import RedisSettings
+
+from signalgraph.jobs.queue import RUNNER_TIMEOUT_MARGIN_SECONDS, ArqQueue, InProcessQueue, create_queue
+from signalgraph.jobs.worker import FUNCTIONS, worker_settings
+from signalgraph.settings import Settings, SettingsError
+from tests.test_cli import run_cli
+
+
+def test_the_worker_needs_redis(tmp_path):
+    env = {"SIGNALGRAPH_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", "PATH": "/usr/bin:/bin"}
+    result = run_cli(env, "worker")
+    assert result.returncode == 2
+    assert "the worker needs SIGNALGRAPH_REDIS_URL" in result.stderr
+
+
+def test_worker_settings_register_every_job_and_a_sweeper_per_queue():
+    settings = Settings(redis_url="redis://127.0.0.1:6379/3", queue_name="q1", job_timeout_seconds=30,
+                        job_max_tries=4, sweep_interval_seconds=15)
+
+    arq = worker_settings(settings)
+
+    assert sorted(f.name for f in arq["functions"]) == sorted(FUNCTIONS) == [
+        "analyze_product", "index_context_document", "index_context_unit", "process_signal"
+    ]
+    assert {f.timeout_s for f in arq["functions"]} == {30 + RUNNER_TIMEOUT_MARGIN_SECONDS}
+    assert {f.max_tries for f in arq["functions"]} == {5}  # one more than ours: the job records its failure
+    sweeper, = arq["cron_jobs"]
+    assert sweeper.name == "cron:sweep_jobs:q1" and sweeper.run_at_startup and sweeper.unique
+    assert sweeper.second == {0, 15, 30, 45}
+    assert arq["queue_name"] == "q1" and arq["keep_result"] == 0
+    assert arq["redis_settings"] == RedisSettings.from_dsn("redis://127.0.0.1:6379/3")
+    with pytest.raises(ValueError, match="SIGNALGRAPH_REDIS_URL"):
+        worker_settings(Settings())
+
+
+def test_the_runner_follows_the_redis_setting():
+    assert isinstance(create_queue(Settings(), FUNCTIONS, {}), InProcessQueue)
+    assert isinstance(create_queue(Settings(redis_url="redis://127.0.0.1:1"), FUNCTIONS, {}), ArqQueue)
+
+
+def test_job_settings_come_from_the_environment():
+    settings = Settings.from_env({
+        "SIGNALGRAPH_QUEUE_NAME": "jobs", "SIGNALGRAPH_JOB_TIMEOUT_SECONDS": "90",
+        "SIGNALGRAPH_JOB_RETRY_DELAY_SECONDS": "2", "SIGNALGRAPH_SWEEP_INTERVAL_SECONDS": "30",
+        "SIGNALGRAPH_LLM_BASE_URL": "http://llm.local/v1", "SIGNALGRAPH_LLM_MODEL": "m",
+    })
+    assert (settings.queue_name, settings.job_timeout_seconds, settings.job_retry_delay_seconds) == ("jobs", 90, 2.0)
+    assert settings.sweep_interval_seconds == 30 and settings.llm_model == "m"
+    with pytest.raises(SettingsError, match="SIGNALGRAPH_LLM_MODEL is required"):
+        Settings.from_env({"SIGNALGRAPH_LLM_BASE_URL": "http://llm.local/v1"})
+    with pytest.raises(SettingsError, match="SIGNALGRAPH_SWEEP_INTERVAL_SECONDS"):
+        Settings.from_env({"SIGNALGRAPH_SWEEP_INTERVAL_SECONDS": "0"})
