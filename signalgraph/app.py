@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+from cross_web import HTTPException as GraphQLRequestError  # what Strawberry's view answers as a 4xx
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -18,7 +20,7 @@ from .jobs.queue import create_queue
 from .jobs.worker import FUNCTIONS, PERIODIC
 from .resolvers.request_context import Context, Services, build_context
 from .rest_compat import PREFIX as REST_PREFIX
-from .rest_compat import create_rest_app
+from .rest_compat import create_rest_app, http_error
 from .schema import schema
 from .settings import Settings
 from .storage.engine import Database
@@ -45,6 +47,24 @@ class GraphQLApp(GraphQL):
     def encode_json(self, data: Any) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
 
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson refuses what json.loads lets through: invalid UTF-8 and lone surrogates (`"\\ud800"`)."""
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A body (or multipart `operations`/`map`) that is JSON but not an object or a batch is a 400."""
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, (dict, list)):
+            raise GraphQLRequestError(400, "The request must be a JSON object")
+        return parsed
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        """A `map` that does not fit `operations` makes Strawberry's file placement raise: a 400, not a 500."""
+        try:
+            return await super().parse_multipart(request)
+        except (AttributeError, TypeError, ValueError, IndexError) as exc:
+            raise GraphQLRequestError(400, "The multipart map does not match the operations") from exc
+
 
 def create_services(settings: Settings) -> Services:
     db = Database(settings.database_url)
@@ -64,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def readyz(request: Request) -> Response:
         try:
             revision = await current_revision(services.db.engine)
-        except Exception as exc:  # the database is unreachable: not ready, whatever the reason
+        except Exception as exc:  # noqa: BLE001 - the database is unreachable: not ready, whatever the reason
             logger.warning("readiness check failed: %s", exc)
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         if revision != expected_revision:
@@ -93,6 +113,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount(REST_PREFIX, app=rest),
         Mount("/api" + REST_PREFIX, app=rest),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    # A path the mounts cannot match (one with a newline: Starlette's `{path:path}` stops at it) still
+    # answers 404 in the REST error shape rather than as plain text.
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
     app.state.services = services
     return app

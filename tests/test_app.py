@@ -1,4 +1,5 @@
-"""Health checks answer without a key, at both prefixes; readiness follows the database."""
+"""The app: health checks (without a key, at both prefixes; readiness follows the database), malformed
+requests to the GraphQL view, and the error shape of paths no route matches."""
 
 from __future__ import annotations
 
@@ -38,3 +39,39 @@ async def test_graphql_viewer_returns_the_keys_workspace_and_scopes(make_api):
     assert viewer["workspace"] == {"id": api.workspace_id, "name": api.workspace}
     assert viewer["scopes"] == ["insights:write", "signals:read"]
     assert api.key.split("_")[1] == viewer["key"]["prefix"]
+
+
+UPLOAD = '{"query": "mutation($f: Upload!) { uploadContextDocument(input: {file: $f}) { id } }", "variables": {"f": null}}'
+
+
+async def test_graphql_bodies_that_are_json_but_not_an_operation_are_400(api):
+    for raw in (b"null", b"42", b'"query"', b"true"):
+        response = await api.http.post(
+            "/graphql", content=raw, headers={**api.headers, "Content-Type": "application/json"}
+        )
+        assert (response.status_code, response.text) == (400, "The request must be a JSON object"), raw
+
+
+async def test_graphql_json_with_a_lone_surrogate_is_400_not_stored(api):
+    raw = b'{"query": "mutation { createInsight(input: {description: \\"d\\"}) { id } }", "variables": {"x": "\\ud800"}}'
+    response = await api.http.post("/graphql", content=raw, headers={**api.headers, "Content-Type": "application/json"})
+    assert (response.status_code, response.text) == (400, "Unable to parse request body as JSON")
+    assert (await api.ok("{ insights { totalCount } }"))["insights"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize("files_map", ["[]", '{"0": [5]}', '{"0": ["variables.f.deep"]}', '{"0": ["variables.f.0"]}'])
+async def test_a_multipart_map_that_does_not_fit_the_operations_is_400(api, files_map):
+    response = await api.http.post(
+        "/graphql",
+        files={"operations": (None, UPLOAD), "map": (None, files_map), "0": ("a.txt", b"hello", "text/plain")},
+        headers=api.headers,
+    )
+    assert (response.status_code, response.text) == (400, "The multipart map does not match the operations")
+
+
+async def test_paths_no_route_can_match_answer_404_in_the_error_shape(api):
+    """Starlette's mounts stop at a newline, so `/external/v1/insights/a%0Ab` fell through to a plain-text 404."""
+    for path in ("/external/v1/insights/a%0Ab", "/nothing-here"):
+        response = await api.rest("GET", path)
+        assert response.status_code == 404 and response.headers["content-type"] == "application/json"
+        assert response.json()["error"] == "Not Found"

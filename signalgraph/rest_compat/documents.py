@@ -57,7 +57,9 @@ class OperationDocument:
     def argument_variables(self) -> dict[str, str]:
         """Root-field argument → the variable bound to it, e.g. `first` → `limit`."""
         return {
-            arg.name.value: arg.value.name.value for arg in self.root.arguments or () if isinstance(arg.value, VariableNode)
+            arg.name.value: arg.value.name.value
+            for arg in self.root.arguments or ()
+            if isinstance(arg.value, VariableNode)
         }
 
 
@@ -97,15 +99,18 @@ def _load(path: Path) -> list[OperationDocument]:
             raise DocumentError(f"{path.name}: every operation is named and has exactly one root field")
         root = op.selection_set.selections[0]
         assert isinstance(root, FieldNode)
-        root_type = gql_schema.mutation_type if op.operation == OperationType.MUTATION else gql_schema.query_type
+        root_type = (
+            gql_schema.mutation_type if op.operation == OperationType.MUTATION else gql_schema.query_type
+        )
         used = [fragments[name] for name in sorted(_fragments_used(op.selection_set, fragments))]
         loaded.append(
             OperationDocument(
                 name=op.name.value,
-                document=DocumentNode(definitions=(op, *used)),
+                document=DocumentNode(definitions=(op, *used), loc=document.loc),
                 operation=op,
                 variables={
-                    v.variable.name.value: type_from_ast(gql_schema, v.type) for v in op.variable_definitions or ()
+                    v.variable.name.value: type_from_ast(gql_schema, v.type)
+                    for v in op.variable_definitions or ()
                 },
                 root=root,
                 root_field=root_type.fields[root.name.value],
@@ -115,7 +120,9 @@ def _load(path: Path) -> list[OperationDocument]:
     return loaded
 
 
-def _fragments_used(selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode]) -> set[str]:
+def _fragments_used(
+    selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode]
+) -> set[str]:
     used: set[str] = set()
     for selection in selection_set.selections if selection_set else ():
         if isinstance(selection, FragmentSpreadNode):

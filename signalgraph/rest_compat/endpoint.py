@@ -3,6 +3,11 @@
 A request → its row → variables (inputs.py) → the row's cached GraphQL operation, executed in-process
 against the schema with the same Context the GraphQL view builds → the shaped body and headers, or the
 mapped error. Scopes, workspace isolation and validation all happen in the schema, below this layer.
+
+The document is executed with graphql-core's `execute` on the schema Strawberry built, because
+`Schema.execute` takes a query string and would parse and validate it on every request. What its
+extensions do at the GraphQL edge (error codes and masking, document limits) the REST edge does in
+errors.py, on documents that are fixed and validated once.
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from strawberry.schema._graphql_core import execution_context_class_kwargs
 
 from ..errors import DomainError
 from ..resolvers.request_context import Context, Services, build_context
+from ..schema import schema
 from . import idempotency, openapi
 from .documents import graphql_schema, operation, operations
 from .errors import RestError, error_response, from_graphql
@@ -42,7 +49,7 @@ def create_rest_app(services: Services) -> Starlette:
         for path, rows in sorted(by_path.items(), key=lambda item: _specificity(item[0]))
     ]
     routes.append(Route("/openapi.json", openapi.endpoint, methods=["GET"]))
-    return Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    return Starlette(routes=routes, exception_handlers={HTTPException: http_error})
 
 
 def _specificity(path: str) -> list[tuple[int, str]]:
@@ -53,7 +60,9 @@ def _specificity(path: str) -> list[tuple[int, str]]:
 def _handler(services: Services, rows: dict[str, RestRoute]):
     async def endpoint(request: Request) -> Response:
         try:
-            return await handle(services, rows[request.method if request.method != "HEAD" else "GET"], request)
+            return await handle(
+                services, rows[request.method if request.method != "HEAD" else "GET"], request
+            )
         finally:
             await request.close()
 
@@ -100,6 +109,7 @@ async def run(call: Call, ctx: Context) -> Response:
         variable_values=call.variables,
         context_value=ctx,
         operation_name=call.document.name,
+        **execution_context_class_kwargs(schema.execution_context_class),  # the executor /graphql uses
     )
     if isawaitable(result):
         result = await result
@@ -113,8 +123,8 @@ async def run(call: Call, ctx: Context) -> Response:
     return JSONBody(shaped.body, status_code=shaped.status or call.route.status, headers=shaped.headers)
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
-    """Unknown paths and methods, in the same error shape as everything else."""
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Unknown paths and methods, in the same error shape as everything else (the app uses it too)."""
     assert isinstance(exc, HTTPException)
     message = exc.detail
     if exc.status_code == 404:
@@ -122,4 +132,4 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, message, headers=exc.headers)
 
 
-__all__ = ["PREFIX", "create_rest_app"]
+__all__ = ["PREFIX", "create_rest_app", "http_error"]

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from graphql import GraphQLEnumType, GraphQLError
 
 from ..errors import DomainError
+from ..schema.scalars import MAX_JSON_DEPTH
 from .documents import graphql_schema
 from .responses import JSONBody
 
@@ -29,8 +30,8 @@ REASONS = {
     413: "Payload Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Entity",
-    429: "Too Many Requests",
     500: "Internal Server Error",
+    502: "Bad Gateway",
 }
 
 
@@ -62,7 +63,9 @@ class RestError(Exception):
         return error_response(self.status, self.message)
 
 
-def error_response(status: int, message: str | list[str], headers: Mapping[str, str] | None = None) -> JSONBody:
+def error_response(
+    status: int, message: str | list[str], headers: Mapping[str, str] | None = None
+) -> JSONBody:
     body = {"statusCode": status, "message": message, "error": REASONS.get(status, "Error")}
     return JSONBody(body, status_code=status, headers=headers)
 
@@ -94,7 +97,9 @@ def _classify(error: GraphQLError, renames: Mapping[str, str]) -> tuple[int, str
     return 500, "Internal server error"
 
 
-_VARIABLE_ERROR = re.compile(r"^Variable '\$(?P<var>\w+)' has invalid value(?P<path>[^:]*): (?P<reason>.*)$", re.DOTALL)
+_VARIABLE_ERROR = re.compile(
+    r"^Variable '\$(?P<var>\w+)' has invalid value(?P<path>[^:]*): (?P<reason>.*)$", re.DOTALL
+)
 
 # graphql-core's reason → how the REST layer says it; `{}` is the field name.
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -108,6 +113,8 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Float cannot represent", "{} must be a number"),
         (r"^Boolean cannot represent", "{} must be a boolean"),
         (r"to be an object", "{} must be an object"),
+        (r"^Expected value of type 'DateTime'", "{} must be an ISO-8601 date-time"),
+        (r"^Expected value of type 'JSON'", f"{{}} must not be nested more than {MAX_JSON_DEPTH} levels deep"),
     )
 )
 
@@ -124,7 +131,7 @@ def variable_error_message(error: GraphQLError) -> str:
     def named(name: str) -> str:
         return f"{field}.{name}" if field else name
 
-    if unknown := re.search(r"not to include unknown field '(\w+)'", reason):
+    if unknown := re.search(r"not to include unknown field '([^']*)'", reason):
         return f"property {named(unknown[1])} should not exist"
     if required := re.search(r"to include required field '(\w+)'", reason):
         return f"{named(required[1])} is required"
@@ -134,6 +141,8 @@ def variable_error_message(error: GraphQLError) -> str:
         enum_type = graphql_schema().get_type(enum[1])
         if isinstance(enum_type, GraphQLEnumType):
             return f"{field} must be one of the following values: {', '.join(enum_type.values)}"
+    if reason.startswith("must "):  # already worded for the caller (schema/input_guard.py)
+        return f"{field or 'request body'} {reason}"
     for pattern, text in _REASONS:
         if pattern.search(reason):
             return text.format(field or "request body")

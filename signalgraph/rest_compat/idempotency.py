@@ -47,13 +47,22 @@ async def begin(
         async with db.write() as session:
             await repo.delete_expired(session, principal.key_id, now)
             record = IdempotencyRecord(
-                id=record_id, workspace_id=principal.workspace_id, api_key_id=principal.key_id, key=key,
-                method=method, path=path, fingerprint=fingerprint, created_at=now, expires_at=now + TTL,
+                id=record_id,
+                workspace_id=principal.workspace_id,
+                api_key_id=principal.key_id,
+                key=key,
+                method=method,
+                path=path,
+                fingerprint=fingerprint,
+                created_at=now,
+                expires_at=now + TTL,
             )
             if await repo.claim(session, record):
                 return Claim(record_id)
             existing = await repo.get(session, record_id)
-            if existing is None or await repo.delete_if_abandoned(session, record_id, now, now - ABANDONED_AFTER):
+            if existing is None or await repo.delete_if_abandoned(
+                session, record_id, now, now - ABANDONED_AFTER
+            ):
                 continue
         if existing.fingerprint != fingerprint:
             raise RestError(422, f"{HEADER} has already been used for a different request")
@@ -68,7 +77,14 @@ async def finish(db: Database, claim: Claim, response: Response) -> None:
     async with db.write() as session:
         if 200 <= response.status_code < 300:
             headers = {k: v for k, v in response.headers.items() if k.startswith("x-") or k == "content-type"}
-            await repo.complete(session, claim.record_id, response.status_code, headers, bytes(response.body).decode(), utcnow())
+            await repo.complete(
+                session,
+                claim.record_id,
+                response.status_code,
+                headers,
+                bytes(response.body).decode(),
+                utcnow(),
+            )
         else:
             await repo.release(session, claim.record_id)
 

@@ -105,7 +105,9 @@ def include_variable(value: str) -> str:
 
 
 def _include(request: Request, allowed: tuple[str, ...]) -> dict[str, bool]:
-    wanted = {v.strip() for raw in request.query_params.getlist("include") for v in raw.split(",") if v.strip()}
+    wanted = {
+        v.strip() for raw in request.query_params.getlist("include") for v in raw.split(",") if v.strip()
+    }
     unknown = wanted - set(allowed)
     if unknown:
         raise RestError(400, f"include must be a comma-separated list of: {', '.join(allowed)}")
@@ -162,7 +164,10 @@ async def _json_body(request: Request, limit: int) -> tuple[dict[str, Any], byte
         raise RestError(400, f"Request body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise RestError(400, "Request body must be a JSON object")
-    return data, orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    try:
+        return data, orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # orjson reads 1024 levels but writes only 255
+        raise RestError(400, "Request body is nested too deeply") from None
 
 
 async def _multipart_body(request: Request, limit: int) -> tuple[dict[str, Any], bytes]:

@@ -28,6 +28,7 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import Response
 
+from . import idempotency
 from .documents import OperationDocument, operation
 from .errors import REASONS
 from .inputs import include_variable
@@ -64,7 +65,9 @@ def document() -> JSONSchema:
     schemas: dict[str, JSONSchema] = {"Error": _error_schema()}
     paths: dict[str, dict[str, Any]] = {}
     for route in ROUTES:
-        paths.setdefault(_template(route.documented_path), {})[route.method.lower()] = _operation(route, operation(route.document), schemas)
+        paths.setdefault(_template(route.documented_path), {})[route.method.lower()] = _operation(
+            route, operation(route.document), schemas
+        )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -102,19 +105,23 @@ def _template(path: str) -> str:
 
 
 def _operation(route: RestRoute, op: OperationDocument, schemas: dict[str, JSONSchema]) -> JSONSchema:
-    scopes = [route.scope.value] if route.scope else []
+    needs = " or ".join(f"`{s.value}`" for s in route.scopes)
     result: JSONSchema = {
         "operationId": op.name[:1].lower() + op.name[1:],
         "summary": route.summary,
         "tags": [route.document.split(".")[0]],
-        "description": f"Requires the scope `{route.scope.value}`." if route.scope else "Needs no scope.",
-        "security": [{"bearerAuth": scopes}],
+        "description": f"Requires the scope {needs}." if needs else "Needs no scope.",
+        # One requirement per scope: OpenAPI reads a list of requirements as "any one of".
+        "security": [{"bearerAuth": [s.value]} for s in route.scopes] or [{"bearerAuth": []}],
         "parameters": _parameters(route, op),
         "responses": _responses(route, op),
     }
     if route.body != "none":
         media = "application/json" if route.body == "json" else "multipart/form-data"
-        result["requestBody"] = {"required": True, "content": {media: {"schema": _input(op.variables["input"], schemas)}}}
+        result["requestBody"] = {
+            "required": True,
+            "content": {media: {"schema": _input(op.variables["input"], schemas)}},
+        }
     return result
 
 
@@ -129,26 +136,42 @@ def _parameters(route: RestRoute, op: OperationDocument) -> list[JSONSchema]:
             continue
         schema = _input(type_, {})
         if name == "limit":
-            schema = {"type": "integer", "minimum": 0, "default": 20, "description": "At most 100; larger values are clamped."}
+            schema = {
+                "type": "integer",
+                "minimum": 0,
+                "default": 20,
+                "description": "At most 100; larger values are clamped.",
+            }
         elif name == "offset":
             schema = {"type": "integer", "minimum": 0, "default": 0}
         params.append({"name": name, "in": "query", "required": False, "schema": schema})
     if route.include:
-        params.append({
-            "name": "include",
-            "in": "query",
-            "required": False,
-            "description": "Comma-separated: " + ", ".join(route.include),
-            "schema": {"type": "string"},
-        })
+        params.append(
+            {
+                "name": "include",
+                "in": "query",
+                "required": False,
+                "description": "Comma-separated: " + ", ".join(route.include),
+                "schema": {"type": "string"},
+            }
+        )
     if route.method in ("POST", "PATCH"):
-        params.append({
-            "name": "Idempotency-Key",
-            "in": "header",
-            "required": False,
-            "description": "Replays the first response to a retry with the same key for 24 hours.",
-            "schema": {"type": "string", "maxLength": 255},
-        })
+        params.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": "Replays the first response to a retry with the same key for 24 hours.",
+                # Visible ASCII, no spaces (HTTP trims them): any client can send it; the server also takes
+                # other printable text.
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": idempotency.MAX_KEY_LENGTH,
+                    "pattern": "^[\\x21-\\x7e]+$",
+                },
+            }
+        )
     return params
 
 
@@ -163,9 +186,10 @@ def _responses(route: RestRoute, op: OperationDocument) -> JSONSchema:
             name: {"description": text, "schema": {"type": "string"}} for name, text in LIST_HEADERS.items()
         }
     responses = {str(route.status): success}
-    if route.document == "signals.CreateSignal":
-        responses["200"] = {**success, "description": "A signal with this externalId exists: it is returned."}
-    errors = [400, 401] + ([403] if route.scope else []) + ([404] if route.path_params else [])
+    for status, description in route.shape.other_statuses:
+        responses[str(status)] = {**success, "description": description}
+    errors = [400, 401] + ([403] if route.scopes else [])
+    errors += [404] if route.path_params or route.body != "none" else []  # bodies link ids too
     errors += [413, 415] if route.body != "none" else []
     errors += [409, 422] if route.method in ("POST", "PATCH") else []
     for status in sorted(errors):
@@ -195,10 +219,11 @@ def _input_named(type_: Any, schemas: dict[str, JSONSchema]) -> JSONSchema:
             schemas[type_.name] = {}  # placed first, so that a recursive type terminates
             schemas[type_.name] = {
                 "type": "object",
-                "properties": {name: _described(_input(f.type, schemas), f.description) for name, f in type_.fields.items()},
-                "required": [
-                    name for name, f in type_.fields.items() if isinstance(f.type, GraphQLNonNull)
-                ],
+                "properties": {
+                    name: _described(_input(f.type, schemas), f.description)
+                    for name, f in type_.fields.items()
+                },
+                "required": [name for name, f in type_.fields.items() if isinstance(f.type, GraphQLNonNull)],
                 "additionalProperties": False,
             }
         return {"$ref": f"#/components/schemas/{type_.name}"}
@@ -217,7 +242,9 @@ def _described(schema: JSONSchema, description: str | None) -> JSONSchema:
 
 
 def _output(
-    type_: GraphQLOutputType, selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode]
+    type_: GraphQLOutputType,
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
 ) -> JSONSchema:
     if isinstance(type_, GraphQLNonNull):
         return _output_named(type_.of_type, selection_set, fragments)
@@ -252,7 +279,9 @@ def _collect(
         elif isinstance(selection, FieldNode):
             key = (selection.alias or selection.name).value
             field = type_.fields[selection.name.value]
-            properties[key] = _described(_output(field.type, selection.selection_set, fragments), field.description)
+            properties[key] = _described(
+                _output(field.type, selection.selection_set, fragments), field.description
+            )
             if not selection.directives and key not in required:
                 required.append(key)
 

@@ -1,9 +1,10 @@
 """ROUTES: the documented REST API, one row per operation, each translated onto a GraphQL operation.
 
-A row names its method, path (below /external/v1), scope, the operation in `operations/<domain>.graphql` (whose
-selection is the response shape), the success status, how the result becomes the body, what the body
-is (none, JSON, multipart) and which `include` values it accepts. Generic code reads the table: the
-endpoint serves it under /external/v1 and /api/external/v1, and openapi.json is generated from it.
+A row names its method, its path below /external/v1, its scope, the operation in
+`operations/<domain>.graphql` (whose selection is the response shape), the success status, how the
+result becomes the body, what the body is (none, JSON, multipart) and which `include` values it accepts.
+Generic code reads the table: the endpoint serves it under /external/v1 and /api/external/v1, and
+openapi.json is generated from it. The scope column documents what the schema enforces.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ UPLOAD_LIMIT = 50 * 1024 * 1024
 class RestRoute:
     method: str
     path: str  # below PREFIX, with :params
-    scope: S | None
+    scope: S | tuple[S, ...] | None  # a tuple: any one of them suffices
     document: str
     summary: str
     status: int = 200
@@ -32,6 +33,13 @@ class RestRoute:
     body: Literal["none", "json", "multipart"] = "none"
     include: tuple[str, ...] = ()
     max_body: int = JSON_LIMIT
+
+    @property
+    def scopes(self) -> tuple[S, ...]:
+        """The scopes of which the key needs one (none for auth/context)."""
+        if self.scope is None:
+            return ()
+        return self.scope if isinstance(self.scope, tuple) else (self.scope,)
 
     @property
     def paged(self) -> bool:
@@ -71,6 +79,8 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("PATCH", "/signals/:publicId", S.SIGNALS_WRITE, "signals.UpdateSignal", "Update a signal",
               body="json"),
     RestRoute("DELETE", "/signals/:publicId", S.SIGNALS_DELETE, "signals.DeleteSignal", "Delete a signal"),
+    RestRoute("POST", "/signals/:publicId/process", S.SIGNALS_WRITE, "signals.ProcessSignal",
+              "Process a signal", status=201),
     # Accounts and their contacts
     RestRoute("GET", "/accounts", S.ACCOUNTS_READ, "accounts.ListAccounts", "List accounts", shape=page),
     RestRoute("GET", "/accounts/:id", S.ACCOUNTS_READ, "accounts.GetAccount", "Get one account"),
@@ -131,6 +141,8 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("PATCH", "/insights/:id", S.INSIGHTS_WRITE, "insights.UpdateInsight", "Update an insight",
               body="json"),
     RestRoute("DELETE", "/insights/:id", S.INSIGHTS_DELETE, "insights.DeleteInsight", "Delete an insight"),
+    RestRoute("POST", "/insights/process-transcript/insights", S.INSIGHTS_WRITE, "insights.ExtractInsights",
+              "Extract insights from text (AI)", body="json"),
     # Opportunities
     RestRoute("GET", "/opportunities", S.OPPORTUNITIES_READ, "opportunities.ListOpportunities",
               "List opportunities", shape=page),
@@ -182,4 +194,7 @@ ROUTES: tuple[RestRoute, ...] = (
               "context_documents.UpdateContextDocument", "Update a context document", body="json"),
     RestRoute("DELETE", "/context-documents/:id", S.CONTEXT_DOCUMENTS_DELETE,
               "context_documents.DeleteContextDocument", "Delete a context document"),
+    # Beyond the reference: retrieval over both kinds of context, each only if the key may read it.
+    RestRoute("GET", "/context/search", (S.CONTEXT_UNITS_READ, S.CONTEXT_DOCUMENTS_READ),
+              "context_search.SearchContext", "Search context units and documents", shape=items),
 )

@@ -32,6 +32,7 @@ class Shaper:
     shape: Callable[[Any, Call], Shaped]
     body_schema: Callable[[JSONSchema], JSONSchema]
     list_headers: bool = False
+    other_statuses: tuple[tuple[int, str], ...] = ()  # success statuses besides the route's own
 
     def __call__(self, value: Any, call: Call) -> Shaped:
         return self.shape(value, call)
@@ -39,7 +40,9 @@ class Shaper:
 
 def _node(value: Any, call: Call) -> Shaped:
     if value is None:
-        what = re.sub(r"(?<!^)(?=[A-Z])", " ", get_named_type(call.document.root_field.type).name).capitalize()
+        what = re.sub(
+            r"(?<!^)(?=[A-Z])", " ", get_named_type(call.document.root_field.type).name
+        ).capitalize()
         raise NotFound(f"{what} {call.resource_id} not found")
     return Shaped(value)
 
@@ -51,18 +54,19 @@ def _page(value: dict[str, Any], call: Call) -> Shaped:
     )
 
 
-def _items(value: list[Any] | None, call: Call) -> Shaped:
-    if value is None:
-        return _node(value, call)
+def _items(value: list[Any], call: Call) -> Shaped:
     return Shaped(value, headers=list_headers(len(value), len(value), 0, False))
 
 
 def _signal_created(value: dict[str, Any], call: Call) -> Shaped:
-    return Shaped({**value["signal"], "jobId": value["jobId"]}, status=None if value["created"] else 200)
+    job = {"jobId": value["jobId"]} if value["jobId"] is not None else {}
+    return Shaped({**value["signal"], **job}, status=None if value["created"] else 200)
 
 
 def _auth_context(value: dict[str, Any], call: Call) -> Shaped:
-    return Shaped({"workspace": value["workspace"], "credential": {**value["key"], "scopes": value["scopes"]}})
+    return Shaped(
+        {"workspace": value["workspace"], "credential": {**value["key"], "scopes": value["scopes"]}}
+    )
 
 
 def _properties(schema: JSONSchema) -> dict[str, JSONSchema]:
@@ -82,15 +86,16 @@ node = Shaper(_node, _not_null)
 # A connection's nodes, with the paging headers.
 page = Shaper(_page, lambda s: _properties(s)["nodes"], list_headers=True)
 # A whole sub-collection (the features of a product): one page holding everything.
-items = Shaper(_items, _not_null, list_headers=True)
-# The signal with its queued job id; an `externalId` seen before answers 200 with the signal found.
+items = Shaper(_items, lambda s: s, list_headers=True)
+# The signal with the id of the job queued for it (absent when none was); an `externalId` seen before
+# answers 200 with the signal found.
 signal_created = Shaper(
     _signal_created,
     lambda s: {
         **_properties(s)["signal"],
-        "properties": {**_properties(_properties(s)["signal"]), "jobId": _properties(s)["jobId"]},
-        "required": [*_properties(s)["signal"].get("required", ()), "jobId"],
+        "properties": {**_properties(_properties(s)["signal"]), "jobId": {"type": "string"}},
     },
+    other_statuses=((200, "A signal with this externalId exists: it is returned and nothing is queued."),),
 )
 # Where the key points: its workspace, and the key itself with its scopes.
 auth_context = Shaper(
