@@ -1,7 +1,8 @@
 """Product analysis: fills `descriptionAnalysis` and keeps one clarification question per missing topic.
 
-Asked for when a product is created and when its description, mission or KPIs change. Questions the
-team has not answered are rewritten or, once their topic is covered, removed; answered ones stay.
+Asked for when a product is created, when its name, description, mission or KPIs change, and when one
+of its features or personas is created, renamed or deleted. Questions the team has not answered are
+rewritten or, once their topic is covered, removed; answered ones stay.
 """
 
 from __future__ import annotations

@@ -1,13 +1,19 @@
 """What describes a product: its feature tree and personas (written here), and its questions (read-only).
 
 Each lives under one product: an id of another product's feature, persona or question is NOT_FOUND.
+Product analysis reads the names of the features and personas, so creating, renaming or deleting one
+asks for a new analysis, which rewrites the product's open questions.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from ..errors import InvalidInput, NotFound
+from ..jobs.products import KIND as ANALYZE_PRODUCT
+from ..jobs.queue import JobRef, schedule, stamp
 from ..storage.models import Product, ProductFeature, ProductPersona, ProductQuestion
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
@@ -21,6 +27,11 @@ PERSONA_LISTS = ("goals", "pain_points", "use_cases")
 async def require_product(ctx: Context, product_id: str) -> Product:
     """The product, or NOT_FOUND: a sub-resource of a missing product is an error, not an empty list."""
     return common.found(await ctx.loaders.product_by_id.load(product_id), "Product", product_id)
+
+
+async def schedule_analysis(session: AsyncSession, workspace_id: str, product_id: str) -> JobRef:
+    """In the writing transaction: analyse the product as this change leaves it; enqueue after the commit."""
+    return await schedule(session, workspace_id, ANALYZE_PRODUCT, product_id, stamp(utcnow()))
 
 
 def _named(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -75,7 +86,9 @@ async def create_feature(ctx: Context, product_id: str, data: dict[str, Any]) ->
             await _check_parent(session, ws, product_id, None, fields["parent_id"])
         feature = ProductFeature(workspace_id=ws, product_id=product_id, **fields)
         session.add(feature)
+        job = await schedule_analysis(session, ws, product_id)
     ctx.invalidate_loaders()
+    await ctx.queue.enqueue(job)
     return feature
 
 
@@ -101,11 +114,15 @@ async def update_feature(
         feature = await _owned(session, ProductFeature, ws, product_id, feature_id)
         if fields.get("parent_id") is not None:
             await _check_parent(session, ws, product_id, feature_id, fields["parent_id"])
+        renamed = "name" in fields and fields["name"] != feature.name
         for field, value in fields.items():
             setattr(feature, field, value)
         feature.updated_at = utcnow()
         session.add(feature)
+        job = await schedule_analysis(session, ws, product_id) if renamed else None
     ctx.invalidate_loaders()
+    if job is not None:
+        await ctx.queue.enqueue(job)
     return feature
 
 
@@ -118,7 +135,9 @@ async def _delete(ctx: Context, model: type, product_id: str, id_: str) -> str:
     async with ctx.db.write() as session:
         if not await products_repo.delete_child(session, model, ctx.workspace_id, product_id, id_):
             await _missing(session, model, ctx.workspace_id, product_id, id_)
+        job = await schedule_analysis(session, ctx.workspace_id, product_id)
     ctx.invalidate_loaders()
+    await ctx.queue.enqueue(job)
     return id_
 
 
@@ -135,7 +154,9 @@ async def create_persona(ctx: Context, product_id: str, data: dict[str, Any]) ->
         common.found(await repo.get(session, Product, ws, product_id), "Product", product_id)
         persona = ProductPersona(workspace_id=ws, product_id=product_id, **fields)
         session.add(persona)
+        job = await schedule_analysis(session, ws, product_id)
     ctx.invalidate_loaders()
+    await ctx.queue.enqueue(job)
     return persona
 
 
@@ -145,11 +166,15 @@ async def update_persona(
     fields = persona_fields(changes, creating=False)
     async with ctx.db.write() as session:
         persona = await _owned(session, ProductPersona, ctx.workspace_id, product_id, persona_id)
+        renamed = "name" in fields and fields["name"] != persona.name
         for field, value in fields.items():
             setattr(persona, field, value)
         persona.updated_at = utcnow()
         session.add(persona)
+        job = await schedule_analysis(session, ctx.workspace_id, product_id) if renamed else None
     ctx.invalidate_loaders()
+    if job is not None:
+        await ctx.queue.enqueue(job)
     return persona
 
 

@@ -7,15 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 from ..errors import Conflict, InvalidInput
-from ..jobs.products import KIND as ANALYZE_PRODUCT
-from ..jobs.queue import schedule, stamp
 from ..storage.models import Product, ProductFeature, ProductPersona
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import products as products_repo
 from ..storage.repositories.base import Page
 from . import common
-from .product_features import feature_fields, persona_fields, require_product
+from .product_features import feature_fields, persona_fields, require_product, schedule_analysis
 from .request_context import Context
 
 SIGNALS_LOOKBACK_DAYS = 7
@@ -134,7 +132,7 @@ async def create_product(ctx: Context, data: dict[str, Any]) -> Product:
         await session.flush()
         session.add_all(ProductFeature(workspace_id=ws, product_id=product.id, **f) for f in features)
         session.add_all(ProductPersona(workspace_id=ws, product_id=product.id, **p) for p in personas)
-        job = await schedule(session, ws, ANALYZE_PRODUCT, product.id, stamp(product.updated_at))
+        job = await schedule_analysis(session, ws, product.id)
     ctx.invalidate_loaders()
     await ctx.queue.enqueue(job)
     return product
@@ -160,7 +158,7 @@ async def update_product(ctx: Context, product_id: str, changes: dict[str, Any])
         session.add(product)
         # What the analysis reads changed: analyse again.
         changed = analysed_before != (product.name, product.description, product.mission, list(product.kpis))
-        job = await schedule(session, ws, ANALYZE_PRODUCT, product.id, stamp(product.updated_at)) if changed else None
+        job = await schedule_analysis(session, ws, product.id) if changed else None
     ctx.invalidate_loaders()
     if job is not None:
         await ctx.queue.enqueue(job)

@@ -86,3 +86,27 @@ async def test_covering_topics_removes_their_questions_and_running_again_duplica
     assert product["descriptionAnalysis"]["features"] == {
         "present": ["Route planning"], "missing": ["live tracking", "CSV exports"]
     }
+
+
+async def test_adding_and_removing_personas_and_features_re_asks_only_what_is_missing(api, services):
+    created = (await api.ok(CREATE, {"input": {"name": "Fleetline", "description": "A tool.", "mission": "On time.",
+                                               "kpis": ["NPS"]}}))["createProduct"]
+    await services.queue.drain()
+    assert sorted(q["topic"] for q in (await read(api, created["id"]))["questions"]) == ["features", "personas"]
+
+    persona = (await api.ok(
+        "mutation($p: ID!) { createProductPersona(productId: $p, input: {name: \"Dispatcher\", description: \"d\"}) "
+        "{ id } }", {"p": created["id"]},
+    ))["createProductPersona"]
+    await api.ok(
+        "mutation($p: ID!) { createProductFeature(productId: $p, input: {name: \"Maps\", description: \"m\"}) { id } }",
+        {"p": created["id"]},
+    )
+    await services.queue.drain()
+    product = await read(api, created["id"])
+    assert product["questions"] == [] and product["descriptionAnalysis"]["personas"] == ["Dispatcher"]
+
+    await api.ok("mutation($p: ID!, $id: ID!) { deleteProductPersona(productId: $p, id: $id) { id } }",
+                 {"p": created["id"], "id": persona["id"]})
+    await services.queue.drain()
+    assert [q["topic"] for q in (await read(api, created["id"]))["questions"]] == ["personas"]
