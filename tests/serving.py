@@ -1,13 +1,18 @@
-"""ASGI apps behind a real uvicorn on the test's own event loop, on a free local port."""
+"""Real servers for tests, on free local ports: an ASGI app behind uvicorn on the test's own event loop,
+or `signalgraph serve` as a process of its own."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any, Literal
 
+import httpx
 import uvicorn
 
 
@@ -37,3 +42,38 @@ async def serving(app: Any, *, lifespan: Literal["on", "off"] = "on") -> AsyncIt
         server.should_exit = True
         await task
         sock.close()
+
+
+def free_port() -> int:
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+@contextmanager
+def serve_process(env: dict[str, str], *, stdout: int = subprocess.DEVNULL) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`signalgraph serve` as its own process with `env`; yields it and its base URL, and stops it after."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "signalgraph.cli", "serve", "--port", str(port)],
+        env=env, stdout=stdout, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        yield process, f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_until_ready(base_url: str, timeout: float = 60) -> None:
+    """Poll /readyz until it answers 200 (a bound on waiting for start-up, not a timed assertion)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base_url}/readyz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, f"{base_url} did not become ready"
+        time.sleep(0.2)

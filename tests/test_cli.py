@@ -6,13 +6,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.serving import free_socket
+from tests.serving import serve_process, wait_until_ready
 
 KEY_PATTERN = re.compile(r"^sg_[0-9a-f]{8}_[A-Za-z0-9_-]{32,}$")
 VIEWER = "{ viewer { workspace { name } key { prefix } scopes } }"
@@ -63,27 +62,11 @@ def test_bad_setting_fails_at_start_with_one_line_naming_the_variable(cli_env, v
 
 
 def test_serve_prints_a_first_key_then_serves_graphiql_and_honours_revocation(cli_env):
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "signalgraph.cli", "serve", "--port", str(port)],
-        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
+    with serve_process(cli_env, stdout=subprocess.PIPE) as (server, base):
         assert "First API key" in server.stdout.readline()
         key = server.stdout.readline().strip()
         assert KEY_PATTERN.match(key)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not become ready"
-            time.sleep(0.2)
+        wait_until_ready(base)
 
         page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "graphiql" in page.text.lower()
@@ -95,22 +78,9 @@ def test_serve_prints_a_first_key_then_serves_graphiql_and_honours_revocation(cl
         refused = httpx.post(f"{base}/graphql", json={"query": VIEWER}, headers=auth).json()
         assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         assert "revoked" in refused["errors"][0]["message"]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_serve_does_not_print_a_key_for_an_existing_database(cli_env):
     assert run_cli(cli_env, "keys", "create", "--workspace", "acme").returncode == 0
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    sock.close()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "signalgraph.cli", "serve", "--port", str(port)],
-        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    try:
+    with serve_process(cli_env, stdout=subprocess.PIPE) as (server, _):
         assert server.stdout.readline().startswith("Signalgraph on http://127.0.0.1:")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
