@@ -11,7 +11,7 @@ import orjson
 from cross_web import HTTPException as GraphQLRequestError  # what Strawberry's view answers as a 4xx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
@@ -57,6 +57,13 @@ class GraphQLApp(GraphQL):
         if not isinstance(parsed, (dict, list)):
             raise GraphQLRequestError(400, "The request must be a JSON object")
         return parsed
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """A body that broke off (a hang-up, bad chunking) was answered 400 by the server: not our error."""
+        try:
+            return await super().parse_http_body(request)
+        except ClientDisconnect:
+            raise GraphQLRequestError(400, "The request body ended before it was complete") from None
 
     async def parse_multipart(self, request: Any) -> dict[str, str]:
         """A `map` that does not fit `operations` makes Strawberry's file placement raise: a 400, not a 500."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -127,3 +128,13 @@ def make_api(http: httpx.AsyncClient, services: Services):
 async def api(make_api) -> Api:
     """An all-scopes key in a fresh workspace."""
     return await make_api()
+
+
+@pytest.fixture
+def server_errors(caplog):
+    """server_errors() → the ERROR records logged so far in the test, uvicorn's own (the tracebacks of
+    exceptions that escape the app, on a logger that does not propagate) included."""
+    uvicorn_error = logging.getLogger("uvicorn.error")
+    uvicorn_error.addHandler(caplog.handler)
+    yield lambda: [record for record in caplog.records if record.levelno >= logging.ERROR]
+    uvicorn_error.removeHandler(caplog.handler)

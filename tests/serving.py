@@ -77,3 +77,17 @@ def wait_until_ready(base_url: str, timeout: float = 60) -> None:
             pass
         assert time.monotonic() < deadline, f"{base_url} did not become ready"
         time.sleep(0.2)
+
+
+async def send_raw(base_url: httpx.URL, data: bytes) -> bytes:
+    """Bytes no HTTP client would send, straight to the server: its answer, up to when it closes the
+    connection, after a pause for the app to finish with the request."""
+    reader, writer = await asyncio.open_connection(base_url.host, base_url.port)
+    try:
+        writer.write(data)
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), timeout=10)
+        await asyncio.sleep(0.2)
+        return answer
+    finally:
+        writer.close()

@@ -8,6 +8,7 @@ from httpx import ASGITransport, AsyncClient
 
 from signalgraph.app import create_app
 from signalgraph.settings import Settings
+from tests.serving import send_raw
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/api/healthz", "/readyz", "/api/readyz"])
@@ -57,6 +58,17 @@ async def test_graphql_json_with_a_lone_surrogate_is_400_not_stored(api):
     response = await api.http.post("/graphql", content=raw, headers={**api.headers, "Content-Type": "application/json"})
     assert (response.status_code, response.text) == (400, "Unable to parse request body as JSON")
     assert (await api.ok("{ insights { totalCount } }"))["insights"]["totalCount"] == 0
+
+
+async def test_a_graphql_body_that_breaks_off_is_400_and_logs_no_error(api, server_errors):
+    """Broken chunking (like a hang-up mid-body) disconnects the request: the ClientDisconnect escaped the
+    view, and uvicorn logged it as an exception in the application."""
+    head = f"POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {api.key}\r\n".encode()
+    for content_type in (b"application/json", b"multipart/form-data; boundary=b"):
+        raw = head + b"Content-Type: " + content_type + b"\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+        answer = await send_raw(api.http.base_url, raw)
+        assert answer.startswith(b"HTTP/1.1 400 "), answer
+    assert server_errors() == []
 
 
 @pytest.mark.parametrize("files_map", ["[]", '{"0": [5]}', '{"0": ["variables.f.deep"]}', '{"0": ["variables.f.0"]}'])

@@ -60,13 +60,12 @@ async def _claim_external_id(session: Any, workspace_id: str, account: Account) 
     """Refuse an externalId another account holds; then link the signals that were waiting for it."""
     if account.external_id is None:
         return
+    taken = Conflict(f"An account with externalId {account.external_id!r} already exists", field="externalId")
     if await accounts_repo.account_by_external_id(
         session, workspace_id, account.external_id, exclude_id=account.id
     ):
-        raise Conflict(
-            f"An account with externalId {account.external_id!r} already exists", field="externalId"
-        )
-    await session.flush()
+        raise taken
+    await common.flush_unique(session, taken)
     await accounts_repo.link_waiting_signals(session, workspace_id, account.id, account.external_id)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from ..errors import InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..storage.repositories import base as repo
 
 T = TypeVar("T")
@@ -52,6 +53,16 @@ def camel(name: str) -> str:
     """snake_case → camelCase, to name a field the way the caller sent it."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
+
+
+async def flush_unique(session: AsyncSession, taken: Conflict) -> None:
+    """Write what is pending where a unique index guards a value the caller checked was free: on PostgreSQL
+    a concurrent request can take it between the check and the write (SQLite writers take turns), and the
+    index's refusal is then the caller's own answer, `taken`."""
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise taken from None
 
 
 async def linkable(

@@ -23,7 +23,7 @@ async def process_signal(ctx: Context, public_id: str) -> tuple[str, Signal]:
     ws = ctx.workspace_id
     async with ctx.db.write() as session:
         number = public_number(public_id)
-        signal = number and await signals_repo.by_public_number(session, ws, number)
+        signal = number and await signals_repo.by_public_number(session, ws, number, lock=True)
         signal = common.found(signal or None, "Signal", public_id)
         if not processable(signal):
             raise InvalidInput(f"{public_id} is a raw signal without text to process", field="publicId")

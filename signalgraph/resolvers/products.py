@@ -95,7 +95,11 @@ async def _check_external_id(
     if external_id is None:
         return
     if await products_repo.product_by_external_id(session, workspace_id, external_id, exclude_id=product_id):
-        raise Conflict(f"A product with externalId {external_id!r} already exists", field="externalId")
+        raise _external_id_taken(external_id)
+
+
+def _external_id_taken(external_id: str | None) -> Conflict:
+    return Conflict(f"A product with externalId {external_id!r} already exists", field="externalId")
 
 
 def _initial_features(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -129,7 +133,7 @@ async def create_product(ctx: Context, data: dict[str, Any]) -> Product:
             tech_stack=tech_stack,
         )
         session.add(product)
-        await session.flush()
+        await common.flush_unique(session, _external_id_taken(product.external_id))
         session.add_all(ProductFeature(workspace_id=ws, product_id=product.id, **f) for f in features)
         session.add_all(ProductPersona(workspace_id=ws, product_id=product.id, **p) for p in personas)
         job = await schedule_analysis(session, ws, product.id)
@@ -156,6 +160,7 @@ async def update_product(ctx: Context, product_id: str, changes: dict[str, Any])
                 setattr(product, field, changes[field])
         product.updated_at = utcnow()
         session.add(product)
+        await common.flush_unique(session, _external_id_taken(product.external_id))
         # What the analysis reads changed: analyse again.
         changed = analysed_before != (product.name, product.description, product.mission, list(product.kpis))
         job = await schedule_analysis(session, ws, product.id) if changed else None

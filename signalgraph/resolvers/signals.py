@@ -25,6 +25,7 @@ from .signal_derivation import signal_links
 from .signal_processing import hand_over, processable, request_processing
 
 PUBLIC_ID = re.compile(r"SIGNAL-([1-9][0-9]{0,17})")
+MAX_PUBLIC_NUMBER = 2**31 - 1  # signals.public_number is an INTEGER: PostgreSQL refuses a larger parameter
 COUNTER = "signal"
 # Statuses a client may set; `processing` and `failed` belong to processing.
 UPDATABLE_STATUSES = ("pending", "processed")
@@ -38,14 +39,19 @@ class SignalCreation:
 
 
 def public_number(public_id: str) -> int | None:
-    """`SIGNAL-42` → 42; anything else names no signal."""
+    """`SIGNAL-42` → 42; anything else, or a number past the INTEGER column, names no signal."""
     match = PUBLIC_ID.fullmatch(public_id)
-    return int(match[1]) if match else None
+    number = int(match[1]) if match else None
+    return number if number is not None and number <= MAX_PUBLIC_NUMBER else None
 
 
-async def _by_public_id(session: AsyncSession, workspace_id: str, public_id: str) -> Signal | None:
+async def _by_public_id(
+    session: AsyncSession, workspace_id: str, public_id: str, *, lock: bool = False
+) -> Signal | None:
     number = public_number(public_id)
-    return None if number is None else await signals_repo.by_public_number(session, workspace_id, number)
+    if number is None:
+        return None
+    return await signals_repo.by_public_number(session, workspace_id, number, lock=lock)
 
 
 async def get_signal(ctx: Context, public_id: str) -> Signal | None:
@@ -135,7 +141,7 @@ async def update_signal(ctx: Context, public_id: str, changes: dict[str, Any]) -
     ws = ctx.workspace_id
     try:
         async with ctx.db.write() as session:
-            signal = common.found(await _by_public_id(session, ws, public_id), "Signal", public_id)
+            signal = common.found(await _by_public_id(session, ws, public_id, lock=True), "Signal", public_id)
             external_id = changes.get("external_id")
             if (
                 external_id is not None
@@ -168,7 +174,7 @@ async def delete_signal(ctx: Context, public_id: str) -> str:
     """Delete the signal, its links and its raw text; returns its id."""
     ws = ctx.workspace_id
     async with ctx.db.write() as session:
-        signal = common.found(await _by_public_id(session, ws, public_id), "Signal", public_id)
+        signal = common.found(await _by_public_id(session, ws, public_id, lock=True), "Signal", public_id)
         await signals_repo.remove_text(session, ws, signal.id)
         await signals_repo.delete_signal(session, ws, signal.id)
     ctx.invalidate_loaders()

@@ -27,9 +27,10 @@ async def create_tag(ctx: Context, data: dict[str, Any]) -> Tag:
     name = common.text(data.get("name"), "name", max_length=200).strip()
     async with ctx.db.write() as session:
         if await tags_repo.tag_by_name(session, ctx.workspace_id, name):
-            raise Conflict(f"A tag named {name!r} already exists", field="name")
+            raise _taken(name)
         tag = Tag(workspace_id=ctx.workspace_id, name=name, color=data.get("color"))
         session.add(tag)
+        await common.flush_unique(session, _taken(name))
     ctx.invalidate_loaders()
     return tag
 
@@ -41,14 +42,19 @@ async def update_tag(ctx: Context, tag_id: str, changes: dict[str, Any]) -> Tag:
         if "name" in changes:
             name = common.text(changes["name"], "name", max_length=200).strip()
             if await tags_repo.tag_by_name(session, ctx.workspace_id, name, exclude_id=tag_id):
-                raise Conflict(f"A tag named {name!r} already exists", field="name")
+                raise _taken(name)
             tag.name = name
         if "color" in changes:
             tag.color = changes["color"]
         tag.updated_at = utcnow()
         session.add(tag)
+        await common.flush_unique(session, _taken(tag.name))
     ctx.invalidate_loaders()
     return tag
+
+
+def _taken(name: str) -> Conflict:
+    return Conflict(f"A tag named {name!r} already exists", field="name")
 
 
 async def delete_tag(ctx: Context, tag_id: str) -> str:

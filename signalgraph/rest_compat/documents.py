@@ -20,6 +20,7 @@ from graphql import (
     GraphQLInputType,
     GraphQLSchema,
     InlineFragmentNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -55,12 +56,17 @@ class OperationDocument:
 
     @property
     def argument_variables(self) -> dict[str, str]:
-        """Root-field argument → the variable bound to it, e.g. `first` → `limit`."""
-        return {
-            arg.name.value: arg.value.name.value
-            for arg in self.root.arguments or ()
-            if isinstance(arg.value, VariableNode)
-        }
+        """Root-field argument, or field of an object literal in one, → the variable bound to it, e.g.
+        `first` → `limit`, and `search` → `q` in `accounts(filter: {search: $q})`."""
+        bound: dict[str, str] = {}
+        pending = [(arg.name.value, arg.value) for arg in self.root.arguments or ()]
+        while pending:
+            name, value = pending.pop()
+            if isinstance(value, VariableNode):
+                bound[name] = value.name.value
+            elif isinstance(value, ObjectValueNode):
+                pending.extend((field.name.value, field.value) for field in value.fields)
+        return bound
 
 
 def graphql_schema() -> GraphQLSchema:

@@ -19,7 +19,7 @@ from inspect import isawaitable
 from graphql import ExecutionResult, execute
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from strawberry.schema._graphql_core import execution_context_class_kwargs
@@ -96,6 +96,8 @@ async def handle(services: Services, route: RestRoute, request: Request) -> Resp
         return error.response()
     except DomainError as error:
         return RestError.from_domain(error).response()
+    except ClientDisconnect:  # the body broke off (a hang-up, bad chunking): the server answered it already
+        return error_response(400, "The request body ended before it was complete")
     except Exception:
         logger.exception("unexpected error serving %s %s", request.method, request.url.path)
         return error_response(500, "Internal server error")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import strawberry
+from graphql import GRAPHQL_MAX_INT
 
 from ..errors import InvalidInput
 from ..storage.repositories.base import Page
@@ -15,6 +16,7 @@ T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+INVALID_CURSOR = "after is not a valid cursor"
 
 
 @strawberry.type
@@ -65,13 +67,14 @@ def encode_cursor(position: int) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
+    """The position after which a page starts: one an Int `offset` could name (more overflows SQL OFFSET)."""
     try:
         kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
         position = int(number)
     except ValueError:
-        raise InvalidInput("Invalid cursor", field="after") from None
-    if kind != "o" or position < 0:
-        raise InvalidInput("Invalid cursor", field="after")
+        raise InvalidInput(INVALID_CURSOR, field="after") from None
+    if kind != "o" or not 0 <= position < GRAPHQL_MAX_INT:
+        raise InvalidInput(INVALID_CURSOR, field="after")
     return position
 
 

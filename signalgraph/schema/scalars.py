@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import strawberry
@@ -41,12 +42,22 @@ DateTime = strawberry.scalar(
 # Deeper JSON is refused on input: deep enough for any payload, and far below the 255 levels orjson can
 # render (and the recursion limit of any code walking it), so what is stored can always be answered.
 MAX_JSON_DEPTH = 64
+JSON_VALUE_TYPES = (dict, list, str, int, float, bool, type(None))
+# Numbers are refused where they could not be answered either: integers orjson cannot render (a GraphQL
+# literal may be any size) and infinities (a literal such as 1e400; PostgreSQL's jsonb refuses them).
+JSON_INTEGERS = range(-(2**63), 2**64)
 
 
 def parse_json(value: object) -> object:
     pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
+        if not isinstance(item, JSON_VALUE_TYPES):  # a multipart request can map an uploaded file here
+            raise InvalidInput("JSON must hold only JSON values, not an uploaded file")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise InvalidInput("JSON numbers must be finite")
+        if isinstance(item, int) and not isinstance(item, bool) and item not in JSON_INTEGERS:
+            raise InvalidInput("JSON integers must fit in 64 bits")
         if isinstance(item, (dict, list)):
             if depth > MAX_JSON_DEPTH:
                 raise InvalidInput(f"JSON must not be nested more than {MAX_JSON_DEPTH} levels deep")

@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import orjson
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from ..errors import Conflict
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL's SQLSTATEs for a transaction aborted because of a concurrent one: deadlock, serialization.
+ABORTED_BY_CONCURRENCY = ("40P01", "40001")
 _IMMEDIATE = "signalgraph_begin_immediate"
 
 
@@ -22,7 +28,16 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(database_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(database_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # jsonb is read as the API reads JSON (orjson): it gives a number such as 1.5e21 back as the integer
+    # 1500000000000000000000, which json.loads would keep, and orjson, which renders the responses, cannot
+    # write; orjson reads it as the float that was stored.
+    return create_async_engine(
+        database_url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        json_deserializer=orjson.loads,
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -62,9 +77,18 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        async with self._writes() as session, session.begin():
-            yield session
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        On PostgreSQL, writers do not take turns: one that PostgreSQL aborts to break a deadlock with a
+        concurrent one (say, an update of an insight while its product is deleted) is a Conflict to retry.
+        """
+        try:
+            async with self._writes() as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) not in ABORTED_BY_CONCURRENCY:
+                raise
+            raise Conflict("The request conflicted with a concurrent change; retry it") from exc
 
     async def dispose(self) -> None:
         await self.engine.dispose()

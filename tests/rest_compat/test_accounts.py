@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.rest_compat import given
 from tests.rest_compat.reference import assert_keys, assert_list_headers, example, url
 
@@ -34,6 +36,26 @@ async def test_list_filters_by_q_name_and_domain(api):
         [a["id"] for a in by_q] == [a["id"] for a in by_name] == [a["id"] for a in by_domain] == [acme["id"]]
     )
     assert [a["name"] for a in (await api.rest("GET", url(LIST) + "?domain=globex.com")).json()] == ["Globex"]
+
+
+async def test_a_q_longer_than_the_search_limit_is_400_naming_q(api):
+    """A search is a LIKE pattern, and SQLite refuses one over 50000 bytes: this was a 500 there."""
+    response = await api.rest("GET", url(LIST) + "?q=" + "x" * 60_000)
+    assert response.status_code == 400, response.text
+    assert response.json()["message"] == "q must be at most 1000 characters"
+    assert (await api.rest("GET", url(LIST) + "?q=" + "x" * 1000)).json() == []
+
+
+async def test_concurrent_creates_with_one_external_id_make_one_account_and_409s(api):
+    """On PostgreSQL the losers passed the check together and hit the unique index: 500s."""
+    responses = await asyncio.gather(
+        *(api.rest("POST", url(LIST), json={"name": "A", "externalId": "crm-1"}) for _ in range(8))
+    )
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 7, [r.text for r in responses]
+    for response in responses:
+        if response.status_code == 409:
+            assert response.json()["message"] == "An account with externalId 'crm-1' already exists"
+    assert len((await api.rest("GET", url(LIST) + "?externalId=crm-1")).json()) == 1
 
 
 async def test_get_example_returns_the_account_with_its_relation_ids(api):
@@ -122,6 +144,22 @@ async def test_contacts_examples_list_create_update_delete(api):
     deleted = await api.rest("DELETE", url(CONTACT, id=account["id"], contactId=contact["id"]))
     assert deleted.status_code == 200 and deleted.json() == {"message": "Deleted"}
     assert (await api.rest("GET", url(CONTACTS, id=account["id"]))).json() == []
+
+
+async def test_contact_updates_racing_the_account_delete_are_200_or_404(api):
+    """On PostgreSQL an update that found the contact just before the account's delete committed: a 500."""
+    for _ in range(4):
+        account = await given.account(api)
+        contact = (await api.rest("POST", url(CONTACTS, id=account["id"]), json={"name": "c"})).json()
+        path = url(CONTACT, id=account["id"], contactId=contact["id"])
+        responses = await asyncio.gather(
+            api.rest("DELETE", url(ONE, id=account["id"])),
+            *(api.rest("PATCH", path, json={"name": f"n{i}", "isPrimary": True}) for i in range(4)),
+        )
+        for response in responses:
+            assert response.status_code in (200, 404), response.text
+            if response.status_code == 404:
+                assert response.json()["message"] == f"Account {account['id']} not found"
 
 
 async def test_contact_errors_unknown_account_and_mismatched_pair_are_404(api):

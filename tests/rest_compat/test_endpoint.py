@@ -10,6 +10,7 @@ import pytest
 from signalgraph.rest_compat.routes import ROUTES
 from signalgraph.schema.input_guard import MAX_LIST_ITEMS
 from tests.rest_compat import given
+from tests.serving import send_raw
 
 INSIGHTS = "/external/v1/insights"
 MISSING = "00000000-0000-0000-0000-000000000000"
@@ -148,6 +149,16 @@ async def test_a_body_over_the_limit_is_413(api):
     )
     assert response.status_code == 413
     assert response.json()["error"] == "Payload Too Large"
+
+
+async def test_a_body_that_breaks_off_is_400_and_logs_no_error(api, server_errors):
+    """Broken chunking (like a hang-up mid-body) disconnects the request: that was logged as an unexpected
+    error and answered 500, although uvicorn had answered 400 already."""
+    head = f"POST {INSIGHTS} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {api.key}\r\n".encode()
+    answer = await send_raw(api.http.base_url, head + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n")
+    assert answer.startswith(b"HTTP/1.1 400 "), answer
+    assert server_errors() == []
+    assert (await api.rest("GET", INSIGHTS)).json() == []
 
 
 MALFORMED_BODIES = (

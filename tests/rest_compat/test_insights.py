@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.rest_compat import given
 from tests.rest_compat.reference import assert_keys, assert_list_headers, example, url
 
@@ -113,6 +115,50 @@ async def test_delete_example_then_get_is_404(api):
         "message": f"Insight {created['id']} not found",
         "error": "Not Found",
     }
+
+
+async def test_writes_racing_a_delete_are_answered_before_or_after_it(api):
+    """On PostgreSQL a write that found its row (or a row to link) just before a concurrent delete committed
+    failed against the missing row: 500s. Now the delete waits for the write, or the write finds nothing."""
+    product_path = "/external/v1/products/:id"
+    for _ in range(4):
+        insight, product = await given.insight(api), await given.product(api)
+        linked = {"description": "d", "productId": product["id"]}
+        responses = await asyncio.gather(
+            api.rest("DELETE", url(ONE, id=insight["id"])),
+            api.rest("DELETE", url(product_path, id=product["id"])),
+            *(api.rest("PATCH", url(ONE, id=insight["id"]), json={"name": f"n{i}"}) for i in range(3)),
+            *(api.rest("POST", url(LIST), json=linked) for _ in range(3)),
+        )
+        for response in responses:
+            assert response.status_code in (200, 201, 404), response.text
+            if response.status_code == 404:
+                assert response.json()["message"] in (
+                    f"Insight {insight['id']} not found",
+                    f"productId: not found: {product['id']}",
+                ), response.text
+        assert (await api.rest("GET", url(ONE, id=insight["id"]))).status_code == 404
+
+
+async def test_updates_linking_a_product_that_is_being_deleted_are_200_404_or_409(api):
+    """The product's delete locks it, then the insights it unlinks; an update locks the insight, then the
+    product: PostgreSQL breaks such a deadlock by failing one of them, which was a 500."""
+    for _ in range(8):
+        product = await given.product(api)
+        insight = await given.insight(api, productId=product["id"])
+        patch = {"productId": product["id"]}
+        responses = await asyncio.gather(
+            api.rest("DELETE", url("/external/v1/products/:id", id=product["id"])),
+            *(api.rest("PATCH", url(ONE, id=insight["id"]), json=patch) for _ in range(4)),
+        )
+        expected = {
+            404: f"productId: not found: {product['id']}",
+            409: "The request conflicted with a concurrent change; retry it",
+        }
+        for response in responses:
+            assert response.status_code in (200, *expected), response.text
+            if response.status_code in expected:
+                assert response.json()["message"] == expected[response.status_code]
 
 
 async def test_other_workspace_insight_is_404_for_read_update_delete(api, make_api):

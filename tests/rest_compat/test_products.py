@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.rest_compat import given
 from tests.rest_compat.reference import assert_keys, assert_list_headers, example, url
 
@@ -49,6 +51,17 @@ async def test_a_duplicate_external_id_is_409(api):
     )
     assert response.status_code == 409
     assert response.json()["error"] == "Conflict" and response.json()["statusCode"] == 409
+
+
+async def test_concurrent_creates_with_one_external_id_make_one_product_and_409s(api):
+    """On PostgreSQL the losers passed the check together and hit the unique index: 500s."""
+    body = {"name": "n", "description": "d", "externalId": "prd-1"}
+    responses = await asyncio.gather(*(api.rest("POST", url(LIST), json=body) for _ in range(8)))
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 7, [r.text for r in responses]
+    for response in responses:
+        if response.status_code == 409:
+            assert response.json()["message"] == "A product with externalId 'prd-1' already exists"
+    assert len((await api.rest("GET", url(LIST) + "?externalId=prd-1")).json()) == 1
 
 
 async def test_list_example_filters_by_external_id_and_includes_metrics(api):
@@ -186,6 +199,25 @@ async def test_features_examples_list_create_update_delete(api):
     deleted = await api.rest("DELETE", path)
     assert deleted.status_code == 200 and deleted.json() == {"message": "Deleted"}
     assert (await api.rest("DELETE", path)).status_code == 404
+
+
+async def test_child_features_racing_the_parent_delete_are_201_or_404_naming_parent_id(api):
+    """On PostgreSQL a child whose parent was deleted between the check and the insert: a 500."""
+    for _ in range(4):
+        product = await given.product(api)
+        features = f"/products/{product['id']}/features"
+        parent = await given.post(api, features, {"name": "p", "description": "d"})
+        child = {"name": "c", "description": "d", "parentId": parent["id"]}
+        responses = await asyncio.gather(
+            api.rest("DELETE", url(FEATURE, id=product["id"], featureId=parent["id"])),
+            *(api.rest("POST", url(FEATURES, id=product["id"]), json=child) for _ in range(4)),
+        )
+        for response in responses:
+            assert response.status_code in (200, 201, 404), response.text
+            if response.status_code == 404:
+                assert response.json()["message"] == (
+                    f"parentId: no feature {parent['id']} in product {product['id']}"
+                )
 
 
 async def test_a_feature_of_another_product_is_404(api):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.rest_compat import given
 from tests.rest_compat.reference import assert_keys, assert_list_headers, example, url
 
@@ -195,3 +197,33 @@ async def test_other_workspace_signal_is_404(api, make_api):
         assert (await api.rest(method, url(ONE, publicId=theirs["publicId"]), **kwargs)).status_code == 404, (
             method
         )
+
+
+async def test_a_public_id_past_the_integer_column_is_404_on_every_route(api):
+    """`SIGNAL-2147483648` was a 500 on PostgreSQL, whose INTEGER column refused the number as a parameter."""
+    for public_id in ("SIGNAL-2147483648", "SIGNAL-999999999999999999"):
+        for method, path, kwargs in (
+            ("GET", ONE, {}),
+            ("PATCH", ONE, {"json": {"context": "x"}}),
+            ("DELETE", ONE, {}),
+            ("POST", PROCESS, {}),
+        ):
+            response = await api.rest(method, url(path, publicId=public_id), **kwargs)
+            assert response.status_code == 404, (method, path, response.text)
+            assert response.json()["message"] == f"Signal {public_id} not found"
+
+
+async def test_updates_and_runs_racing_the_delete_are_answered_before_or_after_it(api):
+    """On PostgreSQL a write that found the signal just before its delete committed: a 500."""
+    for _ in range(4):
+        signal = (await api.rest("POST", url(LIST), json=create_example())).json()
+        one, process = url(ONE, publicId=signal["publicId"]), url(PROCESS, publicId=signal["publicId"])
+        responses = await asyncio.gather(
+            api.rest("DELETE", one),
+            *(api.rest("PATCH", one, json={"name": f"n{i}"}) for i in range(2)),
+            *(api.rest("POST", process) for _ in range(2)),
+        )
+        for response in responses:
+            assert response.status_code in (200, 201, 404), response.text
+            if response.status_code == 404:
+                assert response.json()["message"] == f"Signal {signal['publicId']} not found"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+
 import pytest
 
 from tests.factories import create_insight
@@ -132,6 +135,14 @@ async def test_search_takes_wildcards_literally(api):
     assert [n["name"] for n in found["nodes"]] == ["100% broken"]
 
 
+async def test_a_search_longer_than_the_limit_is_bad_user_input_naming_search(api):
+    """A search is a LIKE pattern, and SQLite refuses one over 50000 bytes: this was a 500 there."""
+    error = await api.error(INSIGHTS, {"filter": {"search": "x" * 60_000}})
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "search"}
+    assert error["message"] == "search must be at most 1000 characters"
+    assert (await api.ok(INSIGHTS, {"filter": {"search": "😀" * 1000}}))["insights"]["totalCount"] == 0
+
+
 @pytest.mark.parametrize("first", [-1, 101])
 async def test_page_size_outside_0_to_100_is_refused(api, first):
     error = await api.error(INSIGHTS, {"first": first})
@@ -140,7 +151,30 @@ async def test_page_size_outside_0_to_100_is_refused(api, first):
 
 async def test_bad_cursor_is_refused(api):
     error = await api.error(INSIGHTS, {"after": "not-a-cursor"})
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
+    assert error["message"] == "after is not a valid cursor"
+
+
+async def test_a_cursor_past_the_largest_offset_is_refused_naming_after(api):
+    """A cursor past what an Int `offset` can name overflowed the SQL OFFSET: a 500 on both databases."""
+    for position in (2**31 - 1, 2**63 - 1, 10**20):
+        cursor = base64.urlsafe_b64encode(f"o:{position}".encode()).decode()
+        error = await api.error(INSIGHTS, {"after": cursor})
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}, error
+        assert error["message"] == "after is not a valid cursor"
+    last = base64.urlsafe_b64encode(f"o:{2**31 - 2}".encode()).decode()
+    assert (await api.ok(INSIGHTS, {"after": last}))["insights"]["nodes"] == []
+
+
+async def test_concurrent_tags_with_one_name_make_one_tag_and_conflicts(api):
+    """On PostgreSQL the losers passed the check together and hit the unique index: INTERNAL_SERVER_ERROR."""
+    tag = {"input": {"name": "billing"}}
+    bodies = await asyncio.gather(*(api.graphql(CREATE_TAG, tag) for _ in range(8)))
+    errors = [body["errors"][0] for body in bodies if body.get("errors")]
+    assert len(errors) == 7, bodies
+    for error in errors:
+        assert error["extensions"] == {"code": "CONFLICT", "field": "name"}, error
+        assert error["message"] == "A tag named 'billing' already exists"
 
 
 async def test_tags_link_and_replace(api):

@@ -96,11 +96,11 @@ async def link_waiting_signals(
 async def contact(
     session: AsyncSession, workspace_id: str, account_id: str, contact_id: str
 ) -> Contact | None:
-    """The contact, only if it belongs to this account of this workspace."""
+    """The contact, only if it belongs to this account of this workspace; locked, as `base.get` locks."""
     stmt = select(Contact).where(
         Contact.id == contact_id, Contact.account_id == account_id, Contact.workspace_id == workspace_id
     )
-    return (await session.execute(stmt)).scalars().first()
+    return (await session.execute(stmt.with_for_update(key_share=True))).scalars().first()
 
 
 async def clear_primary(session: AsyncSession, workspace_id: str, account_id: str, *, except_id: str) -> None:

@@ -13,7 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import SQLModel
 
+from ...errors import InvalidInput
+
 M = TypeVar("M", bound=SQLModel)
+# Far below SQLite's limit on a LIKE pattern (50000 bytes), even escaped and in four-byte characters.
+MAX_SEARCH_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,13 @@ class Page:
 
 
 async def get(session: AsyncSession, model: type[M], workspace_id: str, id_: str) -> M | None:
-    """The row with this id in this workspace; another workspace's row is None, like a missing one."""
+    """The row with this id in this workspace; another workspace's row is None, like a missing one.
+
+    Locked until the transaction ends (PostgreSQL; SQLite writers take turns), so that a write that found
+    the row can change it: a concurrent delete waits for it, or went first and the row is None.
+    """
     stmt = select(model).where(model.id == id_, model.workspace_id == workspace_id)
-    return (await session.execute(stmt)).scalars().first()
+    return (await session.execute(stmt.with_for_update(key_share=True))).scalars().first()
 
 
 async def page(
@@ -51,7 +59,12 @@ async def page(
 
 
 def search_clause(text: str, *columns: Any) -> ColumnElement[bool]:
-    """Case-insensitive substring match across columns, with LIKE wildcards in `text` taken literally."""
+    """Case-insensitive substring match across columns, with LIKE wildcards in `text` taken literally.
+
+    The pattern is bounded (SQLite refuses one over 50000 bytes): a longer `text` is InvalidInput.
+    """
+    if len(text) > MAX_SEARCH_CHARS:
+        raise InvalidInput(f"search must be at most {MAX_SEARCH_CHARS} characters", field="search")
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return or_(*(col.ilike(f"%{escaped}%", escape="\\") for col in columns))
 
@@ -173,11 +186,18 @@ async def add_links(
 
 
 async def existing_ids(session: AsyncSession, model: type[SQLModel], workspace_id: str, ids: Iterable[str]) -> set[str]:
-    """Which of these ids are rows of this workspace: used to refuse links to missing or foreign rows."""
+    """Which of these ids are rows of this workspace: used to refuse links to missing or foreign rows.
+
+    They are kept from being deleted until the transaction ends (PostgreSQL), so the links can be written.
+    """
     ids = list(set(ids))
     if not ids:
         return set()
-    stmt = select(model.id).where(model.id.in_(ids), model.workspace_id == workspace_id)
+    stmt = (
+        select(model.id)
+        .where(model.id.in_(ids), model.workspace_id == workspace_id)
+        .with_for_update(read=True, key_share=True)
+    )
     return set((await session.execute(stmt)).scalars())
 
 

@@ -90,10 +90,14 @@ async def delete_product(session: AsyncSession, workspace_id: str, product_id: s
 
 
 async def feature_parents(session: AsyncSession, workspace_id: str, product_id: str) -> dict[str, str | None]:
-    """Each feature of the product → its parent id: the whole tree in one statement, to check for cycles."""
+    """Each feature of the product → its parent id: the whole tree in one statement, to check for cycles.
+
+    Kept from being deleted until the transaction ends (PostgreSQL), so one can become a parent.
+    """
     stmt = select(ProductFeature.id, ProductFeature.parent_id).where(
         ProductFeature.product_id == product_id, ProductFeature.workspace_id == workspace_id
     )
+    stmt = stmt.with_for_update(read=True, key_share=True)
     return {id_: parent for id_, parent in (await session.execute(stmt)).all()}
 
 

@@ -45,8 +45,13 @@ async def remove_text(session: AsyncSession, workspace_id: str, signal_id: str) 
     await blobs.remove(session, workspace_id, text_key(workspace_id, signal_id))
 
 
-async def by_public_number(session: AsyncSession, workspace_id: str, number: int) -> Signal | None:
+async def by_public_number(
+    session: AsyncSession, workspace_id: str, number: int, *, lock: bool = False
+) -> Signal | None:
+    """With `lock`, for a write: the row stays until the transaction ends, as `base.get` keeps it."""
     stmt = select(Signal).where(Signal.workspace_id == workspace_id, Signal.public_number == number)
+    if lock:
+        stmt = stmt.with_for_update(key_share=True)
     return (await session.execute(stmt)).scalars().first()
 
 
