@@ -71,9 +71,11 @@ async def _check_parent(
     if parent_id not in parents:
         raise NotFound(f"parentId: no feature {parent_id} in product {product_id}", field="parentId")
     ancestor: str | None = parent_id
-    while ancestor is not None:
+    seen: set[str] = set()  # a cycle left by two racing updates must not loop forever
+    while ancestor is not None and ancestor not in seen:
         if ancestor == feature_id:
             raise InvalidInput("parentId would make the feature its own ancestor", field="parentId")
+        seen.add(ancestor)
         ancestor = parents.get(ancestor)
 
 
