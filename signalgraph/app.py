@@ -18,10 +18,11 @@ from strawberry.asgi import GraphQL
 
 from .jobs.queue import create_queue
 from .jobs.worker import FUNCTIONS, PERIODIC
-from .resolvers.request_context import Context, Services, build_context
+from .resolvers.request_context import Context, build_context
 from .rest_compat import PREFIX as REST_PREFIX
 from .rest_compat import create_rest_app, http_error
 from .schema import schema
+from .services import Services
 from .settings import Settings
 from .storage.engine import Database
 from .storage.migrate import current_revision, head_revision

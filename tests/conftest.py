@@ -15,7 +15,7 @@ import pytest
 
 from signalgraph.app import create_app
 from signalgraph.jobs.worker import FUNCTIONS
-from signalgraph.resolvers.request_context import Services
+from signalgraph.services import Services
 from signalgraph.settings import Settings
 from signalgraph.storage.migrate import upgrade_async
 

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 
 from signalgraph import auth
-from signalgraph.resolvers.request_context import Services
 from signalgraph.scopes import ALL_SCOPES, parse_scopes
+from signalgraph.services import Services
 
 
 class GraphQLErrors(AssertionError):

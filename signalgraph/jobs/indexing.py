@@ -8,14 +8,13 @@ text, HTML, JSON, CSV) are indexed by their content; others by their name and de
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
-from ..resolvers.context_documents import document_text, text_format
+from ..processing.document_text import document_text, html_text, text_format
 from ..storage import blobs
 from ..storage.models import ContextDocument, ContextUnit
 from ..storage.repositories import context_search
 from ..storage.repositories import jobs as jobs_repo
 from ..storage.repositories.context_search import DOCUMENT, UNIT
+from .queue import INDEX_CONTEXT_DOCUMENT, INDEX_CONTEXT_UNIT
 from .runner import JobRun, job
 
 
@@ -24,37 +23,11 @@ def vector_file_id(target_id: str) -> str:
     return f"fts-{target_id}"
 
 
-class _TextOfHtml(HTMLParser):
-    SKIPPED = frozenset({"script", "style"})
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self._skipping += tag in self.SKIPPED
-
-    def handle_endtag(self, tag: str) -> None:
-        self._skipping -= tag in self.SKIPPED and self._skipping > 0
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def html_text(markup: str) -> str:
-    parser = _TextOfHtml()
-    parser.feed(markup)
-    parser.close()
-    return " ".join(" ".join(parser.parts).split())
-
-
 def _body(*parts: str | None) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-@job("index_context_unit")
+@job(INDEX_CONTEXT_UNIT)
 async def index_context_unit(run: JobRun) -> None:
     ws = run.workspace_id
     async with run.services.db.write() as session:
@@ -75,7 +48,7 @@ async def index_context_unit(run: JobRun) -> None:
         session.add(unit)
 
 
-@job("index_context_document")
+@job(INDEX_CONTEXT_DOCUMENT)
 async def index_context_document(run: JobRun) -> None:
     ws = run.workspace_id
     async with run.services.db.write() as session:

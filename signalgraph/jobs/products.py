@@ -7,21 +7,20 @@ rewritten or, once their topic is covered, removed; answered ones stay.
 
 from __future__ import annotations
 
+from ..processing.product_analysis import ProductFacts, analyse
 from ..storage.models import Product, ProductFeature, ProductPersona, ProductQuestion
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import jobs as jobs_repo
-from .product_analysis import ProductFacts, analyse
+from .queue import ANALYZE_PRODUCT
 from .runner import JobRun, job
-
-KIND = "analyze_product"
 
 
 def _unanswered(question: ProductQuestion) -> bool:
     return question.status == "open" and question.answer is None
 
 
-@job(KIND)
+@job(ANALYZE_PRODUCT)
 async def analyze_product(run: JobRun) -> None:
     ws, product_id = run.workspace_id, run.target_id
     async with run.services.db.write() as session:

@@ -33,6 +33,13 @@ RUNNER_TIMEOUT_MARGIN_SECONDS = 5
 REDIS_TIMEOUT_SECONDS = 5
 
 
+# The job kinds: each names one job function (jobs/<domain>.py) and is part of every job's id.
+PROCESS_SIGNAL = "process_signal"
+ANALYZE_PRODUCT = "analyze_product"
+INDEX_CONTEXT_UNIT = "index_context_unit"
+INDEX_CONTEXT_DOCUMENT = "index_context_document"
+
+
 @dataclass(frozen=True)
 class JobRef:
     kind: str

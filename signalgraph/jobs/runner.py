@@ -19,7 +19,7 @@ from typing import Any
 from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..resolvers.request_context import Services
+from ..services import Services
 from ..settings import Settings
 from ..storage.models import Job
 from ..storage.models.base import utcnow

@@ -12,20 +12,19 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..resolvers.signal_derivation import raw_text
-from ..resolvers.vocabulary import SIGNAL_TYPE_PROFILES
+from ..processing.extract import ExtractionRequest, create_extractor
+from ..processing.findings import reconcile_insights
+from ..processing.participants import resolve_participants
+from ..processing.signal_derivation import raw_text
 from ..storage.models import Job, Signal
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import jobs as jobs_repo
 from ..storage.repositories import links
 from ..storage.repositories import signals as signals_repo
-from .extract import ExtractionRequest, create_extractor
-from .findings import reconcile_insights
-from .participants import resolve_participants
+from ..vocabulary import SIGNAL_TYPE_PROFILES
+from .queue import PROCESS_SIGNAL
 from .runner import JobRun, PermanentJobError, job
-
-KIND = "process_signal"
 
 
 def extraction_request(signal: Signal, stored_text: str | None) -> ExtractionRequest | None:
@@ -64,7 +63,7 @@ async def _failed(session: AsyncSession, row: Job, error: str) -> None:
         signal.status, signal.failed_at, signal.last_error, signal.updated_at = "failed", now, error, now
 
 
-@job(KIND, on_failure=_failed, on_retry=_retrying)
+@job(PROCESS_SIGNAL, on_failure=_failed, on_retry=_retrying)
 async def process_signal(run: JobRun) -> None:
     ws, db = run.workspace_id, run.services.db
     async with db.write() as session:

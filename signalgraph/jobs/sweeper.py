@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from ..resolvers.request_context import Services
+from ..services import Services
 from ..storage.models.base import utcnow
 from ..storage.repositories import jobs as jobs_repo
 from .queue import JobRef

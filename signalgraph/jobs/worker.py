@@ -12,7 +12,7 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
-from ..resolvers.request_context import Services
+from ..services import Services
 from ..settings import Settings
 from ..storage.engine import Database
 from . import indexing, products, signals

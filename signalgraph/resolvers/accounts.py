@@ -14,9 +14,9 @@ from ..storage.models.base import utcnow
 from ..storage.repositories import accounts as accounts_repo
 from ..storage.repositories import base as repo
 from ..storage.repositories.base import Page
+from ..vocabulary import LIFECYCLE_STAGES
 from . import common
 from .request_context import Context
-from .vocabulary import LIFECYCLE_STAGES
 
 ACCOUNT_FIELDS = (
     "name",

@@ -1,18 +1,23 @@
 """Context documents: files (bytes in the blob store) with metadata, global or scoped to one product.
 
-Also the one policy for what counts as text: `text_format` and `document_text` decide what the content
-preview shows and what the retrieval indexer reads, so both agree on which documents are text.
+What counts as text (the preview, and what the indexer reads) is processing/document_text.py.
 """
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from ..errors import InvalidInput, TooLarge
+from ..processing.document_text import (
+    GENERIC_MIME_TYPES,
+    PREVIEW_MAX_CHARS,
+    base_type,
+    guess_mime_type,
+    preview_text,
+    text_format,
+)
 from ..storage import blobs
 from ..storage.models import ContextDocument, Product
 from ..storage.models.base import new_id, utcnow
@@ -26,87 +31,9 @@ from .request_context import Context
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 READ_CHUNK_BYTES = 1024 * 1024
-PREVIEW_MAX_CHARS = 40_000
 FILE_NAME_MAX = 255
 DEFAULT_MIME_TYPE = "text/markdown"
 MIME_TYPE_PATTERN = re.compile(r"^[\w.+-]+/[\w.+-]+(\s*;.*)?$")
-
-# -- what counts as text ----------------------------------------------------------------------
-# Mime type → preview format. Any other text/* is "text", any */*+json is "json", the rest is binary.
-MIME_FORMATS = {
-    "text/markdown": "markdown",
-    "text/x-markdown": "markdown",
-    "text/html": "html",
-    "text/csv": "csv",
-    "application/json": "json",
-    "application/xml": "text",
-    "application/yaml": "text",
-    "application/x-yaml": "text",
-}
-# Generic mime types say too little: the file extension decides, else this format.
-GENERIC_MIME_TYPES: dict[str, str | None] = {
-    "": None,
-    "application/octet-stream": None,
-    "binary/octet-stream": None,
-    "text/plain": "text",
-}
-# File extension → (mime type, format), for generic mime types and for uploads without a content type.
-EXTENSIONS = {
-    ".md": ("text/markdown", "markdown"),
-    ".markdown": ("text/markdown", "markdown"),
-    ".txt": ("text/plain", "text"),
-    ".json": ("application/json", "json"),
-    ".csv": ("text/csv", "csv"),
-    ".html": ("text/html", "html"),
-    ".htm": ("text/html", "html"),
-    ".xml": ("application/xml", "text"),
-    ".yaml": ("application/yaml", "text"),
-    ".yml": ("application/yaml", "text"),
-}
-
-
-def _base_type(mime_type: str | None) -> str:
-    return (mime_type or "").split(";", 1)[0].strip().lower()
-
-
-def _extension(file_name: str | None) -> str:
-    return PurePosixPath(file_name or "").suffix.lower()
-
-
-def text_format(mime_type: str | None, file_name: str | None) -> str | None:
-    """markdown | text | html | json | csv for text-like documents; None for binary ones (pdf, images…)."""
-    base = _base_type(mime_type)
-    if base in GENERIC_MIME_TYPES:
-        known = EXTENSIONS.get(_extension(file_name))
-        return known[1] if known else GENERIC_MIME_TYPES[base]
-    if base in MIME_FORMATS:
-        return MIME_FORMATS[base]
-    if base.endswith("+json"):
-        return "json"
-    return "text" if base.startswith("text/") else None
-
-
-def document_text(content: bytes) -> str:
-    """Stored bytes as text: UTF-8 (a leading BOM dropped), undecodable bytes replaced, never an error.
-
-    U+0000 is replaced like an undecodable byte: PostgreSQL cannot store it, and the index holds this text.
-    """
-    return content.decode("utf-8-sig", errors="replace").replace("\x00", "\ufffd")
-
-
-def guess_mime_type(file_name: str) -> str:
-    known = EXTENSIONS.get(_extension(file_name))
-    if known:
-        return known[0]
-    return mimetypes.guess_type(file_name, strict=False)[0] or "application/octet-stream"
-
-
-def preview_text(content: bytes, max_chars: int = PREVIEW_MAX_CHARS) -> tuple[str, bool]:
-    """The first `max_chars` characters and whether there were more, decoding only as much as needed."""
-    head = content[: 4 * (max_chars + 1)]  # a character is at most 4 bytes
-    text = document_text(head)
-    return text[:max_chars], len(text) > max_chars or len(head) < len(content)
-
 
 @dataclass(frozen=True)
 class DocumentContent:
@@ -182,7 +109,7 @@ def _upload_mime_type(content_type: str | None, file_name: str) -> str:
     sent = (content_type or "").strip()
     if len(sent) > 255 or not MIME_TYPE_PATTERN.match(sent):
         return guess_mime_type(file_name)
-    if _base_type(sent) in GENERIC_MIME_TYPES:
+    if base_type(sent) in GENERIC_MIME_TYPES:
         guessed = guess_mime_type(file_name)
         return sent if guessed == "application/octet-stream" else guessed
     return sent

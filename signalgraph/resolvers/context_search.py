@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import Forbidden, InvalidInput
-from ..jobs.queue import JobRef, schedule, stamp
+from ..jobs.queue import INDEX_CONTEXT_DOCUMENT, INDEX_CONTEXT_UNIT, JobRef, schedule, stamp
 from ..scopes import Scope
 from ..storage.models import ContextDocument, ContextUnit, Product
 from ..storage.repositories import context_search
@@ -19,7 +19,7 @@ from . import common
 from .request_context import Context
 
 KIND_SCOPES = {UNIT: Scope.CONTEXT_UNITS_READ, DOCUMENT: Scope.CONTEXT_DOCUMENTS_READ}
-INDEX_JOBS = {ContextUnit: "index_context_unit", ContextDocument: "index_context_document"}
+INDEX_JOBS = {ContextUnit: INDEX_CONTEXT_UNIT, ContextDocument: INDEX_CONTEXT_DOCUMENT}
 QUERY_MAX = 1000
 FIRST_MAX = 100
 

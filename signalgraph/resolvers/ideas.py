@@ -10,9 +10,9 @@ from ..storage.repositories import base as repo
 from ..storage.repositories import ideas as ideas_repo
 from ..storage.repositories import links
 from ..storage.repositories.base import Page
+from ..vocabulary import IDEA_STATUSES
 from . import common
 from .request_context import Context
-from .vocabulary import IDEA_STATUSES
 
 # Link-list fields of the idea inputs: (input field, link table seen from the idea, linked model).
 LINK_FIELDS = (

@@ -10,9 +10,9 @@ from ..storage.repositories import base as repo
 from ..storage.repositories import insights as insights_repo
 from ..storage.repositories import links
 from ..storage.repositories.base import Page
+from ..vocabulary import INSIGHT_STATUSES, INSIGHT_TYPES
 from . import common
 from .request_context import Context
-from .vocabulary import INSIGHT_STATUSES, INSIGHT_TYPES
 
 # Link-list fields of the insight inputs: (input field, link table, linked model).
 LINK_FIELDS = (

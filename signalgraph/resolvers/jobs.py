@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..jobs.queue import ANALYZE_PRODUCT, INDEX_CONTEXT_DOCUMENT, INDEX_CONTEXT_UNIT, PROCESS_SIGNAL
 from ..scopes import Scope
 from ..storage.models import Job
 from ..storage.repositories import jobs as jobs_repo
@@ -9,10 +10,10 @@ from .request_context import Context
 
 # Job kind → the scope that may read it (and the thing it works on).
 KIND_SCOPES = {
-    "process_signal": Scope.SIGNALS_READ,
-    "analyze_product": Scope.PRODUCTS_READ,
-    "index_context_unit": Scope.CONTEXT_UNITS_READ,
-    "index_context_document": Scope.CONTEXT_DOCUMENTS_READ,
+    PROCESS_SIGNAL: Scope.SIGNALS_READ,
+    ANALYZE_PRODUCT: Scope.PRODUCTS_READ,
+    INDEX_CONTEXT_UNIT: Scope.CONTEXT_UNITS_READ,
+    INDEX_CONTEXT_DOCUMENT: Scope.CONTEXT_DOCUMENTS_READ,
 }
 
 

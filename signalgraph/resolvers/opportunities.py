@@ -11,9 +11,9 @@ from ..storage.repositories import base as repo
 from ..storage.repositories import links
 from ..storage.repositories import opportunities as opportunities_repo
 from ..storage.repositories.base import Page
+from ..vocabulary import OPPORTUNITY_STATUSES
 from . import common
 from .request_context import Context
-from .vocabulary import OPPORTUNITY_STATUSES
 
 # Link-list fields of the opportunity inputs: (input field, link table seen from the opportunity, linked model).
 LINK_FIELDS = (

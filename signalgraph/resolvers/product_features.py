@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import InvalidInput, NotFound
-from ..jobs.products import KIND as ANALYZE_PRODUCT
-from ..jobs.queue import JobRef, schedule, stamp
+from ..jobs.queue import ANALYZE_PRODUCT, JobRef, schedule, stamp
 from ..storage.models import Product, ProductFeature, ProductPersona, ProductQuestion
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo

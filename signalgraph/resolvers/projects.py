@@ -9,9 +9,9 @@ from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import projects as projects_repo
 from ..storage.repositories.base import Page
+from ..vocabulary import PROJECT_STATUSES
 from . import common
 from .request_context import Context
-from .vocabulary import PROJECT_STATUSES
 
 FIELDS = ("name", "description", "status")
 

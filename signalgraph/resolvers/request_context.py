@@ -11,21 +11,13 @@ from typing import TYPE_CHECKING
 from ..auth import Principal, authenticate
 from ..errors import Forbidden, Unauthenticated
 from ..scopes import Scope
+from ..services import Services
 from ..settings import Settings
 from ..storage.engine import Database
 from .loaders import Loaders
 
 if TYPE_CHECKING:
     from ..jobs.queue import JobQueue
-
-
-@dataclass
-class Services:
-    """What lives for the whole process: built once by the app (or a worker, or the CLI)."""
-
-    settings: Settings
-    db: Database
-    queue: JobQueue
 
 
 @dataclass

@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InvalidInput, TooLarge
+from ..processing.signal_derivation import generated_name, kind_label, normalize_links, provider_label
 from ..storage.models.base import new_id
+from ..vocabulary import ANALYSIS_PROFILES, PARTICIPANT_POLICIES, SIGNAL_TYPE_PROFILES, SIGNAL_TYPES
 from . import common
-from .signal_derivation import generated_name, kind_label, normalize_links, provider_label
-from .vocabulary import ANALYSIS_PROFILES, PARTICIPANT_POLICIES, SIGNAL_TYPE_PROFILES, SIGNAL_TYPES
 
 TYPED_PROCESSOR = "manual-text"
 DEFAULT_PROVIDER = "external_api"

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import Conflict, InvalidInput
+from ..processing.signal_derivation import signal_links
 from ..storage.models import Account, Insight, Product, Signal
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
@@ -21,8 +22,7 @@ from ..storage.repositories.base import Page
 from . import common
 from .request_context import Context
 from .signal_creation import Draft, checked_source, draft, typed_data
-from .signal_derivation import signal_links
-from .signal_processing import hand_over, processable, request_processing
+from .signal_runs import hand_over, processable, request_processing
 
 PUBLIC_ID = re.compile(r"SIGNAL-([1-9][0-9]{0,17})")
 MAX_PUBLIC_NUMBER = 2**31 - 1  # signals.public_number is an INTEGER: PostgreSQL refuses a larger parameter
@@ -179,3 +179,18 @@ async def delete_signal(ctx: Context, public_id: str) -> str:
         await signals_repo.delete_signal(session, ws, signal.id)
     ctx.invalidate_loaders()
     return signal.id
+
+
+async def process_signal(ctx: Context, public_id: str) -> tuple[str, Signal]:
+    """Queue a new run of a signal's processing; returns its job id and the signal."""
+    ws = ctx.workspace_id
+    async with ctx.db.write() as session:
+        number = public_number(public_id)
+        signal = number and await signals_repo.by_public_number(session, ws, number, lock=True)
+        signal = common.found(signal or None, "Signal", public_id)
+        if not processable(signal):
+            raise InvalidInput(f"{public_id} is a raw signal without text to process", field="publicId")
+        job = await request_processing(session, signal, utcnow())
+    ctx.invalidate_loaders()
+    await hand_over(ctx, signal, job)
+    return job.id, signal

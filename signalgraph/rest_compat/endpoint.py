@@ -25,8 +25,9 @@ from starlette.routing import Route
 from strawberry.schema._graphql_core import execution_context_class_kwargs
 
 from ..errors import DomainError
-from ..resolvers.request_context import Context, Services, build_context
+from ..resolvers.request_context import Context, build_context
 from ..schema import schema
+from ..services import Services
 from . import idempotency, openapi
 from .documents import graphql_schema, operation, operations
 from .errors import RestError, error_response, from_graphql

@@ -19,11 +19,11 @@ from .context_units import ContextUnitMutation, ContextUnitQuery
 from .errors import ErrorCodes, log_unexpected
 from .ideas import IdeaMutation, IdeaQuery
 from .input_guard import InputGuard
+from .insight_extraction import InsightExtractionMutation
 from .insights import InsightMutation, InsightQuery
 from .jobs import JobQuery
 from .okrs import OkrMutation, OkrQuery
 from .opportunities import OpportunityMutation, OpportunityQuery
-from .processing import ProcessingMutation
 from .products import ProductMutation, ProductQuery
 from .projects import ProjectMutation, ProjectQuery
 from .signals import SignalMutation, SignalQuery
@@ -34,7 +34,7 @@ from .workspaces import WorkspaceQuery
 LIMITS = {"max_depth": 12, "max_aliases": 50, "max_tokens": 5000}
 
 Query = merge_types("Query", (WorkspaceQuery, JobQuery, SignalQuery, InsightQuery, TagQuery, ContextUnitQuery, ContextDocumentQuery, ContextSearchQuery, ProductQuery, AccountQuery, OpportunityQuery, IdeaQuery, OkrQuery, ProjectQuery))
-Mutation = merge_types("Mutation", (SignalMutation, ProcessingMutation, InsightMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation))
+Mutation = merge_types("Mutation", (SignalMutation, InsightMutation, InsightExtractionMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation))
 
 
 class Schema(strawberry.Schema):

@@ -10,8 +10,8 @@ import strawberry
 from strawberry.types import Info
 
 from ..resolvers import insights as resolvers
-from ..resolvers.vocabulary import INSIGHT_TYPES
 from ..scopes import Scope
+from ..vocabulary import INSIGHT_TYPES
 from .common import DeleteResult
 from .inputs import provided
 from .pagination import Connection, window

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from ..resolvers import signal_derivation as derive
+from ..processing import signal_derivation as derive
 from ..resolvers import signals as resolvers
 from ..scopes import Scope
 from .common import DeleteResult
@@ -241,6 +241,14 @@ class UpdateSignalInput:
 
 
 @strawberry.type
+class ProcessSignalResult:
+    job_id: str = strawberry.field(
+        description="The queued job: its state is `job(id:)` and `signal.processing`."
+    )
+    signal: Signal
+
+
+@strawberry.type
 class SignalQuery:
     @strawberry.field(permission_classes=[HasScope(Scope.SIGNALS_READ)])
     async def signal(self, info: Info, public_id: str) -> Signal | None:
@@ -273,3 +281,13 @@ class SignalMutation:
     @strawberry.mutation(permission_classes=[HasScope(Scope.SIGNALS_DELETE)])
     async def delete_signal(self, info: Info, public_id: str) -> DeleteResult:
         return DeleteResult(id=await resolvers.delete_signal(info.context, public_id))
+
+    @strawberry.mutation(
+        permission_classes=[HasScope(Scope.SIGNALS_WRITE)],
+        description="Queue processing again (a re-run or a manual retry). Its earlier insights are "
+        "reconciled, "
+        "never duplicated; a signal without text (raw) is BAD_USER_INPUT.",
+    )
+    async def process_signal(self, info: Info, public_id: str) -> ProcessSignalResult:
+        job_id, signal = await resolvers.process_signal(info.context, public_id)
+        return ProcessSignalResult(job_id=job_id, signal=signal)

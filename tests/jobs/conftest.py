@@ -29,7 +29,7 @@ from sqlalchemy import update
 from signalgraph.app import create_app
 from signalgraph.jobs.queue import ArqQueue, InProcessQueue, JobQueue, JobRef, schedule
 from signalgraph.jobs.worker import FUNCTIONS, worker_settings
-from signalgraph.resolvers.request_context import Services
+from signalgraph.services import Services
 from signalgraph.settings import Settings
 from signalgraph.storage.engine import Database
 from signalgraph.storage.migrate import upgrade_async

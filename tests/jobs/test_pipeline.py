@@ -18,9 +18,9 @@ from tests.jobs.conftest import (
     running_app,
     wait_for_signal,
 )
-from tests.jobs.extract.test_llm import GOOD, TEXT
-from tests.jobs.extract.test_local import TRANSCRIPT
 from tests.jobs.fake_llm import Answer, serve_fake_llm
+from tests.processing.extract.test_llm import GOOD, TEXT
+from tests.processing.extract.test_local import TRANSCRIPT
 
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
 

@@ -4,7 +4,7 @@ linked insights; re-processing reconciles; processSignal, job(id:) and Signal.pr
 from __future__ import annotations
 
 from tests.factories import create_account, create_product
-from tests.jobs.extract.test_local import TICKET, TRANSCRIPT
+from tests.processing.extract.test_local import TICKET, TRANSCRIPT
 
 CREATE = """
 mutation($input: CreateSignalInput!) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from signalgraph.processing import document_text
 from signalgraph.resolvers import context_documents
 from signalgraph.storage import blobs
 from signalgraph.storage.models import ContextDocument
@@ -247,12 +248,12 @@ async def test_preview_of_a_missing_document_is_null(api):
     ],
 )
 def test_text_format_policy(mime_type, file_name, expected):
-    assert context_documents.text_format(mime_type, file_name) == expected
+    assert document_text.text_format(mime_type, file_name) == expected
 
 
 def test_document_text_drops_a_bom_and_never_fails():
-    assert context_documents.document_text("\ufeff# Title".encode()) == "# Title"
-    assert context_documents.document_text(b"ok\xc3") == "ok\ufffd"
+    assert document_text.document_text("\ufeff# Title".encode()) == "# Title"
+    assert document_text.document_text(b"ok\xc3") == "ok\ufffd"
 
 
 async def test_a_text_file_with_null_characters_is_kept_as_sent_and_indexed_without_them(api, services):

@@ -12,12 +12,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..jobs.queue import JobRef, schedule
-from ..jobs.signals import KIND as PROCESS_SIGNAL
+from ..jobs.queue import PROCESS_SIGNAL, JobRef, schedule
+from ..processing.signal_derivation import raw_text
 from ..storage.models import Signal
-from ..storage.repositories import signal_processing as processing_repo
+from ..storage.repositories import signal_runs as runs_repo
 from .request_context import Context
-from .signal_derivation import raw_text
 
 
 def processable(signal: Signal) -> bool:
@@ -27,7 +26,7 @@ def processable(signal: Signal) -> bool:
 
 async def request_processing(session: AsyncSession, signal: Signal, now: datetime) -> JobRef:
     """In the caller's transaction (the signal row written): count a run, record its job, show processing."""
-    run = await processing_repo.next_run(session, signal.workspace_id, signal.id)
+    run = await runs_repo.next_run(session, signal.workspace_id, signal.id)
     job = await schedule(session, signal.workspace_id, PROCESS_SIGNAL, signal.id, run)
     signal.attempts, signal.status, signal.last_job_id, signal.started_at = run, "processing", job.id, now
     signal.processed_at = signal.failed_at = signal.last_error = None
@@ -41,6 +40,6 @@ async def hand_over(ctx: Context, signal: Signal, job: JobRef) -> None:
     if await ctx.queue.enqueue(job):
         return
     async with ctx.db.write() as session:
-        await processing_repo.mark_pending(session, signal.workspace_id, signal.id, job.id)
+        await runs_repo.mark_pending(session, signal.workspace_id, signal.id, job.id)
     signal.status = "pending"
     ctx.invalidate_loaders()

@@ -1,25 +1,15 @@
-"""Processing in the graph: `processSignal` queues a new run of a signal's processing; `extractInsights`
-runs the extractor on a transcript at once."""
+"""`extractInsights`: the signal extractor run on a transcript at once, its findings as draft insights."""
 
 from __future__ import annotations
 
 import strawberry
 from strawberry.types import Info
 
-from ..resolvers import processing as resolvers
+from ..resolvers import insight_extraction as resolvers
 from ..scopes import Scope
 from .inputs import provided
 from .insights import Insight
 from .permissions import HasScope
-from .signals import Signal
-
-
-@strawberry.type
-class ProcessSignalResult:
-    job_id: str = strawberry.field(
-        description="The queued job: its state is `job(id:)` and `signal.processing`."
-    )
-    signal: Signal
 
 
 @strawberry.input
@@ -36,17 +26,7 @@ class ExtractInsightsInput:
 
 
 @strawberry.type
-class ProcessingMutation:
-    @strawberry.mutation(
-        permission_classes=[HasScope(Scope.SIGNALS_WRITE)],
-        description="Queue processing again (a re-run or a manual retry). Its earlier insights are "
-        "reconciled, "
-        "never duplicated; a signal without text (raw) is BAD_USER_INPUT.",
-    )
-    async def process_signal(self, info: Info, public_id: str) -> ProcessSignalResult:
-        job_id, signal = await resolvers.process_signal(info.context, public_id)
-        return ProcessSignalResult(job_id=job_id, signal=signal)
-
+class InsightExtractionMutation:
     @strawberry.mutation(
         permission_classes=[HasScope(Scope.INSIGHTS_WRITE)],
         description="The insights found in a transcript, as draft insights of type user-interview. With "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from signalgraph.jobs.product_analysis import ProductFacts, analyse
+from signalgraph.processing.product_analysis import ProductFacts, analyse
 
 PRODUCT = """
 query($id: ID!) { product(id: $id) { descriptionAnalysis questions { topic question status answer } } }

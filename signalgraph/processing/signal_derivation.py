@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .vocabulary import SIGNAL_TYPE_PROFILES
+from ..vocabulary import SIGNAL_TYPE_PROFILES
 
 PROVIDER_LABELS = {
     "g2": "G2",

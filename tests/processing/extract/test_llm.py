@@ -5,9 +5,9 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from signalgraph.jobs.extract import ExtractionError, LLMExtractor, create_extractor
-from signalgraph.jobs.extract.base import ExtractionRequest
-from signalgraph.jobs.extract.local import LocalExtractor
+from signalgraph.processing.extract import ExtractionError, LLMExtractor, create_extractor
+from signalgraph.processing.extract.base import ExtractionRequest
+from signalgraph.processing.extract.local import LocalExtractor
 from signalgraph.settings import Settings
 from tests.jobs.fake_llm import Answer, serve_fake_llm
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ...resolvers.vocabulary import SIGNAL_TYPE_PROFILES
+from ...vocabulary import SIGNAL_TYPE_PROFILES
 
 KINDS = ("pain_point", "feature_request", "bug", "praise", "question")
 SENTIMENTS = ("negative", "neutral", "positive", "mixed")

@@ -1,36 +1,17 @@
-"""The processing mutations: `processSignal` (a new run of a signal's processing) and `extractInsights`
-(the same extractor, run synchronously on a transcript)."""
+"""`extractInsights`: the signal extractor, run synchronously on a transcript, its findings returned as
+draft insights (saved only when asked)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InvalidInput, TooLarge, UpstreamFailed
-from ..jobs.extract import ExtractionError, ExtractionRequest, create_extractor
-from ..jobs.findings import insight_fields
-from ..storage.models import Insight, Product, Signal
-from ..storage.models.base import utcnow
-from ..storage.repositories import signals as signals_repo
+from ..errors import TooLarge, UpstreamFailed
+from ..processing.extract import ExtractionError, ExtractionRequest, create_extractor
+from ..processing.findings import insight_fields
+from ..storage.models import Insight, Product
 from . import common
 from .request_context import Context
 from .signal_creation import MAX_TEXT_CHARS
-from .signal_processing import hand_over, processable, request_processing
-from .signals import public_number
-
-
-async def process_signal(ctx: Context, public_id: str) -> tuple[str, Signal]:
-    """Queue a new run of a signal's processing; returns its job id and the signal."""
-    ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        number = public_number(public_id)
-        signal = number and await signals_repo.by_public_number(session, ws, number, lock=True)
-        signal = common.found(signal or None, "Signal", public_id)
-        if not processable(signal):
-            raise InvalidInput(f"{public_id} is a raw signal without text to process", field="publicId")
-        job = await request_processing(session, signal, utcnow())
-    ctx.invalidate_loaders()
-    await hand_over(ctx, signal, job)
-    return job.id, signal
 
 
 async def extract_insights(ctx: Context, data: dict[str, Any]) -> list[Insight]:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..storage.models import Account, Contact
-from ..storage.repositories import signal_processing as processing_repo
+from ..storage.repositories import signal_runs as runs_repo
 from .extract.base import Company, Extraction, Person
 from .extract.parties import registrable_domain
 
@@ -53,7 +53,7 @@ async def resolve_participants(
     if policy == "none":
         return []
     companies: list[Company] = list(extraction.companies)
-    accounts = await processing_repo.accounts_named(
+    accounts = await runs_repo.accounts_named(
         session, workspace_id, [c.domain for c in companies], [c.name for c in companies]
     )
     account_ids: list[str] = []
@@ -67,7 +67,7 @@ async def resolve_participants(
             account_ids.append(account.id)
 
     people = list(extraction.people)
-    contacts = await processing_repo.contacts_named(
+    contacts = await runs_repo.contacts_named(
         session, workspace_id, [p.email for p in people], [p.name for p in people]
     )
     for person in people:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from signalgraph.jobs.extract import LocalExtractor
-from signalgraph.jobs.extract.base import ExtractionRequest
-from signalgraph.jobs.extract.segment import speaker_turns
+from signalgraph.processing.extract import LocalExtractor
+from signalgraph.processing.extract.base import ExtractionRequest
+from signalgraph.processing.extract.segment import speaker_turns
 
 TRANSCRIPT = """\
 [00:00] Maya (PM): Thanks for joining, Dana. Could you start by telling me a bit about your role?

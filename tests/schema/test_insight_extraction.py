@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import create_product
-from tests.jobs.extract.test_local import TRANSCRIPT
+from tests.processing.extract.test_local import TRANSCRIPT
 
 CREATE = """
 mutation($input: CreateSignalInput!) { createSignal(input: $input) { jobId signal { publicId } } }

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from signalgraph.resolvers import signal_derivation as derive
+from signalgraph.processing import signal_derivation as derive
 
 
 @pytest.mark.parametrize(

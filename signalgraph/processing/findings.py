@@ -16,7 +16,7 @@ from ..storage.models import Insight, Signal
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import links
-from ..storage.repositories import signal_processing as processing_repo
+from ..storage.repositories import signal_runs as runs_repo
 from .extract.base import Extraction, ExtractionRequest, Finding
 
 NAME_MAX = 500
@@ -74,7 +74,7 @@ async def reconcile_insights(
 ) -> list[Insight]:
     """Make the signal's extracted insights exactly its findings, linked to it, its product and accounts."""
     ws = signal.workspace_id
-    earlier = {i.finding_key: i for i in await processing_repo.extracted_insights(session, ws, signal.id)}
+    earlier = {i.finding_key: i for i in await runs_repo.extracted_insights(session, ws, signal.id)}
     now = utcnow()
     current = []
     for key, finding in unique_keys(extraction.findings):

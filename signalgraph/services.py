@@ -1,0 +1,25 @@
+"""The long-lived services of one process (the server, a worker or the CLI): built once, passed down.
+
+Everything above the storage layer reaches the database, the job queue and the settings through it, so
+no module reads the environment or opens its own engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .settings import Settings
+from .storage.engine import Database
+
+if TYPE_CHECKING:
+    from .jobs.queue import JobQueue
+
+
+@dataclass
+class Services:
+    """What lives for the whole process: built once by the app (or a worker, or the CLI)."""
+
+    settings: Settings
+    db: Database
+    queue: JobQueue
