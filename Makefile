@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean migration
+.PHONY: run test bench lint clean migration vendor-graphiql
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check signalgraph tests bench
+
+# GraphiQL's assets (versions pinned in tools/vendor_graphiql.py), fetched with npm into signalgraph/static/graphiql.
+vendor-graphiql: $(STAMP)
+	$(BIN)/python tools/vendor_graphiql.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

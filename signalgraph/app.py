@@ -11,11 +11,14 @@ import orjson
 from cross_web import HTTPException as GraphQLRequestError  # what Strawberry's view answers as a 4xx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
 
+from . import graphiql
 from .jobs.queue import create_queue
 from .jobs.worker import FUNCTIONS, PERIODIC
 from .resolvers.request_context import Context, build_context
@@ -28,6 +31,9 @@ from .storage.engine import Database
 from .storage.migrate import current_revision, head_revision
 
 logger = logging.getLogger(__name__)
+
+# What a browser script may read of a response: the REST pagination and idempotency headers.
+CORS_EXPOSED_HEADERS = ("X-Total-Count", "X-Limit", "X-Offset", "X-Has-More", "Idempotent-Replayed")
 
 
 class GraphQLApp(GraphQL):
@@ -44,6 +50,9 @@ class GraphQLApp(GraphQL):
 
     async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
         return await build_context(self.services, request.headers.get("authorization"))
+
+    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+        return HTMLResponse(graphiql.page(), headers={"Content-Security-Policy": graphiql.PAGE_POLICY})
 
     def encode_json(self, data: Any) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
@@ -79,6 +88,23 @@ def create_services(settings: Settings) -> Services:
     services = Services(settings=settings, db=db, queue=None)  # type: ignore[arg-type]
     services.queue = create_queue(settings, FUNCTIONS, {"services": services}, PERIODIC)
     return services
+
+
+def cors_middleware(settings: Settings) -> list[Middleware]:
+    """Browsers on the configured origins may call /graphql and the REST paths. The key travels in the
+    Authorization header, never in a cookie, so credentials stay off (which is also what lets `*` work)."""
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+            expose_headers=list(CORS_EXPOSED_HEADERS),
+            max_age=600,
+        )
+    ]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -117,12 +143,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/healthz", healthz, methods=["GET"]),
         Route("/api/readyz", readyz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Mount(graphiql.STATIC_PATH, app=graphiql.static_files()),
         # The reference's curl examples use /api/external/v1; its operation list, /external/v1.
         Mount(REST_PREFIX, app=rest),
         Mount("/api" + REST_PREFIX, app=rest),
     ]
     # A path the mounts cannot match (one with a newline: Starlette's `{path:path}` stops at it) still
     # answers 404 in the REST error shape rather than as plain text.
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error},
+        middleware=cors_middleware(settings),
+    )
     app.state.services = services
     return app

@@ -36,6 +36,8 @@ class Settings:
     llm_model: str | None = None
     llm_timeout_seconds: float = 60.0
     log_level: str = "INFO"
+    # Browser origins allowed to call the API (CORS); empty: no CORS headers at all. ("*",) allows any origin.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,6 +82,7 @@ class Settings:
         llm_timeout = get_int("LLM_TIMEOUT_SECONDS", 60, 1, 3600)
         if llm_base_url is not None and get("LLM_MODEL") is None:
             raise SettingsError("SIGNALGRAPH_LLM_MODEL is required when SIGNALGRAPH_LLM_BASE_URL is set")
+        cors_origins = _cors_origins(get("CORS_ORIGINS"))
         return cls(
             database_url=database_url,
             redis_url=redis_url,
@@ -96,4 +99,23 @@ class Settings:
             llm_model=get("LLM_MODEL"),
             llm_timeout_seconds=float(llm_timeout),
             log_level=log_level,
+            cors_origins=cors_origins,
         )
+
+
+def _cors_origins(raw: str | None) -> tuple[str, ...]:
+    """`https://app.example.com,http://localhost:3000` or `*`: scheme://host[:port] each, no paths."""
+    if raw is None:
+        return ()
+    origins = tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        if origin == "*":
+            continue
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest:
+            raise SettingsError(
+                f"SIGNALGRAPH_CORS_ORIGINS must be comma-separated origins like https://app.example.com, got {origin!r}"
+            )
+    if "*" in origins and len(origins) > 1:
+        raise SettingsError("SIGNALGRAPH_CORS_ORIGINS is either * or a list of origins, not both")
+    return origins
