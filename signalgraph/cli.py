@@ -1,4 +1,4 @@
-"""The `signalgraph` command: serve | worker | keys | db."""
+"""The `signalgraph` command: serve | worker | keys | db | schema."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    if settings.is_sqlite and args.handler is not _db_upgrade:
+    if settings.is_sqlite and args.handler not in (_db_upgrade, _schema):
         upgrade(settings.database_url)  # the embedded default migrates itself
     try:
         return args.handler(settings, args)
@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db_upgrade)
+
+    schema = commands.add_parser("schema", help="print the GraphQL schema (SDL), as committed in schema.graphql")
+    schema.set_defaults(handler=_schema)
     return parser
 
 
@@ -185,5 +188,13 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _schema(settings: Settings, args: argparse.Namespace) -> int:
+    from .schema import sdl  # the schema is built only for the commands that need it
+
+    sys.stdout.write(sdl())
+    return 0
+
+
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -55,3 +55,8 @@ schema = Schema(
         lambda: MaxTokensLimiter(max_token_count=LIMITS["max_tokens"]),
     ],
 )
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed at the repository root in schema.graphql for client code generators."""
+    return schema.as_str() + "\n"
