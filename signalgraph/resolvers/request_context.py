@@ -25,6 +25,8 @@ class Context:
     services: Services
     principal: Principal | None
     auth_error: str | None = None
+    # The query's cost (schema/query_cost.py), set before it runs; None outside GraphQL.
+    query_cost: int | None = None
     _loaders: Loaders | None = field(default=None, repr=False)
 
     @property

@@ -25,6 +25,7 @@ from .jobs import JobQuery
 from .okrs import OkrMutation, OkrQuery
 from .opportunities import OpportunityMutation, OpportunityQuery
 from .products import ProductMutation, ProductQuery
+from .query_cost import QueryCost
 from .projects import ProjectMutation, ProjectQuery
 from .signals import SignalMutation, SignalQuery
 from .tags import TagMutation, TagQuery
@@ -50,6 +51,7 @@ schema = Schema(
     execution_context_class=InputGuard,
     extensions=[
         ErrorCodes,
+        QueryCost,
         lambda: QueryDepthLimiter(max_depth=LIMITS["max_depth"]),
         lambda: MaxAliasesLimiter(max_alias_count=LIMITS["max_aliases"]),
         lambda: MaxTokensLimiter(max_token_count=LIMITS["max_tokens"]),
