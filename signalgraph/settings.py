@@ -34,7 +34,10 @@ class Settings:
     llm_base_url: str | None = None
     llm_api_key: str | None = None
     llm_model: str | None = None
-    llm_timeout_seconds: float = 60.0
+    llm_timeout_seconds: float = 60.0  # one chat-completions request
+    llm_max_retries: int = 3  # of a request answered 429/5xx or timed out, within one try of a job
+    llm_token_budget: int = 200_000  # tokens one job may spend over all its tries; 0: no limit
+    llm_chunk_chars: int = 12_000  # a longer text is sent in overlapping chunks of about this size
     log_level: str = "INFO"
     # Browser origins allowed to call the API (CORS); empty: no CORS headers at all. ("*",) allows any origin.
     cors_origins: tuple[str, ...] = ()
@@ -98,6 +101,9 @@ class Settings:
             llm_api_key=get("LLM_API_KEY"),
             llm_model=get("LLM_MODEL"),
             llm_timeout_seconds=float(llm_timeout),
+            llm_max_retries=get_int("LLM_MAX_RETRIES", 3, 0, 10),
+            llm_token_budget=get_int("LLM_TOKEN_BUDGET", 200_000, 0, 100_000_000),
+            llm_chunk_chars=get_int("LLM_CHUNK_CHARS", 12_000, 1_000, 1_000_000),
             log_level=log_level,
             cors_origins=cors_origins,
         )

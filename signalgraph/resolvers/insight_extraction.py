@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import TooLarge, UpstreamFailed
-from ..processing.extract import ExtractionError, ExtractionRequest, create_extractor
+from ..processing.chat_completions import ModelError
+from ..processing.extract import ExtractionRequest, create_extractor
 from ..processing.findings import insight_fields
 from ..storage.models import Insight, Product
 from . import common
@@ -26,7 +27,7 @@ async def extract_insights(ctx: Context, data: dict[str, Any]) -> list[Insight]:
     request = ExtractionRequest(text=text, signal_type="transcript")
     try:
         extraction = await create_extractor(ctx.settings).extract(request)
-    except ExtractionError as exc:
+    except ModelError as exc:
         raise UpstreamFailed(f"The insight extractor failed: {exc}") from exc
     insights = [
         Insight(

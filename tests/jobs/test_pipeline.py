@@ -142,7 +142,7 @@ async def test_an_extractor_that_keeps_failing_leaves_the_signal_failed_with_not
         llm.answer = Answer(status=500)
         settings = dataclasses.replace(
             job_settings(jobs_database_url, job_max_tries=2, job_retry_delay_seconds=0),
-            llm_base_url=llm.base_url, llm_model="fake",
+            llm_base_url=llm.base_url, llm_model="fake", llm_max_retries=0,  # job retries only
         )
         async with running_app(settings) as app:
             api = await app.api()

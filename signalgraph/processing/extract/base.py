@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ...vocabulary import SIGNAL_TYPE_PROFILES
+from ..chat_completions import ModelError
 
 KINDS = ("pain_point", "feature_request", "bug", "praise", "question")
 SENTIMENTS = ("negative", "neutral", "positive", "mixed")
@@ -35,8 +36,8 @@ KIND_LABELS = {
 DEFAULT_PROFILE = "default_transcript"
 
 
-class ExtractionError(Exception):
-    """The provider could not produce a valid extraction (bad answer, timeout, HTTP error)."""
+class ExtractionError(ModelError):
+    """The model's answer cannot become an extraction (wrong shape, cut off)."""
 
 
 @dataclass(frozen=True)
