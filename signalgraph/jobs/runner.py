@@ -5,7 +5,9 @@ into `Retry(defer=backoff)` until `settings.job_max_tries` tries have run, then 
 `failed` (with `last_error`) and lets the job's `on_failure` settle its target in the same
 transaction (`on_retry` sees each failed try before that). Tries are counted in the job row, not in
 arq, so a worker killed mid-job (arq runs the job again once its lock expires) or a job re-queued by
-the sweeper keeps its count; a finished job delivered again does nothing.
+the sweeper keeps its count; a finished job delivered again does nothing. The tokens a job's model
+calls use are counted the same way (`run.usage`, recorded on the row after every try), so the token
+budget holds across tries, and a spent budget fails the job at once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..processing.chat_completions import BudgetExhausted, TokenUsage
 from ..services import Services
 from ..settings import Settings
 from ..storage.models import Job
@@ -36,6 +39,9 @@ class PermanentJobError(Exception):
     """A failure that another try cannot fix (e.g. a signal without text): fail at once."""
 
 
+PERMANENT = (PermanentJobError, BudgetExhausted)
+
+
 @dataclass(frozen=True)
 class JobRun:
     """What a job body gets: the services, and which job of which workspace about which target."""
@@ -45,6 +51,7 @@ class JobRun:
     workspace_id: str
     target_id: str
     attempt: int
+    usage: TokenUsage  # the model tokens of every try so far; the job's model calls add to it
 
 
 Body = Callable[[JobRun], Awaitable[None]]
@@ -85,6 +92,7 @@ def job(
                 if row is not None:
                     row.status, row.last_error = "succeeded", None
                     row.finished_at = row.updated_at = utcnow()
+                    _record_usage(row, run)
 
         run_job.__name__ = run_job.__qualname__ = kind
         run_job.kind = kind  # type: ignore[attr-defined]
@@ -108,7 +116,14 @@ async def _start(
         now = utcnow()
         row.attempts += 1
         row.status, row.started_at, row.updated_at = "running", now, now
-        return JobRun(services, job_id, row.workspace_id, target_id, row.attempts)
+        return JobRun(
+            services, job_id, row.workspace_id, target_id, row.attempts, TokenUsage.from_json(row.token_usage)
+        )
+
+
+def _record_usage(row: Job, run: JobRun) -> None:
+    if run.usage.requests:
+        row.token_usage = run.usage.as_json()
 
 
 async def _failed_try(
@@ -116,12 +131,13 @@ async def _failed_try(
 ) -> bool:
     """Record a failed try; True when it is to be retried, False when the job has now failed."""
     error = describe(exc)
-    retry = not isinstance(exc, PermanentJobError) and run.attempt < run.services.settings.job_max_tries
+    retry = not isinstance(exc, PERMANENT) and run.attempt < run.services.settings.job_max_tries
     (logger.warning if retry else logger.error)("job %s try %d failed: %s", run.job_id, run.attempt, error)
     async with run.services.db.write() as session:
         row = await jobs_repo.claim(session, run.job_id)
         if row is None:
             return False
+        _record_usage(row, run)
         if retry:
             row.status, row.last_error, row.updated_at = "queued", error, utcnow()
             if on_retry is not None:

@@ -81,7 +81,7 @@ async def process_signal(run: JobRun) -> None:
         )
         signal.status = "processing"  # it was `pending` when its job had to wait for the sweeper
 
-    extraction = await create_extractor(run.services.settings).extract(request)
+    extraction = await create_extractor(run.services.settings, run.usage).extract(request)
 
     async with db.write() as session:
         signal = await _current(session, run.job_id, ws, run.target_id)

@@ -21,6 +21,17 @@ class JobStatus(str, Enum):
     failed = "failed"
 
 
+@strawberry.type(description="Tokens a job's model calls used, over all its tries, as the model server reported them.")
+class TokenUsage:
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    requests: int = strawberry.field(description="Chat-completions requests answered.")
+    estimated: bool = strawberry.field(
+        description="Some answer reported no usage: its tokens were estimated from its length."
+    )
+
+
 @strawberry.type
 class Job:
     id: strawberry.ID
@@ -35,6 +46,21 @@ class Job:
     finished_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+    @strawberry.field(
+        description="What the job's calls to the configured LLM used (SIGNALGRAPH_LLM_*); null when it made none."
+    )
+    def token_usage(self) -> TokenUsage | None:
+        usage = self.token_usage  # resolved on the job row: its `token_usage` column
+        if not usage:
+            return None
+        return TokenUsage(
+            prompt_tokens=usage["promptTokens"],
+            completion_tokens=usage["completionTokens"],
+            total_tokens=usage["totalTokens"],
+            requests=usage["requests"],
+            estimated=usage.get("estimated", False),
+        )
 
 
 @strawberry.type

@@ -7,11 +7,12 @@ re-queues rows that are still `queued` or stuck `running`, so work survives a lo
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from .base import created_field, time_field, updated_field, workspace_field
+from .base import created_field, json_field, time_field, updated_field, workspace_field
 
 
 class Job(SQLModel, table=True):
@@ -26,6 +27,8 @@ class Job(SQLModel, table=True):
     status: str = Field(default="queued", sa_type=String(16))
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_type=Text)
+    # What the job's model calls used over all its tries (`TokenUsage.as_json()`); None when it made none.
+    token_usage: dict[str, Any] | None = json_field()
     started_at: datetime | None = time_field()
     finished_at: datetime | None = time_field()
     created_at: datetime = created_field()

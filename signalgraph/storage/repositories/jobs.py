@@ -28,7 +28,7 @@ async def add(session: AsyncSession, workspace_id: str, job_id: str, kind: str, 
     if job is None:
         job = Job(id=job_id, workspace_id=workspace_id, kind=kind, target_id=target_id)
     elif job.status in FINISHED:
-        job.status, job.attempts, job.last_error = "queued", 0, None
+        job.status, job.attempts, job.last_error, job.token_usage = "queued", 0, None, None
         job.started_at = job.finished_at = None
         job.updated_at = utcnow()
     session.add(job)
