@@ -23,9 +23,9 @@ class JobStatus(str, Enum):
 
 @strawberry.type(description="Tokens a job's model calls used, over all its tries, as the model server reported them.")
 class TokenUsage:
-    prompt_tokens: int
-    completion_tokens: int
-    total_tokens: int
+    prompt_tokens: int = strawberry.field(description="Tokens of the requests sent.")
+    completion_tokens: int = strawberry.field(description="Tokens of the answers.")
+    total_tokens: int = strawberry.field(description="What the job spent of SIGNALGRAPH_LLM_TOKEN_BUDGET.")
     requests: int = strawberry.field(description="Chat-completions requests answered.")
     estimated: bool = strawberry.field(
         description="Some answer reported no usage: its tokens were estimated from its length."
