@@ -22,7 +22,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check signalgraph tests bench
+	$(BIN)/ruff check signalgraph tests bench tools
+	$(BIN)/python tools/mypy_ratchet.py
 
 # GraphiQL's assets (versions pinned in tools/vendor_graphiql.py), fetched with npm into signalgraph/static/graphiql.
 vendor-graphiql: $(STAMP)
@@ -31,12 +32,10 @@ vendor-graphiql: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-# Before the first release the tables live in one initial migration, 0001: regenerate it after a
-# model change. Later hand-written revisions (full-text indexes) are set aside while it is generated.
+# A schema change is a new revision: `make migration message="add key expiry"` autogenerates the next
+# number (down_revision = the head) from the models; review it by hand before committing. Revisions
+# already written never change.
 migration: $(STAMP)
-	rm -rf /tmp/signalgraph-migration && mkdir -p /tmp/signalgraph-migration/aside
-	find signalgraph/storage/migrations/versions -name '*.py' ! -name '0001_*' -exec mv {} /tmp/signalgraph-migration/aside/ \;
-	rm -f signalgraph/storage/migrations/versions/0001_initial_schema.py
-	$(BIN)/python -c "from alembic import command; from signalgraph.storage.migrate import alembic_config; command.revision(alembic_config('sqlite+aiosqlite:////tmp/signalgraph-migration/gen.db'), message='initial schema', autogenerate=True, rev_id='0001')"; \
-	  status=$$?; mv /tmp/signalgraph-migration/aside/*.py signalgraph/storage/migrations/versions/ 2>/dev/null; exit $$status
-	sed -i 's/astext_type=Text()/astext_type=sa.Text()/g' signalgraph/storage/migrations/versions/0001_initial_schema.py
+	@test -n "$(message)" || { echo 'usage: make migration message="what changes"' >&2; exit 2; }
+	$(BIN)/python -c 'import sys; from signalgraph.storage.migrate import new_revision; \
+	  path = new_revision(sys.argv[1]); print(path or "no change: the models match the head revision")' "$(message)"

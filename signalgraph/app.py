@@ -51,10 +51,10 @@ class GraphQLApp(GraphQL):
     async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
         return await build_context(self.services, request.headers.get("authorization"))
 
-    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+    async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql.page(), headers={"Content-Security-Policy": graphiql.PAGE_POLICY})
 
-    def encode_json(self, data: Any) -> bytes:  # type: ignore[override]
+    def encode_json(self, data: Any) -> bytes:
         return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:

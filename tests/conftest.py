@@ -85,6 +85,20 @@ async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.
         await pg.drop()
 
 
+@pytest.fixture(params=BACKENDS)
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A new, empty database of each backend (no migration applied), for tests that migrate it themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    pg = PostgresDatabase()
+    url = await pg.create()
+    try:
+        yield url
+    finally:
+        await pg.drop()
+
+
 class RunningServer:
     def __init__(self, base_url: str, services: Services):
         self.base_url = base_url

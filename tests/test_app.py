@@ -8,7 +8,8 @@ from httpx import ASGITransport, AsyncClient
 
 from signalgraph.app import create_app
 from signalgraph.settings import Settings
-from tests.serving import send_raw
+from signalgraph.storage.migrate import revisions_in_order, upgrade_async
+from tests.serving import send_raw, serving
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/api/healthz", "/readyz", "/api/readyz"])
@@ -25,6 +26,20 @@ async def test_readyz_is_503_when_the_database_is_not_migrated(tmp_path):
         alive = await client.get("/healthz")
     assert ready.status_code == 503 and ready.json()["database"] == "not migrated"
     assert alive.status_code == 200
+
+
+async def test_readyz_is_503_while_the_database_is_behind_the_head_revision(empty_database_url):
+    """A database migrated by an older release: the new server is not ready until `db upgrade` ran."""
+    *_, previous, head = revisions_in_order()
+    await upgrade_async(empty_database_url, previous)
+    app = create_app(Settings(database_url=empty_database_url))
+    async with serving(app) as base_url, AsyncClient(base_url=base_url) as client:
+        behind = await client.get("/readyz")
+        await upgrade_async(empty_database_url)
+        ready = await client.get("/readyz")
+    assert behind.status_code == 503 and "not migrated" in behind.text
+    assert (behind.json()["revision"], behind.json()["expected"]) == (previous, head)
+    assert ready.status_code == 200 and ready.json()["revision"] == head
 
 
 async def test_readyz_is_503_when_the_database_is_unreachable():

@@ -25,8 +25,8 @@ from .jobs import JobQuery
 from .okrs import OkrMutation, OkrQuery
 from .opportunities import OpportunityMutation, OpportunityQuery
 from .products import ProductMutation, ProductQuery
-from .query_cost import QueryCost
 from .projects import ProjectMutation, ProjectQuery
+from .query_cost import QueryCost
 from .signals import SignalMutation, SignalQuery
 from .tags import TagMutation, TagQuery
 from .workspaces import WorkspaceQuery

@@ -30,7 +30,12 @@ def utcnow() -> datetime:
 
 
 class UTCDateTime(TypeDecorator):
-    """Stored in UTC; always read back timezone-aware (SQLite keeps no offset)."""
+    """Stored in UTC; always read back timezone-aware (SQLite keeps no offset).
+
+    The frozen initial migration (0001) names this class by its path, so its name, module and DDL
+    (`DateTime(timezone=True)`) are fixed for good: tests/storage/test_migrations.py checks them. Later
+    revisions render it as plain `sa.DateTime(timezone=True)` (storage.migrate.render_item).
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
