@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from . import cues, segment
 from .base import KIND_LABELS, Evidence, Extraction, ExtractionRequest, Finding
+from .naming import stem
 from .parties import find_parties
 from .segment import Span
 
@@ -53,19 +54,6 @@ class Group:
     @property
     def terms(self) -> frozenset[str]:
         return frozenset().union(*(m.terms for m in self.members))
-
-
-def stem(word: str) -> str:
-    """A crude English stemmer, enough to make "exports", "exporting" and "exported" one term."""
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def classify(quote: str, profile: str) -> tuple[str, float, list[tuple[int, int]], set[str]] | None:

@@ -1,0 +1,310 @@
+"""Insight names as an analyst writes them: a short noun phrase about the subject ("Dark mode",
+"Password reset email never arrives", "Scheduled export to S3"), never the first clause of a sentence.
+
+One rule for both extractors: the local one names the clause it classified, the LLM path tidies the
+name the model proposed. `name_key` is the normalised form two names about one subject share, for
+matching findings to existing insights.
+"""
+
+from __future__ import annotations
+
+import re
+
+NAME_MAX_WORDS = 9
+NAME_MAX_CHARS = 80
+
+# Words a name never starts with: pronouns, discourse openers, greetings (the test of the eval set).
+_BANNED_FIRST_WORDS_TEXT = """i i'm i've i'd i'll me my mine we we're we've we'd we'll us our ours you you're you've you'd your
+    yours he he's him his she she's her hers it it's its they they're they've they'd them their theirs
+    this that these those there there's otherwise also hi hello hey dear thanks thank cheers so and but
+    however then well yeah yes ok okay oh um uh plus anyway btw"""
+BANNED_FIRST_WORDS = frozenset(_BANNED_FIRST_WORDS_TEXT.split())
+
+_OPENERS = (
+    r"(?:hi|hello|hey|dear)\b[^,.!?\n]{0,30}[,!]",
+    r"(?:thanks|thank you)(?: (?:so|very) much)?(?: in advance)?[,!.]?",
+    (
+        r"(?:so|and|but|or|also|plus|otherwise|however|honestly|basically|well|oh|ok|okay|yeah|yes|no|um+|uh+|"
+        r"like|anyway|anyways|btw|ps|p\.s\.|overall|still|then|again|really|seriously|frankly|personally|"
+        r"unfortunately|sadly|luckily|fortunately|ideally|apparently|lately|recently|now|currently|right now|"
+        r"at the moment|today|yesterday|this morning|again|additionally|finally|lastly|secondly|first|firstly|"
+        r"second|third|one more thing|on top of that|in addition|the other thing|other than that|"
+        r"all in all|in general|generally|mostly|for example|for instance|e\.g\.|actually|also,)\b[,:]?"
+    ),
+    (
+        r"(?:i think|i feel(?: like)?|i guess|i mean|i'd say|i would say|i believe|i suppose|to be honest|tbh|"
+        r"imo|imho|in my opinion|you know|i(?:'ve| have)? (?:also )?noticed(?: that)?|it seems(?: like| that)?|"
+        r"it looks like|looks like|seems like|i found(?: that)?|we found(?: that)?|turns out(?: that)?|"
+        r"it turns out(?: that)?|the thing is(?: that)?|here's the thing)\b[,:]?"
+    ),
+    (
+        r"(?:the|my|our|one|a)? ?(?:main |biggest |only |real |big |other |one |major |minor |last |final )*"
+        r"(?:problem|issue|thing|complaint|gripe|pain|pain point|downside|catch|concern|frustration|request|"
+        r"wish|ask|suggestion|feedback|blocker|question|dealbreaker|deal breaker|annoyance)s?"
+        r"(?: (?:i have|we have|i'd mention|for us|for me|here))?(?: (?:is|was|would be|being))?(?: that)?\b[,:]?"
+    ),
+    (
+        r"(?:the |our |a |one |several |many |some |most )?(?:customer|user|client|prospect|buyer|admin|champion|"
+        r"team|respondent|interviewee|participant|they|he|she|[A-Z][a-z]+)s? (?:also )?(?:says?|said|mentioned|"
+        r"reports?|reported|complain(?:s|ed)?|noted|notes|explained|explains|told us|tells us|added|"
+        r"pointed out|highlighted|flagged|raised|stressed|repeated|asked|asks)(?: that)?\b,?"
+    ),
+    (
+        r"(?:last|this|next|every|on|since|over the (?:last|past)) (?:week|month|night|year|time|quarter|sprint|"
+        r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|weekend|few (?:days|weeks|months)|"
+        r"\w+ (?:days|weeks|months))\b,?"
+    ),
+    (
+        r"(?:since|after) (?:the |yesterday's |today's |last week's |your |the latest |the last |the new |"
+        r"this week's |the recent )?(?:update|release|upgrade|version [\d.]+|migration|redesign)s?\b,?"
+    ),
+    (
+        r"(?:when|whenever|every time|each time|if) (?:i|we|you|users?|they|someone) "
+        r"(?:try|tries|tried|attempt|attempts|want|wants) to [^,]{3,60}?,"
+    ),
+)
+OPENER = re.compile(r"^\s*(?:" + "|".join(_OPENERS) + r")\s*", re.IGNORECASE)
+
+_REQUEST_LEADS = (
+    (
+        r"(?:it |this |that )?would be (?:a )?(?:five|5|four|4|5/5|ten|10) stars? if (?:it |you |they |there )?"
+        r"(?:had|has|could|would|was|were|did|offered|supported|added|got|gets|let me|let us)?"
+    ),
+    (
+        r"(?:i|we)(?: really| just| honestly)? wish(?:ed)? (?:there (?:was|were|is|would be) |it (?:had|could|would|did|"
+        r"was|were) |you (?:had|would|could|guys had|offered|supported) |(?:i|we) could |for |that )?"
+    ),
+    (
+        r"(?:it|that|this)?(?:'d| would| will)? ?be (?:so |really |very |super |extremely |incredibly )?"
+        r"(?:great|nice|helpful|useful|awesome|amazing|good|cool|handy|ideal|fantastic|lovely|brilliant|valuable)"
+        r" (?:if|to have|to see|to get|to be able to) (?:you |we |it |they |i |there |the app |the tool )?"
+        r"(?:could|would|had|has|added|add|offered|supported|was|were|will|can)?(?: be able to)?"
+    ),
+    (
+        r"(?:i|we|they|he|she|customers?|users?|clients?|our team|the team)(?:'d| would| really| also| all)* "
+        r"(?:love|like|want|need|appreciate|prefer|kill for)[: ]\s*(?:to see |to have |to get |to be able to |"
+        r"(?:it |you )?if (?:you |it |we |they |there )?(?:could |would |had |added |offered |supported |was |were )?|"
+        r"some (?:kind|sort) of |a way to |the (?:ability|option) to |the option of |the ability of |"
+        r"support for |an option to |an option for )?"
+    ),
+    (
+        r"(?:please|pls|plz|kindly)(?: please)? (?:add|support|bring(?: back)?|build|consider(?: adding)?|"
+        r"give us|let us|allow us to|allow|make it possible to|implement|include|offer|enable|fix|provide)?"
+    ),
+    (
+        r"(?:can|could|would|will) you (?:guys |please |pls )*(?:add|support|build|consider(?: adding)?|"
+        r"give us|let us|allow us to|bring(?: back)?|implement|offer|provide|make it possible to)"
+    ),
+    (
+        r"(?:i|we|they|customers?|users?)(?: really| still| just| also| definitely| absolutely)* "
+        r"(?:need|want|require|expect|are missing|miss)[: ]\s*(?:to be able to |a way to |the ability to |"
+        r"an option to |some way to |support for |you to add |to |it to )?"
+    ),
+    (
+        r"if only (?:it |there |you |they |we |i )?(?:had|has|could|would|was|were|supported|offered|did|"
+        r"let me|let us)?"
+    ),
+    (
+        r"what would make (?:this|it|us|the deal|the decision) (?:a yes|an easy yes|work|happen|a no-brainer)"
+        r"(?: for (?:us|me|them))?(?: is| would be| are)?:?"
+    ),
+    (
+        r"(?:it|this|the app|the tool|the product)(?: really)? (?:should|needs to|must|has to|ought to) "
+        r"(?:have|support|let (?:me|us|you)|allow|offer|include|be able to|get|provide)?"
+    ),
+    r"(?:is|are) there (?:any )?(?:a |an |any )?(?:way|plans?|option|chance|roadmap) (?:to|for|of)",
+    r"(?:any )?(?:plans?|chance|roadmap|eta) (?:to|for|on|of) (?:add(?:ing)?|support(?:ing)?|get(?:ting)?)?",
+    r"(?:feature request|request|suggestion|idea|wishlist|wish list|nice to have)s?\s*[:\-–—]\s*",
+    r"(?:it|this|the app|the tool|the product) (?:is|was) (?:missing|lacking)",
+    r"(?:missing|lacks|lacking|no support for|there(?:'s| is) no|there are no|no way to|no option to)",
+    r"(?:give|let|allow) (?:me|us|users|admins) (?:to )?",
+    r"(?:maybe |perhaps )?(?:you could |you guys could |we could |add(?:ing)? )",
+)
+REQUEST_LEAD = re.compile(r"^(?:" + "|".join(_REQUEST_LEADS) + r")\s*", re.IGNORECASE)
+
+_PRAISE_LEADS = (
+    (
+        r"(?:i|we|my team|our team|the team|everyone|users?|customers?)(?: really| absolutely| just| all)* "
+        r"(?:love|like|enjoy|adore|appreciate|dig|value)d? (?:how |that |the way |it when )?"
+    ),
+    r"(?:kudos|props|shout ?out|big thanks|thanks|thank you) (?:to (?:you|the team) )?(?:for|on) ",
+    r"(?:really |very )?(?:impressed|happy|pleased|satisfied|delighted) (?:with|by) ",
+)
+PRAISE_LEAD = re.compile(r"^(?:" + "|".join(_PRAISE_LEADS) + r")\s*", re.IGNORECASE)
+
+_QUESTION_LEADS = (
+    (r"^(?:is|are) there (?:a |an |any )?(?:way (?:to|for) |option (?:to|for) )?", ""),
+    (
+        (
+            r"^(?:do|does|can|will|would) (?:you|it|the app|the tool|your (?:app|tool|product|api)) (?:guys )?"
+            r"(?:support|offer|have|integrate with|work with|connect to)\s+"
+        ),
+        "",
+    ),
+    (r"^(?:can|could) (?:i|we|you) ", ""),
+    (r"^(?:i was wondering|wondering|do you know|any idea)(?: if| whether| how| why)? ", ""),
+)
+
+# "without SSO our IT won't approve it": the request is what is missing.
+WITHOUT = re.compile(
+    r"^(?:but |and |so )?without (?P<wanted>[^,]{2,60}?),? (?:we|i|our \w+|it|they|the \w+|this|that|nobody|"
+    r"no one|there's|there is)(?:'ll| will| would| just)? ?(?:can't|cannot|can not|won't|couldn't|wouldn't|"
+    r"will not|would not|don't|do not|isn't|is not|aren't|are not|have to|need to|is|are)\b",
+    re.IGNORECASE,
+)
+PRONOUN_SUBJECT = re.compile(
+    (
+        r"^(?:it|this|that|they|these|those|he|she|i|we|you|there)"
+        r"(?:'s|'re|'ve|'ll|'d|'m| is| are| was| were| has| have| had| will| would| can| could| does| did| do"
+        r"| just| also| still| always| often| sometimes| keeps?| kept| then| really| now| constantly)*\s+"
+    ),
+    re.IGNORECASE,
+)
+LEAD_DETERMINER = re.compile(
+    (
+        r"^(?:a|an|the|some|any|more|my|our|your|their|its|his|her|this|that|these|those|a few|a couple of|"
+        r"an actual|a proper|a real|a simple|a native|proper)\s+(?=\w)"
+    ),
+    re.IGNORECASE,
+)
+# Where a name stops: the reason, the consequence or a second thought begins.
+BREAK = re.compile(
+    (
+        r"\s*(?:[,;:(]|\s[-–—]\s|\.\.\.|…)\s*|\s+(?:because|since|so that|so we|so i|so it|which|as it|"
+        r"as we|and (?:i|we|it|they|that|this|then|so|now|also)|but|although|though|that (?:i|we|it|they|"
+        r"would|will|way)|which|who|like i said|if possible|asap|please|for example|e\.g\.|i\.e\.|"
+        r"instead of having|so (?:the|our|my)|and (?:the|my|our|your|their|its|pricing|price|support))\b\s*"
+    ),
+    re.IGNORECASE,
+)
+TRAILING = re.compile(
+    (
+        r"(?:\s+(?:please|pls|too|as well|again|anymore|at all|lol|asap|though|thanks|thx|already|"
+        r"for us|for me|for them|right now|now|today|either|haha|honestly|tbh|imo|anyway|ever|really|"
+        r"and|or|the|a|an|to|of|with|for|in|on|at|but|so|that|is|are|was|be|by|from|it|its|our|my|your|"
+        r"their|if|when|than|then|very|just|which|who|i|we|you|they))+$"
+    ),
+    re.IGNORECASE,
+)
+EDGE_PUNCTUATION = " \t\n,.;:!?-–—\"'“”‘’()[]*_>#"
+_STOP_TEXT = """a an the of to for in on at by with and or is are was were be been it its this that our my your their
+    we i you they me us them some any more please really very so just also not no"""
+_STOP = frozenset(_STOP_TEXT.split())
+
+
+def _strip_openers(text: str) -> str:
+    while True:
+        stripped = OPENER.sub("", text, count=1).lstrip(EDGE_PUNCTUATION)
+        if stripped == text or not stripped:
+            return text
+        text = stripped
+
+
+def _cut(text: str) -> str:
+    """Up to the first break that leaves at least two words, then at most NAME_MAX_WORDS words."""
+    for match in BREAK.finditer(text):
+        if len(text[: match.start()].split()) >= 2:
+            text = text[: match.start()]
+            break
+    words = text.split()
+    if len(words) > NAME_MAX_WORDS:
+        text = " ".join(words[:NAME_MAX_WORDS])
+    while True:
+        trimmed = TRAILING.sub("", text).rstrip(EDGE_PUNCTUATION)
+        if trimmed == text or not trimmed:
+            break
+        text = trimmed
+    if len(text) > NAME_MAX_CHARS:
+        text = text[:NAME_MAX_CHARS].rsplit(" ", 1)[0]
+    return text
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _subject_first(text: str, topic: str | None) -> str:
+    """"it logs me out" → "Logs me out", or "<topic> logs me out" when the subject is known."""
+    match = PRONOUN_SUBJECT.match(text)
+    if match is None:
+        return text
+    rest = text[match.end() :]
+    if not rest:
+        return text
+    if topic:
+        return f"{topic} {rest}"
+    return rest
+
+
+def subject_phrase(text: str) -> str:
+    """A phrase without its opening article or possessive: "a scheduled export to S3" → "scheduled export to S3"."""
+    while True:
+        stripped = LEAD_DETERMINER.sub("", text, count=1)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def insight_name(text: str, kind: str | None = None, *, topic: str | None = None) -> str:
+    """The analyst's name for a finding stated by `text` (a clause, or a name a model proposed).
+
+    Openers, greetings and hedges go; a request is named by what is asked for ("please add dark mode"
+    → "Dark mode"), praise by what is liked; a pronoun subject is replaced by `topic` when given, else
+    dropped; the phrase is cut at its first break and kept to a few words. Deterministic.
+    """
+    text = " ".join(text.replace("’", "'").split()).strip(EDGE_PUNCTUATION)
+    original = text
+    text = _strip_openers(text)
+    if kind == "feature_request":
+        without = WITHOUT.match(text)
+        text = without.group("wanted") if without else _strip_repeatedly(REQUEST_LEAD, text)
+    elif kind == "praise":
+        text = PRAISE_LEAD.sub("", text, count=1)
+    elif kind == "question":
+        for pattern, replacement in _QUESTION_LEADS:
+            text = re.sub(pattern, replacement, text, count=1, flags=re.IGNORECASE)
+        text = re.sub(r"^(how|where|when|why) (?:do|can|could|should|would) (?:i|we|you|one) ", r"\1 to ", text,
+                      flags=re.IGNORECASE)
+    text = _strip_openers(text.strip(EDGE_PUNCTUATION))
+    text = subject_phrase(_subject_first(text, topic))
+    text = _cut(text).strip(EDGE_PUNCTUATION)
+    if not text or text.split()[0].lower().strip(EDGE_PUNCTUATION) in BANNED_FIRST_WORDS:
+        fallback = _cut(subject_phrase(_subject_first(_strip_openers(original), topic)))
+        text = fallback if fallback and fallback.split()[0].lower() not in BANNED_FIRST_WORDS else text
+    return _capitalise(text or original[:NAME_MAX_CHARS])
+
+
+def _strip_repeatedly(pattern: re.Pattern[str], text: str) -> str:
+    for _ in range(3):
+        stripped = pattern.sub("", text, count=1).strip(EDGE_PUNCTUATION)
+        if stripped == text or not stripped:
+            break
+        text = stripped
+    return text
+
+
+def stem(word: str) -> str:
+    """A crude English stemmer, enough to make "exports", "exporting" and "exported" one term."""
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+def name_key(name: str) -> str:
+    """The normalised form of a name: "Dark-mode", "a dark mode" and "Dark modes" share one key."""
+    words = re.findall(r"[a-z0-9]+", name.lower().replace("'", ""))
+    return " ".join(sorted({stem(w) for w in words if w not in _STOP}))
+
+
+def is_analyst_name(name: str) -> bool:
+    """A name an analyst would write: not empty, short, and not opening with a pronoun or opener."""
+    words = name.split()
+    return bool(words) and len(words) <= NAME_MAX_WORDS and words[0].lower().strip(EDGE_PUNCTUATION) not in (
+        BANNED_FIRST_WORDS
+    )

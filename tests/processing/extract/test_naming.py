@@ -1,0 +1,50 @@
+"""Insight names: the analyst's short noun phrase, whichever extractor proposed the finding."""
+
+from __future__ import annotations
+
+import pytest
+
+from signalgraph.processing.extract.naming import insight_name, is_analyst_name, name_key
+
+
+@pytest.mark.parametrize(
+    ("clause", "kind", "name"),
+    [
+        ("Password reset email never arrives", "bug", "Password reset email never arrives"),
+        ("Would be five stars if it had a dark mode", "feature_request", "Dark mode"),
+        ("They would love a scheduled export to S3.", "feature_request", "Scheduled export to S3"),
+        ("Otherwise it's fast and reliable and the price is fair.", "praise", "Fast and reliable"),
+        ("Please add Okta support", "feature_request", "Okta support"),
+        ("Without SSO our IT won't approve it", "feature_request", "SSO"),
+        ("I love the new route dashboard, my drivers check it every morning.", "praise", "New route dashboard"),
+        ("Is there an API for pulling delivery data into Power BI?", "question",
+         "API for pulling delivery data into Power BI"),
+        ("Customer says the CSV export is too slow", "pain_point", "CSV export is too slow"),
+        ("And last week the export failed with a 500 error twice, so I lost the morning.", "bug",
+         "Export failed with a 500 error twice"),
+    ],
+)
+def test_names_are_noun_phrases_about_the_subject(clause, kind, name):
+    assert insight_name(clause, kind) == name
+    assert is_analyst_name(name)
+
+
+def test_a_pronoun_subject_gives_way_to_the_topic_when_known():
+    assert insight_name("it logs me out every hour", "bug") == "Logs me out every hour"
+    assert insight_name("it logs me out every hour", "bug", topic="Mobile app") == "Mobile app logs me out every hour"
+
+
+def test_a_model_proposed_name_is_tidied_the_same_way():
+    assert insight_name("They want: a dark mode!", "feature_request") == "Dark mode"
+    assert insight_name("Hi team, the invoice totals are wrong", "bug") == "Invoice totals are wrong"
+
+
+def test_names_about_one_subject_share_a_key():
+    assert name_key("Dark mode") == name_key("a dark-mode") == name_key("Dark modes")
+    assert name_key("Dark mode") != name_key("Keyboard shortcuts")
+
+
+def test_openers_and_pronouns_are_not_analyst_names():
+    assert not is_analyst_name("This is blocking them from working")
+    assert not is_analyst_name("Otherwise it's fast")
+    assert not is_analyst_name("")
