@@ -1,4 +1,4 @@
-"""The `signalgraph` command: serve | worker | keys | db | schema."""
+"""The `signalgraph` command: serve | worker | keys | db | schema | eval."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -18,6 +19,7 @@ from .storage.models.base import utcnow
 from .storage.repositories import workspaces as workspaces_repo
 
 FIRST_WORKSPACE = "default"
+DEFAULT_EVAL_SET = Path(__file__).resolve().parent.parent / "eval" / "set"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    if settings.is_sqlite and args.handler not in (_db_upgrade, _schema):
+    if settings.is_sqlite and args.handler not in (_db_upgrade, _schema, _eval):
         upgrade(settings.database_url)  # the embedded default migrates itself
     try:
         return args.handler(settings, args)
@@ -76,6 +78,18 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL), as committed in schema.graphql")
     schema.set_defaults(handler=_schema)
+
+    evaluation = commands.add_parser("eval", help="score an extractor on a labelled set of signals")
+    evaluation.add_argument(
+        "--extractor", choices=("local", "llm"), default="local",
+        help="local rules (default), or the LLM configured by SIGNALGRAPH_LLM_*",
+    )
+    evaluation.add_argument(
+        "--set", dest="set_path", type=Path, default=DEFAULT_EVAL_SET,
+        help="a .toml set or a directory of them (default: the repository's eval/set)",
+    )
+    evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluation.set_defaults(handler=_eval)
     return parser
 
 
@@ -192,6 +206,29 @@ def _schema(settings: Settings, args: argparse.Namespace) -> int:
     from .schema import sdl  # the schema is built only for the commands that need it
 
     sys.stdout.write(sdl())
+    return 0
+
+
+def _eval(settings: Settings, args: argparse.Namespace) -> int:
+    import orjson
+
+    from .processing.extract import LLMExtractor, LocalExtractor
+    from .processing.extract.evaluation import EvalSetError, evaluate, load_set, render
+
+    try:
+        signals = load_set(args.set_path)
+    except EvalSetError as exc:
+        print(f"signalgraph: {exc}", file=sys.stderr)
+        return 2
+    if args.extractor == "llm" and settings.llm_base_url is None:
+        print("signalgraph: --extractor llm needs SIGNALGRAPH_LLM_BASE_URL and SIGNALGRAPH_LLM_MODEL", file=sys.stderr)
+        return 2
+    extractor = LLMExtractor(settings) if args.extractor == "llm" else LocalExtractor()
+    report = asyncio.run(evaluate(extractor, signals))
+    if args.json:
+        sys.stdout.write(orjson.dumps(report.as_json(), option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print(render(report))
     return 0
 
 

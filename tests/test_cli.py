@@ -1,7 +1,8 @@
-"""The `signalgraph` command as an operator uses it: serve, keys, db, bad settings."""
+"""The `signalgraph` command as an operator uses it: serve, keys, db, eval, bad settings."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -9,8 +10,10 @@ import sys
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 
+from tests.jobs.fake_llm import Answer, serve_fake_llm
 from tests.serving import serve_process, wait_until_ready
 
 KEY_PATTERN = re.compile(r"^sg_[0-9a-f]{8}_[A-Za-z0-9_-]{32,}$")
@@ -84,3 +87,68 @@ def test_serve_does_not_print_a_key_for_an_existing_database(cli_env):
     assert run_cli(cli_env, "keys", "create", "--workspace", "acme").returncode == 0
     with serve_process(cli_env, stdout=subprocess.PIPE) as (server, _):
         assert server.stdout.readline().startswith("Signalgraph on http://127.0.0.1:")
+
+
+EVAL_SET = """
+[[signal]]
+id = "s1"
+type = "review"
+text = "Love the timer. I wish it had a dark mode."
+
+[[signal.finding]]
+kind = "feature_request"
+name = "Dark mode"
+keywords = [["dark mode"]]
+
+[[signal.finding]]
+kind = "bug"
+name = "Crash on start"
+keywords = [["crash"]]
+"""
+
+
+@pytest.fixture
+def eval_set(tmp_path: Path) -> Path:
+    path = tmp_path / "set.toml"
+    path.write_text(EVAL_SET)
+    return path
+
+
+def test_eval_scores_the_local_extractor_as_a_table_or_as_json(cli_env, eval_set, tmp_path):
+    table = run_cli(cli_env, "eval", "--set", str(eval_set))
+    assert table.returncode == 0, table.stderr
+    assert "extractor local on 1 signals" in table.stdout
+    assert re.search(r"^all\s+2\s+1\s+2\s+1\s+0\.500\s+0\.500\s+0\.500$", table.stdout, re.MULTILINE)
+    assert re.search(r"^misses \(1\)\n  s1\s+bug\s+Crash on start$", table.stdout, re.MULTILINE)
+
+    report = orjson.loads(run_cli(cli_env, "eval", "--set", str(eval_set), "--json").stdout)
+    assert report["overall"] == {"found": 2, "correct": 1, "labelled": 2, "recalled": 1, "precision": 0.5,
+                                 "recall": 0.5, "f1": 0.5}
+    assert report["bySignalType"]["review"]["recall"] == 0.5 and report["byKind"]["bug"]["recall"] == 0.0
+    assert [e["name"] for e in report["extras"]] == ["Timer"] and report["badNames"] == []
+    assert not (tmp_path / "cli.db").exists()  # scoring touches no database
+
+
+def test_eval_fails_clearly_on_a_bad_set_or_an_unconfigured_llm(cli_env, eval_set, tmp_path):
+    missing = run_cli(cli_env, "eval", "--set", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no such set" in missing.stderr
+    llm = run_cli(cli_env, "eval", "--extractor", "llm", "--set", str(eval_set))
+    assert llm.returncode == 2 and "SIGNALGRAPH_LLM_BASE_URL" in llm.stderr
+
+
+async def test_eval_runs_the_configured_llm(cli_env, eval_set):
+    async with serve_fake_llm() as fake:
+        fake.answer = Answer(content={
+            "findings": [{"kind": "feature_request", "name": "Dark mode", "description": "Wants a dark mode.",
+                          "sentiment": "neutral", "severity": "medium",
+                          "evidence": [{"quote": "I wish it had a dark mode.", "speaker": None}]}],
+            "people": [], "companies": [], "context": "feature_feedback",
+        })
+        env = {**cli_env, "SIGNALGRAPH_LLM_BASE_URL": fake.base_url, "SIGNALGRAPH_LLM_MODEL": "test-model"}
+        result = await asyncio.to_thread(run_cli, env, "eval", "--extractor", "llm", "--set", str(eval_set), "--json")
+
+    assert result.returncode == 0, result.stderr
+    report = orjson.loads(result.stdout)
+    assert report["extractor"] == "llm:test-model" and report["errors"] == []
+    assert (report["overall"]["precision"], report["overall"]["recall"]) == (1.0, 0.5)
+    assert len(fake.requests) == 1
