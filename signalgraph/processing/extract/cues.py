@@ -15,135 +15,399 @@ KIND_THRESHOLD = 1.0
 KIND_PRECEDENCE = ("bug", "feature_request", "pain_point", "question", "praise")
 
 # A negator in the few words before a cue cancels it ("no problems", "never crashes", "not great").
-NEGATION = r"\b(no|not|never|without|hardly|barely|n't|isn't|wasn't|don't|doesn't|didn't)\b[\w\s']{0,12}$"
+NEGATION = (
+    r"\b(no|not|never|without|hardly|barely|n't|isn't|wasn't|don't|doesn't|didn't|used to be|used to|no longer|"
+    r"would|could|'d)\b"
+    r"[\w\s']{0,12}$"
+)
+
+_VERBS_THAT_FAIL = (
+    r"work|load|save|sync|open|send|update|arrive|show up|appear|download|upload|print|render|display|scroll|"
+    r"respond|refresh|fire|trigger|connect|match|apply|go off|come through|move|change|register|submit|import|"
+    r"export|calculate|deliver|play|start|launch|finish|complete|reset|tie out|go through|recognise|recognize"
+)
+_SUBJECTS = (
+    r"i|we|they|he|she|customers?|users?|clients?|teams?|everyone|everybody|people|merchants?|agencies|admins?|"
+    r"principals?|drivers?|participants?|brokers?|managers?|buyers?|prospects?|respondents?|several|many|most|"
+    r"some|all|both|two|three|four|five|\d+(?: of \d+)?|our (?:team|users|customers|staff|admins|ops team)|"
+    r"the team|my team|hiring managers|teachers|parents|patients|caregivers|coordinators|bookkeepers|recruiters|"
+    r"candidates|employees|staff|engineers|developers|devs"
+)
 
 KIND_CUES: dict[str, tuple[Cue, ...]] = {
     "bug": (
         (r"\b(crash(es|ed|ing)?|freez(e|es|ing)|froze)\b", 1.5, "~failure"),
         (r"\bbug(s|gy)?\b|\bglitch(es|y)?\b", 1.5, "~failure"),
-        (r"\berrors?\b|\bexceptions?\b", 1.2, "~failure"),
+        (r"\berrors?\b(?! (monitoring|tracking|handling|budget|reporting|rates?)\b)|\bexceptions?\b", 1.2, "~failure"),
         (r"\bbroken\b|\bbreaks\b", 1.3, "~failure"),
         (
             (
-                r"\b(doesn't|does not|didn't|did not|won't|isn't|is not|aren't|are not|stopped) "
-                r"(work|working|load|loading|save|saving|sync|syncing|open|opening|send|sending|update|updating)\b"
+                r"\b(doesn't|does not|didn't|did not|don't|do not|won't|will not|isn't|is not|aren't|are not|"
+                r"wasn't|weren't|never|stopped|stops|can't|cannot|couldn't|no longer|not) "
+                rf"(really |always |even |actually |properly |automatically )?({_VERBS_THAT_FAIL})(s|ed|ing|es)?\b"
+                r"(?! for (us|me|them|our|my|a|small|teams|everyone)\b)"
             ),
             1.5,
             "~failure",
         ),
-        (r"\bnot (working|loading|saving|syncing|sending|updating)\b", 1.5, "~failure"),
+        (r"\bnot (working|loading|saving|syncing|sending|updating|showing|arriving|appearing)\b", 1.5, "~failure"),
         (r"\bfail(s|ed|ing|ure|ures)?\b", 1.3, "~failure"),
         (r"\b(times? out|timed out|timeouts?)\b", 1.2, "~failure"),
-        (r"\b(500|502|503|504)\b", 1.0, "~failure"),
+        (
+            (
+                r"\b(error|status|http|code|returns?|returned|returning|got|getting|throws?|with an?|shows?)\s+\"?"
+                r"(400|401|403|404|410|422|429|500|502|503|504)\b|\b(400|401|403|404|410|422|429|500|502|503|504)"
+                r"\s+(errors?|gone|status|responses?|bad gateway|not found|internal|unauthorized|forbidden)|\b(404|500)s?\b"
+            ),
+            1.0,
+            "~failure",
+        ),
         (r"\b(blank|white|empty) (page|screen)\b", 1.3, "~failure"),
-        (r"\b(disappear(s|ed)?|vanish(es|ed)?)\b", 1.0, "~failure"),
+        (r"\b(disappear(s|ed|ing)?|vanish(es|ed)?|(be|is|are|were|was) gone\b|went missing|goes missing)", 1.2, "~failure"),
         (
             (
                 r"\b(can't|cannot|can not|unable to|couldn't) "
                 r"(log ?in|sign ?in|reset|upload|download|save|connect|send|"
-                r"export|import|open|load|print)\b"
+                r"export|import|open|load|print|approve|submit|access|check out|pay)\b"
             ),
             1.3,
             "~failure",
         ),
-        (r"\bwrong (totals?|numbers?|amounts?|data|values?|dates?|counts?)\b", 1.2, "~wrong-data"),
+        (
+            (
+                r"\b(wrong|incorrect(ly)?|inaccurate) (totals?|numbers?|amounts?|data|values?|dates?|counts?|rates?|"
+                r"prices?|balances?|times?|carrier|logo|names?|currency|results?|answers?|status|plan|language)\b"
+            ),
+            1.4,
+            "~wrong-data",
+        ),
+        (
+            (
+                r"\b(shows?|showing|displays?|displaying|returns?|returning|gives?|giving|says|calculates?|uses?|"
+                r"charges?|charging|prints?) (me |us |them |customers )?(the |a |an )?(wrong|incorrect|old|stale|"
+                r"outdated|global|yesterday's|nothing|us)\b"
+            ),
+            1.4,
+            "~wrong-data",
+        ),
+        (r"\b(is|are|was|were|way) off\b|\boff by\b|\bdon't tie out\b", 1.0, "~wrong-data"),
+        (r"\b(never|don't|doesn't|do not|does not) match\b|\bmismatch", 1.1, "~wrong-data"),
+        (r"\b(logs?|logged|logging|kicks?|kicked|kicking|signs?|signed) (me|us|them|users|people|everyone) out\b", 1.6, "~logout"),
+        (r"\b(log|sign) in again\b", 1.0, "~logout"),
+        (
+            (
+                r"\bkeeps? (logging|kicking|signing|crashing|freezing|failing|dropping|disconnecting|resetting|"
+                r"retrying|disappearing|reverting|duplicating)\b"
+            ),
+            1.5,
+            "~failure",
+        ),
+        (r"\b(hangs?|hung|locks? up|locked up|unresponsive)\b", 1.3, "~failure"),
+        (r"\b(declined|bounced|rejects?|rejected)\b", 1.1, "~failure"),
+        (r"\b(greyed|grayed) out\b|\bdoes nothing\b|\bnothing happens\b|\bnothing (downloads|loads|shows|appears)\b", 1.5, "~failure"),
+        (r"\b(silently|randomly|sometimes) (drops?|fails?|deletes?|skips?|ignores?|disappears?|resets?)\b", 1.5, "~failure"),
+        (r"\b(drops?|dropped|dropping) (rows|transactions|messages|calls|data|the connection|connection|out)\b", 1.3, "~failure"),
+        (r"\bconnection (kept |keeps )?(dropping|drops)\b", 1.3, "~failure"),
+        (r"\b(double[- ]counts?|double[- ]counted|double[- ]charged|charged (me |us )?twice|double bookings?|charged (me|us) after)\b", 1.6, "~wrong-data"),
+        (r"\bduplicat(es|ed|ing)\b", 0.9, "~wrong-data"),
+        (r"\b(lands?|landed|landing|go|goes|went|end up|ends up) (in|to) (the |my |our |their )?(spam|junk)", 1.6, "~failure"),
+        (r"\b(overflows?|cuts? off|truncat\w*|overlap(s|ping)?|misaligned|unreadable|garbled|cut off)\b", 1.2, "~layout"),
+        (r"\b(not there|is just not there|missing from)\b", 1.2, "~failure"),
+        (r"\bdrains? (the |my )?(phone |phone's )?battery\b", 1.4, "~failure"),
+        (r"\bstill (shows?|says|showing|getting|gets|charg\w*|appears?|sees|see)\b", 1.0, "~failure"),
+        (r"\bretr(y|ies|ying|ied) (forever|every|for days)\b|\bkeeps? retrying\b", 1.4, "~failure"),
+        (r"\bmarks? (correct|valid|right) \w+ (as )?(wrong|invalid|incorrect)\b", 1.6, "~wrong-data"),
+        (r"\bvalidation error\b|\b(something went wrong|went wrong)\b", 1.3, "~failure"),
+        (r"\b(doesn't|does not|didn't|did not) (combine|merge|scroll|move|get|come)\b", 0.9, "~failure"),
+        (r"\bflagged as missed\b|\bshow(s|ed)? as overdue\b", 1.0, "~wrong-data"),
+        (r"\b(under|over)(pa(y|ys|ying|id)|charg(e|es|ed|ing))\b", 1.3, "~wrong-data"),
+        (r"\bnone of (them|us|the \w+|our \w+) (got|received|saw|could|can|has|have)\b", 1.4, "~failure"),
+        (r"\b(appear|arrive|show up)s? (\w+ ){0,4}(late|days late|hours late)\b|\blags? by\b", 1.2, "~failure"),
     ),
     "feature_request": (
-        (r"\b(i|we) wish\b|\bwish (it|there|you)\b", 1.5, None),
+        (r"\b(i|we|they) (really |just |also |still )?wish\b|\bwish (it|there|you|i|we)\b|\bonly wish\b", 1.6, None),
         (
             (
-                r"\b(it'd|it would|that would|would) be (so |really )?"
-                r"(great|nice|helpful|useful|awesome|amazing) "
+                r"\b(it'd|it would|that would|would|that'd) be (so |really |very |super )?"
+                r"(great|nice|helpful|useful|awesome|amazing|good|cool|handy|ideal|fantastic|lovely|brilliant|valuable) "
                 r"(if|to)\b"
             ),
-            1.5,
+            1.6,
             None,
         ),
         (
             (
-                r"\b(i'd|we'd|i would|we would) (really )?(love|like) "
-                r"(to see|to have|to be able|a|an|the ability|some|"
-                r"it if|if)\b"
+                r"\bwould be (nice|great|helpful|useful|handy|good|amazing|awesome|huge|a big deal|a game changer|"
+                r"a lifesaver|perfect|ideal|fine|welcome)\b"
+            ),
+            1.2,
+            None,
+        ),
+        (
+            (
+                r"\bwould be (five|5|four|4|ten|10) stars?\b|\bwould be perfect (if|with)\b|\bwould (win|make) "
+                r"(us|me) (over|happy|switch|stay|buy|upgrade)\b|\bwould give (it )?(five|5) stars\b"
+            ),
+            1.8,
+            None,
+        ),
+        (
+            (
+                r"\b(i'd|we'd|they'd|i would|we would|they would|would) (really |also |still |definitely )?"
+                r"(love|like|appreciate|prefer)\b(?! (it|that|this|the|your|how)\b)"
             ),
             1.5,
             None,
         ),
-        (r"\b(please|pls) (add|support|make|let|allow|consider|bring)\b", 1.5, None),
-        (r"\b(could|can) you (please )?(add|support|build|consider)\b", 1.4, None),
+        (r"\b(please|pls|plz|kindly) (add|support|make|let|allow|consider|bring|build|include|offer|enable|give|provide|implement)\b", 1.6, None),
+        (r"\b\w+ (integration|support|export|import|sync|api|option|setting|mode|view|report|widget)s? please\b", 1.6, None),
+        (r"\b(could|can|will|would) you (guys )?(please )?(add|support|build|consider|offer|bring|make|let|give|implement)\b", 1.4, None),
         (r"\bfeature requests?\b", 2.0, None),
-        (r"\b(we|i) (really )?(need|want) (a|an|the ability|some way|a way|to be able)\b", 1.3, None),
-        (r"\bwant to be able to\b|\b(need|want) (a|some) way to\b", 1.3, None),
-        (r"\bshould (be able to|have|support|let|allow|offer|include)\b", 1.1, None),
         (
-            r"\b(missing|lacks?|lacking) (a |an |the )?(feature|option|ability|integration|support)\b",
+            (
+                rf"\b({_SUBJECTS})( \w+)? (really |all |also |still |just |definitely |repeatedly |both )?"
+                r"(want|wants|wanted|need|needs|needed|require|requires|asked for|ask for|asks for|asked to|asked whether|"
+                r"requested|request|miss|missed|would like|would love|'d like|'d love|would pay( extra)? for|"
+                r"will pay for|expect|expected|are missing|were missing)\b"
+                r"(?! (my|our|it|them|him|her|this|that|an answer|a reply|a response|a fix|help|to know|"
+                r"an? (password|reset|refund|demo|call|quote|callback|invite|link|code|new password|trial)|"
+                r"to (call|wait|chase|fix|reconnect|check|go|do|get it|tell|decide|answer))\b)"
+            ),
             1.3,
             None,
         ),
-        (r"\bif only\b", 1.2, None),
-        (r"\bhope (you|they) (add|will add|build)\b", 1.3, None),
-        (r"\bintegrat(e|ion) with\b", 0.8, None),
-        (r"\bis there (a|any) way to\b", 0.8, None),
-        (r"\bwould (help|make it easier|save)\b", 1.0, None),
+        (r"\b(want|need|would like|'d like|love) to be able to\b|\b(need|want|needs|wants) (a|some) way to\b", 1.5, None),
+        (r"\bwhat (i|we|they) (really )?(want|need|'d like|would like|'d love|miss) is\b", 1.6, None),
+        (r"\bi need (it|this|that|them) to\b|\bneeds? to (plug in|integrate|connect|support|work with|sync)\b|\bhas to plug in\b", 1.3, None),
+        (r"\bneeds? (support for|a|an|to support|to have|better|more)\b", 1.2, None),
+        (r"\bshould (be able to|have|support|let|allow|offer|include|come|show|sync|run)\b", 1.1, None),
+        (
+            (
+                r"\b(missing|lacks?|lacking) (a |an |the )?(feature|option|ability|integration|support|way)\b|"
+                r"\bmissing\s*:"
+            ),
+            1.4,
+            None,
+        ),
+        (r"\bif only\b", 1.6, None),
+        (
+            (
+                r"\bif (you|it|they|the app|the tool|there) (had|has|offered|supported|added|were|was|could)\b|"
+                r"\bif (\w+ ){1,3}could\b|\bif (\w+ ){1,3}(came|were|was|had|did) (\w+ ){0,4}(we'd|i'd|we would|i would|would)\b"
+            ),
+            1.4,
+            None,
+        ),
+        (
+            (
+                r"\bwithout (it|this|that|them|[\w'-]+(?: [\w'-]+){0,4}),? (we|i|our [\w ]{1,20}|it|they|the new \w+|"
+                r"nobody|no one|this)('ll| will| would| just)? ?(can't|cannot|won't|couldn't|wouldn't|will not|"
+                r"would not|stay|have to)\b"
+            ),
+            1.6,
+            None,
+        ),
+        (r"\bwhat would make (this|it|us|the deal) (a yes|an easy yes|work|happen)\b", 2.0, None),
+        (r"\bhope (you|they) (add|will add|build|bring)\b", 1.3, None),
+        (r"\b(integrat(e|es|ion|ions)|sync|plug-?in|connector) (with|to|for|into)\b|\bintegrations?\b", 0.7, None),
+        (r"\b(is|are) there (a|any) (way|option|plan|plans) to\b|\bany (plans?|chance|eta) (to|for|on)\b", 1.0, None),
+        (r"\b(do|does) (you|it|the app|the tool) plan to (support|add|offer|have)\b|\bsomething you plan to\b", 1.3, None),
+        (r"\bon (the|your) roadmap\b|\bplanned\b", 0.6, None),
+        (
+            (
+                r"\bwould (help|make it easier|save|cut|solve|go a long way|win|be a big|let us|let me|fix|"
+                r"make (my|our|life|things))\b"
+            ),
+            1.1,
+            None,
+        ),
+        (r"\b(would|will|'d) (happily )?pay( extra)? for\b", 1.6, None),
+        (r"\bmust[- ]haves?\b|\bnon-?starter\b|\bdeal ?breaker\b", 1.4, None),
+        (r"\b(top|most|frequently|often|commonly|most often) (request|requested|asked)\b|\brequested by\b|\bwere requested\b", 1.6, None),
+        (r"\bbring back\b|\bcome back\b", 1.0, None),
+        (r"\b(let|allow|enable) (me|us|users|admins|customers|carriers|them|people|teams|managers) (to )?\w+", 1.1, None),
+        (r"\bno (way|option|ability|setting|support) (to|for)\b|\bthere('s| is) no (way|option)\b", 1.2, None),
+        (r"^(no|there's no|there is no) \w+", 1.3, None),
+        (r"\bcan (that|this|it|they) (be|come|have|get)\b|\bcan (we|i) (pay|get|have|restore|use|set|choose)\b", 0.9, None),
+        (r"\binstead of\b", 0.4, None),
+        (r"\bif (it|you|they|the app|the tool|this) \w+ed\b.{0,60}\b(we'd|i'd|we would|i would|would)\b", 1.5, None),
+        (r"^(needed|need|needs|wanted|want|missing|lacks|requires?|would love|would like)\b", 1.3, None),
+        (r"\bcan (that|this|it) be (a setting|an option|configurable|changed|added|turned off|disabled|optional)\b", 1.6, None),
+        (r"^(please|pls|plz) (at least |also |just |kindly )?(?!help|fix|advise|respond|reply|refund|escalate|check)\w+", 2.0, None),
+        (r"\bplease[.!]*$", 1.2, None),
+        (r"\bwhat (would|will|could) (really |actually |also )?(help|make (a|the) difference|fix (this|it)|be ideal)\b", 1.6, None),
+        (r"\bwould (really |actually |also |definitely )(help|make a difference|save)\b", 1.2, None),
+        (r"\bwould expect\b|\bexpected (it |them )?to\b", 1.2, None),
+        (
+            (
+                r"\b(ruled us out|lost (the deal|deals?|them) (to|because)|chose (a competitor|\w+) because|"
+                r"went with (a competitor|\w+) because|could not show|couldn't show)\b"
+            ),
+            1.2,
+            None,
+        ),
+        (r"\bbundles?\b|\b(competitors?|rivals?) (have|has|offer|offers|include|includes)\b|\b\w+ has it\b", 1.0, None),
+        (r"\bonly (cover|covers|support|supports|work|works|offer|offers|lets? (us|me))\b", 0.8, None),
+        (
+            (
+                r"\b(can't|cannot|can not|unable to|no way to|doesn't let (me|us)|won't let (me|us)) (share|invite|assign|"
+                r"add|customi[sz]e|filter|sort|group|merge|schedule|automate|hide|reuse|integrate|search|bulk|switch|"
+                r"choose|set|configure|restore|undo|tag|comment|mention|embed|translate|duplicate|copy|move)\b"
+            ),
+            1.2,
+            None,
+        ),
+        (r"\b(only|just) (works|available|supports?|lets? us|allows?|in english|one)\b", 0.6, None),
+        (r"\b(has|have|offers?|includes?|bundles?) (it|this|that)\b", 0.3, None),
     ),
     "pain_point": (
         (r"\bfrustrat(ed|ing|ion|es)\b", 1.5, None),
-        (r"\bannoy(ed|ing|s)?\b", 1.3, None),
+        (r"\bannoy(ed|ing|s|ance)?\b", 1.3, None),
         (
-            r"\bconfus(ed|ing|ion|es)\b|\bnot (intuitive|clear|obvious)\b|\bunclear\b|\bunintuitive\b",
+            r"\bconfus(ed|ing|ion|es)\b|\bnot (intuitive|clear|obvious)\b|\bunclear\b|\bunintuitive\b|\bjargon\b",
             1.3,
             "~confusion",
         ),
         (
             (
-                r"\b(can't|cannot|couldn't|could not) (find|figure out|tell|understand)\b"
-                r"|\b(hard|difficult) to find\b"
+                r"\b(can't|cannot|couldn't|could not|never) (find|figure out|tell|understand|see)\b"
+                r"|\b(hard|difficult) to (find|see|spot|discover)\b|\bhidden\b|\bmissed the\b"
             ),
             1.4,
             "~findability",
         ),
-        (r"\b(hard|difficult|impossible|tricky) to\b", 1.3, None),
-        (r"\bpain(ful| point)?\b", 1.2, None),
-        (r"\bstruggl(e|es|ed|ing)\b", 1.3, None),
-        (r"\btakes? (forever|ages|too long|hours|so long|a long time)\b", 1.5, "~speed"),
-        (r"\b(too|so|really|very|painfully|super|incredibly) slow\b", 1.5, "~speed"),
-        (r"\bslow(ly|er|ness)?\b|\blaggy\b|\bsluggish\b", 1.0, "~speed"),
-        (r"\btedious\b|\btime[- ]consuming\b|\bcumbersome\b|\bclunky\b", 1.3, "~effort"),
-        (r"\bmanual(ly)?\b|\bcopy[- ]past(e|ing)\b|\bworkarounds?\b|\bspreadsheets?\b", 0.7, "~effort"),
-        (r"\bwast(e|es|ed|ing) (so much |a lot of )?(time|hours)\b", 1.4, "~effort"),
-        (r"\boverwhelm(ed|ing)\b|\btoo (many|much|complicated|complex)\b", 1.2, None),
-        (r"\bexpensive\b|\boverpriced\b|\btoo pricey\b", 1.1, "~cost"),
-        (r"\bhate\b|\bworst\b|\bdisappoint(ed|ing)\b", 1.3, None),
-        (r"\bblock(s|ing|ed|er|ers)\b", 1.2, None),
-        (r"\b(problem|issue)s?\b", 0.7, None),
-        (r"\b(have|had) to\b", 0.5, None),
-    ),
-    "praise": (
-        (r"\b(love|loved|loving|loves)\b(?! (to|it if|if|a way|the ability|being able)\b)", 1.4, None),
+        (r"\b(hard|difficult|impossible|tricky|a pain|painful) to\b", 1.3, None),
         (
-            r"\b(great|awesome|amazing|fantastic|excellent|brilliant|superb|wonderful)\b(?! (if|to)\b)",
-            1.0,
+            (
+                r"\bpain(ful| point|s)?\b|\bhurts?\b|\bnightmare\b|\bmessy\b|\ba (mess|maze)\b|\brough\b|"
+                r"\ball over the place\b|\bdisorgani[sz]ed\b|\bhard to follow\b"
+            ),
+            1.2,
             None,
         ),
-        (r"\breally (like|liked|enjoy|enjoyed)\b", 1.3, None),
+        (r"\bstruggl(e|es|ed|ing)\b|\bbiggest (issue|problem|pain|frustration|time sink|headache|complaint)\b", 1.3, None),
+        (r"\btime sink\b|\bheadache\b|\bmost disliked\b|\bcomplain(s|ed|t)?\b", 1.3, None),
         (
-            r"\beasy to (use|set up|setup|learn|understand)\b|\b(intuitive|seamless|smooth|polished)\b",
+            (
+                r"\btakes? (\w+ ){0,3}(forever|ages|too long|hours|so long|a long time|minutes|days|weeks|half a day|"
+                r"a day|a week|a full day|too many)\b|\btook (us )?(\w+ )?(days|weeks|hours)\b"
+            ),
+            1.4,
+            "~speed",
+        ),
+        (r"\b(too|so|really|very|painfully|super|incredibly|way too|kinda) (slow|laggy|long)\b", 1.5, "~speed"),
+        (r"\bslow(ly|er|ness)?\b|\blaggy\b|\bsluggish\b|\blags\b", 1.1, "~speed"),
+        (r"\btedious\b|\btime[- ]consuming\b|\bcumbersome\b|\bclunky\b", 1.3, "~effort"),
+        (
+            (
+                r"\bmanual(ly)?\b|\bby hand\b|\bre-?type\w*|\bre-?key\w*|\bre-?enter\w*|\bcopy[- ]?past(e|es|ing)\b|"
+                r"\bone by one\b|\bchas(e|es|ing)\b|\bback and forth\b|\bworkarounds?\b|\bspreadsheets?\b|\bscreenshot"
+            ),
+            1.0,
+            "~effort",
+        ),
+        (r"\bwast(e|es|ed|ing) (so much |a lot of )?(time|hours|money)\b|\bspends? (\w+ ){0,4}(hours|days|a day|the first)\b", 1.4, "~effort"),
+        (r"\boverwhelm(ed|ing)\b|\btoo (many|much|complicated|complex|small|big|long|basic|limited)\b", 1.2, None),
+        (
+            (
+                r"\bexpensive\b|\boverpriced\b|\bpricey\b|\bgreedy\b|\bcosts? (too much|more|extra)\b|"
+                r"\bprice (went up|increase|hike)|\bpric(e|es|ed|ing) (is |are |was )?(\w+ )?(too high|hard|unpredictable|"
+                r"confusing|doesn't work|just doesn't)|\b(per[- ]seat|per[- ]user|per[- ]minute|per[- ]student) "
+                r"(pricing|price|model)\b|\bpriced per\b|\bminimum of \d+\b|\b\d+x (theirs|more|the price)\b|"
+                r"\babove (what we|our budget)\b|\bover (our )?budget\b|\b(hard|difficult) to (budget|predict)\b"
+            ),
+            1.3,
+            "~cost",
+        ),
+        (r"\bhate[sd]?\b|\bworst\b|\bdisappoint(ed|ing)\b|\buseless\b|\bscam\b|\bembarrassing\b|\bunprofessional\b", 1.3, None),
+        (r"\bblock(s|ing|ed|er|ers)\b", 1.2, None),
+        (r"\b(doesn't|does not|just doesn't|won't) work for (us|me|them|our|my|a|small|teams)\b|\bmade no sense\b", 1.3, "~cost"),
+        (r"\b(problem|issue|concern|risk)s?\b", 0.8, None),
+        (r"\b(have|had|has) to\b", 0.5, None),
+        (
+            (
+                r"\b(limited|basic|weak|afterthought|canned|unreliable|stale|outdated|inconsistent|unpredictable|"
+                r"scattered|noisy|noise|buggy)\b"
+            ),
+            1.1,
+            None,
+        ),
+        (r"\b(no idea|don't know|doesn't know|nobody (reads|looks|knows|uses|trusts)|don't trust|nobody calls)\b", 1.2, None),
+        (r"\b(lost|lose|losing) (money|the morning|a day|hours|data|their|our|track|revenue|deals?)\b", 1.2, None),
+        (r"\bcan't (connect|tell|see|trust)\b|\bnot shown\b|\bonly see\b|\bzig-?zag", 1.0, None),
+        (r"\b(nobody|no one|never) (completes?|updates?|reads?|looks?|uses?)\b|\bsits? with\b|\bsit for\b", 1.0, None),
+        (
+            (
+                r"\b(doesn't|does not|don't|do not) (follow|respect|reflect|take into account|consider|account for|mention|"
+                r"cover)\b|\bignores?\b|\bskips? (the|over)\b|\bomits?\b|\bleaves? out\b"
+            ),
+            1.1,
+            None,
+        ),
+        (r"\b(moving|switching|switched|moved|going back) to\b|\blook elsewhere\b|\bcancel(l?ed|l?ing)?\b|\bleaving\b", 0.7, None),
+        (r"\b(weeks|days|hours) (of|to get)\b|\bfrozen for\b", 0.8, None),
+    ),
+    "praise": (
+        (r"\b(love|loved|loving|loves|adore)\b(?! (to|it if|if|a way|the ability|being able)\b)", 1.4, None),
+        (
+            (
+                r"\b(great|awesome|amazing|fantastic|excellent|brilliant|superb|wonderful|incredible|outstanding|"
+                r"terrific|perfect|solid|stellar)\b(?! (if|to)\b)"
+            ),
+            1.1,
+            None,
+        ),
+        (r"\breally (like|liked|enjoy|enjoyed)\b|\b(i|we|they|everyone|people|users) (like|liked|enjoy|enjoyed|appreciate)\b", 1.3, None),
+        (
+            (
+                r"\beasy to (use|set up|setup|learn|understand|build|navigate)\b|\b(intuitive|seamless|smooth|smoother|"
+                r"polished|clean|cute|slick|snappy)\b"
+            ),
             1.3,
             "~ease",
         ),
-        (r"\breliable\b|\bworks (great|well|perfectly|flawlessly)\b", 1.4, None),
-        (r"\bsaves? (us|me|our team)? ?(so much |a lot of )?(time|hours)\b", 1.5, "~time-saved"),
-        (r"\bgame[- ]changer\b|\bkudos\b|\bimpressed\b", 1.5, None),
-        (r"\b(happy|pleased|satisfied) with\b|\brecommend\b", 1.2, None),
+        (r"\breliable\b|\bworks? (great|well|perfectly|flawlessly|fine)\b|\bjust works?\b|\bworked flawlessly\b", 1.4, None),
+        (
+            (
+                r"\bsaves? (us|me|our team|my team|them)? ?(so much |a lot of |about |maybe |easily )?(time|hours|\d+|an hour|"
+                r"a ton|a lot)\b|\btime saver\b|\bcut (\w+ ){0,3}(in half|the queue)\b"
+            ),
+            1.5,
+            "~time-saved",
+        ),
+        (r"\bgame[- ]changer\b|\bkudos\b|\bimpressed\b|\bimpressive\b|\bmagic\b|\bspot on\b|\bmiles ahead\b", 1.5, None),
+        (r"\b(happy|pleased|satisfied|delighted) with\b|\brecommend\b|\bbig fan\b|\bfavou?rite\b", 1.2, None),
+        (r"\bpraised\b|\bwell[- ]liked\b|\bpopular\b|\brated (it )?highly\b|\b(liked|loved) (by|the)\b", 1.4, None),
         (r"\bhelpful\b", 1.0, None),
-        (r"\bbest\b|\bfast\b|\bresponsive\b", 0.6, None),
-        (r"\bthank(s| you) for\b", 0.8, None),
+        (r"\bgood\b|\bnice\b|\bpowerful\b|\bquick(ly)?\b|\bsimple\b|\blighter\b", 0.9, None),
+        (r"\bbest\b|\bfast(er)?\b|\bresponsive\b|\bbetter than\b|\bway better\b", 0.7, None),
+        (
+            (
+                r"\b(is|are|was|were|feels?|runs?|got) (really |very |super |blazing(ly)? |so |way |much |incredibly )?"
+                r"(fast|quick|snappy|responsive|faster|quicker|stable|accurate|lighter)\b"
+            ),
+            1.2,
+            None,
+        ),
+        (r"\b(really|very|super|so|actually|pretty) (nice|good|helpful|useful|handy|quick|simple|clean|neat)\b", 1.2, None),
+        (
+            (
+                r"\b(replied|responded|answered|got back|resolved it|fixed it|solved (it|our))\b.{0,30}"
+                r"\b(within (an?|\d+|one|two) (hour|minute|day)s?|quickly|fast|same day|in minutes|on a sunday)\b|"
+                r"\bin seconds\b"
+            ),
+            1.3,
+            None,
+        ),
+        (r"\bno complaints\b|\bno issues\b|\bnever had (a|an|one)\b|\bzero (issues|problems)\b", 1.0, None),
+        (r"\b(reason|why) (we|i) (bought|chose|picked|signed up|switched|use)\b", 1.5, None),
     ),
     "question": (
         (r"\?\s*[\"')\]]*$", 1.2, None),
         (
             (
                 r"\b(i was wondering|wondering (if|whether)|any idea (how|why|whether)"
-                r"|do you know (how|if|whether))\b"
+                r"|do you know (how|if|whether)|asked whether|can you confirm|could you (also )?tell me)\b"
             ),
             1.0,
             None,
@@ -206,6 +470,15 @@ INTERVIEWER_LABELS = frozenset(
         "pm",
         "product manager",
         "q",
+        "ae",
+        "account executive",
+        "sales",
+        "se",
+        "sdr",
+        "csm",
+        "agent",
+        "support",
+        "vendor",
     }
 )
 GENERIC_LABELS = INTERVIEWER_LABELS | frozenset(
@@ -250,15 +523,14 @@ up us use used using very want wants was way we well were what when where which 
 would yes yeah you your um uh okay ok oh actually basically honestly literally maybe probably definitely
 guess mean go going gone went come comes came try tried trying look looking lot day days week weeks month
 today yesterday tomorrow people person team everyone anyone someone
+customers customer users user clients client brokers broker merchants merchant participants participant agencies
+agency admins admin managers manager teams staff employees employee several half most both
+two three four five six seven eight nine ten twenty first second third last next
+genuinely truly absolutely totally completely simply super pretty fairly quite kinda sorta lol haha hmm
+honestly seriously literally tbh imo really said told asked says tells asks mentioned noted otherwise
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
-FILLER_PREFIX = (
-    r"^(?:(?:so|and|but|however|well|um+|uh+|yeah|yes|no|oh|okay|ok|right|honestly|basically|also|plus|like|"
-    r"i mean|i think|i guess|i feel like|you know|to be honest|the thing is|the problem is|one thing is|"
-    r"i(?:'ve| have)? (?:also )?noticed(?: that)?|it seems(?: like| that)?|it looks like)"
-    r"[\s,.!-]+)+"
-)
 
 # Interaction context: the analysis profile gives the default; cues in the text (and, counting
 # double, in additionalContext) and the mix of findings refine it.
@@ -328,7 +600,59 @@ ROLE_MAILBOXES = frozenset(
 )
 SIGN_OFF = (
     r"^\s*(best|thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|cheers|"
-    r"sincerely|all the best|thx)\s*[,.!]?\s*$"
+    r"sincerely|all the best|thx|thanks again|thanks so much|thank you so much|thanks in advance|danke|merci|"
+    r"gracias|rgds|br|warmly|talk soon)\s*[,.!]*\s*(?:[-—–]?\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)?\s*$"
+)
+GREETING = r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^,.!?\n]{0,25}[,!.:]+\s*"
+# Section headings and line labels: what the lines under them are (first match wins).
+HEADING_HINTS: tuple[tuple[str, str], ...] = (
+    ("skip", r"\b(recommendations?|next steps|action items|attendees|participants|methodology|agenda)\b"),
+    (
+        "praise",
+        (
+            r"\b(like best|benefit\w*|solving|what works|working well|bright spots?|went well|pros|positives?|"
+            r"made you (pick|choose|buy|switch)|why did you (pick|choose|buy|switch)|"
+            r"praised?|strengths?|highlights?|kudos|what they like|what people like|what they love)\b"
+        ),
+    ),
+    (
+        "negative",
+        (
+            r"\b(dislike\w*|cons|pains?|pain points?|problems?|issues?|complaints?|frustrations?|negatives?|"
+            r"weakness(es)?|risks?|challenges|blockers?|not working|doesn't work|concerns?|downsides?|"
+            r"gripes?|annoying)\b"
+        ),
+    ),
+    ("question", r"\b(open questions?|questions?)\b"),
+    (
+        "feature_request",
+        (
+            r"\b(asked for|requests?|requested|wants?|wishlist|wish list|suggestions?|ideas?|missing|"
+            r"improve\w*|better|would make|must[- ]haves?|miss|feature requests?|what would|"
+            r"change one thing|what else would|kept you|keep you|needs)\b"
+        ),
+    ),
+    ("praise", r"\b(likes?|liked|love|loved)\b"),
+)
+# A form's question to the respondent (not evidence): "What do you like best?", "Why did you give this score?"
+PROMPT = (
+    r"^(q\d*[:.)]?\s*)?(what|why|how|which|anything|is there anything|tell us|would you|did you|do you|overall|"
+    r"please (rate|tell|describe)|rate|describe|any (other )?(comments|feedback|thoughts)|if you could)\b.*"
+    r"\b(like|dislike|improve|better|missing|miss|reason|score|recommend|satisf\w*|easy|problems?|solving|"
+    r"benefit\w*|else|leaving|kept you|change|upgrade|rating|experience|feel about|think of|why not|"
+    r"do better|want|wrong|work(ing)?|hardest|frustrat\w*|use us|using|useful|valuable|help|make)\b"
+)
+# Line labels whose text is the respondent's answer ("Comments: …", "Primary reason for cancelling: …").
+ANSWER_KEY = (
+    r"^(a|q?\d*\s*a)$|\b(answers?|comments?|reasons?|why|responses?|feedback|notes?|verbatim|details|description|"
+    r"message|body|text|other|anything else|quotes?|summary|observed|observations?|takeaways?|findings?|themes?|"
+    r"improve|missing|what|how)\b"
+)
+# Line labels that are not a topic ("Second: …", "Update: …").
+NOT_LABEL = (
+    r"^(first|second|third|fourth|fifth|next|then|also|finally|lastly|ps|p\.s|update|edit|note|result|outcome|"
+    r"status|context|background|example|e\.g|re|fyi|tl;?dr|bottom line|overall|plan|date|time|\d+|q\d*)$|"
+    r"\b(said|says|asked|told|wrote|mentioned)\b"
 )
 ROLE_WORDS = (
     r"\b(manager|lead|director|head|engineer|officer|vp|ceo|cto|coo|cfo|founder|co-founder|analyst|"

@@ -1,9 +1,13 @@
 """The local, deterministic extractor: cue phrases, no network, no model.
 
-Clauses are classified by the cue tables in `cues` (weighted by the analysis profile); clauses of one
-kind that share their key terms are grouped into one finding, named after its strongest clause and
-described by quoting its evidence. An interviewer's lines (a role label, or a speaker who mostly asks
-questions) are not evidence. `additionalContext` only informs the inferred context.
+The text is cut into evidence (`segment`: speaker turns, lines under their headings, sentences,
+clauses); an interviewer's lines (a role label, or a speaker who mostly asks questions) are not
+evidence, but their question tells what the answer is about, as a heading does. Clauses are
+classified by the cue tables in `cues` (weighted by the analysis profile and the heading's hint); a
+request or praise that lists several things becomes one statement per thing; a clause that only
+says how bad the previous one is ("This is blocking us") joins it. Statements of one kind that share
+their key terms are grouped into one finding, named by `naming` as an analyst would, and described
+by quoting its evidence. `additionalContext` only informs the inferred context.
 """
 
 from __future__ import annotations
@@ -12,18 +16,16 @@ import asyncio
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from . import cues, segment
 from .base import KIND_LABELS, Evidence, Extraction, ExtractionRequest, Finding
-from .naming import stem
+from .naming import BANNED_FIRST_WORDS, NOT_ITEM_STARTS, is_analyst_name, stem, strip_openers, subject_items
 from .parties import find_parties
 from .segment import Span
 
-NAME_MAX = 72
-NAME_MIN_WORDS = 4
 PART_BREAK = re.compile(r",?\s+and\s+|,\s+")
-NAME_BREAK = re.compile(r",\s|;\s|\s(?:that|which|because|since|and|when|while)\s")
 DESCRIPTION_QUOTES = 5
 MIN_STATEMENT_WORDS = 2
 NEGATED_KINDS = frozenset({"bug", "pain_point", "praise"})
@@ -33,7 +35,48 @@ COMPILED_CUES = {
     for kind, entries in cues.KIND_CUES.items()
 }
 NEGATION = re.compile(cues.NEGATION)
-FILLER = re.compile(cues.FILLER_PREFIX, re.IGNORECASE)
+# A hint alone makes a bare clause of its kind ("Renewal forecasting" under "What they asked for");
+# with cues of its own, a clause only leans toward it.
+HINT_ALONE = 1.0
+HINT_LEAN = 0.5
+# "This is blocking us", "It's really annoying": how bad the previous statement is, not a new finding.
+CONSEQUENCE = re.compile(
+    r"^(?:and |so |but )?(?:this|that|it|which)(?:'s| is| was| has been| makes| means| really| just| also)+\b",
+    re.IGNORECASE,
+)
+CONSEQUENCE_MAX_TERMS = 2
+# A later part of a sentence that says what followed ("…, so I lost the morning") belongs to the part before.
+FOLLOW_ON = re.compile(r"^(?:and )?(?:so|which|causing|meaning|resulting in|that means|then|and then)\b", re.IGNORECASE)
+# A request for "it" asks for what the statement before it named ("they would pay extra for it").
+PRONOUN_OBJECT = re.compile(
+    r"^(?:\w+ )?without (?:it|this|that|them)\b|\b(?:pay(?: extra)? for|need|want|love|miss|asked for) "
+    r"(?:it|this|that|them)\b(?! \w+ (?:to|for|with|in)\b)",
+    re.IGNORECASE,
+)
+# A weakly-cued pain right after another statement by the same speaker tells how that one hurts
+# ("Right now I copy paste everything"), unless it has a topic of its own that groups elsewhere.
+ELABORATION_MAX_SCORE = 1.5
+ELABORATION_MAX_GAP = 400
+ADJACENT_GAP = 160
+JOINED_PARTS = re.compile(r"[\s,;]*(?:and|but|so|or)?[\s,;]*")
+# "…, and they just never go off": a statement about "it" or "they" continues the one before it.
+PRONOUN_SUBJECT = re.compile(r"^(?:and |so |but |also )?(?:it|they|these|those)(?:'s|'re)?\b(?! would\b|'d\b)", re.IGNORECASE)
+# "Can that be a setting?", "Any fix planned?": a question about what was just said.
+ABOUT_PREVIOUS = re.compile(
+    r"^(?:and |so |also )?(?:can|could|will|would|is|are|does|do|any)\b[^?]{0,25}?\b(?:that|this|it|they|fix|eta)\b"
+    r"[^?]{0,30}\?",
+    re.IGNORECASE,
+)
+# Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
+GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
+NAME_NOISE = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "time", "lot", "bit", "thing", "stuff"})
+# Questions that are rhetorical or not to the vendor.
+RHETORICAL = re.compile(r"^(?:so )?(?:which is it|why|what|right|really|seriously|huh|ok)\??$|\?\?", re.IGNORECASE)
+QUESTION_START = re.compile(
+    r"^(?:and |also |so |but |oh |quick question[,:—–-]* )?(?:is|are|do|does|did|can|could|will|would|should|how|"
+    r"what|when|where|which|who|why|any|has|have|was|were|i was wondering|wondering)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -44,6 +87,9 @@ class Statement:
     score: float
     severity: str
     terms: frozenset[str]
+    name: str
+    joins_previous: bool = False
+    name_source: str = ""  # the words the name was taken from
 
 
 @dataclass
@@ -56,9 +102,11 @@ class Group:
         return frozenset().union(*(m.terms for m in self.members))
 
 
-def classify(quote: str, profile: str) -> tuple[str, float, list[tuple[int, int]], set[str]] | None:
+def classify(
+    quote: str, profile: str, hint: str | None = None
+) -> tuple[str, float, list[tuple[int, int]], set[str]] | None:
     """(kind, score, cue spans, facets of that kind) for the best kind over the threshold, else None."""
-    lowered = quote.lower()
+    lowered = quote.lower().replace("’", "'")
     weights = cues.PROFILE_WEIGHTS.get(profile, {})
     scores: dict[str, float] = {}
     cue_spans: list[tuple[int, int]] = []
@@ -74,19 +122,48 @@ def classify(quote: str, profile: str) -> tuple[str, float, list[tuple[int, int]
             cue_spans.append(match.span())
             if facet:
                 facets.setdefault(kind, set()).add(facet)
+    if "question" in scores and (not QUESTION_START.search(lowered) or RHETORICAL.search(lowered.strip())):
+        scores["question"] -= 1.2
+    _apply_hint(scores, hint, lowered)
     best = max(cues.KIND_PRECEDENCE, key=lambda k: (scores.get(k, 0.0), -cues.KIND_PRECEDENCE.index(k)))
     if scores.get(best, 0.0) < cues.KIND_THRESHOLD:
         return None
     return best, scores[best], cue_spans, facets.get(best, set())
 
 
+def _apply_hint(scores: dict[str, float], hint: str | None, lowered: str) -> None:
+    if hint is None or hint == "skip":
+        return
+    if hint == "negative":
+        scores["praise"] = scores.get("praise", 0.0) * 0.3
+        target = "pain_point"
+    else:
+        target = hint
+        if hint == "feature_request":
+            scores["praise"] = scores.get("praise", 0.0) * 0.5
+    strong = any(score >= cues.KIND_THRESHOLD for score in scores.values())
+    if strong and hint != "negative":
+        scores[target] = scores.get(target, 0.0) + HINT_LEAN
+    elif _bare_clause(lowered):
+        scores[target] = scores.get(target, 0.0) + HINT_ALONE
+
+
+def _bare_clause(lowered: str) -> bool:
+    """A phrase that can stand for a finding by itself: a few words, not opening with a pronoun."""
+    words = re.findall(r"[a-z0-9'/-]+", strip_openers(lowered))
+    return len(words) >= MIN_STATEMENT_WORDS and words[0] not in BANNED_FIRST_WORDS | NOT_ITEM_STARTS
+
+
 def key_terms(lowered: str, cue_spans: list[tuple[int, int]], facets: set[str]) -> frozenset[str]:
     chars = list(lowered)
     for start, end in cue_spans:
         chars[start:end] = " " * (end - start)
-    words = re.findall(r"[a-z0-9]+", "".join(chars).replace("'", ""))
-    terms = {stem(w) for w in words if w not in cues.STOPWORDS and (len(w) >= 3 or w.isdigit())}
-    return frozenset(terms | facets)
+    return frozenset(_terms("".join(chars)) | facets)
+
+
+def _terms(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))
+    return {stem(w) for w in words if w not in cues.STOPWORDS and (len(w) >= 3 or w.isdigit())}
 
 
 def statement_severity(kind: str, lowered: str) -> str:
@@ -108,7 +185,10 @@ def interviewers(text: str, turns: list[Span]) -> set[str]:
         lines = [text[t.start : t.end] for t in turns if t.speaker == speaker]
         sentences = [s for line in lines for s in re.split(r"(?<=[.!?])\s+", line) if s.strip()]
         questions = sum(s.rstrip().endswith("?") for s in sentences)
-        mostly_questions = questions >= 2 and questions >= cues.INTERVIEWER_QUESTION_SHARE * len(sentences)
+        asking_turns = sum(line.rstrip().endswith("?") for line in lines)
+        mostly_questions = (questions >= 2 and questions >= cues.INTERVIEWER_QUESTION_SHARE * len(sentences)) or (
+            len(lines) >= 2 and asking_turns >= cues.INTERVIEWER_QUESTION_SHARE * len(lines)
+        )
         if {label.strip(), role} & cues.INTERVIEWER_LABELS or (len(speakers) > 1 and mostly_questions):
             found.add(speaker)
     return found if found != speakers else {s for s in found if s.lower() in cues.INTERVIEWER_LABELS}
@@ -128,18 +208,29 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     shared = a & b
     if not shared - _facets(shared):
         return False
-    return len(shared) / min(len(a), len(b)) >= (0.3 if len(shared) >= 2 else 0.5)
+    if len(shared) >= 2:
+        return len(shared) / min(len(a), len(b)) >= 0.3
+    # One shared word: the whole topic of one of them ("The dashboard is easy to use"), or half of both.
+    a, b = a - _facets(a), b - _facets(b)
+    return min(len(a), len(b)) == 1 or len(shared) / max(len(a), len(b)) >= 0.5
 
 
 def group(statements: list[Statement]) -> list[Group]:
-    """Statements of one kind that share their key terms, in order of first mention."""
+    """Statements of one kind that share their key terms, in order of first mention; a statement that
+    only qualifies the one before it joins that one's group."""
     groups: list[Group] = []
+    last: Group | None = None
     for statement in statements:
+        if statement.joins_previous and last is not None:
+            last.members.append(statement)
+            continue
         home = next(
             (
                 g
                 for g in groups
-                if g.kind == statement.kind and any(_similar(statement.terms, m.terms) for m in g.members)
+                if g.kind == statement.kind
+                and any(_similar(statement.terms, m.terms) for m in g.members)
+                and not any(m.span == statement.span for m in g.members)  # items of one list stay apart
             ),
             None,
         )
@@ -147,19 +238,8 @@ def group(statements: list[Statement]) -> list[Group]:
             home = Group(statement.kind)
             groups.append(home)
         home.members.append(statement)
+        last = home
     return groups
-
-
-def short_name(quote: str) -> str:
-    """The clause without filler, cut at its first natural break after a few words, capitalised."""
-    text = FILLER.sub("", " ".join(quote.split())).strip(" ,.;:!?-–—\"'“”‘’")
-    for m in NAME_BREAK.finditer(text):
-        if len(text[: m.start()].split()) >= NAME_MIN_WORDS:
-            text = text[: m.start()]
-            break
-    if len(text) > NAME_MAX:
-        text = text[: NAME_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return text[:1].upper() + text[1:]
 
 
 def describe(kind: str, evidence: list[Evidence]) -> str:
@@ -176,17 +256,35 @@ def describe(kind: str, evidence: list[Evidence]) -> str:
     return "\n".join(lines)
 
 
-def to_finding(g: Group) -> Finding:
-    representative = max(g.members, key=lambda m: (m.score, -m.span.start))
+def _representative(g: Group) -> Statement:
+    """The member that names the group: a subject line, else the strongest statement with a good name."""
+    own = [m for m in g.members if not m.joins_previous and m.kind == g.kind] or g.members
+    return max(own, key=lambda m: (m.span.subject, is_analyst_name(m.name), m.score, -m.span.start))
+
+
+def to_finding(text: str, g: Group) -> Finding:
+    representative = _representative(g)
     severity = max((m.severity for m in g.members), key=SEVERITY_ORDER.index)
     if len(g.members) >= cues.SEVERITY_BUMP_MENTIONS and g.kind != "praise" and severity != "critical":
         severity = SEVERITY_ORDER[SEVERITY_ORDER.index(severity) + 1]
-    evidence = [Evidence(m.quote, m.span.start, m.span.end, m.span.speaker) for m in g.members]
+    evidence: list[Evidence] = []
+    for m in sorted(dict.fromkeys((m.span.start, m.span.end, m.span.speaker) for m in g.members)):
+        start, end, speaker = m
+        last = evidence[-1] if evidence else None
+        if (
+            last is not None
+            and last.speaker == speaker
+            and not last.quote.endswith((".", "!", "?"))
+            and JOINED_PARTS.fullmatch(text, last.end, start)
+        ):
+            evidence[-1] = Evidence(text[last.start : end], last.start, end, speaker)  # parts of one sentence
+        elif last is None or start >= last.end:
+            evidence.append(Evidence(text[start:end], start, end, speaker))
     basis = " ".join(sorted(g.terms)) or " ".join(representative.quote.lower().split())
     return Finding(
         key=f"{g.kind}:{hashlib.sha1(basis.encode()).hexdigest()[:20]}",
         kind=g.kind,
-        name=short_name(representative.quote),
+        name=representative.name,
         description=describe(g.kind, evidence),
         sentiment=cues.SENTIMENT_BY_KIND[g.kind],
         severity=severity,
@@ -221,20 +319,43 @@ def infer_context(request: ExtractionRequest, kinds: list[str]) -> str:
     return "bug_report" if counts["bug"] * 2 > len(kinds) else "feature_feedback"
 
 
-def _statement(text: str, span: Span, profile: str) -> Statement | None:
+def _statements(text: str, span: Span, profile: str, named: Span | None = None) -> list[Statement]:
+    """The clause as statements: one, or one per thing when it asks for or praises a list of things.
+    `named` is the part of the clause that carries the finding, when the rest only sets the scene."""
     quote = text[span.start : span.end]
-    found = classify(quote, profile) if len(quote.split()) >= MIN_STATEMENT_WORDS else None
+    found = classify(quote, profile, span.hint) if len(quote.split()) >= MIN_STATEMENT_WORDS else None
     if found is None:
-        return None
+        return []
     kind, score, cue_spans, facets = found
     lowered = quote.lower()
-    return Statement(
-        span, quote, kind, score, statement_severity(kind, lowered), key_terms(lowered, cue_spans, facets)
-    )
+    severity = statement_severity(kind, lowered)
+    terms = key_terms(lowered, cue_spans, facets)
+    if kind == "praise" and not terms - _facets(terms) - GENERIC_TERMS:
+        return []
+    source = text[named.start : named.end] if named else quote
+    names = [span.label] if span.label else subject_items(source, kind)
+    if len(names) == 1:
+        joins = (
+            (kind in ("pain_point", "bug") and bool(CONSEQUENCE.match(quote))
+             and len(terms - _facets(terms)) <= CONSEQUENCE_MAX_TERMS)
+            or bool(PRONOUN_OBJECT.search(quote))
+            or not _name_terms(names[0])
+        )
+        return [Statement(span, quote, kind, score, severity, terms, names[0], joins, source)]
+    return [
+        Statement(span, quote, kind, score, severity, frozenset(_terms(name)) or terms, name, False, name)
+        for name in names
+        if _name_terms(name)
+    ]
+
+
+def _name_terms(name: str) -> set[str]:
+    """The topic words of a name, without numbers and units ("12 a month" has none)."""
+    return {t for t in _terms(name) if not t.isdigit() and t not in NAME_NOISE}
 
 
 def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
-    """The clause as one statement, or as several when its parts ("slow and crashes") say different things.
+    """The clause as statements, or as several when its parts ("slow and crashes") say different things.
 
     Parts without a cue of their own, or of the same kind with no topic of their own ("…, it saves us
     hours"), stay with the part before them.
@@ -245,41 +366,113 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
         clause.end,
     ]
     parts = [
-        Span(*segment.strip_span(text, cuts[i], cuts[i + 1]), clause.speaker) for i in range(0, len(cuts), 2)
+        replace(clause, start=s, end=e)
+        for s, e in (segment.strip_span(text, cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2))
+        if e > s
     ]
-    merged: list[tuple[Span, Statement | None]] = []
+    merged: list[tuple[Span, list[Statement], Span | None]] = []
     for part in parts:
-        statement = _statement(text, part, profile)
+        found = _statements(text, part, profile)
         last = merged[-1] if merged else None
         joins = last is not None and (
-            statement is None
-            or last[1] is None
-            or (statement.kind == last[1].kind and not statement.terms - _facets(statement.terms))
+            not found
+            or not last[1]
+            or FOLLOW_ON.match(text, part.start) is not None
+            or (found[0].kind == last[1][0].kind and _same_point(found[0], text[part.start : part.end]))
         )
         if joins:
-            span = Span(last[0].start, part.end, clause.speaker)
-            merged[-1] = (span, last[1] or statement)
+            if last[1] and found and found[0].score > last[1][0].score:
+                named = part  # the stronger part names the point ("…, and it's tedious to keep them in sync")
+            else:
+                named = replace(last[2], end=part.end) if last[2] else (part if found else None)
+            merged[-1] = (replace(last[0], end=part.end), last[1] or found, named)
         else:
-            merged.append((part, statement))
-    if sum(statement is not None for _, statement in merged) < 2:
-        whole = _statement(text, clause, profile)
-        return [whole] if whole else []
-    return [s for s in (_statement(text, span, profile) for span, _ in merged) if s is not None]
+            merged.append((part, found, part if found else None))
+    if sum(bool(found) for _, found, _ in merged) < 2:
+        return _statements(text, clause, profile, merged[0][2] if len(merged) == 1 else None)
+    return [s for span, _, named in merged for s in _statements(text, span, profile, named)]
+
+
+def _same_point(statement: Statement, part: str) -> bool:
+    """A part of the same kind as the one before that adds no point of its own: a bug or pain described
+    further ("doesn't save drafts, so managers lost their writing"), or a part about "it" or "they"."""
+    return (
+        statement.kind in ("bug", "pain_point")
+        or not statement.terms - _facets(statement.terms)
+        or (statement.kind == "praise" and re.match(r"(?:it|they|this|that|which|these)\b", part, re.IGNORECASE) is not None)
+    )
+
+
+def evidence_spans(request: ExtractionRequest) -> tuple[list[Span], list[Span], set[str]]:
+    """(the evidence lines, the speaker turns, the interviewers): an interviewer's question is the
+    hint for the answer that follows it."""
+    text = request.text
+    turns = segment.speaker_turns(text) if request.is_conversation else []
+    if not turns:
+        spans = segment.prose_spans(text)
+        if request.profile == "discovery_report" and spans and _is_title(text, spans[0]):
+            spans = spans[1:]
+        return spans, [], set()
+    asking = interviewers(text, turns)
+    spans: list[Span] = []
+    hint: str | None = None
+    for turn in turns:
+        if turn.speaker in asking:
+            questions = [s for s in re.split(r"(?<=[.!?])\s+", text[turn.start : turn.end]) if s.endswith("?")]
+            hint = segment.heading_hint(questions[-1]) if questions else None
+            continue
+        for span in segment.prose_spans(text, turn.start, turn.end, turn.speaker):
+            spans.append(replace(span, hint=span.hint or hint))
+    return spans, turns, asking
+
+
+def _mark_elaborations(text: str, statements: list[Statement]) -> None:
+    """A weak pain right after another statement of the same speaker (in prose: on the same line) joins it."""
+    for previous, statement in pairwise(statements):
+        adjacent = (
+            previous.span.speaker == statement.span.speaker
+            and 0 <= statement.span.start - previous.span.end <= ADJACENT_GAP
+            and "\n\n" not in text[previous.span.end : statement.span.start]
+        )
+        if adjacent and statement.kind == "question" and ABOUT_PREVIOUS.match(statement.quote):
+            statement.joins_previous = True
+            continue
+        if adjacent and statement.kind == previous.kind and PRONOUN_SUBJECT.match(statement.name_source):
+            statement.joins_previous = True
+            continue
+        if (
+            (
+                (statement.kind == "pain_point" and previous.kind != "praise")
+                or (statement.kind == "praise" == previous.kind)
+            )
+            and statement.score < ELABORATION_MAX_SCORE
+            and not statement.span.subject
+            and previous.span.speaker == statement.span.speaker
+            and statement.span.start - previous.span.end <= ELABORATION_MAX_GAP
+            and (statement.span.speaker is not None or "\n" not in text[previous.span.end : statement.span.start])
+        ):
+            statement.joins_previous = True
+
+
+def _is_title(text: str, span: Span) -> bool:
+    """A report's first line when it reads as a title: no sentence punctuation at its end."""
+    return not text[: span.start].strip() and not text[span.start : span.end].rstrip().endswith((".", "!", "?"))
 
 
 def extract(request: ExtractionRequest) -> Extraction:
     text = request.text
-    turns = segment.speaker_turns(text) if request.is_conversation else []
-    asking = interviewers(text, turns)
-    statements = [
-        statement
-        for span in turns or segment.prose_spans(text)
-        if span.speaker not in asking
-        for sentence in segment.sentences(text, span)
-        for clause in segment.clauses(text, sentence)
-        for statement in statements_of(text, clause, request.profile)
-    ]
-    findings = tuple(to_finding(g) for g in group(statements))
+    spans, turns, asking = evidence_spans(request)
+    statements: list[Statement] = []
+    for span in spans:
+        hint = span.hint
+        for sentence in segment.sentences(text, span):
+            if segment.is_prompt(text[sentence.start : sentence.end]):
+                hint = segment.heading_hint(text[sentence.start : sentence.end]) or span.hint
+                continue
+            for clause in segment.clauses(text, replace(sentence, hint=hint)):
+                statements += statements_of(text, clause, request.profile)
+    _mark_elaborations(text, statements)
+    findings = tuple(to_finding(text, g) for g in group(statements))
     people, companies = find_parties(text, turns, asking)
     return Extraction(
         findings=findings,
@@ -295,3 +488,4 @@ class LocalExtractor:
 
     async def extract(self, request: ExtractionRequest) -> Extraction:
         return await asyncio.to_thread(extract, request)
+

@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import re
 
-NAME_MAX_WORDS = 9
+NAME_MAX_WORDS = 10
+# A longer name is cut before its first preposition or conjunction after a few words.
+NAME_SOFT_WORDS = 7
+NAME_MIN_CUT = 4
+_NAME_CUT_TEXT = "for when after if while since during with in on at by from whenever until"
+NAME_CUT_WORDS = frozenset(_NAME_CUT_TEXT.split())
 NAME_MAX_CHARS = 80
 
 # Words a name never starts with: pronouns, discourse openers, greetings (the test of the eval set).
 _BANNED_FIRST_WORDS_TEXT = """i i'm i've i'd i'll me my mine we we're we've we'd we'll us our ours you you're you've you'd your
     yours he he's him his she she's her hers it it's its they they're they've they'd them their theirs
     this that these those there there's otherwise also hi hello hey dear thanks thank cheers so and but
-    however then well yeah yes ok okay oh um uh plus anyway btw"""
+    however then well yeah yes ok okay oh um uh plus anyway btw hmm hm er ah lol haha"""
 BANNED_FIRST_WORDS = frozenset(_BANNED_FIRST_WORDS_TEXT.split())
 
 _OPENERS = (
     r"(?:hi|hello|hey|dear)\b[^,.!?\n]{0,30}[,!]",
     r"(?:thanks|thank you)(?: (?:so|very) much)?(?: in advance)?[,!.]?",
     (
-        r"(?:so|and|but|or|also|plus|otherwise|however|honestly|basically|well|oh|ok|okay|yeah|yes|no|um+|uh+|"
+        r"(?:so|and|but|or|also|plus|otherwise|however|honestly|basically|well|oh|ok|okay|yeah|yes|no|um+|uh+|h?m+|"
+    r"er|ah|maybe|perhaps|genuinely|just|"
         r"like|anyway|anyways|btw|ps|p\.s\.|overall|still|then|again|really|seriously|frankly|personally|"
         r"unfortunately|sadly|luckily|fortunately|ideally|apparently|lately|recently|now|currently|right now|"
         r"at the moment|today|yesterday|this morning|again|additionally|finally|lastly|secondly|first|firstly|"
@@ -45,8 +51,8 @@ _OPENERS = (
     ),
     (
         r"(?:the |our |a |one |several |many |some |most )?(?:customer|user|client|prospect|buyer|admin|champion|"
-        r"team|respondent|interviewee|participant|they|he|she|[A-Z][a-z]+)s? (?:also )?(?:says?|said|mentioned|"
-        r"reports?|reported|complain(?:s|ed)?|noted|notes|explained|explains|told us|tells us|added|"
+        r"team|respondent|interviewee|participant|they|he|she|(?-i:(?!The\b|This\b|That\b|These\b|Those\b|Our\b|My\b|Their\b|Your\b|Its\b)[A-Z][a-z]+))s? (?:also )?(?:says?|said|mentioned|"
+        r"reported|complain(?:s|ed)?|noted|explained|explains|told us|tells us|added|"
         r"pointed out|highlighted|flagged|raised|stressed|repeated|asked|asks)(?: that)?\b,?"
     ),
     (
@@ -82,7 +88,7 @@ _REQUEST_LEADS = (
     ),
     (
         r"(?:i|we|they|he|she|customers?|users?|clients?|our team|the team)(?:'d| would| really| also| all)* "
-        r"(?:love|like|want|need|appreciate|prefer|kill for)[: ]\s*(?:to see |to have |to get |to be able to |"
+        r"(?:love|like|want|need|appreciate|prefer|kill for)[: ]\s*(?:to see |to (?=\w+ \w)||to have |to get |to be able to |"
         r"(?:it |you )?if (?:you |it |we |they |there )?(?:could |would |had |added |offered |supported |was |were )?|"
         r"some (?:kind|sort) of |a way to |the (?:ability|option) to |the option of |the ability of |"
         r"support for |an option to |an option for )?"
@@ -114,7 +120,13 @@ _REQUEST_LEADS = (
     ),
     r"(?:is|are) there (?:any )?(?:a |an |any )?(?:way|plans?|option|chance|roadmap) (?:to|for|of)",
     r"(?:any )?(?:plans?|chance|roadmap|eta) (?:to|for|on|of) (?:add(?:ing)?|support(?:ing)?|get(?:ting)?)?",
-    r"(?:feature request|request|suggestion|idea|wishlist|wish list|nice to have)s?\s*[:\-–—]\s*",
+    (
+        r"(?:feature request|request|suggestion|idea|wishlist|wish list|nice to have|asked for|requested|missing|"
+        r"wants?|needs?|ask)s?\s*[:\-–—]\s*"
+    ),
+    r"(?:(?:the|an|a) )?(?:ability|option|possibility|way|setting) to",
+    r"what (?:would|will|could) (?:really |actually |also )?(?:help|make (?:a|the) difference|be ideal)(?: is| are)?",
+    r"(?:\w+ )?(?:asked|asks|ask) (?:for|to|whether|if|about)",
     r"(?:it|this|the app|the tool|the product) (?:is|was) (?:missing|lacking)",
     r"(?:missing|lacks|lacking|no support for|there(?:'s| is) no|there are no|no way to|no option to)",
     r"(?:give|let|allow) (?:me|us|users|admins) (?:to )?",
@@ -124,9 +136,11 @@ REQUEST_LEAD = re.compile(r"^(?:" + "|".join(_REQUEST_LEADS) + r")\s*", re.IGNOR
 
 _PRAISE_LEADS = (
     (
-        r"(?:i|we|my team|our team|the team|everyone|users?|customers?)(?: really| absolutely| just| all)* "
-        r"(?:love|like|enjoy|adore|appreciate|dig|value)d? (?:how |that |the way |it when )?"
+        r"(?:i|we|they|my team|our team|the team|everyone|everybody|people|users?|customers?|participants?|"
+        r"teams?|staff|several|most|all|many|some|\w+ of \w+)(?: really| absolutely| just| all| also)* "
+        r"(?:love|like|enjoy|adore|appreciate|dig|value|praise|rave about|rate)d? (?:how |that |the way |it when )?"
     ),
+    r"(?:really |absolutely |just |totally )?(?:love|loving|like|enjoy|adore|appreciate)d? (?:how |that |the way )?",
     r"(?:kudos|props|shout ?out|big thanks|thanks|thank you) (?:to (?:you|the team) )?(?:for|on) ",
     r"(?:really |very )?(?:impressed|happy|pleased|satisfied|delighted) (?:with|by) ",
 )
@@ -173,7 +187,8 @@ BREAK = re.compile(
         r"\s*(?:[,;:(]|\s[-–—]\s|\.\.\.|…)\s*|\s+(?:because|since|so that|so we|so i|so it|which|as it|"
         r"as we|and (?:i|we|it|they|that|this|then|so|now|also)|but|although|though|that (?:i|we|it|they|"
         r"would|will|way)|which|who|like i said|if possible|asap|please|for example|e\.g\.|i\.e\.|"
-        r"instead of having|so (?:the|our|my)|and (?:the|my|our|your|their|its|pricing|price|support))\b\s*"
+        r"instead of having|so (?:the|our|my)|and (?:the|my|our|your|their|its|pricing|price|support)|"
+        r"would (?:be|help|make|save|cut|solve|go|win|let)|(?:is|are|was|were) (?:the )?(?:reason|top request))\b\s*"
     ),
     re.IGNORECASE,
 )
@@ -186,13 +201,39 @@ TRAILING = re.compile(
     ),
     re.IGNORECASE,
 )
+# Lists of requested or praised things: where the list ends, how its items are separated.
+LIST_END = re.compile(
+    r"\s*(?:[;:(]|\s[-–—]\s)|,?\s+(?:because|since|so that|so|which|where|who|instead of|not just|not only|"
+    r"rather than|when|while|if|for (?:our|my|the|their|all|every)|to (?:keep|avoid|make|help|save|stop)|"
+    r"would|will|could|that would|in (?:the|our|my))\b",
+    re.IGNORECASE,
+)
+COMMA_SPLIT = re.compile(r"\s*,\s*(?:and\s+|or\s+|plus\s+|&\s+)?", re.IGNORECASE)
+AND_SPLIT = re.compile(r"\s+(?:and|&|plus|as well as)\s+", re.IGNORECASE)
+PRAISE_SPLIT = re.compile(
+    r",?\s+and\s+(?=(?:the|my|our|your|its|their)\b)|,\s+(?=(?:the|my|our|your|its|their)\b)", re.IGNORECASE
+)
+SUBJECT_PRONOUN = re.compile(r"\b(?:i|we|they|he|she|you|i'm|we're|they're|you're|it's)\b", re.IGNORECASE)
+RELATIVE = re.compile(r"\b(?:that|which|who|where|when|is|are|was|were)\b", re.IGNORECASE)
+_NOT_ITEM_STARTS_TEXT = (
+    "is are was were be been has have had do does did get gets got can could will would should may might not "
+    "no too very more less also even just only then now ideally preferably especially including like such "
+    "e.g. etc maybe perhaps"
+)
+NOT_ITEM_STARTS = frozenset(_NOT_ITEM_STARTS_TEXT.split())
+PREPOSITION = re.compile(r"\b(?:from|with|for|to|in|into|of|on|by|between|across|via)\b", re.IGNORECASE)
+_DETERMINERS_TEXT = "a an the some any more our my your their its"
+DETERMINERS = frozenset(_DETERMINERS_TEXT.split())
+LIST_MAX_ITEMS = 6
+LIST_ITEM_MAX_WORDS = 8
 EDGE_PUNCTUATION = " \t\n,.;:!?-–—\"'“”‘’()[]*_>#"
 _STOP_TEXT = """a an the of to for in on at by with and or is are was were be been it its this that our my your their
     we i you they me us them some any more please really very so just also not no"""
 _STOP = frozenset(_STOP_TEXT.split())
 
 
-def _strip_openers(text: str) -> str:
+def strip_openers(text: str) -> str:
+    """The text without its discourse openers, greetings and hedges ("So, honestly, …")."""
     while True:
         stripped = OPENER.sub("", text, count=1).lstrip(EDGE_PUNCTUATION)
         if stripped == text or not stripped:
@@ -207,8 +248,14 @@ def _cut(text: str) -> str:
             text = text[: match.start()]
             break
     words = text.split()
+    if len(words) > NAME_SOFT_WORDS:
+        cut = next(
+            (i for i, w in enumerate(words) if i >= NAME_MIN_CUT and w.lower() in NAME_CUT_WORDS), len(words)
+        )
+        words = words[:cut]
     if len(words) > NAME_MAX_WORDS:
-        text = " ".join(words[:NAME_MAX_WORDS])
+        words = words[:NAME_MAX_WORDS]
+    text = " ".join(words)
     while True:
         trimmed = TRAILING.sub("", text).rstrip(EDGE_PUNCTUATION)
         if trimmed == text or not trimmed:
@@ -245,16 +292,11 @@ def subject_phrase(text: str) -> str:
         text = stripped
 
 
-def insight_name(text: str, kind: str | None = None, *, topic: str | None = None) -> str:
-    """The analyst's name for a finding stated by `text` (a clause, or a name a model proposed).
-
-    Openers, greetings and hedges go; a request is named by what is asked for ("please add dark mode"
-    → "Dark mode"), praise by what is liked; a pronoun subject is replaced by `topic` when given, else
-    dropped; the phrase is cut at its first break and kept to a few words. Deterministic.
-    """
+def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
+    """(the phrase about the subject, before it is cut; the tidied original)."""
     text = " ".join(text.replace("’", "'").split()).strip(EDGE_PUNCTUATION)
     original = text
-    text = _strip_openers(text)
+    text = strip_openers(text)
     if kind == "feature_request":
         without = WITHOUT.match(text)
         text = without.group("wanted") if without else _strip_repeatedly(REQUEST_LEAD, text)
@@ -263,15 +305,75 @@ def insight_name(text: str, kind: str | None = None, *, topic: str | None = None
     elif kind == "question":
         for pattern, replacement in _QUESTION_LEADS:
             text = re.sub(pattern, replacement, text, count=1, flags=re.IGNORECASE)
-        text = re.sub(r"^(how|where|when|why) (?:do|can|could|should|would) (?:i|we|you|one) ", r"\1 to ", text,
-                      flags=re.IGNORECASE)
-    text = _strip_openers(text.strip(EDGE_PUNCTUATION))
-    text = subject_phrase(_subject_first(text, topic))
+        text = re.sub(
+            r"^(how|where|when|why) (?:do|can|could|should|would) (?:i|we|you|one) ", r"\1 to ", text, flags=re.IGNORECASE
+        )
+    text = strip_openers(text.strip(EDGE_PUNCTUATION))
+    return subject_phrase(_subject_first(text, topic)), original
+
+
+def _finish(text: str, original: str, topic: str | None) -> str:
     text = _cut(text).strip(EDGE_PUNCTUATION)
     if not text or text.split()[0].lower().strip(EDGE_PUNCTUATION) in BANNED_FIRST_WORDS:
-        fallback = _cut(subject_phrase(_subject_first(_strip_openers(original), topic)))
+        fallback = _cut(subject_phrase(_subject_first(strip_openers(original), topic)))
         text = fallback if fallback and fallback.split()[0].lower() not in BANNED_FIRST_WORDS else text
     return _capitalise(text or original[:NAME_MAX_CHARS])
+
+
+def insight_name(text: str, kind: str | None = None, *, topic: str | None = None) -> str:
+    """The analyst's name for a finding stated by `text` (a clause, or a name a model proposed).
+
+    Openers, greetings and hedges go; a request is named by what is asked for ("please add dark mode"
+    → "Dark mode"), praise by what is liked; a pronoun subject is replaced by `topic` when given, else
+    dropped; the phrase is cut at its first break and kept to a few words. Deterministic.
+    """
+    core, original = _core(text, kind, topic)
+    return _finish(core, original, topic)
+
+
+def subject_items(text: str, kind: str | None = None, *, topic: str | None = None) -> list[str]:
+    """The names of what a clause asks for or praises, one per item when it lists several
+    ("a dark mode and keyboard shortcuts" → ["Dark mode", "Keyboard shortcuts"]); else its one name."""
+    core, original = _core(text, kind, topic)
+    head = core[: m.start()] if (m := LIST_END.search(core)) else core
+    parts = _list_parts(head, kind)
+    if 2 <= len(parts) <= LIST_MAX_ITEMS and all(_is_item(p) for p in parts) and not _shared_object(parts):
+        items = [_finish(subject_phrase(_strip_repeatedly(REQUEST_LEAD, p)), p, None) for p in parts]
+        return list(dict.fromkeys(items))
+    return [_finish(core, original, topic)]
+
+
+def _list_parts(head: str, kind: str | None) -> list[str]:
+    """Items at commas first; a comma item splits again at "and" unless it holds a relative clause,
+    which then ends it ("a Salesforce integration that updates the owner, and SMS reminders")."""
+    if kind != "feature_request":
+        return [p.strip(EDGE_PUNCTUATION) for p in PRAISE_SPLIT.split(head) if p.strip(EDGE_PUNCTUATION)]
+    parts: list[str] = []
+    comma_parts = [p for p in COMMA_SPLIT.split(head) if p.strip(EDGE_PUNCTUATION)]
+    for i, part in enumerate(comma_parts):
+        if i and SUBJECT_PRONOUN.search(part):
+            break  # "…, today we tick and tie in Excel": the list has ended
+        if SUBJECT_PRONOUN.search(part):
+            return [head]
+        relative = RELATIVE.search(part)
+        if relative and len(comma_parts) > 1 and len(part[: relative.start()].split()) >= 1:
+            parts.append(part[: relative.start()])
+        elif relative:
+            parts.append(part)
+        else:
+            parts += AND_SPLIT.split(part)
+    return [p.strip(EDGE_PUNCTUATION) for p in parts if p.strip(EDGE_PUNCTUATION)]
+
+
+def _shared_object(parts: list[str]) -> bool:
+    """"services from Kubernetes and GitHub": the list is the object of the first item's preposition."""
+    last = parts[-1].split()
+    return bool(PREPOSITION.search(parts[0])) and len(last) <= 2 and last[0].lower() not in DETERMINERS
+
+
+def _is_item(part: str) -> bool:
+    words = part.split()
+    return 1 <= len(words) <= LIST_ITEM_MAX_WORDS and words[0].lower() not in BANNED_FIRST_WORDS | NOT_ITEM_STARTS
 
 
 def _strip_repeatedly(pattern: re.Pattern[str], text: str) -> str:

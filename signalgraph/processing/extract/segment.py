@@ -1,19 +1,25 @@
-"""Cutting text into speaker turns, sentences and clauses, keeping exact character offsets.
+"""Cutting text into the pieces that can be evidence, keeping exact character offsets.
 
 Transcripts are split by speaker turns ("Name: text", "[00:01] Name: text", "Name (00:01): text", or
-a "Name  00:01" line above the text); everything is then split into sentences, and sentences into
-clauses at contrasting conjunctions ("…, but …"), so that praise and a complaint in one sentence
-become two statements. Every piece is an exact slice of the original text.
+a "Name  00:01" line above the text). Other text is read line by line: e-mail headers, quoted replies,
+greetings, sign-offs with the signature under them, and "Sent from my phone" lines are not evidence;
+a subject or title line is; a section heading ("What do you dislike?", "Requests", "Pros:") is not
+evidence but tells what the lines under it are (a `hint`), and so does a label before a line's text
+("Cons: …", "Asked for: …"). Everything is then split into sentences, and sentences into clauses at
+contrasting conjunctions ("…, but …"). Every piece is an exact slice of the original text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from . import cues
 
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 LABEL = (
     r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*\((?!\s*\d{1,2}:\d{2})[^)\n]{1,60}\))?|[Ss]peaker\s*\d+"
+    r"(?:\s*\([^)\n]{1,60}\))?"
 )
 TURN_LINE = re.compile(
     rf"^[ \t]*(?:[\[(]?{TIME}[\])]?[ \t]*[-–]?[ \t]*)?(?P<speaker>{LABEL})"
@@ -21,17 +27,31 @@ TURN_LINE = re.compile(
     re.MULTILINE,
 )
 SPEAKER_HEADER = re.compile(rf"^[ \t]*(?P<speaker>{LABEL})[ \t]+[\[(]?{TIME}[\])]?[ \t]*$", re.MULTILINE)
-HEADER_LINE = re.compile(
-    r"^[ \t]*(from|to|cc|bcc|date|sent|reply-to)[ \t]*:.*$", re.IGNORECASE | re.MULTILINE
+HEADER_LINE = re.compile(r"^[ \t]*(from|to|cc|bcc|date|sent|reply-to)[ \t]*:", re.IGNORECASE)
+SUBJECT_LINE = re.compile(
+    r"^[ \t]*(?:subject|title|re|fw|fwd)[ \t]*:[ \t]*(?:(?:re|fw|fwd|aw)[ \t]*:[ \t]*)*(?:\[[^\]\n]{1,20}\][ \t]*)?",
+    re.IGNORECASE,
 )
-SUBJECT_PREFIX = re.compile(r"^[ \t]*subject[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
+QUOTED_REPLY = re.compile(
+    r"^[ \t]*(?:-{2,}[ \t]*(?:original message|forwarded message)[ \t]*-{2,}|on\b.{3,120}\bwrote:[ \t]*$|_{8,})",
+    re.IGNORECASE,
+)
+QUOTED_LINE = re.compile(r"^[ \t]*>")
+SIGNATURE_MARK = re.compile(r"^[ \t]*(?:--|—|–)[ \t]*$|^[ \t]*sent from (?:my|outlook|mail|yahoo|gmail)\b", re.IGNORECASE)
+SIGN_OFF = re.compile(cues.SIGN_OFF, re.IGNORECASE)
+DASH_NAME = re.compile(r"^[ \t]*[—–-][ \t]*[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,2}[ \t]*$")
+GREETING = re.compile(cues.GREETING, re.IGNORECASE)
+KEY_VALUE = re.compile(r"^[ \t]*(?P<key>[A-Za-z][\w'’/&+ -]{0,40}?)[ \t]*(?<![:\d])[:=][ \t]*(?P<value>.*)$")
+MARKDOWN_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<title>.+)$")
 SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•]|\d+[.)])\s)|\n")
 ABBREVIATIONS = frozenset(
-    {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "vs", "inc", "ltd", "approx", "no", "st"}
+    {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "vs", "inc", "ltd", "approx", "no", "st", "p.s", "ps"}
 )
 CLAUSE_BREAK = re.compile(r"\s*(?:;|,?\s+\b(?:but|however|although|though|whereas)\b,?)\s+", re.IGNORECASE)
-BULLET = re.compile(r"^[-*•>]+\s+|^\d+[.)]\s+")
+BULLET = re.compile(r"^(?:[-*•>]+|\d+[.)]|[★☆]+)\s+|^[★☆]+")
 MIN_CLAUSE_WORDS = 3
+SIGNATURE_LINES = 4
+KEY_MAX_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -39,10 +59,13 @@ class Span:
     start: int
     end: int
     speaker: str | None = None
+    hint: str | None = None  # what a heading or label says the text is: a kind, "negative" or "skip"
+    subject: bool = False  # a subject or title line
+    label: str | None = None  # the topic a line is labelled with ("Global payroll: we only cover 3 countries")
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Narrow [start, end) to its non-blank part, without a leading bullet."""
+    """Narrow [start, end) to its non-blank part, without a leading bullet or rating stars."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -50,6 +73,8 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     bullet = BULLET.match(text, start, end)
     if bullet:
         start = bullet.end()
+        while start < end and text[start].isspace():
+            start += 1
     return start, end
 
 
@@ -70,18 +95,126 @@ def speaker_turns(text: str) -> list[Span]:
     return turns
 
 
-def prose_spans(text: str) -> list[Span]:
-    """The text without e-mail header lines (From:, To:, Date: …); a Subject line counts as a sentence."""
-    cut = sorted((m.start(), m.end()) for m in HEADER_LINE.finditer(text))
-    cut += [(m.start(), m.end()) for m in SUBJECT_PREFIX.finditer(text)]
-    cut.sort()
-    spans, position = [], 0
-    for start, end in cut:
-        if start > position:
-            spans.append(Span(position, start))
-        position = max(position, end)
-    spans.append(Span(position, len(text)))
-    return [Span(*strip_span(text, s.start, s.end)) for s in spans if s.end > s.start]
+def heading_hint(title: str) -> str | None:
+    """What a heading or a line label says the text under it is, if anything."""
+    lowered = title.lower()
+    for hint, pattern in cues.HEADING_HINTS:
+        if re.search(pattern, lowered):
+            return hint
+    return None
+
+
+def is_prompt(sentence: str) -> bool:
+    """A survey or review form's question to the respondent ("What do you like best?"), not evidence."""
+    lowered = sentence.strip().lower()
+    if not lowered.endswith(("?", ":")):
+        return False
+    return bool(re.search(cues.PROMPT, lowered)) or (lowered.endswith("?") and len(lowered.split()) <= 2)
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, position = [], start
+    for m in re.finditer(r"\n", text[start:end]):
+        spans.append((position, start + m.start()))
+        position = start + m.end()
+    spans.append((position, end))
+    return spans
+
+
+def _is_short(line: str) -> bool:
+    return len(line.split()) <= 6 and not line.rstrip().endswith((".", "?", "!"))
+
+
+def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str | None = None) -> list[Span]:
+    """The evidence lines of a message, survey row, review or report, each with the hint it falls under."""
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    section: str | None = None
+    skip_signature = 0
+    lines = _lines(text, start, end)
+    for i, (line_start, line_end) in enumerate(lines):
+        line = text[line_start:line_end]
+        if not line.strip():
+            continue
+        if QUOTED_REPLY.match(line):
+            break
+        if skip_signature and _is_short(line):
+            skip_signature -= 1
+            continue
+        skip_signature = 0
+        if QUOTED_LINE.match(line) or HEADER_LINE.match(line) or DASH_NAME.match(line):
+            continue
+        if SIGNATURE_MARK.match(line) or SIGN_OFF.match(line):
+            skip_signature = SIGNATURE_LINES
+            continue
+        subject = SUBJECT_LINE.match(line)
+        if subject:
+            s, e = strip_span(text, line_start + subject.end(), line_end)
+            if e > s:
+                spans.append(Span(s, e, speaker, heading_hint(text[s:e]) if _is_label(text[s:e]) else None, True))
+            continue
+        heading = MARKDOWN_HEADING.match(line)
+        if heading:
+            section = heading_hint(heading.group("title"))
+            continue
+        greeting = GREETING.match(line)
+        if greeting:
+            line_start += greeting.end()
+            if not line[greeting.end() :].strip():
+                continue
+        s, e = strip_span(text, line_start, line_end)
+        body = text[s:e]
+        label = None
+        key = KEY_VALUE.match(body)
+        if key and len(key.group("key").split()) <= KEY_MAX_WORDS and not re.match(r"https?$", key.group("key")):
+            hint = heading_hint(key.group("key"))
+            value_start = s + key.start("value")
+            if not key.group("value").strip():
+                section = hint  # a heading line: "Pros:", "What they asked for:"
+                continue
+            if is_prompt(body[: key.end("key") + 1]) or hint is not None or re.search(cues.ANSWER_KEY, key.group("key").lower()):
+                s = value_start
+            elif not re.search(r"\s", key.group("key")) and len(key.group("value").split()) <= 3:
+                continue  # metadata: "Plan: Business", "Org: northstar-labs"
+            else:
+                hint = None
+                label = key.group("key").strip() if not re.search(cues.NOT_LABEL, key.group("key").lower()) else None
+            hint = hint or section
+        else:
+            next_line = next((text[a:b] for a, b in lines[i + 1 :] if text[a:b].strip()), "")
+            if _is_heading(body, next_line):
+                section = heading_hint(body)
+                continue
+            hint = section
+        if hint == "skip":
+            continue
+        if _single_prompt(text[s:e]):
+            section = heading_hint(text[s:e])  # "Q: What would make the platform more useful?"
+            continue
+        s, e = strip_span(text, s, e)
+        if e > s:
+            spans.append(Span(s, e, speaker, hint, label=label))
+    return spans
+
+
+def _single_prompt(line: str) -> bool:
+    return is_prompt(line) and not re.search(r"[.!?]\s", line.strip())
+
+
+def _is_label(line: str) -> bool:
+    return bool(re.match(r"^(feature request|question|bug|request|idea)\b", line.strip(), re.IGNORECASE))
+
+
+def _is_heading(line: str, next_line: str) -> bool:
+    """A short title line: a known section name, a form question, or a title over a bulleted list."""
+    stripped = line.strip()
+    if is_prompt(stripped):
+        return True
+    if not _is_short(stripped) or stripped.endswith((",", ";")):
+        return False
+    if heading_hint(stripped) is not None and len(stripped.split()) <= 4:
+        return True
+    return bool(BULLET.match(next_line.strip())) and not BULLET.match(stripped)
 
 
 def sentences(text: str, span: Span) -> list[Span]:
@@ -91,11 +224,15 @@ def sentences(text: str, span: Span) -> list[Span]:
             word = re.search(r"([\w.]+)$", text[start : m.start()])
             if word and word.group(1).lower() in ABBREVIATIONS:
                 continue
+            if re.match(r"\.\d", text[m.start() : m.start() + 2]):
+                continue
         result.append((start, m.end()))
         start = m.end()
     result.append((start, span.end))
-    spans = (strip_span(text, s, e) for s, e in result)
-    return [Span(s, e, span.speaker) for s, e in spans if e > s]
+    spans = [strip_span(text, s, e) for s, e in result]
+    spans = [(s, e) for s, e in spans if e > s]
+    # A line's label names its first sentence only.
+    return [replace(span, start=s, end=e, label=span.label if i == 0 else None) for i, (s, e) in enumerate(spans)]
 
 
 def clauses(text: str, sentence: Span) -> list[Span]:
@@ -108,13 +245,8 @@ def clauses(text: str, sentence: Span) -> list[Span]:
             pieces.append((start, m.start()))
             start = m.end()
     pieces.append((start, sentence.end))
-    spans = (strip_span(text, s, e) for s, e in pieces)
-    return [Span(s, e, sentence.speaker) for s, e in spans if e > s]
-
-
-def statements(text: str, *, as_transcript: bool) -> tuple[list[Span], bool]:
-    """Every clause of the text, with its speaker; and whether the text was read as speaker turns."""
-    turns = speaker_turns(text) if as_transcript else []
-    spans = turns or prose_spans(text)
-    found = [c for span in spans for s in sentences(text, span) for c in clauses(text, s)]
-    return found, bool(turns)
+    spans = [strip_span(text, s, e) for s, e in pieces]
+    spans = [(s, e) for s, e in spans if e > s]
+    return [
+        replace(sentence, start=s, end=e, label=sentence.label if i == 0 else None) for i, (s, e) in enumerate(spans)
+    ]
