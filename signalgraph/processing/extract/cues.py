@@ -36,7 +36,7 @@ _SUBJECTS = (
 
 KIND_CUES: dict[str, tuple[Cue, ...]] = {
     "bug": (
-        (r"\b(crash(es|ed|ing)?|freez(e|es|ing)|froze)\b", 1.5, "~failure"),
+        (r"\b(crash(es|ed|ing)?|freez(es|ing)|froze)\b|\b(it|app|screen|page|ui|browser|tab|phone) freezes?\b", 1.5, "~failure"),
         (r"\bbug(s|gy)?\b|\bglitch(es|y)?\b", 1.5, "~failure"),
         (r"\berrors?\b(?! (monitoring|tracking|handling|budget|reporting|rates?)\b)|\bexceptions?\b", 1.2, "~failure"),
         (r"\bbroken\b|\bbreaks\b", 1.3, "~failure"),
@@ -211,7 +211,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bhope (you|they) (add|will add|build|bring)\b", 1.3, None),
         (r"\b(integrat(e|es|ion|ions)|sync|plug-?in|connector) (with|to|for|into)\b|\bintegrations?\b", 0.7, None),
         (r"\b(is|are) there (a|any) (way|option|plan|plans) to\b|\bany (plans?|chance|eta) (to|for|on)\b", 1.0, None),
-        (r"\b(do|does) (you|it|the app|the tool) plan to (support|add|offer|have)\b|\bsomething you plan to\b", 1.3, None),
+        (r"\b(do|does|will) (you|we|it|they|the app|the tool) plan to (support|add|offer|have|build)\b|\bsomething you plan to\b", 1.3, None),
         (r"\bon (the|your) roadmap\b|\bplanned\b", 0.6, None),
         (
             (
@@ -227,7 +227,15 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bbring back\b|\bcome back\b", 1.0, None),
         (r"\b(let|allow|enable) (me|us|users|admins|customers|carriers|them|people|teams|managers) (to )?\w+", 1.1, None),
         (r"\bno (way|option|ability|setting|support) (to|for)\b|\bthere('s| is) no (way|option)\b", 1.2, None),
-        (r"^(no|there's no|there is no) \w+", 1.3, None),
+        (
+            (
+                r"^(no|there's no|there is no) (?!(problem|problems|worries|idea|error|errors|complaints?|issues?|way|one|"
+                r"thanks|response|reply|answer|change|luck|clue|matter|need|rush|doubt|longer|more|other|kidding|"
+                r"joke|big deal|news)\b)\w+"
+            ),
+            1.3,
+            None,
+        ),
         (r"\bcan (that|this|it|they) (be|come|have|get)\b|\bcan (we|i) (pay|get|have|restore|use|set|choose)\b", 0.9, None),
         (r"\binstead of\b", 0.4, None),
         (r"\bif (it|you|they|the app|the tool|this) \w+ed\b.{0,60}\b(we'd|i'd|we would|i would|would)\b", 1.5, None),
@@ -326,13 +334,29 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(have|had|has) to\b", 0.5, None),
         (
             (
-                r"\b(limited|basic|weak|afterthought|canned|unreliable|stale|outdated|inconsistent|unpredictable|"
-                r"scattered|noisy|noise|buggy)\b"
+                r"\b(is|are|was|were|feels?|very|too|pretty|quite|really|so|super) (limited|basic|weak)\b|"
+                r"\b(afterthought|canned|unreliable|stale|outdated|inconsistent|unpredictable|scattered|noisy|noise|"
+                r"buggy)\b"
             ),
             1.1,
             None,
         ),
-        (r"\b(no idea|don't know|doesn't know|nobody (reads|looks|knows|uses|trusts)|don't trust|nobody calls)\b", 1.2, None),
+        (
+            (
+                r"\b(no idea|don't know|doesn't know|nobody (reads|looks|knows|uses|trusts)|don't trust|nobody calls|"
+                r"none of (them|us|the \w+) (trust|like|use|read|understand|know))\b"
+            ),
+            1.2,
+            None,
+        ),
+        (
+            (
+                r"\bused to be (free|included|cheaper)\b|\bno longer (free|included)\b|\bstarted charging\b|"
+                r"\bcosts? (\w+ ){0,2}now\b|\bnow costs?\b"
+            ),
+            1.3,
+            "~cost",
+        ),
         (r"\b(lost|lose|losing) (money|the morning|a day|hours|data|their|our|track|revenue|deals?)\b", 1.2, None),
         (r"\bcan't (connect|tell|see|trust)\b|\bnot shown\b|\bonly see\b|\bzig-?zag", 1.0, None),
         (r"\b(nobody|no one|never) (completes?|updates?|reads?|looks?|uses?)\b|\bsits? with\b|\bsit for\b", 1.0, None),

@@ -50,13 +50,17 @@ FOLLOW_ON = re.compile(r"^(?:and )?(?:so|which|causing|meaning|resulting in|that
 # A request for "it" asks for what the statement before it named ("they would pay extra for it").
 PRONOUN_OBJECT = re.compile(
     r"^(?:\w+ )?without (?:it|this|that|them)\b|\b(?:pay(?: extra)? for|need|want|love|miss|asked for) "
-    r"(?:it|this|that|them)\b(?! \w+ (?:to|for|with|in)\b)",
+    r"(?:it|this|that|them)\b(?! to\b| \w+ (?:to|for|with|in)\b)",
     re.IGNORECASE,
 )
 # A weakly-cued pain right after another statement by the same speaker tells how that one hurts
 # ("Right now I copy paste everything"), unless it has a topic of its own that groups elsewhere.
 ELABORATION_MAX_SCORE = 1.5
 ELABORATION_MAX_GAP = 400
+# A statement with a subject of its own ("The FX fees aren't shown…") makes a point of its own.
+OWN_SUBJECT = re.compile(r"(?:the|a|an|our|my|their|his|her|its|these|those)\s+\w+", re.IGNORECASE)
+# "So if two recipes need onions…": a sentence that works out what the one before it said.
+WORKS_OUT = re.compile(r"^(?:so|and so|which means|that means|meaning)\b", re.IGNORECASE)
 ADJACENT_GAP = 160
 JOINED_PARTS = re.compile(r"[\s,;]*(?:and|but|so|or)?[\s,;]*")
 # "…, and they just never go off": a statement about "it" or "they" continues the one before it.
@@ -151,6 +155,8 @@ def _apply_hint(scores: dict[str, float], hint: str | None, lowered: str) -> Non
 def _bare_clause(lowered: str) -> bool:
     """A phrase that can stand for a finding by itself: a few words, not opening with a pronoun."""
     words = re.findall(r"[a-z0-9'/-]+", strip_openers(lowered))
+    if lowered.rstrip().endswith("?"):
+        return len(words) >= MIN_STATEMENT_WORDS  # under a "Questions" heading
     return len(words) >= MIN_STATEMENT_WORDS and words[0] not in BANNED_FIRST_WORDS | NOT_ITEM_STARTS
 
 
@@ -221,7 +227,7 @@ def group(statements: list[Statement]) -> list[Group]:
     groups: list[Group] = []
     last: Group | None = None
     for statement in statements:
-        if statement.joins_previous and last is not None:
+        if statement.joins_previous and last is not None and _may_join(last.kind, statement.kind):
             last.members.append(statement)
             continue
         home = next(
@@ -240,6 +246,12 @@ def group(statements: list[Statement]) -> list[Group]:
         home.members.append(statement)
         last = home
     return groups
+
+
+def _may_join(group_kind: str, kind: str) -> bool:
+    """A qualifying statement joins a finding of its own kind, or says how bad a bug, pain or missing
+    feature is, or asks about it."""
+    return group_kind == kind or (kind in ("pain_point", "bug", "question") and group_kind != "praise")
 
 
 def describe(kind: str, evidence: list[Evidence]) -> str:
@@ -434,7 +446,7 @@ def _mark_elaborations(text: str, statements: list[Statement]) -> None:
             and 0 <= statement.span.start - previous.span.end <= ADJACENT_GAP
             and "\n\n" not in text[previous.span.end : statement.span.start]
         )
-        if adjacent and statement.kind == "question" and ABOUT_PREVIOUS.match(statement.quote):
+        if adjacent and (ABOUT_PREVIOUS.match(statement.quote) or WORKS_OUT.match(statement.quote)):
             statement.joins_previous = True
             continue
         if adjacent and statement.kind == previous.kind and PRONOUN_SUBJECT.match(statement.name_source):
@@ -450,6 +462,7 @@ def _mark_elaborations(text: str, statements: list[Statement]) -> None:
             and previous.span.speaker == statement.span.speaker
             and statement.span.start - previous.span.end <= ELABORATION_MAX_GAP
             and (statement.span.speaker is not None or "\n" not in text[previous.span.end : statement.span.start])
+            and not OWN_SUBJECT.match(strip_openers(statement.name_source or statement.quote))
         ):
             statement.joins_previous = True
 

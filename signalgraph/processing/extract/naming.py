@@ -213,7 +213,10 @@ AND_SPLIT = re.compile(r"\s+(?:and|&|plus|as well as)\s+", re.IGNORECASE)
 PRAISE_SPLIT = re.compile(
     r",?\s+and\s+(?=(?:the|my|our|your|its|their)\b)|,\s+(?=(?:the|my|our|your|its|their)\b)", re.IGNORECASE
 )
-SUBJECT_PRONOUN = re.compile(r"\b(?:i|we|they|he|she|you|i'm|we're|they're|you're|it's)\b", re.IGNORECASE)
+SUBJECT_PRONOUN = re.compile(
+    r"\b(?:i|we|they|he|she|you|i'm|we're|they're|you're|it's|is|are|was|were|don't|doesn't|can't|won't)\b",
+    re.IGNORECASE,
+)
 RELATIVE = re.compile(r"\b(?:that|which|who|where|when|is|are|was|were)\b", re.IGNORECASE)
 _NOT_ITEM_STARTS_TEXT = (
     "is are was were be been has have had do does did get gets got can could will would should may might not "

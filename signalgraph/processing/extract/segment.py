@@ -166,7 +166,12 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
         body = text[s:e]
         label = None
         key = KEY_VALUE.match(body)
-        if key and len(key.group("key").split()) <= KEY_MAX_WORDS and not re.match(r"https?$", key.group("key")):
+        if (
+            key
+            and len(key.group("key").split()) <= KEY_MAX_WORDS
+            and not re.match(r"https?$", key.group("key"))
+            and not re.search(r"\b(is|are|was|were|has|have|had|be)\b", key.group("key"), re.IGNORECASE)
+        ):
             hint = heading_hint(key.group("key"))
             value_start = s + key.start("value")
             if not key.group("value").strip():
