@@ -47,6 +47,7 @@ CONSEQUENCE = re.compile(
 CONSEQUENCE_MAX_TERMS = 2
 # A later part of a sentence that says what followed ("…, so I lost the morning") belongs to the part before.
 FOLLOW_ON = re.compile(r"^(?:and )?(?:so|which|causing|meaning|resulting in|that means|then|and then)\b", re.IGNORECASE)
+RELATIVE_START = re.compile(r"(?:which|that|who|where|when|whose)\b", re.IGNORECASE)
 # A request for "it" asks for what the statement before it named ("they would pay extra for it").
 PRONOUN_OBJECT = re.compile(
     r"^(?:\w+ )?without (?:it|this|that|them)\b|\b(?:pay(?: extra)? for|need|want|love|miss|asked for) "
@@ -94,6 +95,7 @@ class Statement:
     name: str
     joins_previous: bool = False
     name_source: str = ""  # the words the name was taken from
+    contentless: bool = False  # its name has no topic word ("12 a month"): evidence for another or nothing
 
 
 @dataclass
@@ -230,6 +232,8 @@ def group(statements: list[Statement]) -> list[Group]:
         if statement.joins_previous and last is not None and _may_join(last.kind, statement.kind):
             last.members.append(statement)
             continue
+        if statement.contentless:
+            continue
         home = next(
             (
                 g
@@ -347,13 +351,14 @@ def _statements(text: str, span: Span, profile: str, named: Span | None = None) 
     source = text[named.start : named.end] if named else quote
     names = [span.label] if span.label else subject_items(source, kind)
     if len(names) == 1:
+        contentless = not _name_terms(names[0])
         joins = (
             (kind in ("pain_point", "bug") and bool(CONSEQUENCE.match(quote))
              and len(terms - _facets(terms)) <= CONSEQUENCE_MAX_TERMS)
             or bool(PRONOUN_OBJECT.search(quote))
-            or not _name_terms(names[0])
+            or contentless
         )
-        return [Statement(span, quote, kind, score, severity, terms, names[0], joins, source)]
+        return [Statement(span, quote, kind, score, severity, terms, names[0], joins, source, contentless)]
     return [
         Statement(span, quote, kind, score, severity, frozenset(_terms(name)) or terms, name, False, name)
         for name in names
@@ -389,11 +394,12 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
         joins = last is not None and (
             not found
             or not last[1]
-            or FOLLOW_ON.match(text, part.start) is not None
+            or FOLLOW_ON.match(text[part.start : part.end]) is not None
             or (found[0].kind == last[1][0].kind and _same_point(found[0], text[part.start : part.end]))
         )
         if joins:
-            if last[1] and found and found[0].score > last[1][0].score:
+            follow_on = FOLLOW_ON.match(text[part.start : part.end]) or RELATIVE_START.match(text[part.start : part.end])
+            if last[1] and found and found[0].score > last[1][0].score and not follow_on:
                 named = part  # the stronger part names the point ("…, and it's tedious to keep them in sync")
             else:
                 named = replace(last[2], end=part.end) if last[2] else (part if found else None)
@@ -462,7 +468,7 @@ def _mark_elaborations(text: str, statements: list[Statement]) -> None:
             and previous.span.speaker == statement.span.speaker
             and statement.span.start - previous.span.end <= ELABORATION_MAX_GAP
             and (statement.span.speaker is not None or "\n" not in text[previous.span.end : statement.span.start])
-            and not OWN_SUBJECT.match(strip_openers(statement.name_source or statement.quote))
+            and not OWN_SUBJECT.match(strip_openers(statement.quote))
         ):
             statement.joins_previous = True
 

@@ -22,7 +22,8 @@ NAME_MAX_CHARS = 80
 _BANNED_FIRST_WORDS_TEXT = """i i'm i've i'd i'll me my mine we we're we've we'd we'll us our ours you you're you've you'd your
     yours he he's him his she she's her hers it it's its they they're they've they'd them their theirs
     this that these those there there's otherwise also hi hello hey dear thanks thank cheers so and but
-    however then well yeah yes ok okay oh um uh plus anyway btw hmm hm er ah lol haha"""
+    however then well yeah yes ok okay oh um uh plus anyway btw hmm hm er ah lol haha which who whose because
+    since although though unless whereas whether"""
 BANNED_FIRST_WORDS = frozenset(_BANNED_FIRST_WORDS_TEXT.split())
 
 _OPENERS = (
@@ -37,6 +38,7 @@ _OPENERS = (
         r"second|third|one more thing|on top of that|in addition|the other thing|other than that|"
         r"all in all|in general|generally|mostly|for example|for instance|e\.g\.|actually|also,)\b[,:]?"
     ),
+    r"(?:which|that|who)(?: is| was| are| were| felt| feels| seems| made)?(?: honestly| really| just)?\b",
     (
         r"(?:i think|i feel(?: like)?|i guess|i mean|i'd say|i would say|i believe|i suppose|to be honest|tbh|"
         r"imo|imho|in my opinion|you know|i(?:'ve| have)? (?:also )?noticed(?: that)?|it seems(?: like| that)?|"
@@ -53,7 +55,7 @@ _OPENERS = (
         r"(?:the |our |a |one |several |many |some |most )?(?:customer|user|client|prospect|buyer|admin|champion|"
         r"team|respondent|interviewee|participant|they|he|she|(?-i:(?!The\b|This\b|That\b|These\b|Those\b|Our\b|My\b|Their\b|Your\b|Its\b)[A-Z][a-z]+))s? (?:also )?(?:says?|said|mentioned|"
         r"reported|complain(?:s|ed)?|noted|explained|explains|told us|tells us|added|"
-        r"pointed out|highlighted|flagged|raised|stressed|repeated|asked|asks)(?: that)?\b,?"
+        r"pointed out|highlighted|flagged|raised|stressed|repeated|asked|asks)(?: that| whether| if| about)?\b,?"
     ),
     (
         r"(?:last|this|next|every|on|since|over the (?:last|past)) (?:week|month|night|year|time|quarter|sprint|"
@@ -61,8 +63,9 @@ _OPENERS = (
         r"\w+ (?:days|weeks|months))\b,?"
     ),
     (
-        r"(?:since|after) (?:the |yesterday's |today's |last week's |your |the latest |the last |the new |"
-        r"this week's |the recent )?(?:update|release|upgrade|version [\d.]+|migration|redesign)s?\b,?"
+        r"(?:since|after|before|with) (?:the |yesterday's |today's |last week's |your |the latest |the last |the new |"
+        r"this week's |the recent )?(?:[\w.]+ ){0,2}(?:update|release|upgrade|version [\d.]+|migration|redesign)s?"
+        r"\b,?"
     ),
     (
         r"(?:when|whenever|every time|each time|if) (?:i|we|you|users?|they|someone) "
@@ -317,10 +320,17 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
 
 def _finish(text: str, original: str, topic: str | None) -> str:
     text = _cut(text).strip(EDGE_PUNCTUATION)
-    if not text or text.split()[0].lower().strip(EDGE_PUNCTUATION) in BANNED_FIRST_WORDS:
+    if not text or _banned_start(text):
         fallback = _cut(subject_phrase(_subject_first(strip_openers(original), topic)))
-        text = fallback if fallback and fallback.split()[0].lower() not in BANNED_FIRST_WORDS else text
-    return _capitalise(text or original[:NAME_MAX_CHARS])
+        text = fallback if fallback and not _banned_start(fallback) else text
+    words = (text or original[:NAME_MAX_CHARS]).split()
+    while len(words) > 1 and _banned_start(words[0]):
+        words = words[1:]  # the last resort: never open with a pronoun or an opener
+    return _capitalise(" ".join(words))
+
+
+def _banned_start(text: str) -> bool:
+    return text.split()[0].lower().strip(EDGE_PUNCTUATION) in BANNED_FIRST_WORDS
 
 
 def insight_name(text: str, kind: str | None = None, *, topic: str | None = None) -> str:
