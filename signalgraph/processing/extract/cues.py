@@ -110,6 +110,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bconnection (kept |keeps )?(dropping|drops)\b", 1.3, "~failure"),
         (r"\b(double[- ]counts?|double[- ]counted|double[- ]charged|charged (me |us )?twice|double bookings?|charged (me|us) after)\b", 1.6, "~wrong-data"),
         (r"\bduplicat(es|ed|ing)\b", 0.9, "~wrong-data"),
+        (
+            (
+                r"\bduplicat(es|ed|ing) (\w+ )?(students|users|records|rows|entries|contacts|orders|tickets|items|data|"
+                r"events|charges|invoices|emails|messages|payments|transactions)\b"
+            ),
+            0.5,
+            "~wrong-data",
+        ),
         (r"\b(lands?|landed|landing|go|goes|went|end up|ends up) (in|to) (the |my |our |their )?(spam|junk)", 1.6, "~failure"),
         (r"\b(overflows?|cuts? off|truncat\w*|overlap(s|ping)?|misaligned|unreadable|garbled|cut off)\b", 1.2, "~layout"),
         (r"\b(not there|is just not there|missing from)\b", 1.2, "~failure"),
@@ -238,6 +246,15 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         ),
         (r"\bcan (that|this|it|they) (be|come|have|get)\b|\bcan (we|i) (pay|get|have|restore|use|set|choose)\b", 0.9, None),
         (r"\binstead of\b", 0.4, None),
+        (
+            (
+                r"\b(asked for|requested)\b(?! (an? )?(password|reset|refund|demo|call|quote|callback|invite|link|code|"
+                r"new password|trial)\b)"
+            ),
+            1.2,
+            None,
+        ),
+        (r"\bthere (was|were) no (way|option|reminder|warning|notification|setting|alert|export|support)\b", 1.3, None),
         (r"\bif (it|you|they|the app|the tool|this) \w+ed\b.{0,60}\b(we'd|i'd|we would|i would|would)\b", 1.5, None),
         (r"^(needed|need|needs|wanted|want|missing|lacks|requires?|would love|would like)\b", 1.3, None),
         (r"\bcan (that|this|it) be (a setting|an option|configurable|changed|added|turned off|disabled|optional)\b", 1.6, None),
@@ -329,6 +346,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         ),
         (r"\bhate[sd]?\b|\bworst\b|\bdisappoint(ed|ing)\b|\buseless\b|\bscam\b|\bembarrassing\b|\bunprofessional\b", 1.3, None),
         (r"\bblock(s|ing|ed|er|ers)\b", 1.2, None),
+        (r"\b(submitted|done|filed|completed|arrives?|arrived|paid|updated) late\b|\bor not at all\b", 1.2, None),
+        (r"\bstopped using\b|\b(was|were|got|has been|have been) (removed|taken away|dropped|deprecated)\b", 1.3, None),
         (r"\b(doesn't|does not|just doesn't|won't) work for (us|me|them|our|my|a|small|teams)\b|\bmade no sense\b", 1.3, "~cost"),
         (r"\b(problem|issue|concern|risk)s?\b", 0.8, None),
         (r"\b(have|had|has) to\b", 0.5, None),
@@ -423,6 +442,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             1.3,
             None,
         ),
+        (r"\b(the )?best (part|thing|feature)\b|\bfavou?rite (part|feature|thing)\b", 1.4, None),
+        (r"\b(is|are|was|were) (really |very |pretty |so |super )?(good|great|nice|solid|excellent|fantastic)\b", 1.2, None),
         (r"\bno complaints\b|\bno issues\b|\bnever had (a|an|one)\b|\bzero (issues|problems)\b", 1.0, None),
         (r"\b(reason|why) (we|i) (bought|chose|picked|signed up|switched|use)\b", 1.5, None),
     ),

@@ -455,7 +455,11 @@ def _mark_elaborations(text: str, statements: list[Statement]) -> None:
         if adjacent and (ABOUT_PREVIOUS.match(statement.quote) or WORKS_OUT.match(statement.quote)):
             statement.joins_previous = True
             continue
-        if adjacent and statement.kind == previous.kind and PRONOUN_SUBJECT.match(statement.name_source):
+        if (
+            adjacent
+            and statement.kind == previous.kind in ("bug", "pain_point")
+            and PRONOUN_SUBJECT.match(statement.name_source)
+        ):
             statement.joins_previous = True
             continue
         if (
@@ -488,6 +492,12 @@ def extract(request: ExtractionRequest) -> Extraction:
             if segment.is_prompt(text[sentence.start : sentence.end]):
                 hint = segment.heading_hint(text[sentence.start : sentence.end]) or span.hint
                 continue
+            label = segment.read_label(text, sentence.start, sentence.end)
+            if label is not None and label.start > sentence.start or label is not None and label.topic:
+                # "… on average. Reasons given: logging a workout takes too many taps"
+                sentence = replace(sentence, start=label.start, label=label.topic or sentence.label)
+                if label.hint:
+                    sentence = replace(sentence, hint=label.hint)
             for clause in segment.clauses(text, replace(sentence, hint=hint)):
                 statements += statements_of(text, clause, request.profile)
     _mark_elaborations(text, statements)

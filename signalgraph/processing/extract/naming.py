@@ -55,7 +55,7 @@ _OPENERS = (
         r"(?:the |our |a |one |several |many |some |most )?(?:customer|user|client|prospect|buyer|admin|champion|"
         r"team|respondent|interviewee|participant|they|he|she|(?-i:(?!The\b|This\b|That\b|These\b|Those\b|Our\b|My\b|Their\b|Your\b|Its\b)[A-Z][a-z]+))s? (?:also )?(?:says?|said|mentioned|"
         r"reported|complain(?:s|ed)?|noted|explained|explains|told us|tells us|added|"
-        r"pointed out|highlighted|flagged|raised|stressed|repeated|asked|asks)(?: that| whether| if| about)?\b,?"
+        r"pointed out|highlighted|flagged|raised|stressed|repeated|asked|asks)(?: that| whether| if| about| for| to)?\b,?"
     ),
     (
         r"(?:last|this|next|every|on|since|over the (?:last|past)) (?:week|month|night|year|time|quarter|sprint|"
@@ -169,6 +169,7 @@ WITHOUT = re.compile(
     r"will not|would not|don't|do not|isn't|is not|aren't|are not|have to|need to|is|are)\b",
     re.IGNORECASE,
 )
+PARENTHETICAL = re.compile(r"\s*\([^()]{0,60}\)")
 PRONOUN_SUBJECT = re.compile(
     (
         r"^(?:it|this|that|they|these|those|he|she|i|we|you|there)"
@@ -300,7 +301,7 @@ def subject_phrase(text: str) -> str:
 
 def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
     """(the phrase about the subject, before it is cut; the tidied original)."""
-    text = " ".join(text.replace("’", "'").split()).strip(EDGE_PUNCTUATION)
+    text = " ".join(PARENTHETICAL.sub("", text.replace("’", "'")).split()).strip(EDGE_PUNCTUATION)
     original = text
     text = strip_openers(text)
     if kind == "feature_request":

@@ -52,6 +52,8 @@ BULLET = re.compile(r"^(?:[-*•>]+|\d+[.)]|[★☆]+)\s+|^[★☆]+")
 MIN_CLAUSE_WORDS = 3
 SIGNATURE_LINES = 4
 KEY_MAX_WORDS = 5
+METADATA_MAX_WORDS = 3
+LABEL_VERB = re.compile(r"\b(is|are|was|were|has|have|had|be)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -164,27 +166,15 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
                 continue
         s, e = strip_span(text, line_start, line_end)
         body = text[s:e]
-        label = None
-        key = KEY_VALUE.match(body)
-        if (
-            key
-            and len(key.group("key").split()) <= KEY_MAX_WORDS
-            and not re.match(r"https?$", key.group("key"))
-            and not re.search(r"\b(is|are|was|were|has|have|had|be)\b", key.group("key"), re.IGNORECASE)
-        ):
-            hint = heading_hint(key.group("key"))
-            value_start = s + key.start("value")
-            if not key.group("value").strip():
-                section = hint  # a heading line: "Pros:", "What they asked for:"
+        label = read_label(text, s, e)
+        if label is not None:
+            if label.heading:
+                section = label.hint  # a heading line: "Pros:", "What they asked for:"
                 continue
-            if is_prompt(body[: key.end("key") + 1]) or hint is not None or re.search(cues.ANSWER_KEY, key.group("key").lower()):
-                s = value_start
-            elif not re.search(r"\s", key.group("key")) and len(key.group("value").split()) <= 3:
-                continue  # metadata: "Plan: Business", "Org: northstar-labs"
-            else:
-                hint = None
-                label = key.group("key").strip() if not re.search(cues.NOT_LABEL, key.group("key").lower()) else None
-            hint = hint or section
+            if label.metadata:
+                continue
+            s, hint = label.start, label.hint or section
+            label = label.topic
         else:
             next_line = next((text[a:b] for a, b in lines[i + 1 :] if text[a:b].strip()), "")
             if _is_heading(body, next_line):
@@ -200,6 +190,38 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
         if e > s:
             spans.append(Span(s, e, speaker, hint, label=label))
     return spans
+
+
+@dataclass(frozen=True)
+class LineLabel:
+    """What "Key: value" at the start of a line or sentence says: where the evidence starts, the hint
+    of a label ("Cons:"), the topic a label names ("Global payroll: …"), or that it is a heading or
+    metadata ("Plan: Business") and no evidence at all."""
+
+    start: int
+    hint: str | None = None
+    topic: str | None = None
+    heading: bool = False
+    metadata: bool = False
+
+
+def read_label(text: str, start: int, end: int) -> LineLabel | None:
+    key = KEY_VALUE.match(text[start:end])
+    if key is None:
+        return None
+    name, value = key.group("key").strip(), key.group("value")
+    if len(name.split()) > KEY_MAX_WORDS or re.match(r"https?$", name) or LABEL_VERB.search(name):
+        return None
+    hint = heading_hint(name)
+    value_start = start + key.start("value")
+    if not value.strip():
+        return LineLabel(value_start, hint, heading=True)
+    if is_prompt(name + ":") or hint is not None or re.search(cues.ANSWER_KEY, name.lower()):
+        return LineLabel(value_start, hint)
+    if not re.search(r"\s", name) and len(value.split()) <= METADATA_MAX_WORDS:
+        return LineLabel(start, metadata=True)
+    topical = len(name.split()) >= 2 and not re.search(cues.NOT_LABEL, name.lower())
+    return LineLabel(start, topic=name if topical else None)
 
 
 def _single_prompt(line: str) -> bool:
