@@ -54,13 +54,13 @@ async def test_a_created_signal_is_processed_into_linked_insights(api, services)
     assert signal["processing"]["processedAt"] and signal["processing"]["lastError"] is None
     insights = {i["name"]: i for i in signal["insights"]}
     assert set(insights) == {
-        "CSV export is so slow",
+        "CSV export is so slow for our larger accounts",
         "Export failed with a 500 error twice",
         "Schedule the export to run automatically every Monday",
         "New route dashboard",
         "API for pulling delivery data into Power BI",
     }
-    slow = insights["CSV export is so slow"]
+    slow = insights["CSV export is so slow for our larger accounts"]
     assert slow["status"] == "draft" and slow["type"] == "user-interview"
     assert slow["productId"] == product["id"]
     assert slow["accountIds"] == [customer["id"]] and slow["signalIds"] == [signal["id"]]

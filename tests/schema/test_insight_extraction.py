@@ -63,7 +63,7 @@ async def test_extract_insights_without_saving_returns_candidates(api):
         "pain_point", "bug", "feature_request", "praise", "question"
     ]
     first = insights[0]
-    assert first["name"] == "CSV export is so slow"
+    assert first["name"] == "CSV export is so slow for our larger accounts"
     assert (first["status"], first["type"], first["productId"]) == ("draft", "user-interview", product["id"])
     assert first["provenance"]["speaker"] == "Dana Whitfield" and "signalId" not in first["provenance"]
     assert first["opportunityIds"] == first["tagIds"] == []

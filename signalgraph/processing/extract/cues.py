@@ -91,6 +91,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             "~wrong-data",
         ),
         (r"\b(is|are|was|were|way) off\b|\boff by\b|\bdon't tie out\b", 1.0, "~wrong-data"),
+        (
+            (
+                r"\b(shows?|showing|shows? up|appears?|appearing|comes? through|gets? (sent|created|charged|added|imported)|"
+                r"is (sent|created|charged|added|imported)) twice\b|\b(still|keeps?) happen(s|ing)?\b"
+            ),
+            1.3,
+            "~failure",
+        ),
         (r"\b(never|don't|doesn't|do not|does not) match\b|\bmismatch", 1.1, "~wrong-data"),
         (r"\b(logs?|logged|logging|kicks?|kicked|kicking|signs?|signed) (me|us|them|users|people|everyone) out\b", 1.6, "~logout"),
         (r"\b(log|sign) in again\b", 1.0, "~logout"),
@@ -112,8 +120,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bduplicat(es|ed|ing)\b", 0.9, "~wrong-data"),
         (
             (
-                r"\bduplicat(es|ed|ing) (\w+ )?(students|users|records|rows|entries|contacts|orders|tickets|items|data|"
-                r"events|charges|invoices|emails|messages|payments|transactions)\b"
+                r"\bduplicat(es|ed|ing)(?= (\w+ )?(students|users|records|rows|entries|contacts|orders|tickets|items|data|"
+                r"events|charges|invoices|emails|messages|payments|transactions)\b)"
             ),
             0.5,
             "~wrong-data",
@@ -145,7 +153,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         ),
         (
             (
-                r"\bwould be (nice|great|helpful|useful|handy|good|amazing|awesome|huge|a big deal|a game changer|"
+                r"\bwould be (a (nice|great|welcome) (touch|addition|plus|bonus)|nice|great|helpful|useful|handy|good|amazing|"
+                r"awesome|huge|a big deal|a game changer|"
                 r"a lifesaver|perfect|ideal|fine|welcome)\b"
             ),
             1.2,
@@ -255,6 +264,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             None,
         ),
         (r"\bthere (was|were) no (way|option|reminder|warning|notification|setting|alert|export|support)\b", 1.3, None),
+        (r"^asked (whether|if|about|for)\b|\basked (whether|if) (we|you|it|they)\b", 1.2, None),
+        (r"\bis it possible to\b|\bcan (i|we) (choose|pick|select|set|change|configure)\b", 1.1, None),
         (r"\bif (it|you|they|the app|the tool|this) \w+ed\b.{0,60}\b(we'd|i'd|we would|i would|would)\b", 1.5, None),
         (r"^(needed|need|needs|wanted|want|missing|lacks|requires?|would love|would like)\b", 1.3, None),
         (r"\bcan (that|this|it) be (a setting|an option|configurable|changed|added|turned off|disabled|optional)\b", 1.6, None),
@@ -315,7 +326,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (
             (
                 r"\btakes? (\w+ ){0,3}(forever|ages|too long|hours|so long|a long time|minutes|days|weeks|half a day|"
-                r"a day|a week|a full day|too many)\b|\btook (us )?(\w+ )?(days|weeks|hours)\b"
+                r"a day|a week|a full day|too many)\b|\btook (us |me |them )?(\w+ )?(days|weeks|hours|a week|a day|a month|months)\b"
             ),
             1.4,
             "~speed",
@@ -346,6 +357,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         ),
         (r"\bhate[sd]?\b|\bworst\b|\bdisappoint(ed|ing)\b|\buseless\b|\bscam\b|\bembarrassing\b|\bunprofessional\b", 1.3, None),
         (r"\bblock(s|ing|ed|er|ers)\b", 1.2, None),
+        (
+            (
+                r"\bwent (up )?from \$?\d[\d,.]*.{0,25}\bto \$?\d|\b(price|pricing|cost|bill|fee)s?\b.{0,30}\b(went up|"
+                r"increased|doubled|tripled|jumped|rose|skyrocketed)\b|\b(doubled|tripled) (the|our|my) (price|bill|cost)"
+            ),
+            1.3,
+            "~cost",
+        ),
         (r"\b(submitted|done|filed|completed|arrives?|arrived|paid|updated) late\b|\bor not at all\b", 1.2, None),
         (r"\bstopped using\b|\b(was|were|got|has been|have been) (removed|taken away|dropped|deprecated)\b", 1.3, None),
         (r"\b(doesn't|does not|just doesn't|won't) work for (us|me|them|our|my|a|small|teams)\b|\bmade no sense\b", 1.3, "~cost"),
@@ -444,6 +463,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         ),
         (r"\b(the )?best (part|thing|feature)\b|\bfavou?rite (part|feature|thing)\b", 1.4, None),
         (r"\b(is|are|was|were) (really |very |pretty |so |super )?(good|great|nice|solid|excellent|fantastic)\b", 1.2, None),
+        (
+            (
+                r"\b(syncs?|loads?|works?|opens?|updates?|starts?) (instantly|immediately|in seconds|seamlessly|reliably|"
+                r"flawlessly)\b|\bfinally a\b"
+            ),
+            1.3,
+            None,
+        ),
         (r"\bno complaints\b|\bno issues\b|\bnever had (a|an|one)\b|\bzero (issues|problems)\b", 1.0, None),
         (r"\b(reason|why) (we|i) (bought|chose|picked|signed up|switched|use)\b", 1.5, None),
     ),
@@ -573,6 +600,7 @@ agency admins admin managers manager teams staff employees employee several half
 two three four five six seven eight nine ten twenty first second third last next
 genuinely truly absolutely totally completely simply super pretty fairly quite kinda sorta lol haha hmm
 honestly seriously literally tbh imo really said told asked says tells asks mentioned noted otherwise
+since monday tuesday wednesday thursday friday saturday sunday morning afternoon evening tonight
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 

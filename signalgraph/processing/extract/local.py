@@ -39,6 +39,7 @@ NEGATION = re.compile(cues.NEGATION)
 # with cues of its own, a clause only leans toward it.
 HINT_ALONE = 1.0
 HINT_LEAN = 0.5
+NOT_A_COMPLAINT = re.compile(r"\b(fine|ok|okay|alright|decent|good|great|nice|love|like|works)\b")
 # "This is blocking us", "It's really annoying": how bad the previous statement is, not a new finding.
 CONSEQUENCE = re.compile(
     r"^(?:and |so |but )?(?:this|that|it|which)(?:'s| is| was| has been| makes| means| really| just| also)+\b",
@@ -150,7 +151,7 @@ def _apply_hint(scores: dict[str, float], hint: str | None, lowered: str) -> Non
     strong = any(score >= cues.KIND_THRESHOLD for score in scores.values())
     if strong and hint != "negative":
         scores[target] = scores.get(target, 0.0) + HINT_LEAN
-    elif _bare_clause(lowered):
+    elif _bare_clause(lowered) and not (hint == "negative" and NOT_A_COMPLAINT.search(lowered)):
         scores[target] = scores.get(target, 0.0) + HINT_ALONE
 
 

@@ -13,8 +13,11 @@ import re
 NAME_MAX_WORDS = 10
 # A longer name is cut before its first preposition or conjunction after a few words.
 NAME_SOFT_WORDS = 7
-NAME_MIN_CUT = 4
-_NAME_CUT_TEXT = "for when after if while since during with in on at by from whenever until"
+NAME_MIN_CUT = 3
+NAME_MIN_WEAK_CUT = 6
+_NAME_CUT_TEXT = "when after if while since during whenever until because unless"
+_NAME_WEAK_CUT_TEXT = "for with in on at by from"
+NAME_WEAK_CUT_WORDS = frozenset(_NAME_WEAK_CUT_TEXT.split())
 NAME_CUT_WORDS = frozenset(_NAME_CUT_TEXT.split())
 NAME_MAX_CHARS = 80
 
@@ -40,6 +43,8 @@ _OPENERS = (
     ),
     r"(?:which|that|who)(?: is| was| are| were| felt| feels| seems| made)?(?: honestly| really| just)?\b",
     (
+        r"(?:(?:app store|play store|g2|capterra|trustpilot)?\s*review,?\s*)?\d(?:\.\d)?\s*(?:/\s*\d+\s*)?stars?\b[:,.]?|"
+        r"(?:app store|play store|g2|capterra|trustpilot) review\b[:,.]?|"
         r"(?:i think|i feel(?: like)?|i guess|i mean|i'd say|i would say|i believe|i suppose|to be honest|tbh|"
         r"imo|imho|in my opinion|you know|i(?:'ve| have)? (?:also )?noticed(?: that)?|it seems(?: like| that)?|"
         r"it looks like|looks like|seems like|i found(?: that)?|we found(?: that)?|turns out(?: that)?|"
@@ -128,6 +133,15 @@ _REQUEST_LEADS = (
         r"wants?|needs?|ask)s?\s*[:\-–—]\s*"
     ),
     r"(?:(?:the|an|a) )?(?:ability|option|possibility|way|setting) to",
+    (
+        r"if (?:only )?(?:you|they|it|the app|the tool|we|i) (?:guys )?(?:added|had|offered|supported|built|"
+        r"shipped|could add|could|let me|let us|allowed)"
+    ),
+    r"is it possible to",
+    (
+        r"(?:[\w'-]+ ){1,4}(?:needs|need|wants|want|requires|require|asked for|would like|would love|expects|"
+        r"expect)\b(?: to have| to get)?"
+    ),
     r"what (?:would|will|could) (?:really |actually |also )?(?:help|make (?:a|the) difference|be ideal)(?: is| are)?",
     r"(?:\w+ )?(?:asked|asks|ask) (?:for|to|whether|if|about)",
     r"(?:it|this|the app|the tool|the product) (?:is|was) (?:missing|lacking)",
@@ -192,13 +206,15 @@ BREAK = re.compile(
         r"as we|and (?:i|we|it|they|that|this|then|so|now|also)|but|although|though|that (?:i|we|it|they|"
         r"would|will|way)|which|who|like i said|if possible|asap|please|for example|e\.g\.|i\.e\.|"
         r"instead of having|so (?:the|our|my)|and (?:the|my|our|your|their|its|pricing|price|support)|"
-        r"would (?:be|help|make|save|cut|solve|go|win|let)|(?:is|are|was|were) (?:the )?(?:reason|top request))\b\s*"
+        r"would (?:be|help|make|save|cut|solve|go|win|let)|(?:is|are|was|were) (?:the )?(?:reason|top request)|"
+        r"(?:i|we) (?:could|would|'d|can))\b\s*"
     ),
     re.IGNORECASE,
 )
 TRAILING = re.compile(
     (
-        r"(?:\s+(?:please|pls|too|as well|again|anymore|at all|lol|asap|though|thanks|thx|already|"
+        r"(?:\s+(?:please|pls|too|as well|again|anymore|at all|lol|asap|though|thanks|thx|already|a lot|so much|"
+    r"very much|a ton|a bunch|big time|"
         r"for us|for me|for them|right now|now|today|either|haha|honestly|tbh|imo|anyway|ever|really|"
         r"and|or|the|a|an|to|of|with|for|in|on|at|but|so|that|is|are|was|be|by|from|it|its|our|my|your|"
         r"their|if|when|than|then|very|just|which|who|i|we|you|they))+$"
@@ -257,7 +273,13 @@ def _cut(text: str) -> str:
     words = text.split()
     if len(words) > NAME_SOFT_WORDS:
         cut = next(
-            (i for i, w in enumerate(words) if i >= NAME_MIN_CUT and w.lower() in NAME_CUT_WORDS), len(words)
+            (
+                i
+                for i, w in enumerate(words)
+                if (i >= NAME_MIN_CUT and w.lower() in NAME_CUT_WORDS)
+                or (i >= NAME_MIN_WEAK_CUT and w.lower() in NAME_WEAK_CUT_WORDS)
+            ),
+            len(words),
         )
         words = words[:cut]
     if len(words) > NAME_MAX_WORDS:

@@ -53,6 +53,13 @@ MIN_CLAUSE_WORDS = 3
 SIGNATURE_LINES = 4
 KEY_MAX_WORDS = 5
 METADATA_MAX_WORDS = 3
+SCORE = re.compile(
+    r"^\s*(?P<key>nps(?: score)?|score|rating|stars?|csat|satisfaction)\s*[:=]\s*(?P<value>\d+(?:\.\d+)?)"
+    r"\s*(?:/\s*(?P<scale>\d+))?",
+    re.IGNORECASE,
+)
+LOW_SCORE = 0.6  # NPS 0-6, 1-3 of 5
+HIGH_SCORE = 0.9
 LABEL_VERB = re.compile(r"\b(is|are|was|were|has|have|had|be)\b", re.IGNORECASE)
 
 
@@ -72,9 +79,9 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    bullet = BULLET.match(text, start, end)
+    bullet = BULLET.match(text[start:end])  # (a pattern's "^" never matches at pos > 0)
     if bullet:
-        start = bullet.end()
+        start += bullet.end()
         while start < end and text[start].isspace():
             start += 1
     return start, end
@@ -172,12 +179,13 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
                 section = label.hint  # a heading line: "Pros:", "What they asked for:"
                 continue
             if label.metadata:
+                section = score_hint(body) or section  # "NPS: 3" — what follows is a complaint
                 continue
             s, hint = label.start, label.hint or section
             label = label.topic
         else:
             next_line = next((text[a:b] for a, b in lines[i + 1 :] if text[a:b].strip()), "")
-            if _is_heading(body, next_line):
+            if not BULLET.match(text[line_start:line_end].strip()) and _is_heading(body, next_line):
                 section = heading_hint(body)
                 continue
             hint = section
@@ -224,6 +232,20 @@ def read_label(text: str, start: int, end: int) -> LineLabel | None:
     return LineLabel(start, topic=name if topical else None)
 
 
+def score_hint(line: str) -> str | None:
+    """ "NPS: 3", "Rating: 2/5", "Score: 9": a low score makes the lines under it complaints, a high one praise."""
+    match = SCORE.match(line)
+    if match is None:
+        return None
+    value, scale = float(match.group("value")), float(match.group("scale") or 10)
+    if "nps" in match.group("key").lower() or (not match.group("scale") and value > 5):
+        scale = 10
+    elif not match.group("scale"):
+        scale = 5
+    share = value / scale
+    return "negative" if share <= LOW_SCORE else "praise" if share >= HIGH_SCORE else None
+
+
 def _single_prompt(line: str) -> bool:
     return is_prompt(line) and not re.search(r"[.!?]\s", line.strip())
 
@@ -237,7 +259,7 @@ def _is_heading(line: str, next_line: str) -> bool:
     stripped = line.strip()
     if is_prompt(stripped):
         return True
-    if not _is_short(stripped) or stripped.endswith((",", ";")):
+    if not _is_short(stripped) or stripped.endswith((",", ";")) or "," in stripped:
         return False
     if heading_hint(stripped) is not None and len(stripped.split()) <= 4:
         return True

@@ -77,7 +77,7 @@ async def test_transcript_findings_are_grouped_and_attributed_to_the_customer():
         "Honestly, exporting to CSV takes forever, sometimes ten minutes for a big account.",
         "The CSV export is so slow for our larger accounts that I started doing it overnight.",
     ]
-    assert slow_export.name == "CSV export is so slow"  # a noun phrase, not the sentence's first clause
+    assert slow_export.name == "CSV export is so slow for our larger accounts"  # a noun phrase, not the sentence's first clause
     assert slow_export.sentiment == "negative" and slow_export.severity == "medium"
     assert slow_export.description.startswith("Pain point mentioned 2 times by Dana Whitfield:")
     assert "“Honestly, exporting to CSV takes forever" in slow_export.description
