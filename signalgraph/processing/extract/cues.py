@@ -91,6 +91,12 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             "~wrong-data",
         ),
         (r"\b(is|are|was|were|way) off\b|\boff by\b|\bdon't tie out\b", 1.0, "~wrong-data"),
+        (r"\bwrong\b|\bincorrect(ly)?\b", 0.8, "~wrong-data"),
+        (
+            r"\b(show|shows|showing|displays?|charges?|charged|calculates?|applies|applied|says)\b.{0,40}\beven though\b",
+            1.2,
+            "~wrong-data",
+        ),
         (
             (
                 r"\b(shows?|showing|shows? up|appears?|appearing|comes? through|gets? (sent|created|charged|added|imported)|"
@@ -359,6 +365,22 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bblock(s|ing|ed|er|ers)\b", 1.2, None),
         (
             (
+                r"\bkilling (us|me|them)\b|\bone at a time\b|\b(nobody|no one) can\b|"
+                r"\b(requests|tickets|orders|approvals|items|invoices|messages|emails) (just )?sit (there|for|in)\b"
+            ),
+            1.2,
+            None,
+        ),
+        (
+            (
+                r"\b(doesn't|does not|don't|do not|can't|cannot) (understand|recogni[sz]e|handle|accept|find|match) "
+                r"(common|simple|basic|our|the|any|special|abbreviations)"
+            ),
+            1.1,
+            None,
+        ),
+        (
+            (
                 r"\bwent (up )?from \$?\d[\d,.]*.{0,25}\bto \$?\d|\b(price|pricing|cost|bill|fee)s?\b.{0,30}\b(went up|"
                 r"increased|doubled|tripled|jumped|rose|skyrocketed)\b|\b(doubled|tripled) (the|our|my) (price|bill|cost)"
             ),
@@ -395,7 +417,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             1.3,
             "~cost",
         ),
-        (r"\b(lost|lose|losing) (money|the morning|a day|hours|data|their|our|track|revenue|deals?)\b", 1.2, None),
+        (r"\b(lost|lose|losing|loses) (money|the morning|a day|hours|data|their|our|track|revenue|deals?|time)\b", 1.2, None),
         (r"\bcan't (connect|tell|see|trust)\b|\bnot shown\b|\bonly see\b|\bzig-?zag", 1.0, None),
         (r"\b(nobody|no one|never) (completes?|updates?|reads?|looks?|uses?)\b|\bsits? with\b|\bsit for\b", 1.0, None),
         (
@@ -455,7 +477,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (
             (
                 r"\b(replied|responded|answered|got back|resolved it|fixed it|solved (it|our))\b.{0,30}"
-                r"\b(within (an?|\d+|one|two) (hour|minute|day)s?|quickly|fast|same day|in minutes|on a sunday)\b|"
+                r"\b(within (an?|\d+|one|two) (hour|minute|day)s?|within (minutes|hours|the hour|a day)|quickly|fast|"
+                r"same day|in minutes|on a sunday)\b|"
                 r"\bin seconds\b"
             ),
             1.3,
@@ -471,6 +494,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             1.3,
             None,
         ),
+        (r"\bexactly what (we|i|they) (needed|wanted|were looking for|was looking for)\b", 2.0, None),
         (r"\bno complaints\b|\bno issues\b|\bnever had (a|an|one)\b|\bzero (issues|problems)\b", 1.0, None),
         (r"\b(reason|why) (we|i) (bought|chose|picked|signed up|switched|use)\b", 1.5, None),
     ),
@@ -693,7 +717,8 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
         (
             r"\b(dislike\w*|cons|pains?|pain points?|problems?|issues?|complaints?|frustrations?|negatives?|"
             r"weakness(es)?|risks?|challenges|blockers?|not working|doesn't work|concerns?|downsides?|"
-            r"gripes?|annoying)\b"
+            r"gripes?|annoying|getting in the way|in your way|slows? you down|hardest|worst|frustrat\w*|"
+            r"what's not|what isn't|what doesn't|difficult)\b"
         ),
     ),
     ("question", r"\b(open questions?|questions?)\b"),
@@ -702,7 +727,7 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
         (
             r"\b(asked for|requests?|requested|wants?|wishlist|wish list|suggestions?|ideas?|missing|"
             r"improve\w*|better|would make|must[- ]haves?|miss|feature requests?|what would|"
-            r"change one thing|what else would|kept you|keep you|needs)\b"
+            r"change one thing|what else would|kept you|keep you|needs|magic wand|if you could|top of your list)\b"
         ),
     ),
     ("praise", r"\b(likes?|liked|love|loved)\b"),

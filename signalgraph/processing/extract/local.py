@@ -456,10 +456,9 @@ def _mark_elaborations(text: str, statements: list[Statement]) -> None:
         if adjacent and (ABOUT_PREVIOUS.match(statement.quote) or WORKS_OUT.match(statement.quote)):
             statement.joins_previous = True
             continue
-        if (
-            adjacent
-            and statement.kind == previous.kind in ("bug", "pain_point")
-            and PRONOUN_SUBJECT.match(statement.name_source)
+        if adjacent and statement.kind == previous.kind and (
+            (statement.kind in ("bug", "pain_point") and PRONOUN_SUBJECT.match(statement.name_source))
+            or CONSEQUENCE.match(statement.quote)
         ):
             statement.joins_previous = True
             continue

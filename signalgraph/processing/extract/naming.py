@@ -41,7 +41,11 @@ _OPENERS = (
         r"second|third|one more thing|on top of that|in addition|the other thing|other than that|"
         r"all in all|in general|generally|mostly|for example|for instance|e\.g\.|actually|also,)\b[,:]?"
     ),
-    r"(?:which|that|who)(?: is| was| are| were| felt| feels| seems| made)?(?: honestly| really| just)?\b",
+    r"(?:which|that|who)(?:'s| is| was| are| were| felt| feels| seems| made)?(?: honestly| really| just)?\b",
+    (
+        r"(?:[\w'-]+ ){1,3}(?:reported|complained|explained|mentioned|pointed out|noted|told us|highlighted)"
+        r"(?: that| how)?\b,?"
+    ),
     (
         r"(?:(?:app store|play store|g2|capterra|trustpilot)?\s*review,?\s*)?\d(?:\.\d)?\s*(?:/\s*\d+\s*)?stars?\b[:,.]?|"
         r"(?:app store|play store|g2|capterra|trustpilot) review\b[:,.]?|"
@@ -139,6 +143,10 @@ _REQUEST_LEADS = (
     ),
     r"is it possible to",
     (
+        r"(?:would|'d) (?:really |also |definitely )?(?:love|like|appreciate)(?: to see| to have| to get| to be able to|"
+        r" an option to| a way to| the ability to| the option to)?"
+    ),
+    (
         r"(?:[\w'-]+ ){1,4}(?:needs|need|wants|want|requires|require|asked for|would like|would love|expects|"
         r"expect)\b(?: to have| to get)?"
     ),
@@ -169,6 +177,13 @@ _QUESTION_LEADS = (
         (
             r"^(?:do|does|can|will|would) (?:you|it|the app|the tool|your (?:app|tool|product|api)) (?:guys )?"
             r"(?:support|offer|have|integrate with|work with|connect to)\s+"
+        ),
+        "",
+    ),
+    (
+        (
+            r"^(?:can|could|would) you (?:please )?(?:tell|let) (?:me|us) (?:know )?(?:if|whether|how|when)? ?"
+            r"(?:there's|there is)? ?(?:a way|an option|any way)? ?(?:to|for)? ?"
         ),
         "",
     ),
