@@ -92,6 +92,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         ),
         (r"\b(is|are|was|were|way) off\b|\boff by\b|\bdon't tie out\b", 1.0, "~wrong-data"),
         (r"\bwrong\b|\bincorrect(ly)?\b", 0.8, "~wrong-data"),
+        (r"\b(stops?|stopped|cuts? off|truncates?|truncated) (after|at) (the first )?\d", 1.4, "~failure"),
         (
             r"\b(show|shows|showing|displays?|charges?|charged|calculates?|applies|applied|says)\b.{0,40}\beven though\b",
             1.2,
@@ -270,6 +271,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             None,
         ),
         (r"\bthere (was|were) no (way|option|reminder|warning|notification|setting|alert|export|support)\b", 1.3, None),
+        (r"\b(doesn't|does not|don't|do not) (include|show|tell|say|list|display|mention) (who|what|which|when|where|the)\b", 1.2, None),
+        (r"\bours (only|doesn't|does not|can't|isn't|is only)\b|\b(offers?|has|have|includes?) a free (tier|plan)\b", 1.2, None),
         (r"^asked (whether|if|about|for)\b|\basked (whether|if) (we|you|it|they)\b", 1.2, None),
         (r"\bis it possible to\b|\bcan (i|we) (choose|pick|select|set|change|configure)\b", 1.1, None),
         (r"\bif (it|you|they|the app|the tool|this) \w+ed\b.{0,60}\b(we'd|i'd|we would|i would|would)\b", 1.5, None),
@@ -365,6 +368,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bblock(s|ing|ed|er|ers)\b", 1.2, None),
         (
             (
+                r"\b(nobody|no one) (from [\w ]{1,20} )?(followed up|called( back)?|replied|responded|got back)\b|"
                 r"\bkilling (us|me|them)\b|\bone at a time\b|\b(nobody|no one) can\b|"
                 r"\b(requests|tickets|orders|approvals|items|invoices|messages|emails) (just )?sit (there|for|in)\b"
             ),
@@ -441,7 +445,15 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             1.1,
             None,
         ),
-        (r"\breally (like|liked|enjoy|enjoyed)\b|\b(i|we|they|everyone|people|users) (like|liked|enjoy|enjoyed|appreciate)\b", 1.3, None),
+        (r"\breally (like|liked|enjoy|enjoyed)\b", 1.3, None),
+        (
+            (
+                rf"\b({_SUBJECTS}) (really |all |also )?(like|liked|love|loved|enjoy|enjoyed|appreciate|appreciated|prefer|"
+                r"preferred)\b(?! (it|this|that|them|us)\b| to\b)"
+            ),
+            1.3,
+            None,
+        ),
         (
             (
                 r"\beasy to (use|set up|setup|learn|understand|build|navigate)\b|\b(intuitive|seamless|smooth|smoother|"

@@ -48,6 +48,7 @@ CONSEQUENCE = re.compile(
 CONSEQUENCE_MAX_TERMS = 2
 # A later part of a sentence that says what followed ("…, so I lost the morning") belongs to the part before.
 FOLLOW_ON = re.compile(r"^(?:and )?(?:so|which|causing|meaning|resulting in|that means|then|and then)\b", re.IGNORECASE)
+PRONOUN_LED = re.compile(r"(?:i|we|you|they|it|he|she)(?:'\w+)?\b", re.IGNORECASE)
 RELATIVE_START = re.compile(r"(?:which|that|who|where|when|whose)\b", re.IGNORECASE)
 # A request for "it" asks for what the statement before it named ("they would pay extra for it").
 PRONOUN_OBJECT = re.compile(
@@ -75,7 +76,11 @@ ABOUT_PREVIOUS = re.compile(
 )
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
 GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
-NAME_NOISE = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "time", "lot", "bit", "thing", "stuff"})
+# Words that name no subject: units, and the bare states a cue already says ("Broken", "Still broken").
+NAME_NOISE = frozenset(
+    {"second", "minute", "hour", "day", "week", "month", "year", "time", "lot", "bit", "thing", "stuff", "broken",
+     "wrong", "slow", "issu", "problem", "bug", "error", "fine", "great", "good", "nice", "work", "still"}
+)
 # Questions that are rhetorical or not to the vendor.
 RHETORICAL = re.compile(r"^(?:so )?(?:which is it|why|what|right|really|seriously|huh|ok)\??$|\?\?", re.IGNORECASE)
 QUESTION_START = re.compile(
@@ -158,6 +163,8 @@ def _apply_hint(scores: dict[str, float], hint: str | None, lowered: str) -> Non
 def _bare_clause(lowered: str) -> bool:
     """A phrase that can stand for a finding by itself: a few words, not opening with a pronoun."""
     words = re.findall(r"[a-z0-9'/-]+", strip_openers(lowered))
+    if sum(len(w) >= 3 and w.isalpha() for w in words) < MIN_STATEMENT_WORDS and len(words) < 3:
+        return False  # "ticket #48213"
     if lowered.rstrip().endswith("?"):
         return len(words) >= MIN_STATEMENT_WORDS  # under a "Questions" heading
     return len(words) >= MIN_STATEMENT_WORDS and words[0] not in BANNED_FIRST_WORDS | NOT_ITEM_STARTS
@@ -400,7 +407,8 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
         )
         if joins:
             follow_on = FOLLOW_ON.match(text[part.start : part.end]) or RELATIVE_START.match(text[part.start : part.end])
-            if last[1] and found and found[0].score > last[1][0].score and not follow_on:
+            pronoun_led = PRONOUN_LED.match(text[part.start : part.end])
+            if last[1] and found and found[0].score > last[1][0].score and not follow_on and not pronoun_led:
                 named = part  # the stronger part names the point ("…, and it's tedious to keep them in sync")
             else:
                 named = replace(last[2], end=part.end) if last[2] else (part if found else None)

@@ -217,12 +217,12 @@ LEAD_DETERMINER = re.compile(
 # Where a name stops: the reason, the consequence or a second thought begins.
 BREAK = re.compile(
     (
-        r"\s*(?:[,;:(]|\s[-–—]\s|\.\.\.|…)\s*|\s+(?:because|since|so that|so we|so i|so it|which|as it|"
+        r"\s*(?:,(?!\d)|[;:(]|\s[-–—]\s|\.\.\.|…)\s*|\s+(?:because|since|so that|so we|so i|so it|which|as it|"
         r"as we|and (?:i|we|it|they|that|this|then|so|now|also)|but|although|though|that (?:i|we|it|they|"
         r"would|will|way)|which|who|like i said|if possible|asap|please|for example|e\.g\.|i\.e\.|"
         r"instead of having|so (?:the|our|my)|and (?:the|my|our|your|their|its|pricing|price|support)|"
         r"would (?:be|help|make|save|cut|solve|go|win|let)|(?:is|are|was|were) (?:the )?(?:reason|top request)|"
-        r"(?:i|we) (?:could|would|'d|can))\b\s*"
+        r"(?:i|we) (?:could|would|'d|can)|and (?:nobody|no one|everyone|someone|nothing))\b\s*"
     ),
     re.IGNORECASE,
 )
@@ -243,7 +243,7 @@ LIST_END = re.compile(
     r"would|will|could|that would|in (?:the|our|my))\b",
     re.IGNORECASE,
 )
-COMMA_SPLIT = re.compile(r"\s*,\s*(?:and\s+|or\s+|plus\s+|&\s+)?", re.IGNORECASE)
+COMMA_SPLIT = re.compile(r"\s*,(?!\d)\s*(?:and\s+|or\s+|plus\s+|&\s+)?", re.IGNORECASE)
 AND_SPLIT = re.compile(r"\s+(?:and|&|plus|as well as)\s+", re.IGNORECASE)
 PRAISE_SPLIT = re.compile(
     r",?\s+and\s+(?=(?:the|my|our|your|its|their)\b)|,\s+(?=(?:the|my|our|your|its|their)\b)", re.IGNORECASE

@@ -54,7 +54,7 @@ SIGNATURE_LINES = 4
 KEY_MAX_WORDS = 5
 METADATA_MAX_WORDS = 3
 SCORE = re.compile(
-    r"^\s*(?P<key>nps(?: score)?|score|rating|stars?|csat|satisfaction)\s*[:=]\s*(?P<value>\d+(?:\.\d+)?)"
+    r"^\s*(?P<key>nps(?: score)?|score|rating|stars?|csat|satisfaction)\s*[:=]?\s*(?P<value>\d+(?:\.\d+)?)"
     r"\s*(?:/\s*(?P<scale>\d+))?",
     re.IGNORECASE,
 )
@@ -173,6 +173,11 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
                 continue
         s, e = strip_span(text, line_start, line_end)
         body = text[s:e]
+        score = SCORE.match(body)
+        if score and score.end() < len(body) and re.match(r"\s*[-–—|:,]\s*\S", body[score.end() :]):
+            section = score_hint(body) or section  # "NPS 2 - onboarding was a mess"
+            s, e = strip_span(text, s + score.end() + len(re.match(r"\s*[-–—|:,]\s*", body[score.end() :]).group()), e)
+            body = text[s:e]
         label = read_label(text, s, e)
         if label is not None:
             if label.heading:
