@@ -4,32 +4,28 @@ The text is cut into evidence (`segment`: speaker turns, lines under their headi
 clauses); an interviewer's lines (a role label, or a speaker who mostly asks questions) are not
 evidence, but their question tells what the answer is about, as a heading does. Clauses are
 classified by the cue tables in `cues` (weighted by the analysis profile and the heading's hint); a
-request or praise that lists several things becomes one statement per thing; a clause that only
-says how bad the previous one is ("This is blocking us") joins it. Statements of one kind that share
-their key terms are grouped into one finding, named by `naming` as an analyst would, and described
-by quoting its evidence. `additionalContext` only informs the inferred context.
+request or praise that lists several things becomes one statement per thing, named by `naming` as
+an analyst would. `grouping` makes findings of the statements. `additionalContext` only informs the
+inferred context.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from dataclasses import replace
 
 from . import cues, segment
-from .base import KIND_LABELS, Evidence, Extraction, ExtractionRequest, Finding
-from .naming import BANNED_FIRST_WORDS, NOT_ITEM_STARTS, is_analyst_name, stem, strip_openers, subject_items
+from .base import Extraction, ExtractionRequest
+from .grouping import CONSEQUENCE, Statement, facets_of, group, mark_elaborations, to_finding
+from .naming import BANNED_FIRST_WORDS, NOT_ITEM_STARTS, stem, strip_openers, subject_items
 from .parties import find_parties
 from .segment import Span
 
 PART_BREAK = re.compile(r",?\s+and\s+|,\s+")
-DESCRIPTION_QUOTES = 5
 MIN_STATEMENT_WORDS = 2
 NEGATED_KINDS = frozenset({"bug", "pain_point", "praise"})
-SEVERITY_ORDER = ("low", "medium", "high", "critical")
 COMPILED_CUES = {
     kind: tuple((re.compile(pattern), weight, facet) for pattern, weight, facet in entries)
     for kind, entries in cues.KIND_CUES.items()
@@ -40,11 +36,6 @@ NEGATION = re.compile(cues.NEGATION)
 HINT_ALONE = 1.0
 HINT_LEAN = 0.5
 NOT_A_COMPLAINT = re.compile(r"\b(fine|ok|okay|alright|decent|good|great|nice|love|like|works)\b")
-# "This is blocking us", "It's really annoying": how bad the previous statement is, not a new finding.
-CONSEQUENCE = re.compile(
-    r"^(?:and |so |but )?(?:this|that|it|which)(?:'s| is| was| has been| makes| means| really| just| also)+\b",
-    re.IGNORECASE,
-)
 CONSEQUENCE_MAX_TERMS = 2
 # A later part of a sentence that says what followed ("…, so I lost the morning") belongs to the part before.
 FOLLOW_ON = re.compile(r"^(?:and )?(?:so|which|causing|meaning|resulting in|that means|then|and then)\b", re.IGNORECASE)
@@ -54,24 +45,6 @@ RELATIVE_START = re.compile(r"(?:which|that|who|where|when|whose)\b", re.IGNOREC
 PRONOUN_OBJECT = re.compile(
     r"^(?:\w+ )?without (?:it|this|that|them)\b|\b(?:pay(?: extra)? for|need|want|love|miss|asked for) "
     r"(?:it|this|that|them)\b(?! to\b| \w+ (?:to|for|with|in)\b)",
-    re.IGNORECASE,
-)
-# A weakly-cued pain right after another statement by the same speaker tells how that one hurts
-# ("Right now I copy paste everything"), unless it has a topic of its own that groups elsewhere.
-ELABORATION_MAX_SCORE = 1.5
-ELABORATION_MAX_GAP = 400
-# A statement with a subject of its own ("The FX fees aren't shown…") makes a point of its own.
-OWN_SUBJECT = re.compile(r"(?:the|a|an|our|my|their|his|her|its|these|those)\s+\w+", re.IGNORECASE)
-# "So if two recipes need onions…": a sentence that works out what the one before it said.
-WORKS_OUT = re.compile(r"^(?:so|and so|which means|that means|meaning)\b", re.IGNORECASE)
-ADJACENT_GAP = 160
-JOINED_PARTS = re.compile(r"[\s,;]*(?:and|but|so|or)?[\s,;]*")
-# "…, and they just never go off": a statement about "it" or "they" continues the one before it.
-PRONOUN_SUBJECT = re.compile(r"^(?:and |so |but |also )?(?:it|they|these|those)(?:'s|'re)?\b(?! would\b|'d\b)", re.IGNORECASE)
-# "Can that be a setting?", "Any fix planned?": a question about what was just said.
-ABOUT_PREVIOUS = re.compile(
-    r"^(?:and |so |also )?(?:can|could|will|would|is|are|does|do|any)\b[^?]{0,25}?\b(?:that|this|it|they|fix|eta)\b"
-    r"[^?]{0,30}\?",
     re.IGNORECASE,
 )
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
@@ -88,30 +61,6 @@ QUESTION_START = re.compile(
     r"what|when|where|which|who|why|any|has|have|was|were|i was wondering|wondering)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass
-class Statement:
-    span: Span
-    quote: str
-    kind: str
-    score: float
-    severity: str
-    terms: frozenset[str]
-    name: str
-    joins_previous: bool = False
-    name_source: str = ""  # the words the name was taken from
-    contentless: bool = False  # its name has no topic word ("12 a month"): evidence for another or nothing
-
-
-@dataclass
-class Group:
-    kind: str
-    members: list[Statement] = field(default_factory=list)
-
-    @property
-    def terms(self) -> frozenset[str]:
-        return frozenset().union(*(m.terms for m in self.members))
 
 
 def classify(
@@ -210,112 +159,6 @@ def interviewers(text: str, turns: list[Span]) -> set[str]:
     return found if found != speakers else {s for s in found if s.lower() in cues.INTERVIEWER_LABELS}
 
 
-def _facets(terms: frozenset[str]) -> frozenset[str]:
-    return frozenset(t for t in terms if t.startswith("~"))
-
-
-def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Same topic: identical terms, or half the smaller set shared with a topic word among them —
-    unless both say different things about it (slow vs. hard to find)."""
-    if a == b:
-        return True
-    if _facets(a) and _facets(b) and not _facets(a) & _facets(b):
-        return False
-    shared = a & b
-    if not shared - _facets(shared):
-        return False
-    if len(shared) >= 2:
-        return len(shared) / min(len(a), len(b)) >= 0.3
-    # One shared word: the whole topic of one of them ("The dashboard is easy to use"), or half of both.
-    a, b = a - _facets(a), b - _facets(b)
-    return min(len(a), len(b)) == 1 or len(shared) / max(len(a), len(b)) >= 0.5
-
-
-def group(statements: list[Statement]) -> list[Group]:
-    """Statements of one kind that share their key terms, in order of first mention; a statement that
-    only qualifies the one before it joins that one's group."""
-    groups: list[Group] = []
-    last: Group | None = None
-    for statement in statements:
-        if statement.joins_previous and last is not None and _may_join(last.kind, statement.kind):
-            last.members.append(statement)
-            continue
-        if statement.contentless:
-            continue
-        home = next(
-            (
-                g
-                for g in groups
-                if g.kind == statement.kind
-                and any(_similar(statement.terms, m.terms) for m in g.members)
-                and not any(m.span == statement.span for m in g.members)  # items of one list stay apart
-            ),
-            None,
-        )
-        if home is None:
-            home = Group(statement.kind)
-            groups.append(home)
-        home.members.append(statement)
-        last = home
-    return groups
-
-
-def _may_join(group_kind: str, kind: str) -> bool:
-    """A qualifying statement joins a finding of its own kind, or says how bad a bug, pain or missing
-    feature is, or asks about it."""
-    return group_kind == kind or (kind in ("pain_point", "bug", "question") and group_kind != "praise")
-
-
-def describe(kind: str, evidence: list[Evidence]) -> str:
-    speakers = list(dict.fromkeys(e.speaker for e in evidence if e.speaker))
-    times = "once" if len(evidence) == 1 else f"{len(evidence)} times"
-    lines = [
-        f"{KIND_LABELS[kind]} mentioned {times}" + (f" by {', '.join(speakers)}" if speakers else "") + ":"
-    ]
-    lines += [
-        f"“{e.quote}”" + (f" — {e.speaker}" if e.speaker else "") for e in evidence[:DESCRIPTION_QUOTES]
-    ]
-    if len(evidence) > DESCRIPTION_QUOTES:
-        lines.append(f"(and {len(evidence) - DESCRIPTION_QUOTES} more)")
-    return "\n".join(lines)
-
-
-def _representative(g: Group) -> Statement:
-    """The member that names the group: a subject line, else the strongest statement with a good name."""
-    own = [m for m in g.members if not m.joins_previous and m.kind == g.kind] or g.members
-    return max(own, key=lambda m: (m.span.subject, is_analyst_name(m.name), m.score, -m.span.start))
-
-
-def to_finding(text: str, g: Group) -> Finding:
-    representative = _representative(g)
-    severity = max((m.severity for m in g.members), key=SEVERITY_ORDER.index)
-    if len(g.members) >= cues.SEVERITY_BUMP_MENTIONS and g.kind != "praise" and severity != "critical":
-        severity = SEVERITY_ORDER[SEVERITY_ORDER.index(severity) + 1]
-    evidence: list[Evidence] = []
-    for m in sorted(dict.fromkeys((m.span.start, m.span.end, m.span.speaker) for m in g.members)):
-        start, end, speaker = m
-        last = evidence[-1] if evidence else None
-        if (
-            last is not None
-            and last.speaker == speaker
-            and not last.quote.endswith((".", "!", "?"))
-            and JOINED_PARTS.fullmatch(text, last.end, start)
-        ):
-            evidence[-1] = Evidence(text[last.start : end], last.start, end, speaker)  # parts of one sentence
-        elif last is None or start >= last.end:
-            evidence.append(Evidence(text[start:end], start, end, speaker))
-    basis = " ".join(sorted(g.terms)) or " ".join(representative.quote.lower().split())
-    return Finding(
-        key=f"{g.kind}:{hashlib.sha1(basis.encode()).hexdigest()[:20]}",
-        kind=g.kind,
-        name=representative.name,
-        description=describe(g.kind, evidence),
-        sentiment=cues.SENTIMENT_BY_KIND[g.kind],
-        severity=severity,
-        evidence=tuple(evidence),
-    )
-
-
 def infer_context(request: ExtractionRequest, kinds: list[str]) -> str:
     text, extra = request.text.lower(), (request.additional_context or "").lower()
 
@@ -354,7 +197,7 @@ def _statements(text: str, span: Span, profile: str, named: Span | None = None) 
     lowered = quote.lower()
     severity = statement_severity(kind, lowered)
     terms = key_terms(lowered, cue_spans, facets)
-    if kind == "praise" and not terms - _facets(terms) - GENERIC_TERMS:
+    if kind == "praise" and not terms - facets_of(terms) - GENERIC_TERMS:
         return []
     source = text[named.start : named.end] if named else quote
     names = [span.label] if span.label else subject_items(source, kind)
@@ -362,7 +205,7 @@ def _statements(text: str, span: Span, profile: str, named: Span | None = None) 
         contentless = not _name_terms(names[0])
         joins = (
             (kind in ("pain_point", "bug") and bool(CONSEQUENCE.match(quote))
-             and len(terms - _facets(terms)) <= CONSEQUENCE_MAX_TERMS)
+             and len(terms - facets_of(terms)) <= CONSEQUENCE_MAX_TERMS)
             or bool(PRONOUN_OBJECT.search(quote))
             or contentless
         )
@@ -425,7 +268,7 @@ def _same_point(statement: Statement, part: str) -> bool:
     further ("doesn't save drafts, so managers lost their writing"), or a part about "it" or "they"."""
     return (
         statement.kind in ("bug", "pain_point")
-        or not statement.terms - _facets(statement.terms)
+        or not statement.terms - facets_of(statement.terms)
         or (statement.kind == "praise" and re.match(r"(?:it|they|this|that|which|these)\b", part, re.IGNORECASE) is not None)
     )
 
@@ -453,38 +296,6 @@ def evidence_spans(request: ExtractionRequest) -> tuple[list[Span], list[Span], 
     return spans, turns, asking
 
 
-def _mark_elaborations(text: str, statements: list[Statement]) -> None:
-    """A weak pain right after another statement of the same speaker (in prose: on the same line) joins it."""
-    for previous, statement in pairwise(statements):
-        adjacent = (
-            previous.span.speaker == statement.span.speaker
-            and 0 <= statement.span.start - previous.span.end <= ADJACENT_GAP
-            and "\n\n" not in text[previous.span.end : statement.span.start]
-        )
-        if adjacent and (ABOUT_PREVIOUS.match(statement.quote) or WORKS_OUT.match(statement.quote)):
-            statement.joins_previous = True
-            continue
-        if adjacent and statement.kind == previous.kind and (
-            (statement.kind in ("bug", "pain_point") and PRONOUN_SUBJECT.match(statement.name_source))
-            or CONSEQUENCE.match(statement.quote)
-        ):
-            statement.joins_previous = True
-            continue
-        if (
-            (
-                (statement.kind == "pain_point" and previous.kind != "praise")
-                or (statement.kind == "praise" == previous.kind)
-            )
-            and statement.score < ELABORATION_MAX_SCORE
-            and not statement.span.subject
-            and previous.span.speaker == statement.span.speaker
-            and statement.span.start - previous.span.end <= ELABORATION_MAX_GAP
-            and (statement.span.speaker is not None or "\n" not in text[previous.span.end : statement.span.start])
-            and not OWN_SUBJECT.match(strip_openers(statement.quote))
-        ):
-            statement.joins_previous = True
-
-
 def _is_title(text: str, span: Span) -> bool:
     """A report's first line when it reads as a title: no sentence punctuation at its end."""
     return not text[: span.start].strip() and not text[span.start : span.end].rstrip().endswith((".", "!", "?"))
@@ -508,7 +319,7 @@ def extract(request: ExtractionRequest) -> Extraction:
                     sentence = replace(sentence, hint=label.hint)
             for clause in segment.clauses(text, replace(sentence, hint=hint)):
                 statements += statements_of(text, clause, request.profile)
-    _mark_elaborations(text, statements)
+    mark_elaborations(text, statements)
     findings = tuple(to_finding(text, g) for g in group(statements))
     people, companies = find_parties(text, turns, asking)
     return Extraction(
