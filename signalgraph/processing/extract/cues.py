@@ -118,6 +118,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             "~failure",
         ),
         (r"\b(hangs?|hung|locks? up|locked up|unresponsive)\b", 1.3, "~failure"),
+        (r"\b(stuck (in|on|at)|redirect loop|login loop|infinite loop|loops? back|bounced back)\b", 1.3, "~failure"),
         (r"\b(declined|bounced|rejects?|rejected)\b", 1.1, "~failure"),
         (r"\b(greyed|grayed) out\b|\bdoes nothing\b|\bnothing happens\b|\bnothing (downloads|loads|shows|appears)\b", 1.5, "~failure"),
         (r"\b(silently|randomly|sometimes) (drops?|fails?|deletes?|skips?|ignores?|disappears?|resets?)\b", 1.5, "~failure"),
@@ -183,7 +184,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             1.5,
             None,
         ),
-        (r"\b(please|pls|plz|kindly) (add|support|make|let|allow|consider|bring|build|include|offer|enable|give|provide|implement)\b", 1.6, None),
+        (
+            (
+                r"\b(please|pls|plz|kindly) (add|support|make|let|allow|consider|bring|build|include|offer|enable|give|"
+                r"provide|implement)\b"
+            ),
+            1.6,
+            None,
+        ),
         (r"\b\w+ (integration|support|export|import|sync|api|option|setting|mode|view|report|widget)s? please\b", 1.6, None),
         (r"\b(could|can|will|would) you (guys )?(please )?(add|support|build|consider|offer|bring|make|let|give|implement)\b", 1.4, None),
         (r"\bfeature requests?\b", 2.0, None),
@@ -273,12 +281,20 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bthere (was|were) no (way|option|reminder|warning|notification|setting|alert|export|support)\b", 1.3, None),
         (r"\b(doesn't|does not|don't|do not) (include|show|tell|say|list|display|mention) (who|what|which|when|where|the)\b", 1.2, None),
         (r"\bours (only|doesn't|does not|can't|isn't|is only)\b|\b(offers?|has|have|includes?) a free (tier|plan)\b", 1.2, None),
+        (r"\b(old|previous|last|former) (system|version|app|ui|design|layout|tool|one) (was|is) better\b", 1.3, None),
         (r"^asked (whether|if|about|for)\b|\basked (whether|if) (we|you|it|they)\b", 1.2, None),
         (r"\bis it possible to\b|\bcan (i|we) (choose|pick|select|set|change|configure)\b", 1.1, None),
         (r"\bif (it|you|they|the app|the tool|this) \w+ed\b.{0,60}\b(we'd|i'd|we would|i would|would)\b", 1.5, None),
         (r"^(needed|need|needs|wanted|want|missing|lacks|requires?|would love|would like)\b", 1.3, None),
         (r"\bcan (that|this|it) be (a setting|an option|configurable|changed|added|turned off|disabled|optional)\b", 1.6, None),
-        (r"^(please|pls|plz) (at least |also |just |kindly )?(?!help|fix|advise|respond|reply|refund|escalate|check)\w+", 2.0, None),
+        (
+            (
+                r"^(please|pls|plz) (at least |also |just |kindly )?(?!help|fix|advise|respond|reply|refund|escalate|check|"
+                r"treat|prioriti[sz]e|look|confirm|let me know|cancel|call|contact|get back|investigate|urgent)\w+"
+            ),
+            2.0,
+            None,
+        ),
         (r"\bplease[.!]*$", 1.2, None),
         (r"\bwhat (would|will|could) (really |actually |also )?(help|make (a|the) difference|fix (this|it)|be ideal)\b", 1.6, None),
         (r"\bwould (really |actually |also |definitely )(help|make a difference|save)\b", 1.2, None),
@@ -392,7 +408,16 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             "~cost",
         ),
         (r"\b(submitted|done|filed|completed|arrives?|arrived|paid|updated) late\b|\bor not at all\b", 1.2, None),
-        (r"\bstopped using\b|\b(was|were|got|has been|have been) (removed|taken away|dropped|deprecated)\b", 1.3, None),
+        (
+            (
+                r"\bstopped using\b|\b(was|were|got|has been|have been) (removed|taken away|dropped|deprecated)\b|"
+                r"\b(removed|took away|got rid of|dropped) the (ability|option|feature|setting|button|view)\b|\bby design\b"
+            ),
+            1.3,
+            None,
+        ),
+        (r"\blooks? (dated|old|outdated|ugly|cluttered|clunky|messy)\b", 1.2, None),
+        (r"\b(don't|dont|can't|cant|do not|cannot) see (it|them|where|how|any|the option)\b", 1.2, "~findability"),
         (r"\b(doesn't|does not|just doesn't|won't) work for (us|me|them|our|my|a|small|teams)\b|\bmade no sense\b", 1.3, "~cost"),
         (r"\b(problem|issue|concern|risk)s?\b", 0.8, None),
         (r"\b(have|had|has) to\b", 0.5, None),
@@ -637,6 +662,7 @@ two three four five six seven eight nine ten twenty first second third last next
 genuinely truly absolutely totally completely simply super pretty fairly quite kinda sorta lol haha hmm
 honestly seriously literally tbh imo really said told asked says tells asks mentioned noted otherwise
 since monday tuesday wednesday thursday friday saturday sunday morning afternoon evening tonight
+cant dont doesnt wont isnt arent didnt wasnt couldnt wouldnt shouldnt
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
@@ -745,12 +771,16 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
     ("praise", r"\b(likes?|liked|love|loved)\b"),
 )
 # A form's question to the respondent (not evidence): "What do you like best?", "Why did you give this score?"
+# It asks the respondent ("you", "we"), or is one of the stock questions.
 PROMPT = (
-    r"^(q\d*[:.)]?\s*)?(what|why|how|which|anything|is there anything|tell us|would you|did you|do you|overall|"
-    r"please (rate|tell|describe)|rate|describe|any (other )?(comments|feedback|thoughts)|if you could)\b.*"
+    r"^(q\d*[:.)]?\s*)?((what|why|how|which|anything|is there anything|tell us|would you|did you|do you|overall|"
+    r"please (rate|tell|describe)|rate|describe|if you could)\b(?=.*\b(you|your|we|us|our)\b).*"
     r"\b(like|dislike|improve|better|missing|miss|reason|score|recommend|satisf\w*|easy|problems?|solving|"
     r"benefit\w*|else|leaving|kept you|change|upgrade|rating|experience|feel about|think of|why not|"
-    r"do better|want|wrong|work(ing)?|hardest|frustrat\w*|use us|using|useful|valuable|help|make)\b"
+    r"do better|want|wrong|work(ing)?|hardest|frustrat\w*|use us|using|useful|valuable|help|make)\b|"
+    r"(what's missing|what is missing|anything else|why not|tell us why|any (other )?(comments|feedback|thoughts)|"
+    r"what could be better|what should (we|be) improved?|what would make (it|this|the \w+) (better|more \w+)|"
+    r"how easy (was|is) it))"
 )
 # Line labels whose text is the respondent's answer ("Comments: …", "Primary reason for cancelling: …").
 ANSWER_KEY = (

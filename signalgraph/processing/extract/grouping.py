@@ -92,7 +92,8 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def group(statements: list[Statement]) -> list[Group]:
     """Statements of one kind that share their key terms, in order of first mention; a statement that
-    only qualifies the one before it joins that one's group."""
+    only qualifies the one before it joins that one's group, and the first statement of a subject
+    line's kind in the body restates the subject."""
     groups: list[Group] = []
     last: Group | None = None
     for statement in statements:
@@ -102,6 +103,13 @@ def group(statements: list[Statement]) -> list[Group]:
         if statement.contentless:
             continue
         home = next(
+            (
+                g
+                for g in groups
+                if g.kind == statement.kind and all(m.span.subject for m in g.members) and not statement.span.subject
+            ),
+            None,
+        ) or next(
             (
                 g
                 for g in groups
@@ -187,7 +195,7 @@ def mark_elaborations(text: str, statements: list[Statement]) -> None:
             statement.joins_previous = True
             continue
         if adjacent and statement.kind == previous.kind and (
-            (statement.kind in ("bug", "pain_point") and PRONOUN_SUBJECT.match(statement.name_source))
+            (statement.kind in ("bug", "pain_point") and PRONOUN_SUBJECT.match(statement.quote))
             or CONSEQUENCE.match(statement.quote)
         ):
             statement.joins_previous = True

@@ -67,9 +67,10 @@ _OPENERS = (
         r"pointed out|highlighted|flagged|raised|stressed|repeated|asked|asks)(?: that| whether| if| about| for| to)?\b,?"
     ),
     (
+        r"(?:(?:since|as of|until|from) (?:this|last|yesterday) ?(?:morning|afternoon|evening|week|night|month)?|"
         r"(?:last|this|next|every|on|since|over the (?:last|past)) (?:week|month|night|year|time|quarter|sprint|"
         r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|weekend|few (?:days|weeks|months)|"
-        r"\w+ (?:days|weeks|months))\b,?"
+        r"\w+ (?:days|weeks|months)))\b,?"
     ),
     (
         r"(?:since|after|before|with) (?:the |yesterday's |today's |last week's |your |the latest |the last |the new |"
