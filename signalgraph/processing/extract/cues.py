@@ -299,6 +299,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bwhat (would|will|could) (really |actually |also )?(help|make (a|the) difference|fix (this|it)|be ideal)\b", 1.6, None),
         (r"\bwould (really |actually |also |definitely )(help|make a difference|save)\b", 1.2, None),
         (r"\bwould expect\b|\bexpected (it |them )?to\b", 1.2, None),
+        (r"\bwould have (saved|helped|been (nice|great|useful|helpful))\b", 1.3, None),
         (
             (
                 r"\b(ruled us out|lost (the deal|deals?|them) (to|because)|chose (a competitor|\w+) because|"
@@ -311,7 +312,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bonly (cover|covers|support|supports|work|works|offer|offers|lets? (us|me))\b", 0.8, None),
         (
             (
-                r"\b(can't|cannot|can not|unable to|no way to|doesn't let (me|us)|won't let (me|us)) (share|invite|assign|"
+                r"\b(can't|cannot|can not|couldn't|could not|unable to|no way to|doesn't let (me|us)|won't let (me|us)) "
+            r"(share|invite|assign|"
                 r"add|customi[sz]e|filter|sort|group|merge|schedule|automate|hide|reuse|integrate|search|bulk|switch|"
                 r"choose|set|configure|restore|undo|tag|comment|mention|embed|translate|duplicate|copy|move)\b"
             ),
@@ -348,6 +350,9 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         ),
         (r"\bstruggl(e|es|ed|ing)\b|\bbiggest (issue|problem|pain|frustration|time sink|headache|complaint)\b", 1.3, None),
         (r"\btime sink\b|\bheadache\b|\bmost disliked\b|\bcomplain(s|ed|t)?\b", 1.3, None),
+        (r"^(the |my |our )?(main |biggest |real |only |big )?(problem|issue|pain|challenge|headache) (is|was)\b", 1.5, None),
+        (r"\b(nobody|no one) (notices|noticed|knows|knew|tells|told|checks)\b", 1.2, None),
+        (r"\b(buried|tucked away)\b|\bnever (have|would have) found\b|\bhad to search for\b", 1.3, "~findability"),
         (
             (
                 r"\btakes? (\w+ ){0,3}(forever|ages|too long|hours|so long|a long time|minutes|days|weeks|half a day|"
@@ -532,6 +537,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             None,
         ),
         (r"\bexactly what (we|i|they) (needed|wanted|were looking for|was looking for)\b", 2.0, None),
+        (r"\b(worked|works|working) out of the box\b|\b(noticed|loved it|got it) (straight|right) away\b", 1.3, None),
         (r"\bno complaints\b|\bno issues\b|\bnever had (a|an|one)\b|\bzero (issues|problems)\b", 1.0, None),
         (r"\b(reason|why) (we|i) (bought|chose|picked|signed up|switched|use)\b", 1.5, None),
     ),

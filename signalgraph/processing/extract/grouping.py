@@ -183,8 +183,9 @@ def to_finding(text: str, g: Group) -> Finding:
     )
 
 
-def mark_elaborations(text: str, statements: list[Statement]) -> None:
-    """A weak pain right after another statement of the same speaker (in prose: on the same line) joins it."""
+def mark_elaborations(text: str, statements: list[Statement], questions: list[int] = ()) -> None:
+    """A weak pain right after another statement of the same speaker (in prose: on the same line; in a
+    conversation: with no interviewer's question between them, at `questions`) joins it."""
     for previous, statement in pairwise(statements):
         adjacent = (
             previous.span.speaker == statement.span.speaker
@@ -211,5 +212,6 @@ def mark_elaborations(text: str, statements: list[Statement]) -> None:
             and statement.span.start - previous.span.end <= ELABORATION_MAX_GAP
             and (statement.span.speaker is not None or "\n" not in text[previous.span.end : statement.span.start])
             and not OWN_SUBJECT.match(strip_openers(statement.quote))
+            and not any(previous.span.end <= q < statement.span.start for q in questions)
         ):
             statement.joins_previous = True

@@ -35,6 +35,11 @@ NEGATION = re.compile(cues.NEGATION)
 # with cues of its own, a clause only leans toward it.
 HINT_ALONE = 1.0
 HINT_LEAN = 0.5
+FOLLOW_UP = re.compile(r"\b(that|it|this|then|now|those|them)\b", re.IGNORECASE)
+NOT_A_PROBLEM = re.compile(
+    r"\b(which|that|it)(?:'s| is) (fine|ok|okay|not a (big )?(deal|problem|issue))\b|\bno big deal\b|"
+    r"\bdoesn't bother\b|\bdon't mind\b|\bonly takes (a|one) (minute|second|moment)\b"
+)
 NOT_A_COMPLAINT = re.compile(r"\b(fine|ok|okay|alright|decent|good|great|nice|love|like|works)\b")
 CONSEQUENCE_MAX_TERMS = 2
 # A later part of a sentence that says what followed ("…, so I lost the morning") belongs to the part before.
@@ -85,6 +90,8 @@ def classify(
                 facets.setdefault(kind, set()).add(facet)
     if "question" in scores and (not QUESTION_START.search(lowered) or RHETORICAL.search(lowered.strip())):
         scores["question"] -= 1.2
+    if "pain_point" in scores and NOT_A_PROBLEM.search(lowered):
+        scores["pain_point"] *= 0.3  # "…, which is fine, it only takes a minute"
     _apply_hint(scores, hint, lowered)
     best = max(cues.KIND_PRECEDENCE, key=lambda k: (scores.get(k, 0.0), -cues.KIND_PRECEDENCE.index(k)))
     if scores.get(best, 0.0) < cues.KIND_THRESHOLD:
@@ -296,6 +303,13 @@ def evidence_spans(request: ExtractionRequest) -> tuple[list[Span], list[Span], 
     return spans, turns, asking
 
 
+def _opens_topic(turn: str) -> bool:
+    """An interviewer's question that moves on ("Anything else?", "How does billing work?"), not a
+    follow-up about what was just said ("How do you handle that now?")."""
+    questions = [q for q in re.split(r"(?<=[.!?])\s+", turn) if q.endswith("?")]
+    return bool(questions) and not FOLLOW_UP.search(questions[-1])
+
+
 def _is_title(text: str, span: Span) -> bool:
     """A report's first line when it reads as a title: no sentence punctuation at its end."""
     return not text[: span.start].strip() and not text[span.start : span.end].rstrip().endswith((".", "!", "?"))
@@ -319,7 +333,8 @@ def extract(request: ExtractionRequest) -> Extraction:
                     sentence = replace(sentence, hint=label.hint)
             for clause in segment.clauses(text, replace(sentence, hint=hint)):
                 statements += statements_of(text, clause, request.profile)
-    mark_elaborations(text, statements)
+    new_topics = [t.start for t in turns if t.speaker in asking and _opens_topic(text[t.start : t.end])]
+    mark_elaborations(text, statements, new_topics)
     findings = tuple(to_finding(text, g) for g in group(statements))
     people, companies = find_parties(text, turns, asking)
     return Extraction(
