@@ -220,13 +220,13 @@ def score(report: Report, signal: LabelledSignal, findings: tuple[Finding, ...])
             report.misses.append({"signal": signal.id, "type": signal.type, "kind": label.kind, "name": label.name})
     for j, finding in enumerate(findings):
         report.names.append({"signal": signal.id, "kind": finding.kind, "name": finding.name})
-        label = matched_findings.get(j)
-        if label is not None and label.optional:
+        matched_label = matched_findings.get(j)
+        if matched_label is not None and matched_label.optional:
             continue  # an optional finding found: neither right nor wrong
         for tally in (report.overall, by_type, _tally(report.by_kind, finding.kind)):
             tally.found += 1
-            tally.correct += label is not None
-        if label is None:
+            tally.correct += matched_label is not None
+        if matched_label is None:
             quote = finding.evidence[0].quote if finding.evidence else ""
             report.extras.append(
                 {"signal": signal.id, "type": signal.type, "kind": finding.kind, "name": finding.name, "quote": quote}

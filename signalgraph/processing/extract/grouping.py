@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -162,14 +163,15 @@ def to_finding(text: str, g: Group) -> Finding:
     for m in sorted(dict.fromkeys((m.span.start, m.span.end, m.span.speaker) for m in g.members)):
         start, end, speaker = m
         last = evidence[-1] if evidence else None
+        last_start, last_end = (last.start or 0, last.end or 0) if last is not None else (0, 0)
         if (
             last is not None
             and last.speaker == speaker
             and not last.quote.endswith((".", "!", "?"))
-            and JOINED_PARTS.fullmatch(text, last.end, start)
+            and JOINED_PARTS.fullmatch(text, last_end, start)
         ):
-            evidence[-1] = Evidence(text[last.start : end], last.start, end, speaker)  # parts of one sentence
-        elif last is None or start >= last.end:
+            evidence[-1] = Evidence(text[last_start:end], last_start, end, speaker)  # parts of one sentence
+        elif last is None or start >= last_end:
             evidence.append(Evidence(text[start:end], start, end, speaker))
     basis = " ".join(sorted(g.terms)) or " ".join(representative.quote.lower().split())
     return Finding(
@@ -183,7 +185,7 @@ def to_finding(text: str, g: Group) -> Finding:
     )
 
 
-def mark_elaborations(text: str, statements: list[Statement], questions: list[int] = ()) -> None:
+def mark_elaborations(text: str, statements: list[Statement], questions: Sequence[int] = ()) -> None:
     """A weak pain right after another statement of the same speaker (in prose: on the same line; in a
     conversation: with no interviewer's question between them, at `questions`) joins it."""
     for previous, statement in pairwise(statements):

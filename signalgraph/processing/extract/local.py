@@ -248,20 +248,26 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
     merged: list[tuple[Span, list[Statement], Span | None]] = []
     for part in parts:
         found = _statements(text, part, profile)
-        last = merged[-1] if merged else None
-        joins = last is not None and (
+        if not merged:
+            merged.append((part, found, part if found else None))
+            continue
+        last = merged[-1]
+        joins = (
             not found
             or not last[1]
             or FOLLOW_ON.match(text[part.start : part.end]) is not None
             or (found[0].kind == last[1][0].kind and _same_point(found[0], text[part.start : part.end]))
         )
         if joins:
-            follow_on = FOLLOW_ON.match(text[part.start : part.end]) or RELATIVE_START.match(text[part.start : part.end])
-            pronoun_led = PRONOUN_LED.match(text[part.start : part.end])
-            if last[1] and found and found[0].score > last[1][0].score and not follow_on and not pronoun_led:
+            words = text[part.start : part.end]
+            follow_on = FOLLOW_ON.match(words) or RELATIVE_START.match(words) or PRONOUN_LED.match(words)
+            named: Span | None
+            if last[1] and found and found[0].score > last[1][0].score and not follow_on:
                 named = part  # the stronger part names the point ("…, and it's tedious to keep them in sync")
+            elif last[2] is not None:
+                named = replace(last[2], end=part.end)
             else:
-                named = replace(last[2], end=part.end) if last[2] else (part if found else None)
+                named = part if found else None
             merged[-1] = (replace(last[0], end=part.end), last[1] or found, named)
         else:
             merged.append((part, found, part if found else None))
@@ -286,10 +292,10 @@ def evidence_spans(request: ExtractionRequest) -> tuple[list[Span], list[Span], 
     text = request.text
     turns = segment.speaker_turns(text) if request.is_conversation else []
     if not turns:
-        spans = segment.prose_spans(text)
-        if request.profile == "discovery_report" and spans and _is_title(text, spans[0]):
-            spans = spans[1:]
-        return spans, [], set()
+        lines = segment.prose_spans(text)
+        if request.profile == "discovery_report" and lines and _is_title(text, lines[0]):
+            lines = lines[1:]
+        return lines, [], set()
     asking = interviewers(text, turns)
     spans: list[Span] = []
     hint: str | None = None

@@ -58,6 +58,7 @@ SCORE = re.compile(
     r"\s*(?:/\s*(?P<scale>\d+))?",
     re.IGNORECASE,
 )
+SCORE_REST = re.compile(r"\s*[-–—|:,]\s*(?=\S)")
 LOW_SCORE = 0.6  # NPS 0-6, 1-3 of 5
 HIGH_SCORE = 0.9
 LABEL_VERB = re.compile(r"\b(is|are|was|were|has|have|had|be)\b", re.IGNORECASE)
@@ -174,20 +175,21 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
         s, e = strip_span(text, line_start, line_end)
         body = text[s:e]
         score = SCORE.match(body)
-        if score and score.end() < len(body) and re.match(r"\s*[-–—|:,]\s*\S", body[score.end() :]):
+        rest = SCORE_REST.match(body, score.end()) if score else None
+        if score and rest:
             section = score_hint(body) or section  # "NPS 2 - onboarding was a mess"
-            s, e = strip_span(text, s + score.end() + len(re.match(r"\s*[-–—|:,]\s*", body[score.end() :]).group()), e)
+            s, e = strip_span(text, s + rest.end(), e)
             body = text[s:e]
-        label = read_label(text, s, e)
-        if label is not None:
-            if label.heading:
-                section = label.hint  # a heading line: "Pros:", "What they asked for:"
+        topic: str | None = None
+        line_label = read_label(text, s, e)
+        if line_label is not None:
+            if line_label.heading:
+                section = line_label.hint  # a heading line: "Pros:", "What they asked for:"
                 continue
-            if label.metadata:
+            if line_label.metadata:
                 section = score_hint(body) or section  # "NPS: 3" — what follows is a complaint
                 continue
-            s, hint = label.start, label.hint or section
-            label = label.topic
+            s, hint, topic = line_label.start, line_label.hint or section, line_label.topic
         else:
             next_line = next((text[a:b] for a, b in lines[i + 1 :] if text[a:b].strip()), "")
             if not BULLET.match(text[line_start:line_end].strip()) and _is_heading(body, next_line):
@@ -201,7 +203,7 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
             continue
         s, e = strip_span(text, s, e)
         if e > s:
-            spans.append(Span(s, e, speaker, hint, label=label))
+            spans.append(Span(s, e, speaker, hint, label=topic))
     return spans
 
 
