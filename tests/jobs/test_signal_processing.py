@@ -158,7 +158,7 @@ async def test_a_raw_signal_is_auto_queued_from_the_evidence_in_its_payloads(api
     assert signal["data"] == created["data"]  # the payload is kept as sent
     insights = [(await api.rest("GET", f"/external/v1/insights/{i}")).json() for i in signal["insightIds"]]
     assert [(i["type"], i["name"]) for i in insights] == [
-        ("support-ticket", "Password reset link is broken")
+        ("support-ticket", "Password reset link is broken for every new user")
     ]
 
 
