@@ -1,0 +1,119 @@
+"""Load from `wrk` (C, from Debian), so the client never competes with the servers' Python for the GIL.
+
+Each run gets a generated Lua script: the method, headers and body of the request, an optional stop
+after a number of responses, and a `done` hook that prints the summary as JSON for us to read.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SCRIPT = """
+wrk.method = "{method}"
+{headers}
+wrk.body = {body}
+local stop_after = {stop_after}
+local answered = 0
+{response_hook}
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK-JSON {{"requests": %d, "duration_us": %d, "status_errors": %d, "socket_errors": %d, '
+    .. '"p50_us": %d, "mean_us": %.1f}}\\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency.mean))
+end
+"""
+RESPONSE_HOOK = """
+function response(status, headers, body)
+  answered = answered + 1
+  if answered >= stop_after then wrk.thread:stop() end
+end
+"""
+
+
+class LoadError(RuntimeError):
+    """wrk failed, or the server answered errors: the figure would be meaningless."""
+
+
+@dataclass(frozen=True)
+class Round:
+    requests: int
+    seconds: float
+    p50_ms: float
+    mean_ms: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def wrk_binary() -> str:
+    """`wrk`, installed from Debian the first time it is missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("bench: wrk is missing; installing it with apt-get", flush=True)
+    install = ["apt-get", "install", "-y", "-q", "wrk"]
+    if subprocess.run(install, check=False, stdout=subprocess.DEVNULL).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(install, stdout=subprocess.DEVNULL, check=True)
+    found = shutil.which("wrk")
+    if not found:
+        raise LoadError("wrk could not be installed; install it (apt-get install wrk) and run again")
+    return found
+
+
+def _lua_string(text: str) -> str:
+    level = "=" * 4
+    assert f"]{level}]" not in text
+    return f"[{level}[{text}]{level}]"
+
+
+def run(
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    headers: dict[str, str],
+    method: str = "GET",
+    body: str | None = None,
+    stop_after: int = 0,
+) -> Round:
+    """One wrk run of `seconds` (or until `stop_after` responses) with `connections` open connections."""
+    lines = "\n".join(f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items())
+    script = SCRIPT.format(
+        method=method,
+        headers=lines,
+        body=_lua_string(body) if body is not None else "nil",
+        stop_after=stop_after,
+        response_hook=RESPONSE_HOOK if stop_after else "",
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.lua"
+        path.write_text(script)
+        argv = [
+            wrk_binary(), "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
+            "-s", str(path), url,
+        ]
+        done = subprocess.run(argv, check=False, capture_output=True, text=True, timeout=seconds + 60)
+    summary = next((line for line in done.stdout.splitlines() if line.startswith("WRK-JSON ")), None)
+    if done.returncode != 0 or summary is None:
+        raise LoadError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+    data = json.loads(summary.removeprefix("WRK-JSON "))
+    if data["status_errors"] or data["socket_errors"]:
+        raise LoadError(
+            f"{url}: {data['status_errors']} error responses and {data['socket_errors']} socket errors "
+            f"in {data['requests']} requests"
+        )
+    return Round(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        p50_ms=data["p50_us"] / 1000,
+        mean_ms=data["mean_us"] / 1000,
+    )
