@@ -59,10 +59,10 @@ class Config:
             database_url=env("SIGNALGRAPH_BENCH_DATABASE_URL") or None,
             redis_url=env("SIGNALGRAPH_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
             rounds=int(env("SIGNALGRAPH_BENCH_ROUNDS", "3")),
-            seconds=float(env("SIGNALGRAPH_BENCH_SECONDS", "5")),
+            seconds=float(env("SIGNALGRAPH_BENCH_SECONDS", "4")),
             rss_requests=int(env("SIGNALGRAPH_BENCH_RSS_REQUESTS", "100000")),
-            rss_seconds=float(env("SIGNALGRAPH_BENCH_RSS_SECONDS", "120")),
-            worker_signals=int(env("SIGNALGRAPH_BENCH_WORKER_SIGNALS", "200")),
+            rss_seconds=float(env("SIGNALGRAPH_BENCH_RSS_SECONDS", "60")),
+            worker_signals=int(env("SIGNALGRAPH_BENCH_WORKER_SIGNALS", "100")),
         )
 
     def describe(self) -> str:
@@ -72,8 +72,11 @@ class Config:
         )
 
 
+STARTED = time.monotonic()
+
+
 def say(message: str) -> None:
-    print(f"bench: {message}", file=sys.stderr, flush=True)
+    print(f"bench [{time.monotonic() - STARTED:5.0f} s]: {message}", file=sys.stderr, flush=True)
 
 
 # -- databases --------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,10 @@ end
 
 class LoadError(RuntimeError):
     """wrk failed, or the server answered errors: the figure would be meaningless."""
+
+
+class ServerErrors(LoadError):
+    """The server answered some requests with errors (or dropped them)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,21 @@ def _lua_string(text: str) -> str:
     return f"[{level}[{text}]{level}]"
 
 
-def run(
+def run(url: str, *, retries: int = 2, **options) -> Round:
+    """One wrk run (see `once`), repeated after a pause when the server answered errors (on a shared machine, PostgreSQL
+    may refuse connections for a moment): at most `retries` times, each one said on stderr."""
+    for attempt in range(retries + 1):
+        try:
+            return once(url, **options)
+        except ServerErrors as error:
+            if attempt == retries:
+                raise
+            print(f"bench: {error}; repeating the round", file=sys.stderr, flush=True)
+            time.sleep(5)
+    raise AssertionError("unreachable")
+
+
+def once(
     url: str,
     *,
     seconds: float,
@@ -107,7 +127,7 @@ def run(
         raise LoadError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
     data = json.loads(summary.removeprefix("WRK-JSON "))
     if data["status_errors"] or data["socket_errors"]:
-        raise LoadError(
+        raise ServerErrors(
             f"{url}: {data['status_errors']} error responses and {data['socket_errors']} socket errors "
             f"in {data['requests']} requests"
         )
