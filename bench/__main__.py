@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -92,7 +93,15 @@ def postgres_database() -> Iterator[tuple[str, str]]:
     name = f"signalgraph_bench_{uuid.uuid4().hex[:10]}"
 
     async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+        for attempt in range(20):  # a shared server can be out of connections for a while
+            try:
+                conn = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+                break
+            except asyncpg.TooManyConnectionsError:
+                if attempt == 19:
+                    raise
+                say("PostgreSQL has too many clients; waiting")
+                await asyncio.sleep(3)
         try:
             await conn.execute(sql)
         finally:
@@ -227,8 +236,8 @@ def run_database(config: Config, label: str, url: str, logs: Path) -> Section:
             return go
 
         say(f"{label}: RSS after the first {RSS_WARMUP_REQUESTS:,} requests")
-        warm = load.run(ours.base_url + "/external/v1/insights?limit=1", seconds=300, connections=4, headers=auth,
-                        stop_after=RSS_WARMUP_REQUESTS)
+        warm = load.requests(ours.base_url + "/external/v1/insights?limit=1", RSS_WARMUP_REQUESTS,
+                             budget_seconds=300, connections=4, headers=auth)
         served += warm.requests
         rss_first = ours.rss_kib()
 
@@ -283,8 +292,8 @@ def run_database(config: Config, label: str, url: str, logs: Path) -> Section:
         say(f"{label}: RSS after up to {config.rss_requests:,} requests ({remaining:,} more, at most "
             f"{config.rss_seconds:g} s)")
         if remaining > 0:
-            more = load.run(ours.base_url + "/external/v1/insights?limit=1", seconds=config.rss_seconds,
-                            connections=4, headers=auth, stop_after=remaining)
+            more = load.requests(ours.base_url + "/external/v1/insights?limit=1", remaining,
+                                 budget_seconds=config.rss_seconds, connections=4, headers=auth)
             served += more.requests
         rss_last = ours.rss_kib()
         rows.append(Row(f"server RSS after {served:,} requests", f"{rss_last / 1024:.1f} MiB",
@@ -340,23 +349,27 @@ def main() -> int:
     config = Config.from_env()
     load.wrk_binary()
     machine = report.machine()
-    sections = []
+    sections, broken = [], False
     with tempfile.TemporaryDirectory(prefix="signalgraph-bench-logs-") as tmp:
-        for database in databases(config):
-            with database() as (label, url):
-                logs = Path(tmp) / label
-                logs.mkdir()
-                try:
+        for n, database in enumerate(databases(config)):
+            logs = Path(tmp) / str(n)
+            logs.mkdir()
+            try:
+                with database() as (label, url):
                     sections.append(run_database(config, label, url, logs))
-                except Exception:
-                    for log in sorted(logs.rglob("*.log")):
-                        say(f"--- {log.name} (last lines)\n{log.read_text()[-2000:]}")
-                    raise
+            except Exception as exc:  # noqa: BLE001 - the other database still runs; the run exits 2
+                broken = True
+                traceback.print_exc()
+                for log in sorted(logs.rglob("*.log")):
+                    say(f"--- {log.name} (last lines)\n{log.read_text()[-2000:]}")
+                sections.append(Section(f"{database.__name__}: the run broke", [], [f"{type(exc).__name__}: {exc}"]))
     text = report.markdown(machine, sections, config.describe())
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(text)
     print(text)
     say(f"written to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+    if broken:
+        return 2
     return 0 if all(row.met for section in sections for row in section.rows) else 1
 
 

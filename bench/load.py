@@ -95,6 +95,18 @@ def run(url: str, *, retries: int = 2, **options) -> Round:
     raise AssertionError("unreachable")
 
 
+def requests(url: str, count: int, *, budget_seconds: float, **options) -> Round:
+    """About `count` requests, or as many as `budget_seconds` allow. wrk runs for its whole duration even
+    after a script stops its thread, so the count is reached in runs sized by the rate seen so far."""
+    done, elapsed, rate = 0, 0.0, 0.0
+    while done < count and elapsed < budget_seconds:
+        seconds = 1.0 if not rate else min(max(1.0, (count - done) / rate), budget_seconds - elapsed)
+        result = run(url, seconds=max(1.0, seconds), stop_after=count - done, **options)
+        done, elapsed = done + result.requests, elapsed + result.seconds
+        rate = result.rate or 1.0
+    return Round(requests=done, seconds=elapsed, p50_ms=0.0, mean_ms=0.0)
+
+
 def once(
     url: str,
     *,

@@ -65,6 +65,9 @@ def machine() -> list[str]:
 def markdown(machine_lines: list[str], sections: list[Section], settings: str) -> str:
     lines = ["# Signalgraph against hand-written baselines", "", *machine_lines, f"- {settings}", ""]
     for section in sections:
+        if not section.rows:
+            lines += [f"## {section.database}", "", *[f"- {note}" for note in section.notes], ""]
+            continue
         lines += [
             f"## {section.database}",
             "",
