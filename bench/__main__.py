@@ -68,7 +68,7 @@ class Config:
 
     def describe(self) -> str:
         return (
-            f"wrk -t1, {self.rounds} alternating rounds of {self.seconds:g} s per figure and side (after a 1 s "
+            f"wrk -t1, {self.rounds} alternating rounds of {self.seconds:g} s per figure and side (after a 2 s "
             f"warm-up each); -c4 for throughput, -c1 for latency"
         )
 
@@ -128,7 +128,7 @@ def databases(config: Config) -> list[Callable[[], contextlib.AbstractContextMan
 # -- measuring ---------------------------------------------------------------------------------------
 def alternate(config: Config, ours: Callable[[float], Round], theirs: Callable[[float], Round]):
     """Warm both up, then run `config.rounds` pairs, taking turns on who goes first."""
-    ours(1), theirs(1)
+    ours(2), theirs(2)
     pairs = []
     for i in range(config.rounds):
         if i % 2 == 0:

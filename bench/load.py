@@ -100,7 +100,8 @@ def requests(url: str, count: int, *, budget_seconds: float, **options) -> Round
     after a script stops its thread, so the count is reached in runs sized by the rate seen so far."""
     done, elapsed, rate = 0, 0.0, 0.0
     while done < count and elapsed < budget_seconds:
-        seconds = 1.0 if not rate else min(max(1.0, (count - done) / rate), budget_seconds - elapsed)
+        # At most 10 s a run: the first second (connections opening) may be far slower than the rest.
+        seconds = 1.0 if not rate else min(max(1.0, (count - done) / rate), 10.0, budget_seconds - elapsed)
         result = run(url, seconds=max(1.0, seconds), stop_after=count - done, **options)
         done, elapsed = done + result.requests, elapsed + result.seconds
         rate = result.rate or 1.0
@@ -138,6 +139,8 @@ def once(
     if done.returncode != 0 or summary is None:
         raise LoadError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
     data = json.loads(summary.removeprefix("WRK-JSON "))
+    if data["requests"] == 0:
+        raise ServerErrors(f"{url}: no request was answered in {seconds:g} s")
     if data["status_errors"] or data["socket_errors"]:
         raise ServerErrors(
             f"{url}: {data['status_errors']} error responses and {data['socket_errors']} socket errors "

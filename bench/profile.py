@@ -41,9 +41,17 @@ LIBRARIES = (
 )
 
 
+PLUMBING = ("asyncio", "uvicorn", "starlette", "other")
+
+
+def _name(frame: re.Match) -> str:
+    path = Path(frame["file"])
+    return f"{frame['func']} ({path.parent.name}/{path.name}:{frame['line']})"
+
+
 def library(path: str) -> str:
     for name, needles in LIBRARIES:
-        if any(n in path for n in ((needles,) if isinstance(needles, str) else needles)):
+        if any(n in "/" + path for n in ((needles,) if isinstance(needles, str) else needles)):
             return name
     return "other (stdlib, threads)"
 
@@ -51,6 +59,7 @@ def library(path: str) -> str:
 def summarize(raw: Path, top: int = 30) -> str:
     """Self time by library, and the functions with the most inclusive time, from py-spy's raw stacks."""
     by_library: Counter[str] = Counter()
+    by_function: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     total = 0
     for line in raw.read_text().splitlines():
@@ -58,16 +67,19 @@ def summarize(raw: Path, top: int = 30) -> str:
         count = int(count_text)
         frames = [FRAME.match(f) for f in stack.split(";")[1:]]
         frames = [f for f in frames if f]
-        if not frames:
-            continue
+        if not frames or (frames[-1]["func"] == "_connection_worker_thread"):
+            continue  # an aiosqlite thread waiting for work (py-spy does not see queue.get as idle)
         total += count
         leaf = next((f for f in reversed(frames) if "/asyncio/" not in f["file"]), frames[-1])
         by_library[library(leaf["file"])] += count
-        for name in {f"{f['func']} ({Path(f['file']).parent.name}/{Path(f['file']).name})" for f in frames}:
+        by_function[_name(leaf)] += count
+        for name in {_name(f) for f in frames if not library(f["file"]).startswith(PLUMBING)}:
             inclusive[name] += count
     lines = [f"{total} samples", "", "self time by library:"]
     lines += [f"  {n / total:6.1%}  {name}" for name, n in by_library.most_common()]
-    lines += ["", f"top {top} functions by inclusive time:"]
+    lines += ["", f"top {top} functions by self time:"]
+    lines += [f"  {n / total:6.1%}  {name}" for name, n in by_function.most_common(top)]
+    lines += ["", f"top {top} functions by inclusive time (server and asyncio plumbing left out):"]
     lines += [f"  {n / total:6.1%}  {name}" for name, n in inclusive.most_common(top)]
     return "\n".join(lines)
 
@@ -84,7 +96,7 @@ def main() -> int:
         server = servers.signalgraph(env, out)
         try:
             headers = {"Authorization": f"Bearer {seeded.key}", "Content-Type": "application/json"}
-            load.run(server.base_url + path, seconds=2, connections=4, headers=headers, method=method, body=body)
+            load.run(server.base_url + path, seconds=8, connections=4, headers=headers, method=method, body=body)
             raw = out / f"{route}.txt"
             spy = subprocess.Popen([
                 str(servers.BIN / "py-spy"), "record", "--pid", str(server.process.pid), "--rate", "200",
