@@ -81,7 +81,7 @@ def _lua_string(text: str) -> str:
     return f"[{level}[{text}]{level}]"
 
 
-def run(url: str, *, retries: int = 2, **options) -> Round:
+def run(url: str, *, retries: int = 4, **options) -> Round:
     """One wrk run (see `once`), repeated after a pause when the server answered errors (on a shared machine, PostgreSQL
     may refuse connections for a moment): at most `retries` times, each one said on stderr."""
     for attempt in range(retries + 1):
@@ -91,7 +91,7 @@ def run(url: str, *, retries: int = 2, **options) -> Round:
             if attempt == retries:
                 raise
             print(f"bench: {error}; repeating the round", file=sys.stderr, flush=True)
-            time.sleep(5)
+            time.sleep(10)
     raise AssertionError("unreachable")
 
 
@@ -101,7 +101,7 @@ def requests(url: str, count: int, *, budget_seconds: float, **options) -> Round
     done, elapsed, rate = 0, 0.0, 0.0
     while done < count and elapsed < budget_seconds:
         # At most 10 s a run: the first second (connections opening) may be far slower than the rest.
-        seconds = 1.0 if not rate else min(max(1.0, (count - done) / rate), 10.0, budget_seconds - elapsed)
+        seconds = 2.0 if not rate else min(max(1.0, (count - done) / rate), 10.0, budget_seconds - elapsed)
         result = run(url, seconds=max(1.0, seconds), stop_after=count - done, **options)
         done, elapsed = done + result.requests, elapsed + result.seconds
         rate = result.rate or 1.0
