@@ -1,7 +1,8 @@
 """The bench's hand-written baseline (bench/baseline.py) answers byte for byte what Signalgraph answers.
 
 `make bench` reports Signalgraph's figures as ratios to this baseline; the ratios mean something only
-if both do the same work, so the bodies must be identical on the same data, on both databases.
+if both do the same work, so the bodies must be identical on the same data, on both databases (for the
+nested GraphQL query: the same `data`, without Signalgraph's cost report).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import httpx
+import orjson
 import pytest
 
 from bench import baseline
@@ -92,7 +94,9 @@ async def test_the_baseline_answers_the_insights_list_and_the_nested_query_with_
         theirs = await baseline_http.post("/graphql", json=body, headers=api.headers)
         assert ours.status_code == theirs.status_code == 200, ours.text
         assert "errors" not in ours.json()
-        assert theirs.content == ours.content
+        # The same data in the same bytes; Signalgraph adds the query's cost (`extensions`), which a
+        # hand-written handler has no reason to compute.
+        assert theirs.content == orjson.dumps({"data": ours.json()["data"]})
 
 
 async def test_the_baseline_checks_the_key_as_signalgraph_does(
