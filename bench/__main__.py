@@ -362,7 +362,8 @@ def main() -> int:
                 traceback.print_exc()
                 for log in sorted(logs.rglob("*.log")):
                     say(f"--- {log.name} (last lines)\n{log.read_text()[-2000:]}")
-                sections.append(Section(f"{database.__name__}: the run broke", [], [f"{type(exc).__name__}: {exc}"]))
+                name = "SQLite" if database is sqlite_database else "PostgreSQL" if database is postgres_database else "database"
+                sections.append(Section(f"{name}: the run broke", [], [f"{type(exc).__name__}: {exc}"]))
     text = report.markdown(machine, sections, config.describe())
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(text)

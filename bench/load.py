@@ -44,7 +44,11 @@ class LoadError(RuntimeError):
 
 
 class ServerErrors(LoadError):
-    """The server answered some requests with errors (or dropped them)."""
+    """The server answered some requests with errors (or dropped them), or none at all in time."""
+
+    def __init__(self, message: str, *, unanswered: bool = False):
+        super().__init__(message)
+        self.unanswered = unanswered
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,10 @@ def run(url: str, *, retries: int = 4, **options) -> Round:
             if attempt == retries:
                 raise
             print(f"bench: {error}; repeating the round", file=sys.stderr, flush=True)
-            time.sleep(10)
+            if error.unanswered:  # slower than the round is long (a cold pool, a loaded machine): longer
+                options["seconds"] = options["seconds"] * 2
+            else:
+                time.sleep(10)
     raise AssertionError("unreachable")
 
 
@@ -140,7 +147,7 @@ def once(
         raise LoadError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
     data = json.loads(summary.removeprefix("WRK-JSON "))
     if data["requests"] == 0:
-        raise ServerErrors(f"{url}: no request was answered in {seconds:g} s")
+        raise ServerErrors(f"{url}: no request was answered in {seconds:g} s", unanswered=True)
     if data["status_errors"] or data["socket_errors"]:
         raise ServerErrors(
             f"{url}: {data['status_errors']} error responses and {data['socket_errors']} socket errors "

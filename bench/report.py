@@ -83,6 +83,9 @@ def markdown(machine_lines: list[str], sections: list[Section], settings: str) -
         lines += [f"- {note}" for note in section.notes]
         lines.append("")
     missed = [(s.database, r.figure) for s in sections for r in s.rows if not r.met]
-    lines.append(f"**{len(missed)} of {sum(len(s.rows) for s in sections)} targets missed.**" if missed
-                 else "**Every target met.**")
+    if any(not s.rows for s in sections):
+        lines.append(f"**The run broke on a database; {len(missed)} of the targets measured missed.**")
+    else:
+        lines.append(f"**{len(missed)} of {sum(len(s.rows) for s in sections)} targets missed.**" if missed
+                     else "**Every target met.**")
     return "\n".join(lines) + "\n"
