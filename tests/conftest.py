@@ -1,8 +1,10 @@
-"""Test fixtures: a fresh, migrated database per backend (SQLite and PostgreSQL), a real HTTP server
-(uvicorn on a free port) in front of the app, and API keys made per test in fresh workspaces."""
+"""Test fixtures: a fresh, migrated database per backend (SQLite and PostgreSQL), the app on it, and API
+keys made per test in fresh workspaces. GraphQL tests run in-process against the schema; the tests whose
+subject is HTTP (REST, the app, uploads) get a real uvicorn on a free port in front of the same app."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import uuid
@@ -67,24 +69,6 @@ class PostgresDatabase:
             await admin.close()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    """A fresh database, migrated from empty by Alembic, for the whole session of one backend."""
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("sqlite") / "signalgraph.db"
-        url = f"sqlite+aiosqlite:///{path}"
-        await upgrade_async(url)
-        yield url
-        return
-    pg = PostgresDatabase()
-    url = await pg.create()
-    try:
-        await upgrade_async(url)
-        yield url
-    finally:
-        await pg.drop()
-
-
 @pytest.fixture(params=BACKENDS)
 async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A new, empty database of each backend (no migration applied), for tests that migrate it themselves."""
@@ -100,40 +84,124 @@ async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> 
 
 
 class RunningServer:
-    def __init__(self, base_url: str, services: Services):
+    def __init__(self, base_url: str, services: Services, http: httpx.AsyncClient):
         self.base_url = base_url
         self.services = services
+        self.http = http
+
+
+class Backend:
+    """One database backend for the session: its database, migrated from empty by Alembic; the app on it,
+    whose services the in-process tests share (jobs held until a test drains them); and, once a test asks
+    for HTTP, a real uvicorn in front of that app, on this test loop."""
+
+    def __init__(self, database_url: str, stack: contextlib.AsyncExitStack):
+        self.database_url = database_url
+        self.app = create_app(Settings(database_url=database_url))
+        self.services: Services = self.app.state.services
+        self.services.queue = HeldQueue(self.services.settings, FUNCTIONS, {"services": self.services})
+        self._stack = stack
+        self._server: RunningServer | None = None
+
+    async def server(self) -> RunningServer:
+        if self._server is None:
+            base_url = await self._stack.enter_async_context(serving(self.app))
+            http = await self._stack.enter_async_context(httpx.AsyncClient(base_url=base_url, timeout=30))
+            self._server = RunningServer(base_url, self.services, http)
+        return self._server
+
+
+class Backends:
+    """The backends of this test process, each made when a test first needs it and kept to the end: tests
+    of both backends may come in any order (pytest-xdist hands them out as workers free up), and switching
+    between them costs nothing."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory):
+        self._tmp = tmp_path_factory
+        self._made: dict[str, Backend] = {}
+        self._unavailable: dict[str, BaseException] = {}  # a backend that could not be made fails once
+        self._stack = contextlib.AsyncExitStack()
+
+    async def get(self, name: str) -> Backend:
+        if name in self._unavailable:
+            raise self._unavailable[name]
+        if name not in self._made:
+            try:
+                url = await self._create_database(name)
+            except (pytest.skip.Exception, pytest.fail.Exception) as outcome:
+                self._unavailable[name] = outcome
+                raise
+            self._made[name] = Backend(url, self._stack)
+            self._stack.push_async_callback(self._made[name].services.db.dispose)
+        return self._made[name]
+
+    async def _create_database(self, name: str) -> str:
+        if name == "sqlite":
+            url = f"sqlite+aiosqlite:///{self._tmp.mktemp('sqlite') / 'signalgraph.db'}"
+        else:
+            database = PostgresDatabase()
+            url = await database.create()
+            self._stack.push_async_callback(database.drop)
+        await upgrade_async(url)
+        return url
+
+    async def close(self) -> None:
+        await self._stack.aclose()
 
 
 @pytest.fixture(scope="session")
-async def server(database_url: str) -> AsyncIterator[RunningServer]:
-    """The real app behind a real uvicorn, on this test loop."""
-    app = create_app(Settings(database_url=database_url))
-    services = app.state.services
-    services.queue = HeldQueue(services.settings, FUNCTIONS, {"services": services})  # jobs run on drain()
-    async with serving(app) as base_url:
-        yield RunningServer(base_url, services)
+async def backends(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Backends]:
+    made = Backends(tmp_path_factory)
+    yield made
+    await made.close()
 
 
-@pytest.fixture(scope="session")
-async def http(server: RunningServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as client:
-        yield client
+@pytest.fixture(params=BACKENDS)
+async def backend(request: pytest.FixtureRequest, backends: Backends) -> Backend:
+    """Every test that touches the database runs once per backend."""
+    return await backends.get(request.param)
 
 
 @pytest.fixture
-def services(server: RunningServer) -> Services:
-    """The server's services; `await services.queue.drain()` runs the jobs this test's requests queued."""
-    server.services.queue.forget()
-    return server.services
+def database_url(backend: Backend) -> str:
+    return backend.database_url
 
 
 @pytest.fixture
-def make_api(http: httpx.AsyncClient, services: Services):
-    """make_api(scopes=None, workspace=None) → an Api client with a new key (all scopes by default)."""
+async def server(backend: Backend) -> RunningServer:
+    """The real app behind a real uvicorn, for the tests whose subject is HTTP."""
+    return await backend.server()
+
+
+@pytest.fixture
+def http(server: RunningServer) -> httpx.AsyncClient:
+    return server.http
+
+
+@pytest.fixture
+def services(backend: Backend) -> Services:
+    """The app's services; `await services.queue.drain()` runs the jobs this test's requests queued."""
+    backend.services.queue.forget()
+    return backend.services
+
+
+@pytest.fixture
+def make_api(services: Services):
+    """make_api(scopes=None, workspace=None) → an Api with a new key (all scopes by default) whose GraphQL
+    runs in-process against the schema."""
 
     async def make(scopes: list[str] | None = None, workspace: str | None = None) -> Api:
-        return await Api.create(http, services, scopes=scopes, workspace=workspace)
+        return await Api.create(services, scopes=scopes, workspace=workspace)
+
+    return make
+
+
+@pytest.fixture
+def make_http_api(http: httpx.AsyncClient, services: Services):
+    """make_http_api(scopes=None, workspace=None) → an Api with a new key that speaks over the real server."""
+
+    async def make(scopes: list[str] | None = None, workspace: str | None = None) -> Api:
+        return await Api.create(services, http=http, scopes=scopes, workspace=workspace)
 
     return make
 
@@ -142,6 +210,12 @@ def make_api(http: httpx.AsyncClient, services: Services):
 async def api(make_api) -> Api:
     """An all-scopes key in a fresh workspace."""
     return await make_api()
+
+
+@pytest.fixture
+async def http_api(make_http_api) -> Api:
+    """An all-scopes key in a fresh workspace, over HTTP."""
+    return await make_http_api()
 
 
 @pytest.fixture

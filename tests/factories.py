@@ -1,15 +1,23 @@
-"""Test clients and object factories, all through the public API."""
+"""Test clients and object factories, all through the public API (GraphQL in-process or over HTTP, REST)."""
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import orjson
+from starlette.datastructures import Headers, UploadFile
+from strawberry.file_uploads.utils import replace_placeholders_with_files
+from strawberry.http import process_result
+from strawberry.types.graphql import OperationType
 
 from signalgraph import auth
+from signalgraph.resolvers.request_context import build_context
+from signalgraph.schema import schema
 from signalgraph.scopes import ALL_SCOPES, parse_scopes
 from signalgraph.services import Services
 
@@ -22,22 +30,29 @@ class GraphQLErrors(AssertionError):
 
 @dataclass
 class Api:
-    """One API key of one workspace, speaking GraphQL (and REST) over HTTP."""
+    """One API key of one workspace, speaking GraphQL (and REST) as a client would.
 
-    http: httpx.AsyncClient
+    Without `http`, GraphQL runs in-process: the schema executes the document with the context the HTTP
+    view would build for the key, the way Strawberry's own tests call `schema.execute`. With `http`, every
+    request goes over the real server: that is for the tests whose subject is HTTP (REST, the app, uploads).
+    """
+
+    services: Services
     key: str
     workspace: str
     workspace_id: str
     scopes: list[str] = field(default_factory=list)
+    http: httpx.AsyncClient | None = None
 
     @classmethod
     async def create(
-        cls, http: httpx.AsyncClient, services: Services, *, scopes: list[str] | None = None, workspace: str | None = None
+        cls, services: Services, *, http: httpx.AsyncClient | None = None, scopes: list[str] | None = None,
+        workspace: str | None = None,
     ) -> Api:
         workspace = workspace or f"ws-{uuid.uuid4().hex[:10]}"
         chosen = parse_scopes(scopes) if scopes is not None else list(ALL_SCOPES)
         created = await auth.create_key(services.db, workspace, "test", chosen)
-        return cls(http, created.key, workspace, created.workspace_id, [s.value for s in chosen])
+        return cls(services, created.key, workspace, created.workspace_id, [s.value for s in chosen], http)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -45,7 +60,10 @@ class Api:
 
     async def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The whole response body."""
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=self.headers)
+        payload = {"query": query, "variables": variables or {}}
+        if self.http is None:
+            return await execute_in_process(self.services, payload, self.headers["Authorization"])
+        response = await self.http.post("/graphql", json=payload, headers=self.headers)
         assert response.status_code in (200, 400), response.text
         return response.json()
 
@@ -67,8 +85,27 @@ class Api:
 
     # -- REST ------------------------------------------------------------------------------
     async def rest(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        assert self.http is not None, "REST goes over HTTP: take the key from the http_api fixture"
         headers = {**self.headers, **kwargs.pop("headers", {})}
         return await self.http.request(method, path, headers=headers, **kwargs)
+
+
+async def execute_in_process(
+    services: Services, payload: dict[str, Any], authorization: str | None, files: dict[str, UploadFile] | None = None
+) -> dict[str, Any]:
+    """What POST /graphql answers, without the HTTP: the document and variables cross a JSON round trip as
+    on the wire, `files` (variable path → upload) go where multipart parsing puts them, the context is the
+    view's, and the result is shaped as the view shapes it."""
+    payload = orjson.loads(json.dumps(payload))  # as httpx encodes a body and the view decodes it
+    if files:
+        paths = {str(i): [path] for i, path in enumerate(files)}
+        payload = replace_placeholders_with_files(payload, paths, dict(zip(paths, files.values(), strict=True)))
+    context = await build_context(services, authorization)
+    result = await schema.execute(
+        payload["query"], variable_values=payload["variables"], context_value=context,
+        allowed_operation_types=OperationType.from_http("POST"),
+    )
+    return orjson.loads(orjson.dumps(process_result(result)))
 
 
 CREATE_INSIGHT = """
@@ -115,8 +152,15 @@ mutation($input: UploadContextDocumentInput!) {
 async def upload_file(
     api: Api, query: str, variables: dict[str, Any], path: str, file: tuple[str, bytes, str]
 ) -> dict[str, Any]:
-    """A GraphQL multipart request: `file` = (file name, bytes, content type) goes in at variable `path`."""
+    """A GraphQL multipart request: `file` = (file name, bytes, content type) goes in at variable `path`.
+    Over HTTP it is a real multipart body; in-process, the file is placed where the view's multipart
+    parsing would place it."""
     operations = {"query": query, "variables": variables}
+    if api.http is None:
+        name, content, content_type = file
+        upload = UploadFile(io.BytesIO(content), size=len(content), filename=name,
+                            headers=Headers({"content-type": content_type}))
+        return await execute_in_process(api.services, operations, api.headers["Authorization"], {path: upload})
     form = {"operations": json.dumps(operations), "map": json.dumps({"0": [path]})}
     response = await api.http.post("/graphql", data=form, files={"0": file}, headers=api.headers)
     assert response.status_code in (200, 400), response.text

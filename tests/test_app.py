@@ -12,6 +12,12 @@ from signalgraph.storage.migrate import revisions_in_order, upgrade_async
 from tests.serving import send_raw, serving
 
 
+@pytest.fixture
+def make_api(make_http_api):
+    """The app is what is under test here: every key speaks over the real server."""
+    return make_http_api
+
+
 @pytest.mark.parametrize("path", ["/healthz", "/api/healthz", "/readyz", "/api/readyz"])
 async def test_health_endpoints_answer_without_a_key(http, path):
     response = await http.get(path)

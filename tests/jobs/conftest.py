@@ -284,7 +284,7 @@ class RunningApp:
     services: Services
 
     async def api(self, **kwargs: Any) -> Api:
-        return await Api.create(self.http, self.services, **kwargs)
+        return await Api.create(self.services, http=self.http, **kwargs)
 
 
 @asynccontextmanager

@@ -133,19 +133,19 @@ async def post_and_settle(api, services, body):
     return created, (await api.rest("GET", f"/external/v1/signals/{created['publicId']}")).json()
 
 
-async def test_a_signal_posted_over_rest_ends_processed(api, services):
-    _, signal = await post_and_settle(api, services, {
+async def test_a_signal_posted_over_rest_ends_processed(http_api, services):
+    _, signal = await post_and_settle(http_api, services, {
         "text": TICKET, "signalType": "support_ticket", "providerType": "zendesk",
     })
 
     assert signal["status"] == "processed" and signal["context"] == "support_request"
     assert len(signal["insightIds"]) == 3 and signal["processing"]["processedAt"]  # 2 bugs and a question
-    insight = (await api.rest("GET", f"/external/v1/insights/{signal['insightIds'][0]}")).json()
+    insight = (await http_api.rest("GET", f"/external/v1/insights/{signal['insightIds'][0]}")).json()
     assert insight["type"] == "support-ticket" and insight["status"] == "draft"
 
 
-async def test_a_raw_signal_is_auto_queued_from_the_evidence_in_its_payloads(api, services):
-    created, signal = await post_and_settle(api, services, {
+async def test_a_raw_signal_is_auto_queued_from_the_evidence_in_its_payloads(http_api, services):
+    created, signal = await post_and_settle(http_api, services, {
         "processorType": "zendesk", "providerType": "zendesk", "evidenceKind": "support_ticket",
         "source": {"type": "zendesk", "external_data": {"ticketId": "12345"}},
         "data": {"subject": "Password reset", "comments": [
@@ -156,18 +156,18 @@ async def test_a_raw_signal_is_auto_queued_from_the_evidence_in_its_payloads(api
 
     assert signal["status"] == "processed" and signal["context"] == "support_request"
     assert signal["data"] == created["data"]  # the payload is kept as sent
-    insights = [(await api.rest("GET", f"/external/v1/insights/{i}")).json() for i in signal["insightIds"]]
+    insights = [(await http_api.rest("GET", f"/external/v1/insights/{i}")).json() for i in signal["insightIds"]]
     assert [(i["type"], i["name"]) for i in insights] == [
         ("support-ticket", "Password reset link is broken for every new user")
     ]
 
 
-async def test_a_raw_signal_without_evidence_text_waits_unqueued(api, services):
-    response = await api.rest("POST", "/external/v1/signals", json={
+async def test_a_raw_signal_without_evidence_text_waits_unqueued(http_api, services):
+    response = await http_api.rest("POST", "/external/v1/signals", json={
         "processorType": "zendesk", "data": {"ticketId": 12345, "severity": "high"},
     })
     assert response.status_code == 201
     created = response.json()
     assert created["status"] == "pending" and "jobId" not in created
-    refused = await api.rest("POST", f"/external/v1/signals/{created['publicId']}/process")
+    refused = await http_api.rest("POST", f"/external/v1/signals/{created['publicId']}/process")
     assert refused.status_code == 400 and "without text" in refused.json()["message"]

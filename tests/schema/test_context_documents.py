@@ -3,6 +3,8 @@ size limit, re-indexing, validation, scopes, isolation."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from signalgraph.processing import document_text
@@ -10,7 +12,6 @@ from signalgraph.resolvers import context_documents
 from signalgraph.storage import blobs
 from signalgraph.storage.models import ContextDocument
 from tests.factories import (
-    Api,
     create_context_document,
     create_product,
     mark_indexed,
@@ -171,10 +172,10 @@ async def test_upload_over_the_limit_is_refused(api, monkeypatch):
     assert (await api.ok(DOCUMENTS))["contextDocuments"]["totalCount"] == 1
 
 
-async def test_a_real_file_over_50_mb_is_refused(api):
+async def test_a_real_file_over_50_mb_is_refused(http_api):
     huge = b"\0" * (50 * 1024 * 1024 + 1)
-    assert await upload_error(api, "huge.bin", huge) == {"code": "PAYLOAD_TOO_LARGE", "field": "file"}
-    assert (await api.ok(DOCUMENTS))["contextDocuments"]["totalCount"] == 0
+    assert await upload_error(http_api, "huge.bin", huge) == {"code": "PAYLOAD_TOO_LARGE", "field": "file"}
+    assert (await http_api.ok(DOCUMENTS))["contextDocuments"]["totalCount"] == 0
 
 
 async def test_a_file_variable_that_is_not_an_upload_is_refused(api):
@@ -386,8 +387,8 @@ async def test_other_workspace_cannot_read_preview_update_delete_or_scope_to_its
     assert (await preview(alice, secret["id"]))["content"] == "# Alice only"
 
 
-async def test_multipart_requests_need_the_api_key_like_any_other(http, api):
-    anonymous = Api(http, "sg_invalid", api.workspace, api.workspace_id)
+async def test_multipart_requests_need_the_api_key_like_any_other(http_api):
+    anonymous = dataclasses.replace(http_api, key="sg_invalid")
     body = await upload_file(
         anonymous,
         "mutation($f: Upload!) { uploadContextDocument(input: {file: $f}) { id } }",
@@ -396,4 +397,4 @@ async def test_multipart_requests_need_the_api_key_like_any_other(http, api):
         ("a.md", b"x", "text/markdown"),
     )
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert (await api.ok(DOCUMENTS))["contextDocuments"]["totalCount"] == 0
+    assert (await http_api.ok(DOCUMENTS))["contextDocuments"]["totalCount"] == 0
