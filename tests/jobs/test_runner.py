@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from signalgraph.jobs.queue import InProcessQueue
 from signalgraph.jobs.runner import WORKER_LOST, backoff
 from signalgraph.jobs.sweeper import sweep_jobs
@@ -42,26 +44,24 @@ def test_backoff_doubles_and_is_capped():
     assert [backoff(settings, attempt) for attempt in (1, 2, 3, 10)] == [5, 10, 20, 300]
 
 
-async def test_after_the_last_try_the_job_fails_with_its_error_and_settles_its_target(make_harness):
-    harness = await make_harness(job_max_tries=3)
-    job = await harness.schedule("failing")
+@pytest.mark.parametrize(
+    ("kind", "max_tries", "attempts", "error"),
+    [
+        ("failing", 3, 3, "boom"),  # retried until the last try
+        ("permanent", 5, 1, "nothing to process"),  # a permanent error fails at once
+    ],
+)
+async def test_a_job_that_cannot_succeed_fails_with_its_error_and_settles_its_target(
+    make_harness, kind, max_tries, attempts, error
+):
+    harness = await make_harness(job_max_tries=max_tries)
+    job = await harness.schedule(kind)
 
     await run(harness, job)
 
     row = await harness.row(job.id)
-    assert (row.status, row.attempts, row.last_error) == ("failed", 3, "boom")
-    assert (job.id, "boom") in SETTLED
-
-
-async def test_a_permanent_error_fails_at_once(make_harness):
-    harness = await make_harness(job_max_tries=5)
-    job = await harness.schedule("permanent")
-
-    await run(harness, job)
-
-    row = await harness.row(job.id)
-    assert (row.status, row.attempts, row.last_error) == ("failed", 1, "nothing to process")
-    assert (job.id, "nothing to process") in SETTLED
+    assert (row.status, row.attempts, row.last_error) == ("failed", attempts, error)
+    assert (job.id, error) in SETTLED
 
 
 async def test_a_try_over_the_time_limit_is_retried(make_harness):
