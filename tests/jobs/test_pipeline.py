@@ -121,8 +121,10 @@ async def test_a_worker_killed_mid_processing_loses_and_duplicates_nothing(
             created = await create(api, text=TEXT, signalType="transcript")
             first = WorkerProcess(settings, SIGNALGRAPH_WORKER_ARGV)
             worker_processes.append(first)
+            deadline = asyncio.get_running_loop().time() + 90  # a bound on waiting, not a timed assertion
             while not llm.requests:  # wait for the worker's first try to reach the extractor
                 assert first.process.poll() is None, "the worker exited"
+                assert asyncio.get_running_loop().time() < deadline, "the worker never reached the extractor"
                 await asyncio.sleep(0.05)
             first.kill()
             llm.answer = Answer(content=GOOD)
