@@ -29,7 +29,10 @@ def free_socket() -> socket.socket:
 async def serving(app: Any, *, lifespan: Literal["on", "off"] = "on") -> AsyncIterator[str]:
     """Serve `app` until the block ends; yields its base URL, `http://127.0.0.1:<port>`."""
     sock = free_socket()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
+    # Keep-alive outlasts the gaps between a test's requests: with uvicorn's 5 s, the server could close a
+    # pooled connection just as the client sent on it again (httpx.ReadError).
+    config = uvicorn.Config(app, log_level="warning", lifespan=lifespan, timeout_keep_alive=3600)
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:

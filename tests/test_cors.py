@@ -14,7 +14,7 @@ ALLOWED = "https://app.example.com"
 PREFLIGHT = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def cors_server(database_url):
     """The app with one allowed origin, on the suite's database."""
     app = create_app(Settings(database_url=database_url, cors_origins=(ALLOWED,)))

@@ -32,11 +32,10 @@ from signalgraph.jobs.worker import FUNCTIONS, worker_settings
 from signalgraph.services import Services
 from signalgraph.settings import Settings
 from signalgraph.storage.engine import Database
-from signalgraph.storage.migrate import upgrade_async
 from signalgraph.storage.models import Job
 from signalgraph.storage.repositories import jobs as jobs_repo
 from signalgraph.storage.repositories import workspaces as workspaces_repo
-from tests.conftest import BACKENDS, PostgresDatabase, service_unavailable
+from tests.conftest import BACKENDS, migrated_database, service_unavailable
 from tests.factories import Api
 from tests.jobs.sample_jobs import TEST_FUNCTIONS
 from tests.serving import serving
@@ -105,18 +104,8 @@ async def new_workspace(db: Database) -> str:
 async def jobs_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     """A fresh database for one module of these tests. The sweeper looks at every job of its database, so
     these tests keep away from the shared test database, where the shared server leaves jobs queued."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('jobs') / 'signalgraph.db'}"
-        await upgrade_async(url)
+    async with migrated_database(request.param, tmp_path_factory) as url:
         yield url
-        return
-    database = PostgresDatabase()
-    url = await database.create()
-    try:
-        await upgrade_async(url)
-        yield url
-    finally:
-        await database.drop()
 
 
 @pytest.fixture
