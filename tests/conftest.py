@@ -30,6 +30,12 @@ POSTGRES_ADMIN_URL = os.environ.get("SIGNALGRAPH_TEST_POSTGRES_URL", "postgresql
 BACKENDS = ["sqlite", "postgres"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start processes of their own take longest: they go first, so that pytest-xdist spreads
+    them over its workers and quick tests fill in behind them, instead of one running last on its own."""
+    items.sort(key=lambda item: item.get_closest_marker("processes") is None)
+
+
 def service_unavailable(what: str, why: object) -> None:
     """Skip with a visible reason; under SIGNALGRAPH_TEST_REQUIRE_SERVICES=1 (CI), fail instead."""
     message = f"{what} is not reachable ({why})"

@@ -69,7 +69,7 @@ def serve_process(env: dict[str, str], *, stdout: int = subprocess.DEVNULL) -> I
         process.wait(timeout=30)
 
 
-def wait_until_ready(base_url: str, timeout: float = 60) -> None:
+def wait_until_ready(base_url: str, timeout: float = 180) -> None:
     """Poll /readyz until it answers 200 (a bound on waiting for start-up, not a timed assertion)."""
     deadline = time.monotonic() + timeout
     while True:

@@ -16,6 +16,8 @@ import pytest
 from tests.jobs.fake_llm import Answer, serve_fake_llm
 from tests.serving import serve_process, wait_until_ready
 
+pytestmark = pytest.mark.processes  # started first: see pytest_collection_modifyitems
+
 KEY_PATTERN = re.compile(r"^sg_[0-9a-f]{8}_[A-Za-z0-9_-]{32,}$")
 VIEWER = "{ viewer { workspace { name } key { prefix } scopes } }"
 

@@ -14,6 +14,8 @@ import pytest
 from signalgraph import graphiql
 from tests.conftest import REQUIRE_SERVICES
 
+pytestmark = pytest.mark.processes  # started first: see pytest_collection_modifyitems
+
 SCREENSHOT = Path(__file__).resolve().parent.parent / ".pytest_cache" / "graphiql.png"
 CHROMIUM = os.environ.get("SIGNALGRAPH_TEST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 # Name resolution fails for every host but loopback, so nothing can come from a CDN.

@@ -8,8 +8,11 @@ import os
 from contextlib import ExitStack
 
 import httpx
+import pytest
 
 from tests.serving import serve_process, wait_until_ready
+
+pytestmark = pytest.mark.processes  # started first: see pytest_collection_modifyitems
 
 SERVERS = 2
 CREATES = 40
@@ -24,7 +27,10 @@ async def test_concurrent_creates_on_several_processes_get_gap_free_ids_and_one_
         bases = [stack.enter_context(serve_process(env))[1] for _ in range(SERVERS)]
         for base in bases:
             await asyncio.to_thread(wait_until_ready, base)
-        async with httpx.AsyncClient(headers=api.headers, timeout=60) as http:
+        # Connections idle past a second are not reused: `serve` closes them after 5 s, and a request sent
+        # on one just as it closes fails (httpx.ReadError).
+        limits = httpx.Limits(keepalive_expiry=1)
+        async with httpx.AsyncClient(headers=api.headers, timeout=60, limits=limits) as http:
 
             async def create(i: int, **fields):
                 body = {"text": f"Exports are slow ({i}).", "signalType": "review", **fields}

@@ -22,7 +22,10 @@ from tests.jobs.fake_llm import Answer, serve_fake_llm
 from tests.processing.extract.test_llm import GOOD, TEXT
 from tests.processing.extract.test_local import TRANSCRIPT
 
-pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
+pytestmark = [
+    pytest.mark.processes,
+    pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning"),
+]
 
 CREATE = """
 mutation($input: CreateSignalInput!) {
@@ -114,7 +117,7 @@ async def test_a_worker_killed_mid_processing_loses_and_duplicates_nothing(
     async with serve_fake_llm() as llm:
         llm.answer = Answer(content=GOOD, delay=120)  # the first try hangs inside the extraction
         settings = job_settings(jobs_database_url, redis_url=shared_redis_url, queue_name=queue_name,
-                                job_timeout_seconds=3, llm_base_url=llm.base_url, llm_model="fake",
+                                job_timeout_seconds=10, llm_base_url=llm.base_url, llm_model="fake",
                                 llm_timeout_seconds=60)
         async with running_app(settings) as app:
             api = await app.api()

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from openapi_spec_validator import validate
 
 from signalgraph.rest_compat.routes import ROUTES
 from tests.rest_compat.reference import endpoints
 
 METHODS = ("get", "post", "patch", "delete")
+
+
+@pytest.fixture
+async def backend(backends):
+    """The document comes from the route table, not the database: one backend serves it."""
+    return await backends.get("sqlite")
 
 
 def operations(spec):

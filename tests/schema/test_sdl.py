@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from signalgraph.schema import sdl
+
+pytestmark = pytest.mark.processes  # started first: see pytest_collection_modifyitems
 
 COMMITTED = Path(__file__).resolve().parents[2] / "schema.graphql"
 
