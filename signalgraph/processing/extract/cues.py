@@ -92,6 +92,11 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         ),
         (r"\b(is|are|was|were|way) off\b|\boff by\b|\bdon't tie out\b", 1.0, "~wrong-data"),
         (r"\bwrong\b|\bincorrect(ly)?\b", 0.8, "~wrong-data"),
+        (
+            r"\b(only )?works? (only )?(half the time|sometimes|intermittently|on and off|some of the time)\b",
+            1.8,
+            "~failure",
+        ),
         (r"\b(stops?|stopped|cuts? off|truncates?|truncated) (after|at) (the first )?\d", 1.4, "~failure"),
         (
             r"\b(show|shows|showing|displays?|charges?|charged|calculates?|applies|applied|says)\b.{0,40}\beven though\b",
@@ -284,6 +289,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(old|previous|last|former) (system|version|app|ui|design|layout|tool|one) (was|is) better\b", 1.3, None),
         (r"^asked (whether|if|about|for)\b|\basked (whether|if) (we|you|it|they)\b", 1.2, None),
         (r"\bis it possible to\b|\bcan (i|we) (choose|pick|select|set|change|configure)\b", 1.1, None),
+        (r"\bwould (switch|move|leave|stay|buy|pay|upgrade|come back) if\b", 1.4, None),
         (r"\bif (it|you|they|the app|the tool|this) \w+ed\b.{0,60}\b(we'd|i'd|we would|i would|would)\b", 1.5, None),
         (r"^(needed|need|needs|wanted|want|missing|lacks|requires?|would love|would like)\b", 1.3, None),
         (r"\bcan (that|this|it) be (a setting|an option|configurable|changed|added|turned off|disabled|optional)\b", 1.6, None),
@@ -421,7 +427,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             1.3,
             None,
         ),
-        (r"\blooks? (dated|old|outdated|ugly|cluttered|clunky|messy)\b", 1.2, None),
+        (r"\b(looks?|feels?) (dated|old|outdated|ugly|cluttered|clunky|messy|like (19|20)\d\d)\b", 1.2, None),
+        (r"\b(lots of|too many|so many) (clicks|clicking|steps|screens)\b", 1.2, "~effort"),
         (r"\b(don't|dont|can't|cant|do not|cannot) see (it|them|where|how|any|the option)\b", 1.2, "~findability"),
         (r"\b(doesn't|does not|just doesn't|won't) work for (us|me|them|our|my|a|small|teams)\b|\bmade no sense\b", 1.3, "~cost"),
         (r"\b(problem|issue|concern|risk)s?\b", 0.8, None),
@@ -505,7 +512,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(happy|pleased|satisfied|delighted) with\b|\brecommend\b|\bbig fan\b|\bfavou?rite\b", 1.2, None),
         (r"\bpraised\b|\bwell[- ]liked\b|\bpopular\b|\brated (it )?highly\b|\b(liked|loved) (by|the)\b", 1.4, None),
         (r"\bhelpful\b", 1.0, None),
-        (r"\bgood\b|\bnice\b|\bpowerful\b|\bquick(ly)?\b|\bsimple\b|\blighter\b", 0.9, None),
+        (
+            (
+                r"\bgood\b|\bnice\b|\bpowerful\b|\bquick(ly)?\b|\blighter\b|"
+                r"\b(is|are|so|very|really|super|pretty) simple\b|\bsimple to\b"
+            ),
+            0.9,
+            None,
+        ),
         (r"\bbest\b|\bfast(er)?\b|\bresponsive\b|\bbetter than\b|\bway better\b", 0.7, None),
         (
             (
@@ -786,7 +800,7 @@ PROMPT = (
     r"do better|want|wrong|work(ing)?|hardest|frustrat\w*|use us|using|useful|valuable|help|make)\b|"
     r"(what's missing|what is missing|anything else|why not|tell us why|any (other )?(comments|feedback|thoughts)|"
     r"what could be better|what should (we|be) improved?|what would make (it|this|the \w+) (better|more \w+)|"
-    r"how easy (was|is) it))"
+    r"how easy (was|is) it|what problems (is|are|does|do) .{1,40} solv\w*|recommendations to others))"
 )
 # Line labels whose text is the respondent's answer ("Comments: …", "Primary reason for cancelling: …").
 ANSWER_KEY = (

@@ -48,7 +48,7 @@ _OPENERS = (
     ),
     (
         r"(?:(?:app store|play store|g2|capterra|trustpilot)?\s*review,?\s*)?\d(?:\.\d)?\s*(?:/\s*\d+\s*)?stars?\b[:,.]?|"
-        r"(?:app store|play store|g2|capterra|trustpilot) review\b[:,.]?|"
+        r"(?:app store|play store|g2|capterra|trustpilot) review\b[:,.]?|\d(?:\.\d)?\s*/\s*\d+\s*[-–—:,]?|"
         r"(?:i think|i feel(?: like)?|i guess|i mean|i'd say|i would say|i believe|i suppose|to be honest|tbh|"
         r"imo|imho|in my opinion|you know|i(?:'ve| have)? (?:also )?noticed(?: that)?|it seems(?: like| that)?|"
         r"it looks like|looks like|seems like|i found(?: that)?|we found(?: that)?|turns out(?: that)?|"

@@ -119,7 +119,8 @@ def is_prompt(sentence: str) -> bool:
     lowered = sentence.strip().lower()
     if not lowered.endswith(("?", ":")):
         return False
-    return bool(re.search(cues.PROMPT, lowered)) or (lowered.endswith("?") and len(lowered.split()) <= 2)
+    short = lowered.endswith("?") and len(lowered.split()) <= 2 and re.match(r"(why|what|how|which|any)\b", lowered)
+    return bool(re.search(cues.PROMPT, lowered)) or bool(short)
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
