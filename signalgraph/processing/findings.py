@@ -1,30 +1,43 @@
 """Findings as insights: the insight fields of a finding, and the reconciliation of a signal's insights.
 
-A signal's extracted insights carry its id (`source_signal_id`) and their finding's key (`finding_key`),
-so a later run of the same signal updates the insight of each finding it finds again, adds the new
-ones and deletes the ones it no longer finds: re-processing never duplicates. An insight's status is
-left as the team set it; everything the extraction wrote is rewritten.
+Each finding of a signal becomes a *source* of a draft insight about its subject (its kind and
+normalised noun-phrase name, `extract.subjects`, within the signal's product): the open draft of the
+workspace about that subject when there is one — another signal said the same thing, or this signal
+did on an earlier run — else a new one. An insight gathers its sources' quotes with their signals in
+its description and is linked to every signal (and its accounts) that supports it. Re-processing a
+signal withdraws its earlier sources before adding the new ones, and deletes the insights no signal
+supports any more: re-processing never duplicates, and merging never crosses a workspace or product.
+
+An insight a person edited (`edited_at`, set by every user update) or moved on from `draft` is never
+touched: it keeps its links and text, and leaves the pool, so a later finding on its subject opens a
+new draft. There is one open draft per subject: a unique index (`uq_insights_open_subject`) makes the
+second of two jobs that create the same subject at once fail its insert, inside a savepoint, and join
+the first one's insight instead.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..storage.models import Insight, Signal
-from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import links
 from ..storage.repositories import signal_runs as runs_repo
-from .extract.base import Extraction, ExtractionRequest, Finding
+from .extract.base import KIND_LABELS, Extraction, ExtractionRequest, Finding
+from .extract.subjects import subject_key
 
 NAME_MAX = 500
+DESCRIPTION_QUOTES = 10
+SEVERITY_ORDER = ("low", "medium", "high", "critical")
 
 
 def insight_fields(
     finding: Finding, request: ExtractionRequest, extractor: str, signal: Signal | None
 ) -> dict[str, Any]:
+    """The insight of one finding on its own (`extractInsights`, which has no signal to merge by)."""
     first = finding.evidence[0]
     provenance: dict[str, Any] = {
         "extractor": extractor,
@@ -63,6 +76,107 @@ def unique_keys(findings: tuple[Finding, ...]) -> list[tuple[str, Finding]]:
     return keyed
 
 
+def is_protected(insight: Insight) -> bool:
+    """A person's insight now: edited since it was created, or no longer a draft."""
+    return insight.edited_at is not None or insight.status != "draft"
+
+
+def sources_of(insight: Insight) -> list[dict[str, Any]]:
+    """The signals' findings an extracted insight gathers (one, for an insight written before merging)."""
+    provenance = insight.provenance or {}
+    if "sources" in provenance:
+        return list(provenance["sources"])
+    if not provenance.get("signalId"):
+        return []
+    classifications = insight.classifications or {}
+    return [
+        {
+            "signalId": provenance["signalId"],
+            "signalPublicId": provenance.get("signalPublicId"),
+            "findingKey": insight.finding_key,
+            "extractor": provenance.get("extractor"),
+            "kind": classifications.get("kind"),
+            "name": insight.name or "",
+            "description": insight.description,
+            "sentiment": classifications.get("sentiment"),
+            "severity": classifications.get("severity"),
+            "type": insight.type,
+            "evidence": provenance.get("evidence", []),
+        }
+    ]
+
+
+def source_of(signal: Signal, key: str, finding: Finding, request: ExtractionRequest, extractor: str) -> dict:
+    return {
+        "signalId": signal.id,
+        "signalPublicId": f"SIGNAL-{signal.public_number}",
+        "findingKey": key,
+        "extractor": extractor,
+        "kind": finding.kind,
+        "name": finding.name[:NAME_MAX],
+        "description": finding.description,
+        "sentiment": finding.sentiment,
+        "severity": finding.severity,
+        "type": request.insight_type,
+        "evidence": [e.as_json() for e in finding.evidence],
+    }
+
+
+def gathered_description(sources: list[dict[str, Any]]) -> str:
+    """The finding's own description for one source; the quotes of all, with their signals, for several."""
+    if len(sources) == 1:
+        return sources[0]["description"]
+    signals = list(dict.fromkeys(s["signalPublicId"] for s in sources))
+    quotes = [
+        f"“{e['quote']}” — " + ", ".join(x for x in (e.get("speaker"), s["signalPublicId"]) if x)
+        for s in sources
+        for e in s["evidence"]
+    ]
+    label = KIND_LABELS.get(sources[0]["kind"], "Finding")
+    lines = [f"{label} raised in {len(signals)} signals ({', '.join(signals)}):", *quotes[:DESCRIPTION_QUOTES]]
+    if len(quotes) > DESCRIPTION_QUOTES:
+        lines.append(f"(and {len(quotes) - DESCRIPTION_QUOTES} more)")
+    return "\n".join(lines)
+
+
+def apply_sources(insight: Insight, sources: list[dict[str, Any]]) -> None:
+    """Rewrite what extraction writes on an insight from its sources; the first one names it."""
+    first = sources[0]
+    evidence = first["evidence"][0] if first["evidence"] else {}
+    sentiments = {s["sentiment"] for s in sources}
+    insight.name = first["name"]
+    insight.type = first["type"]
+    insight.description = gathered_description(sources)
+    insight.classifications = {
+        "kind": first["kind"],
+        "sentiment": first["sentiment"] if len(sentiments) == 1 else "mixed",
+        "severity": max((s["severity"] for s in sources), key=SEVERITY_ORDER.index),
+        "mentions": sum(len(s["evidence"]) for s in sources),
+    }
+    insight.provenance = {
+        "signalId": first["signalId"],
+        "signalPublicId": first["signalPublicId"],
+        "extractor": first["extractor"],
+        "quote": evidence.get("quote"),
+        "start": evidence.get("start"),
+        "end": evidence.get("end"),
+        "speaker": evidence.get("speaker"),
+        "evidence": first["evidence"],
+        "sources": sources,
+    }
+    insight.source_signal_id, insight.finding_key = first["signalId"], first["findingKey"]
+
+
+async def _created(session: AsyncSession, insight: Insight) -> bool:
+    """Insert the new open draft; False when a concurrent job has just created one about its subject."""
+    try:
+        async with session.begin_nested():
+            session.add(insight)
+    except IntegrityError:
+        return False
+    return True
+
+
 async def reconcile_insights(
     session: AsyncSession,
     signal: Signal,
@@ -72,29 +186,74 @@ async def reconcile_insights(
     product_id: str | None,
     account_ids: list[str],
 ) -> list[Insight]:
-    """Make the signal's extracted insights exactly its findings, linked to it, its product and accounts."""
-    ws = signal.workspace_id
-    earlier = {i.finding_key: i for i in await runs_repo.extracted_insights(session, ws, signal.id)}
-    now = utcnow()
-    current = []
-    for key, finding in unique_keys(extraction.findings):
-        fields = {**insight_fields(finding, request, extraction.extractor, signal), "finding_key": key}
-        insight = earlier.pop(key, None)
+    """Make the signal's findings the sources it gives, linked to it, its product and accounts; returns
+    the insights it supports now."""
+    ws, signal_id = signal.workspace_id, signal.id
+    earlier = [
+        i
+        for i in await runs_repo.contributed_insights(session, ws, signal_id)
+        if any(s["signalId"] == signal_id for s in sources_of(i))
+    ]
+    kept = [i for i in earlier if is_protected(i)]
+    # each open insight this run touches: its sources before the run, and the run's new ones
+    before = {i.id: (i, sources_of(i)) for i in earlier if i not in kept}
+    added: dict[str, list[dict[str, Any]]] = {}
+    own = {s["findingKey"]: i for i, sources in before.values() for s in sources if s["signalId"] == signal_id}
+    current: dict[str, Insight] = {}
+    scope = product_id or "-"
+    # in subject order, so that concurrent jobs lock shared insights in one order
+    for subject, key, finding in sorted(
+        (f"{scope}:{subject_key(f.kind, f.name)}", k, f) for k, f in unique_keys(extraction.findings)
+    ):
+        protected = next((i for i in kept if i.subject_key == subject or _gave(i, signal_id, key)), None)
+        if protected is not None:
+            current[protected.id] = protected
+            continue
+        source = source_of(signal, key, finding, request, extraction.extractor)
+        insight = await runs_repo.open_draft(session, ws, subject)
+        if insight is None and key in own and own[key].subject_key is None:
+            insight = own[key]  # written before merging existed: it takes its subject now
+            insight.subject_key = subject
         if insight is None:
-            insight = Insight(
-                workspace_id=ws, status="draft", source_signal_id=signal.id, product_id=product_id, **fields
-            )
-        else:
-            for name, value in fields.items():
-                setattr(insight, name, value)
-            insight.product_id = insight.product_id or product_id
-            insight.updated_at = now
+            new = Insight(workspace_id=ws, status="draft", product_id=product_id, subject_key=subject, description="")
+            apply_sources(new, [source])
+            if await _created(session, new):
+                before[new.id], added[new.id], current[new.id] = (new, []), [source], new
+                continue
+            insight = await runs_repo.open_draft(session, ws, subject)  # the concurrent job's, committed now
+            if insight is None:
+                raise RuntimeError(f"an insight about {finding.name!r} could neither be created nor found")
+        before.setdefault(insight.id, (insight, sources_of(insight)))
+        added.setdefault(insight.id, []).append(source)
+        apply_sources(insight, replaced(before[insight.id][1], signal_id, added[insight.id]))
+        insight.product_id = insight.product_id or product_id
         session.add(insight)
-        current.append(insight)
-    for vanished in earlier.values():
-        await session.delete(vanished)
+        await session.flush()
+        current[insight.id] = insight
+    for insight, sources in before.values():
+        if insight.id in added:
+            continue
+        others = [s for s in sources if s["signalId"] != signal_id]
+        if others:  # other signals still say it: only this signal's evidence leaves
+            apply_sources(insight, others)
+            session.add(insight)
+            await runs_repo.unlink_insight(session, ws, signal_id, insight.id)
+        else:
+            await session.delete(insight)
     await session.flush()
-    await repo.add_links(session, links.SIGNAL_INSIGHTS, ws, signal.id, [i.id for i in current])
-    for insight in current:
-        await repo.add_links(session, links.ACCOUNT_INSIGHTS.reversed(), ws, insight.id, account_ids)
-    return current
+    await repo.add_links(session, links.SIGNAL_INSIGHTS, ws, signal_id, list(current))
+    for insight_id in current:
+        await repo.add_links(session, links.ACCOUNT_INSIGHTS.reversed(), ws, insight_id, account_ids)
+    return list(current.values())
+
+
+def _gave(insight: Insight, signal_id: str, finding_key: str) -> bool:
+    return any(s["signalId"] == signal_id and s["findingKey"] == finding_key for s in sources_of(insight))
+
+
+def replaced(sources: list[dict[str, Any]], signal_id: str, new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sources with the signal's own replaced by `new`, where its first one stood (else last)."""
+    at = next((n for n, s in enumerate(sources) if s["signalId"] == signal_id), len(sources))
+    return [s for s in sources[:at] if s["signalId"] != signal_id] + new + [
+        s for s in sources[at:] if s["signalId"] != signal_id
+    ]

@@ -83,7 +83,7 @@ async def update_insight(ctx: Context, insight_id: str, changes: dict[str, Any])
             if field in changes:
                 ids = await common.linkable(session, model, ws, changes[field], common.camel(field))
                 await repo.replace_links(session, link, ws, insight.id, ids)
-        insight.updated_at = utcnow()
+        insight.updated_at = insight.edited_at = utcnow()  # a person's insight: processing leaves it alone
         session.add(insight)
     ctx.invalidate_loaders()
     return insight

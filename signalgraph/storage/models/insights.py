@@ -5,15 +5,37 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
-from .base import created_field, id_field, json_field, link_field, ref_field, updated_field, workspace_field
+from .base import (
+    created_field,
+    id_field,
+    json_field,
+    link_field,
+    ref_field,
+    time_field,
+    updated_field,
+    workspace_field,
+)
+
+OPEN_DRAFT = text("status = 'draft' AND edited_at IS NULL AND subject_key IS NOT NULL")
 
 
 class Insight(SQLModel, table=True):
     __tablename__ = "insights"
-    __table_args__ = (Index("ix_insights_workspace_created", "workspace_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_insights_workspace_created", "workspace_id", "created_at"),
+        # One open draft per subject and workspace: what processing merges findings into.
+        Index(
+            "uq_insights_open_subject",
+            "workspace_id",
+            "subject_key",
+            unique=True,
+            sqlite_where=OPEN_DRAFT,
+            postgresql_where=OPEN_DRAFT,
+        ),
+    )
 
     id: str = id_field()
     workspace_id: str = workspace_field()
@@ -29,6 +51,10 @@ class Insight(SQLModel, table=True):
     # Set when processing extracted this insight from a signal, so re-processing reconciles it.
     source_signal_id: str | None = ref_field("signals", ondelete="SET NULL", nullable=True)
     finding_key: str | None = Field(default=None, sa_type=String(128))
+    # What an extracted insight is about (product, kind, normalised name): findings of other signals
+    # about it are merged into it while it is an open draft. See processing/findings.py.
+    subject_key: str | None = Field(default=None, sa_type=String(200))
+    edited_at: datetime | None = time_field()  # set by every user update: a person's insight now
     created_at: datetime = created_field()
     updated_at: datetime = updated_field()
 

@@ -1,14 +1,14 @@
-"""Queries of signal processing: run numbers, the signal locked for reconciliation, the insights a signal's
-earlier runs extracted, and the contacts and accounts its evidence may name."""
+"""Queries of signal processing: run numbers, the insights a signal's earlier runs gave evidence to, the
+open draft about a subject, and the contacts and accounts its evidence may name."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..models import Account, Contact, Insight, Signal
+from ..models import Account, Contact, Insight, Signal, SignalInsight
 from .accounts import domain_clause
 
 
@@ -37,13 +37,49 @@ async def mark_pending(session: AsyncSession, workspace_id: str, signal_id: str,
     )
 
 
-async def extracted_insights(session: AsyncSession, workspace_id: str, signal_id: str) -> list[Insight]:
+async def contributed_insights(session: AsyncSession, workspace_id: str, signal_id: str) -> list[Insight]:
+    """The insights the signal's earlier runs may have given evidence to (created by it or linked to
+    it), locked until the transaction ends (PostgreSQL), oldest first."""
+    linked = select(SignalInsight.insight_id).where(
+        SignalInsight.signal_id == signal_id, SignalInsight.workspace_id == workspace_id
+    )
     stmt = (
         select(Insight)
-        .where(Insight.workspace_id == workspace_id, Insight.source_signal_id == signal_id)
+        .where(
+            Insight.workspace_id == workspace_id,
+            or_(Insight.source_signal_id == signal_id, Insight.id.in_(linked)),
+        )
         .order_by(Insight.created_at, Insight.id)
+        .with_for_update()
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def open_draft(session: AsyncSession, workspace_id: str, subject_key: str) -> Insight | None:
+    """The workspace's open draft about this subject (at most one: a unique index), locked and read
+    afresh, since a concurrent job may have just changed it."""
+    stmt = (
+        select(Insight)
+        .where(
+            Insight.workspace_id == workspace_id,
+            Insight.subject_key == subject_key,
+            Insight.status == "draft",
+            Insight.edited_at.is_(None),
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def unlink_insight(session: AsyncSession, workspace_id: str, signal_id: str, insight_id: str) -> None:
+    await session.execute(
+        delete(SignalInsight).where(
+            SignalInsight.workspace_id == workspace_id,
+            SignalInsight.signal_id == signal_id,
+            SignalInsight.insight_id == insight_id,
+        )
+    )
 
 
 def _lowered(values: Iterable[str | None]) -> list[str]:
