@@ -229,7 +229,7 @@ def parse_answer(content: str) -> dict[str, Any]:
         findings.append(
             {
                 "kind": answer_choice(item.get("kind"), KINDS, f"{path}.kind"),
-                "name": analyst_name(answer_string(item.get("name"), f"{path}.name", max_length=NAME_MAX)),
+                "name": analyst_name(answer_string(item.get("name"), f"{path}.name", max_length=NAME_MAX) or ""),
                 "description": answer_string(item.get("description"), f"{path}.description"),
                 "sentiment": answer_choice(item.get("sentiment"), SENTIMENTS, f"{path}.sentiment"),
                 "severity": answer_choice(item.get("severity"), SEVERITIES, f"{path}.severity"),

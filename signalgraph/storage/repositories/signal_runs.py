@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ..models import Account, Contact, Insight, Signal, SignalInsight
 from .accounts import domain_clause
@@ -40,16 +41,16 @@ async def mark_pending(session: AsyncSession, workspace_id: str, signal_id: str,
 async def contributed_insights(session: AsyncSession, workspace_id: str, signal_id: str) -> list[Insight]:
     """The insights the signal's earlier runs may have given evidence to (created by it or linked to
     it), locked until the transaction ends (PostgreSQL), oldest first."""
-    linked = select(SignalInsight.insight_id).where(
-        SignalInsight.signal_id == signal_id, SignalInsight.workspace_id == workspace_id
+    linked = select(col(SignalInsight.insight_id)).where(
+        col(SignalInsight.signal_id) == signal_id, col(SignalInsight.workspace_id) == workspace_id
     )
     stmt = (
         select(Insight)
         .where(
-            Insight.workspace_id == workspace_id,
-            or_(Insight.source_signal_id == signal_id, Insight.id.in_(linked)),
+            col(Insight.workspace_id) == workspace_id,
+            or_(col(Insight.source_signal_id) == signal_id, col(Insight.id).in_(linked)),
         )
-        .order_by(Insight.created_at, Insight.id)
+        .order_by(col(Insight.created_at), col(Insight.id))
         .with_for_update()
     )
     return list((await session.execute(stmt)).scalars())
@@ -61,10 +62,10 @@ async def open_draft(session: AsyncSession, workspace_id: str, subject_key: str)
     stmt = (
         select(Insight)
         .where(
-            Insight.workspace_id == workspace_id,
-            Insight.subject_key == subject_key,
-            Insight.status == "draft",
-            Insight.edited_at.is_(None),
+            col(Insight.workspace_id) == workspace_id,
+            col(Insight.subject_key) == subject_key,
+            col(Insight.status) == "draft",
+            col(Insight.edited_at).is_(None),
         )
         .with_for_update()
         .execution_options(populate_existing=True)
@@ -75,9 +76,9 @@ async def open_draft(session: AsyncSession, workspace_id: str, subject_key: str)
 async def unlink_insight(session: AsyncSession, workspace_id: str, signal_id: str, insight_id: str) -> None:
     await session.execute(
         delete(SignalInsight).where(
-            SignalInsight.workspace_id == workspace_id,
-            SignalInsight.signal_id == signal_id,
-            SignalInsight.insight_id == insight_id,
+            col(SignalInsight.workspace_id) == workspace_id,
+            col(SignalInsight.signal_id) == signal_id,
+            col(SignalInsight.insight_id) == insight_id,
         )
     )
 
