@@ -47,8 +47,9 @@ from .base import (
     Finding,
     Person,
 )
+from .naming import insight_name
 from .parties import registrable_domain
-from .subjects import analyst_name, subject_key
+from .subjects import subject_key
 
 NAME_MAX = 200
 CHUNK_OVERLAP_SHARE = 0.1
@@ -229,7 +230,10 @@ def parse_answer(content: str) -> dict[str, Any]:
         findings.append(
             {
                 "kind": answer_choice(item.get("kind"), KINDS, f"{path}.kind"),
-                "name": analyst_name(answer_string(item.get("name"), f"{path}.name", max_length=NAME_MAX) or ""),
+                "name": insight_name(
+                    answer_string(item.get("name"), f"{path}.name", max_length=NAME_MAX) or "",
+                    answer_choice(item.get("kind"), KINDS, f"{path}.kind"),
+                ),
                 "description": answer_string(item.get("description"), f"{path}.description"),
                 "sentiment": answer_choice(item.get("sentiment"), SENTIMENTS, f"{path}.sentiment"),
                 "severity": answer_choice(item.get("severity"), SEVERITIES, f"{path}.severity"),
