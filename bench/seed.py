@@ -119,8 +119,8 @@ async def seed(database_url: str) -> Seeded:
             rows += await _insert(db, model, values)
         # Planner statistics, as a database that grew row by row would have them: without them PostgreSQL
         # plans the link joins for empty tables and a nested page takes seconds.
-        async with db.engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+        async with db.engine.begin() as conn:
+            await conn.exec_driver_sql("ANALYZE")
     finally:
         await db.dispose()
     return Seeded(key=key.key, workspace_id=ws, seconds=time.perf_counter() - started, rows=rows)
