@@ -19,6 +19,8 @@ from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
 
 from . import graphiql
+from .auth import WWW_AUTHENTICATE
+from .errors import Unauthenticated
 from .jobs.queue import create_queue
 from .jobs.worker import FUNCTIONS, PERIODIC
 from .resolvers.request_context import Context, build_context
@@ -53,6 +55,17 @@ class GraphQLApp(GraphQL):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql.page(), headers={"Content-Security-Policy": graphiql.PAGE_POLICY})
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        """A response refusing the caller's key says how to authenticate (RFC 6750), as a REST 401 does."""
+        results = response_data if isinstance(response_data, list) else [response_data]
+        if any(
+            (error.get("extensions") or {}).get("code") == Unauthenticated.code
+            for result in results
+            for error in result.get("errors") or ()
+        ):
+            sub_response.headers["WWW-Authenticate"] = WWW_AUTHENTICATE
+        return super().create_response(response_data, sub_response)
 
     def encode_json(self, data: Any) -> bytes:
         return orjson.dumps(data)
@@ -133,6 +146,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await services.queue.start()
         yield
         await services.queue.close()
+        await services.key_usage.flush()
         await services.db.dispose()
 
     graphql = GraphQLApp(services)

@@ -2,22 +2,32 @@
 
 A key is `sg_<prefix>_<secret>`. The prefix is stored in clear to identify the key (`keys list`,
 `keys revoke`); the whole key is stored only as a SHA-256 hash, which is enough for a random
-256-bit secret (no password stretching needed).
+256-bit secret (no password stretching needed). A key past its `expires_at` is refused like a revoked one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from .scopes import Scope, parse_scopes
 from .storage.engine import Database
 from .storage.models import ApiKey
+from .storage.models.base import utcnow
 from .storage.repositories import workspaces as repo
 
+logger = logging.getLogger(__name__)
+
 KEY_PREFIX = "sg"
+# What a refusal of the caller's key answers with (RFC 6750), REST 401s and GraphQL alike.
+WWW_AUTHENTICATE = 'Bearer realm="signalgraph"'
+# `api_keys.last_used_at` is as precise as this: a key is written at most once per interval.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,14 @@ class CreatedKey:
     prefix: str
     workspace_id: str
     workspace_created: bool
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RotatedKey:
+    new: CreatedKey
+    old_prefix: str
+    old_stops_at: datetime  # now when revoked at once, else the end of the grace period
 
 
 def hash_key(key: str) -> str:
@@ -55,26 +73,102 @@ def split_key(key: str) -> str | None:
     return parts[1]
 
 
-async def create_key(db: Database, workspace: str, name: str, scopes: list[Scope]) -> CreatedKey:
+def _new_key(workspace_id: str, name: str, scopes: list[str], expires_at: datetime | None) -> tuple[str, ApiKey]:
     prefix = secrets.token_hex(4)
     key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    row = ApiKey(
+        workspace_id=workspace_id, name=name, prefix=prefix, key_hash=hash_key(key), scopes=scopes,
+        expires_at=expires_at,
+    )
+    return key, row
+
+
+async def create_key(
+    db: Database, workspace: str, name: str, scopes: list[Scope], *, expires_in: timedelta | None = None
+) -> CreatedKey:
+    expires_at = utcnow() + expires_in if expires_in is not None else None
     async with db.write() as session:
         ws, created = await repo.get_or_create_workspace(session, workspace)
-        await repo.add_api_key(
-            session,
-            ApiKey(
-                workspace_id=ws.id,
-                name=name,
-                prefix=prefix,
-                key_hash=hash_key(key),
-                scopes=[s.value for s in scopes],
-            ),
-        )
-    return CreatedKey(key=key, prefix=prefix, workspace_id=ws.id, workspace_created=created)
+        key, row = _new_key(ws.id, name, [s.value for s in scopes], expires_at)
+        await repo.add_api_key(session, row)
+    return CreatedKey(key=key, prefix=row.prefix, workspace_id=ws.id, workspace_created=created, expires_at=expires_at)
 
 
-async def authenticate(db: Database, authorization: str | None) -> tuple[Principal | None, str | None]:
-    """(principal, None) for a valid bearer key, else (None, why) with a message for the caller."""
+async def rotate_key(
+    db: Database, prefix: str, *, grace: timedelta | None = None, expires_in: timedelta | None = None
+) -> RotatedKey | None:
+    """A new key with the old one's workspace, name and scopes; the old one is revoked now, or expires at the
+    end of `grace`. The new key lives `expires_in`, or as long as the old one was given. None when no usable
+    key has that prefix."""
+    now = utcnow()
+    async with db.write() as session:
+        found = await repo.api_key_by_prefix(session, prefix)
+        if found is None or refusal(found[0], now) is not None:
+            return None
+        old, workspace = found
+        if expires_in is None and old.expires_at is not None:
+            expires_in = old.expires_at - old.created_at
+        expires_at = now + expires_in if expires_in is not None else None
+        key, row = _new_key(workspace.id, old.name, list(old.scopes), expires_at)
+        await repo.add_api_key(session, row)
+        if grace:
+            stops_at = min(now + grace, old.expires_at or now + grace)
+            await repo.expire_api_key(session, old.id, stops_at)
+        else:
+            stops_at = now
+            await repo.revoke_api_key(session, old.prefix, now)
+    created = CreatedKey(key=key, prefix=row.prefix, workspace_id=workspace.id, workspace_created=False,
+                         expires_at=expires_at)
+    return RotatedKey(new=created, old_prefix=old.prefix, old_stops_at=stops_at)
+
+
+def refusal(api_key: ApiKey, now: datetime) -> str | None:
+    """Why a key with the right secret is refused, or None when it may be used."""
+    if api_key.revoked_at is not None:
+        return "API key has been revoked"
+    if api_key.expires_at is not None and api_key.expires_at <= now:
+        return "API key has expired"
+    return None
+
+
+class KeyUsage:
+    """Records when each key was last used, at most once per LAST_USED_RESOLUTION per key, never with a write
+    per request: the lookup already read the stored time, so a recent one costs nothing; otherwise this process
+    writes it once (a conditional UPDATE, which leaves a time another process wrote meanwhile), in the
+    background, so no request waits for it."""
+
+    def __init__(self, db: Database):
+        self._db = db
+        self._written: dict[str, datetime] = {}  # key id → the last time this process wrote for it
+        self._pending: set[asyncio.Task[None]] = set()
+
+    def used(self, api_key: ApiKey, now: datetime) -> None:
+        known = [t for t in (api_key.last_used_at, self._written.get(api_key.id)) if t is not None]
+        if known and now - max(known) < LAST_USED_RESOLUTION:
+            return
+        self._written[api_key.id] = now
+        task = asyncio.get_running_loop().create_task(self._write(api_key.id, now))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _write(self, key_id: str, now: datetime) -> None:
+        try:
+            async with self._db.write() as session:
+                await repo.touch_api_key(session, key_id, now, now - LAST_USED_RESOLUTION)
+        except Exception as exc:  # noqa: BLE001 - a lost timestamp must never fail or log a traceback per request
+            logger.warning("could not record the last use of API key %s: %s", key_id, exc)
+
+    async def flush(self) -> None:
+        """Wait for the writes under way (at shutdown, before the database is closed)."""
+        if self._pending:
+            await asyncio.gather(*self._pending)
+
+
+async def authenticate(
+    db: Database, authorization: str | None, usage: KeyUsage | None = None
+) -> tuple[Principal | None, str | None]:
+    """(principal, None) for a valid bearer key, else (None, why) with a message for the caller. With `usage`,
+    the key's use is recorded."""
     if not authorization:
         return None, "Missing API key: send 'Authorization: Bearer <key>'"
     scheme, _, key = authorization.strip().partition(" ")
@@ -89,8 +183,11 @@ async def authenticate(db: Database, authorization: str | None) -> tuple[Princip
     if found is None or not hmac.compare_digest(found[0].key_hash, hash_key(key)):
         return None, "Invalid API key"
     api_key, workspace = found
-    if api_key.revoked_at is not None:
-        return None, "API key has been revoked"
+    now = utcnow()
+    if (why := refusal(api_key, now)) is not None:
+        return None, why
+    if usage is not None:
+        usage.used(api_key, now)
     return (
         Principal(
             workspace_id=workspace.id,

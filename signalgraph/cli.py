@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -65,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--scope", action="append", default=[], metavar="SCOPE", help="repeat for each scope; none means all scopes"
     )
+    create.add_argument("--expires-in", type=duration, metavar="DURATION",
+                        help="the key is refused after this long: 90d, 12h, 30m, 2w (default: never)")
     create.set_defaults(handler=_keys_create)
     listing = keys.add_parser("list", help="list keys (prefixes, never secrets)")
     listing.add_argument("--workspace", help="only this workspace")
@@ -72,6 +76,15 @@ def _parser() -> argparse.ArgumentParser:
     revoke = keys.add_parser("revoke", help="revoke a key by its prefix")
     revoke.add_argument("prefix")
     revoke.set_defaults(handler=_keys_revoke)
+    rotate = keys.add_parser(
+        "rotate", help="replace a key: a new one (printed alone) with the same workspace, name and scopes"
+    )
+    rotate.add_argument("prefix")
+    rotate.add_argument("--grace", type=duration, metavar="DURATION",
+                        help="the old key keeps working this long (1h, 7d); default: revoked at once")
+    rotate.add_argument("--expires-in", type=duration, metavar="DURATION",
+                        help="the new key's lifetime (default: the old key's, or never)")
+    rotate.set_defaults(handler=_keys_rotate)
 
     db = commands.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db_upgrade)
@@ -91,6 +104,21 @@ def _parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluation.set_defaults(handler=_eval)
     return parser
+
+
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def duration(text: str) -> timedelta:
+    """`90d`, `12h`, `30m`, `45s`, `2w` → a positive timedelta (an argparse type: a bad one is a usage error)."""
+    match = re.fullmatch(r"\s*(\d{1,6})\s*([smhdw])\s*", text)
+    if match is None or int(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"expected a duration such as 90d, 12h, 30m or 2w, got {text!r}")
+    return timedelta(seconds=int(match[1]) * DURATION_UNITS[match[2]])
+
+
+def _timestamp(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%dT%H:%M:%SZ}" if value is not None else "-"
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -146,14 +174,38 @@ def _keys_create(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> auth.CreatedKey:
         db = Database(settings.database_url)
         try:
-            return await auth.create_key(db, args.workspace, args.name, scopes)
+            return await auth.create_key(db, args.workspace, args.name, scopes, expires_in=args.expires_in)
         finally:
             await db.dispose()
 
     created = asyncio.run(run())
     if created.workspace_created:
         print(f"created workspace {args.workspace!r}", file=sys.stderr)
+    if created.expires_at is not None:
+        print(f"the key expires at {_timestamp(created.expires_at)}", file=sys.stderr)
     print(created.key)
+    return 0
+
+
+def _keys_rotate(settings: Settings, args: argparse.Namespace) -> int:
+    async def run() -> auth.RotatedKey | None:
+        db = Database(settings.database_url)
+        try:
+            return await auth.rotate_key(db, args.prefix, grace=args.grace, expires_in=args.expires_in)
+        finally:
+            await db.dispose()
+
+    rotated = asyncio.run(run())
+    if rotated is None:
+        print(f"signalgraph: no usable key with prefix {args.prefix!r} (unknown, revoked or expired)", file=sys.stderr)
+        return 1
+    if args.grace:
+        print(f"{rotated.old_prefix} keeps working until {_timestamp(rotated.old_stops_at)}", file=sys.stderr)
+    else:
+        print(f"revoked {rotated.old_prefix}", file=sys.stderr)
+    if rotated.new.expires_at is not None:
+        print(f"the new key expires at {_timestamp(rotated.new.expires_at)}", file=sys.stderr)
+    print(rotated.new.key)
     return 0
 
 
@@ -173,10 +225,14 @@ def _keys_list(settings: Settings, args: argparse.Namespace) -> int:
             await db.dispose()
 
     rows = asyncio.run(run())
-    print("PREFIX\tWORKSPACE\tNAME\tSTATUS\tCREATED\tSCOPES")
+    now = utcnow()
+    print("PREFIX\tNAME\tWORKSPACE\tSCOPES\tCREATED\tLAST_USED\tEXPIRES\tSTATUS")
     for key, ws in rows:
-        status = "revoked" if key.revoked_at else "active"
-        print(f"{key.prefix}\t{ws.name}\t{key.name}\t{status}\t{key.created_at:%Y-%m-%dT%H:%M:%SZ}\t{','.join(key.scopes)}")
+        status = "revoked" if key.revoked_at else "expired" if auth.refusal(key, now) else "active"
+        print("\t".join([
+            key.prefix, key.name, ws.name, ",".join(key.scopes), _timestamp(key.created_at),
+            _timestamp(key.last_used_at), _timestamp(key.expires_at), status,
+        ]))
     return 0
 
 

@@ -6,9 +6,10 @@ no module reads the environment or opens its own engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .auth import KeyUsage
 from .settings import Settings
 from .storage.engine import Database
 
@@ -23,3 +24,7 @@ class Services:
     settings: Settings
     db: Database
     queue: JobQueue
+    key_usage: KeyUsage = field(init=False)  # api_keys.last_used_at, written at most once a minute per key
+
+    def __post_init__(self) -> None:
+        self.key_usage = KeyUsage(self.db)

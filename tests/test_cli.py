@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -43,10 +44,69 @@ def test_keys_create_prints_only_the_key_and_list_shows_its_prefix(cli_env):
 
     listed = run_cli(cli_env, "keys", "list", "--workspace", "acme")
     assert listed.returncode == 0
-    row = listed.stdout.splitlines()[1].split("\t")
-    assert row[:4] == [key.split("_")[1], "acme", "crm", "active"]
-    assert row[5] == "signals:read"
+    header, line = listed.stdout.splitlines()[-2:]
+    assert header.split("\t") == ["PREFIX", "NAME", "WORKSPACE", "SCOPES", "CREATED", "LAST_USED", "EXPIRES", "STATUS"]
+    row = dict(zip(header.split("\t"), line.split("\t"), strict=True))
+    assert row["PREFIX"] == key.split("_")[1] and (row["NAME"], row["WORKSPACE"]) == ("crm", "acme")
+    assert (row["SCOPES"], row["LAST_USED"], row["EXPIRES"], row["STATUS"]) == ("signals:read", "-", "-", "active")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row["CREATED"])
     assert key not in listed.stdout
+
+
+def keys_by_prefix(env: dict[str, str]) -> dict[str, dict[str, str]]:
+    listed = run_cli(env, "keys", "list")
+    assert listed.returncode == 0, listed.stderr
+    lines = [line.split("\t") for line in listed.stdout.splitlines() if "\t" in line]
+    return {row[0]: dict(zip(lines[0], row, strict=True)) for row in lines[1:]}
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_keys_expire_rotate_and_show_their_last_use_against_a_running_server(cli_env):
+    expiring = run_cli(cli_env, "keys", "create", "--workspace", "acme", "--name", "crm", "--expires-in", "90d",
+                       "--scope", "insights:read")
+    assert expiring.returncode == 0 and "expires at" in expiring.stderr
+    key = expiring.stdout.strip()
+    short = run_cli(cli_env, "keys", "create", "--workspace", "acme", "--expires-in", "1s").stdout.strip()
+    insights = "/external/v1/insights"
+    with serve_process(cli_env) as (_, base):
+        wait_until_ready(base)
+        assert httpx.get(base + insights, headers=bearer(key)).status_code == 200
+        time.sleep(1.1)  # past the short key's second
+        refused = httpx.get(base + insights, headers=bearer(short))
+        assert refused.status_code == 401 and refused.json()["message"] == "API key has expired"
+        assert refused.headers["WWW-Authenticate"] == 'Bearer realm="signalgraph"'
+
+        for _ in range(100):  # the use is written after the response: a bound on waiting, not a timing
+            if (row := keys_by_prefix(cli_env)[key.split("_")[1]])["LAST_USED"] != "-":
+                break
+            time.sleep(0.1)
+        assert row["LAST_USED"] >= row["CREATED"] and row["EXPIRES"] > row["CREATED"]
+        assert keys_by_prefix(cli_env)[short.split("_")[1]]["STATUS"] == "expired"
+
+        rotated = run_cli(cli_env, "keys", "rotate", key.split("_")[1], "--grace", "1h")
+        assert rotated.returncode == 0 and "keeps working until" in rotated.stderr, rotated.stderr
+        new_key = rotated.stdout.strip()
+        assert KEY_PATTERN.match(new_key) and new_key != key
+        for working in (key, new_key):  # within the grace period both work
+            assert httpx.get(base + insights, headers=bearer(working)).status_code == 200
+        listed = keys_by_prefix(cli_env)
+        new_row, old_row = listed[new_key.split("_")[1]], listed[key.split("_")[1]]
+        assert (new_row["NAME"], new_row["WORKSPACE"], new_row["SCOPES"]) == ("crm", "acme", "insights:read")
+        assert new_row["EXPIRES"] > old_row["EXPIRES"]  # the old one now ends with its grace period
+
+        again = run_cli(cli_env, "keys", "rotate", new_key.split("_")[1])
+        assert again.returncode == 0 and f"revoked {new_key.split('_')[1]}" in again.stderr
+        gone = httpx.get(base + insights, headers=bearer(new_key))
+        assert gone.status_code == 401 and gone.json()["message"] == "API key has been revoked"
+        assert httpx.get(base + insights, headers=bearer(again.stdout.strip())).status_code == 200
+
+    unknown = run_cli(cli_env, "keys", "rotate", short.split("_")[1])
+    assert unknown.returncode == 1 and "no usable key" in unknown.stderr
+    bad = run_cli(cli_env, "keys", "create", "--workspace", "acme", "--expires-in", "soon")
+    assert bad.returncode == 2 and "--expires-in" in bad.stderr and "90d" in bad.stderr
 
 
 def test_unknown_scope_and_unknown_prefix_fail_with_a_message(cli_env):

@@ -65,5 +65,5 @@ class Context:
 
 
 async def build_context(services: Services, authorization: str | None) -> Context:
-    principal, error = await authenticate(services.db, authorization)
+    principal, error = await authenticate(services.db, authorization, services.key_usage)
     return Context(services=services, principal=principal, auth_error=error)

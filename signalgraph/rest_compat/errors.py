@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from graphql import GraphQLEnumType, GraphQLError
 
+from ..auth import WWW_AUTHENTICATE
 from ..errors import DomainError
 from ..schema.scalars import MAX_JSON_DEPTH
 from .documents import graphql_schema
@@ -67,6 +68,8 @@ def error_response(
     status: int, message: str | list[str], headers: Mapping[str, str] | None = None
 ) -> JSONBody:
     body = {"statusCode": status, "message": message, "error": REASONS.get(status, "Error")}
+    if status == 401:  # how to authenticate (RFC 6750)
+        headers = {**(headers or {}), "WWW-Authenticate": WWW_AUTHENTICATE}
     return JSONBody(body, status_code=status, headers=headers)
 
 

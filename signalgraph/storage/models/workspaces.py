@@ -19,7 +19,9 @@ class Workspace(SQLModel, table=True):
 
 
 class ApiKey(SQLModel, table=True):
-    """Only a hash of the secret is kept; `prefix` identifies a key without revealing it."""
+    """Only a hash of the secret is kept; `prefix` identifies a key without revealing it.
+
+    `last_used_at` is written at most once a minute per key (auth.KeyUsage), not on every request."""
 
     __tablename__ = "api_keys"
 
@@ -32,6 +34,8 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = created_field()
     last_used_at: datetime | None = time_field()
     revoked_at: datetime | None = time_field()
+    # Past it the key is refused like a revoked one; None: it never expires.
+    expires_at: datetime | None = time_field()
 
 
 class WorkspaceCounter(SQLModel, table=True):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ..models import ApiKey, Workspace, WorkspaceCounter
 
@@ -55,6 +56,19 @@ async def revoke_api_key(session: AsyncSession, prefix: str, when: datetime) -> 
         update(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None)).values(revoked_at=when)
     )
     return result.rowcount > 0
+
+
+async def expire_api_key(session: AsyncSession, key_id: str, when: datetime) -> None:
+    await session.execute(update(ApiKey).where(col(ApiKey.id) == key_id).values(expires_at=when))
+
+
+async def touch_api_key(session: AsyncSession, key_id: str, when: datetime, unless_since: datetime) -> None:
+    """Set last_used_at to `when`, unless it was set at or after `unless_since` (by another process)."""
+    await session.execute(
+        update(ApiKey)
+        .where(col(ApiKey.id) == key_id, or_(col(ApiKey.last_used_at).is_(None), col(ApiKey.last_used_at) < unless_since))
+        .values(last_used_at=when)
+    )
 
 
 async def next_counter_value(session: AsyncSession, workspace_id: str, name: str) -> int:
