@@ -683,6 +683,7 @@ genuinely truly absolutely totally completely simply super pretty fairly quite k
 honestly seriously literally tbh imo really said told asked says tells asks mentioned noted otherwise
 since monday tuesday wednesday thursday friday saturday sunday morning afternoon evening tonight
 cant dont doesnt wont isnt arent didnt wasnt couldnt wouldnt shouldnt
+im ive id ill weve wed youre youve youd theyre theyve theyd hes shes thats theres whats lets honest
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 

@@ -55,10 +55,9 @@ PRONOUN_OBJECT = re.compile(
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
 GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
 # Words that name no subject: units, and the bare states a cue already says ("Broken", "Still broken").
-NAME_NOISE = frozenset(
-    {"second", "minute", "hour", "day", "week", "month", "year", "time", "lot", "bit", "thing", "stuff", "broken",
-     "wrong", "slow", "issu", "problem", "bug", "error", "fine", "great", "good", "nice", "work", "still"}
-)
+_NAME_NOISE_TEXT = """second seconds minute minutes hour hours day days week weeks month months year years time lot bit
+    thing stuff broken wrong slow issue issues problem bug error fine great good nice work still per easily honest"""
+NAME_NOISE = frozenset(stem(word) for word in _NAME_NOISE_TEXT.split())
 # Questions that are rhetorical or not to the vendor.
 RHETORICAL = re.compile(r"^(?:so )?(?:which is it|why|what|right|really|seriously|huh|ok)\??$|\?\?", re.IGNORECASE)
 QUESTION_START = re.compile(

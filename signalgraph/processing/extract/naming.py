@@ -86,8 +86,14 @@ OPENER = re.compile(r"^\s*(?:" + "|".join(_OPENERS) + r")\s*", re.IGNORECASE)
 
 _REQUEST_LEADS = (
     (
-        r"(?:it |this |that )?would be (?:a )?(?:five|5|four|4|5/5|ten|10) stars? if (?:it |you |they |there )?"
-        r"(?:had|has|could|would|was|were|did|offered|supported|added|got|gets|let me|let us)?"
+        r"(?:it |this |that )?would be (?:a )?(?:five|5|four|4|5/5|ten|10) stars? (?:with|if (?:it |you |they |there )?"
+        r"(?:had|has|could|would|was|were|did|offered|supported|added|got|gets|let me|let us)?)"
+    ),
+    # "for us the must-haves are proof of delivery photos, and an ETA link": what follows is the list.
+    (
+        r"(?:for (?:us|me|them),? )?(?:the |our |their |my )?(?:(?:real|main|top|only|two|three|biggest) )?"
+        r"(?:must[- ]haves?|requirements?|asks?|needs|priorities|deal[- ]?breakers?) (?:for (?:us|me|them) )?"
+        r"(?:are|is|were|was|would be)\b:?"
     ),
     (
         r"(?:i|we)(?: really| just| honestly)? wish(?:ed)? (?:there (?:was|were|is|would be) |it (?:had|could|would|did|"
@@ -208,6 +214,8 @@ PRONOUN_SUBJECT = re.compile(
     ),
     re.IGNORECASE,
 )
+# "the fact that collections are just files": a clause made a noun, the clause is the subject.
+NOMINALISED = re.compile(r"^(?:the fact that|the way (?:that )?)\s*", re.IGNORECASE)
 LEAD_DETERMINER = re.compile(
     (
         r"^(?:a|an|the|some|any|more|my|our|your|their|its|his|her|this|that|these|those|a few|a couple of|"
@@ -399,11 +407,16 @@ def _list_parts(head: str, kind: str | None) -> list[str]:
     """Items at commas first; a comma item splits again at "and" unless it holds a relative clause,
     which then ends it ("a Salesforce integration that updates the owner, and SMS reminders")."""
     if kind != "feature_request":
-        return [p.strip(EDGE_PUNCTUATION) for p in PRAISE_SPLIT.split(head) if p.strip(EDGE_PUNCTUATION)]
+        praised = (NOMINALISED.sub("", p.strip(EDGE_PUNCTUATION), count=1) for p in PRAISE_SPLIT.split(head))
+        return [p for p in praised if p]
     parts: list[str] = []
     comma_parts = [p for p in COMMA_SPLIT.split(head) if p.strip(EDGE_PUNCTUATION)]
     for i, part in enumerate(comma_parts):
-        if i and SUBJECT_PRONOUN.search(part):
+        pronoun = SUBJECT_PRONOUN.search(part)
+        if i and pronoun and part.split()[0].lower() in DETERMINERS and pronoun.start() > 0:
+            parts.append(part[: pronoun.start()])  # "…, and an ETA link we can send": a contact clause ends the item
+            continue
+        if i and pronoun:
             break  # "…, today we tick and tie in Excel": the list has ended
         if SUBJECT_PRONOUN.search(part):
             return [head]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from signalgraph.processing.extract import LocalExtractor
 from signalgraph.processing.extract.base import ExtractionRequest
 from signalgraph.processing.extract.segment import speaker_turns
@@ -253,3 +255,24 @@ async def test_lists_headings_and_form_prompts_shape_the_findings():
     ]
     survey = await extract("NPS: 6\nWhat could we do better? Offline mode.\nThanks,\nRiya", "feedback_record")
     assert [(f.kind, f.name) for f in survey.findings] == [("feature_request", "Offline mode")]
+
+
+# One row per general rule the extractor follows, each shown on a sentence of its own (not from eval/).
+RULES = [
+    ("a rating condition with 'with' lists the requests",
+     "Would be 5 stars with calendar sync and a printable invoice.", "review",
+     {("feature_request", "Calendar sync"), ("feature_request", "Printable invoice")}),
+    ("'the must-haves are' introduces a list of requests",
+     "For us the must-haves are bulk editing, and a audit trail we can show our regulator.", "review",
+     {("feature_request", "Bulk editing"), ("feature_request", "Audit trail")}),
+    ("'the fact that X' praises X",
+     "Love the offline maps and the fact that routes sync to my watch.", "review",
+     {("praise", "Offline maps"), ("praise", "Routes sync to my watch")}),
+]
+
+
+@pytest.mark.parametrize(("rule", "text", "signal_type", "expected"), RULES, ids=[r[0] for r in RULES])
+async def test_general_rules(rule, text, signal_type, expected):
+    extraction = await extract(text, signal_type)
+
+    assert {(f.kind, f.name) for f in extraction.findings} == expected
