@@ -5,8 +5,12 @@ The GraphQL view and the REST layer both build it with `build_context`; resolver
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..auth import Principal, authenticate
 from ..errors import Forbidden, Unauthenticated
@@ -17,7 +21,20 @@ from ..storage.engine import Database
 from .loaders import Loaders
 
 if TYPE_CHECKING:
-    from ..jobs.queue import JobQueue
+    from ..jobs.queue import JobQueue, JobRef
+
+
+@dataclass
+class Write:
+    """One write's unit of work: its session (one transaction) and the jobs to enqueue once it commits."""
+
+    session: AsyncSession
+    workspace_id: str
+    jobs: list[JobRef] = field(default_factory=list)
+
+    def enqueue(self, job: JobRef) -> None:
+        """Queue `job` after the commit (jobs take ids, and must find what this transaction wrote)."""
+        self.jobs.append(job)
 
 
 @dataclass
@@ -58,6 +75,17 @@ class Context:
         if self._loaders is None:
             self._loaders = Loaders(self.db, self.workspace_id)
         return self._loaders
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Write]:
+        """A write: one transaction, committed when the block ends; then later reads in this request see it
+        (the loaders are rebuilt) and the jobs it asked for are enqueued. Nothing happens if it raises."""
+        async with self.db.write() as session:
+            unit = Write(session, self.workspace_id)
+            yield unit
+        self.invalidate_loaders()
+        for job in unit.jobs:
+            await self.queue.enqueue(job)
 
     def invalidate_loaders(self) -> None:
         """After a write: later reads in the same request must not see cached rows from before it."""

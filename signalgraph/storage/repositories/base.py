@@ -1,12 +1,13 @@
-"""Generic queries shared by the domain repositories: pages, batches by key, link tables."""
+"""Generic queries shared by the domain repositories: `Repository[Model]` (get, list with filters and
+paging, count, delete, by ids), batches by key, and link tables."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,7 +71,83 @@ def search_clause(text: str, *columns: Any) -> ColumnElement[bool]:
 
 
 def updated_since_clause(model: type[SQLModel], since: datetime) -> ColumnElement[bool]:
-    return model.updated_at >= since
+    return model.updated_at >= since  # type: ignore[attr-defined]
+
+
+# A list filter: (the value the caller gave, the workspace) → a WHERE clause. Values that do not filter
+# (None, an empty list, an empty search) never reach it.
+Filter = Callable[[Any, str], ColumnElement[bool]]
+
+
+def is_in(column: Any) -> Filter:
+    """The column holds one of the given values."""
+    return lambda values, _ws: column.in_(values)
+
+
+def equals(column: Any) -> Filter:
+    return lambda value, _ws: column == value
+
+
+def through(link: Link, id_column: Any) -> Filter:
+    """The row is linked to the given id, e.g. ideas of an account: `through(ACCOUNT_IDEAS, Idea.id)`."""
+    t = link.table
+
+    def clause(value: Any, workspace_id: str) -> ColumnElement[bool]:
+        linked = select(getattr(t, link.to_col)).where(getattr(t, link.from_col) == value, t.workspace_id == workspace_id)
+        return id_column.in_(linked)
+
+    return clause
+
+
+@dataclass(frozen=True, eq=False)
+class Repository(Generic[M]):
+    """The common queries of one workspace-scoped table; every method takes the workspace.
+
+    `filters` are the list filters by name; `search` the columns a `search` text matches; `updated_since`
+    works on every table with `updated_at`. Lists are newest first unless `order_by` says otherwise.
+    """
+
+    model: type[M]
+    filters: Mapping[str, Filter] = field(default_factory=dict)
+    search: Sequence[Any] = ()
+    order_by: Sequence[Any] = ()
+
+    def select(self, workspace_id: str, **filters: Any) -> Select:
+        """The rows of this workspace that match the filters (a filter given as None or empty is left out)."""
+        model: Any = self.model
+        stmt = select(model).where(model.workspace_id == workspace_id)
+        for name, value in filters.items():
+            if value is None or value == [] or value == "":
+                continue
+            if name == "search":
+                stmt = stmt.where(search_clause(value, *self.search))
+            elif name == "updated_since":
+                stmt = stmt.where(updated_since_clause(model, value))
+            else:
+                stmt = stmt.where(self.filters[name](value, workspace_id))
+        return stmt
+
+    async def get(self, session: AsyncSession, workspace_id: str, id_: str) -> M | None:
+        """The row, locked for the writing transaction (see `get`); another workspace's row is None."""
+        return await get(session, self.model, workspace_id, id_)
+
+    async def list(self, session: AsyncSession, workspace_id: str, *, limit: int, offset: int, **filters: Any) -> Page:
+        model: Any = self.model
+        order_by = self.order_by or (model.created_at.desc(), model.id.desc())
+        return await page(session, self.select(workspace_id, **filters), limit=limit, offset=offset, order_by=order_by)
+
+    async def count(self, session: AsyncSession, workspace_id: str, **filters: Any) -> int:
+        stmt = self.select(workspace_id, **filters).order_by(None).subquery()
+        return (await session.execute(select(func.count()).select_from(stmt))).scalar_one()
+
+    async def by_ids(self, session: AsyncSession, workspace_id: str, ids: Iterable[str]) -> dict[str, M]:
+        return await by_ids(session, self.model, workspace_id, ids)
+
+    async def delete(self, session: AsyncSession, workspace_id: str, id_: str) -> bool:
+        """Whether there was such a row; what hangs off it goes with it (FK cascades)."""
+        model: Any = self.model
+        result: Any = await session.execute(delete(model).where(model.id == id_, model.workspace_id == workspace_id))
+        return result.rowcount > 0
 
 
 async def by_ids(session: AsyncSession, model: type[M], workspace_id: str, ids: Iterable[str]) -> dict[str, M]:

@@ -1,0 +1,234 @@
+"""The generic resource layer: one declaration per resource drives create, update, delete, get and list.
+
+A `Resource` names its repository, its GraphQL name and scopes, and its fields in order: `Field` (a
+stored value: type, required, default, value set, length, bounds), `Ref` (one id of another resource)
+and `Links` (a list of ids through a link table). From that, the common path below checks the input
+(each bad value a BAD_USER_INPUT naming the field), checks every linked id is a row of the caller's
+workspace (NOT_FOUND naming the field), writes the row, its links and `updated_at` in one unit of work
+(`ctx.write()`, which also refreshes the loaders), and reads through the loaders and the repository.
+`schema/resources.py` builds the GraphQL types, inputs, filter and root fields from the same declaration.
+
+Behaviour that really differs is a hook: `clean` (more checks on the cleaned input), `before_save` (the
+row before the changes are applied; a new row already has its values), `after_save` (after the row and
+its links are written), `after_delete`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlmodel import SQLModel
+from strawberry.dataloader import DataLoader
+
+from ..errors import InvalidInput
+from ..scopes import Scope
+from ..storage.models.base import utcnow
+from ..storage.repositories import base as repo
+from ..storage.repositories.base import Link, Page, Repository
+from . import common
+from .request_context import Context, Write
+
+M = TypeVar("M", bound=SQLModel)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A stored value. `required`: given on create, never null, text not blank; a field with a `default`
+    (a value, or a callable making one) takes it on create when left out or null, and is never null."""
+
+    name: str
+    type: Any = str
+    required: bool = False
+    default: Any = None
+    values: tuple[str, ...] = ()  # the allowed values: a GraphQL enum, or a String listing them (enum=False)
+    enum: bool = True
+    max_length: int = 100_000
+    strip: bool = False
+    bounds: tuple[float, float] | None = None
+    writable: bool = True
+    description: str | None = None
+
+    @property
+    def not_null(self) -> bool:
+        return self.required or self.default is not None
+
+    def clean(self, value: Any) -> Any:
+        label = common.camel(self.name)
+        if self.type is str:
+            value = common.text(value, label, max_length=self.max_length, required=self.required)
+            if self.strip and value is not None:
+                value = value.strip()
+        elif value is None:
+            if self.required:
+                raise InvalidInput(f"{label} is required", field=label)
+            return None
+        if self.values:
+            common.one_of(value, self.values, label)
+        if self.bounds is not None and not self.bounds[0] <= value <= self.bounds[1]:
+            low, high = (int(b) if float(b).is_integer() else b for b in self.bounds)
+            raise InvalidInput(f"{label} must be between {low} and {high}", field=label)
+        return value
+
+    def initial(self) -> Any:
+        return self.default() if callable(self.default) else self.default
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One id of another resource (`product_id` → `product`), of this workspace, read with `scope`."""
+
+    name: str
+    target: type[SQLModel]
+    scope: Scope
+    description: str | None = None
+
+    @property
+    def relation(self) -> str:
+        return self.name.removesuffix("_id")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Ids of other rows through a link table (`opportunity_ids` → `opportunities`); an update replaces
+    the whole list. Read-only links (`writable=False`) are written elsewhere, e.g. by processing."""
+
+    name: str
+    target: type[SQLModel]
+    link: Link
+    scope: Scope
+    writable: bool = True
+
+    @property
+    def relation(self) -> str:
+        return plural(self.name.removesuffix("_ids"))
+
+
+Hook = Callable[[Write, Any, dict[str, Any], bool], Awaitable[None]]
+
+
+@dataclass(frozen=True, eq=False)
+class Resource(Generic[M]):
+    repository: Repository[M]
+    name: str  # the GraphQL type: "Idea" → idea, ideas, createIdea, the loader idea_by_id
+    read: Scope
+    write: Scope
+    delete_scope: Scope
+    fields: tuple[Field | Ref | Links, ...]
+    filters: tuple[str, ...] = ()  # the list filter's fields, in order; search and updated_since work on all
+    search: str | None = None  # what the search filter matches, as its description says
+    label: str | None = None  # in messages: "<label> <id> not found"; the name by default
+    clean: Callable[[dict[str, Any], bool], None] | None = None
+    before_save: Hook | None = None
+    after_save: Hook | None = None
+    after_delete: Callable[[Write, str], Awaitable[None]] | None = None
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", re.sub(r"(?<!^)(?=[A-Z])", "_", self.name).lower())
+
+    @property
+    def model(self) -> type[M]:
+        return self.repository.model
+
+    @property
+    def plural(self) -> str:
+        return plural(self.key)
+
+    def field(self, name: str) -> Field | Ref | Links:
+        return next(f for f in self.fields if f.name == name)
+
+    # -- reads -------------------------------------------------------------------------------
+    def loader(self, ctx: Context) -> DataLoader[str, M | None]:
+        return getattr(ctx.loaders, f"{self.key}_by_id")
+
+    async def get(self, ctx: Context, id_: str) -> M | None:
+        return await self.loader(ctx).load(id_)
+
+    async def list(self, ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
+        async with ctx.db.read() as session:
+            return await self.repository.list(session, ctx.workspace_id, limit=limit, offset=offset, **filters)
+
+    # -- writes ------------------------------------------------------------------------------
+    async def create(self, ctx: Context, data: dict[str, Any]) -> M:
+        values = self._clean(data, creating=True)
+        async with ctx.write() as w:
+            await self._check_links(w, values)
+            scalars = {f.name: values.get(f.name) for f in self.fields if not isinstance(f, Links) and f.name in values}
+            row = self.model(workspace_id=w.workspace_id, **scalars)
+            if self.before_save:
+                await self.before_save(w, row, values, True)
+            w.session.add(row)
+            await w.session.flush()
+            await self._write_links(w, row, values)
+            if self.after_save:
+                await self.after_save(w, row, values, True)
+        return row
+
+    async def update(self, ctx: Context, id_: str, changes: dict[str, Any]) -> M:
+        values = self._clean(changes, creating=False)
+        async with ctx.write() as w:
+            row = common.found(await self.repository.get(w.session, w.workspace_id, id_), self.label or self.name, id_)
+            await self._check_links(w, values)
+            if self.before_save:
+                await self.before_save(w, row, values, False)
+            for f in self.fields:
+                if f.name in values and not isinstance(f, Links):
+                    setattr(row, f.name, values[f.name])
+            row.updated_at = utcnow()
+            w.session.add(row)
+            await w.session.flush()
+            await self._write_links(w, row, values)
+            if self.after_save:
+                await self.after_save(w, row, values, False)
+        return row
+
+    async def delete(self, ctx: Context, id_: str) -> str:
+        async with ctx.write() as w:
+            if not await self.repository.delete(w.session, w.workspace_id, id_):
+                common.found(None, self.label or self.name, id_)
+            if self.after_delete:
+                await self.after_delete(w, id_)
+        return id_
+
+    def _clean(self, data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+        """The input, checked field by field in declaration order; on create with the defaults filled in."""
+        if not creating:
+            common.not_null(data, *(f.name for f in self.fields if isinstance(f, Field) and f.not_null))
+        values: dict[str, Any] = {}
+        for f in self.fields:
+            if isinstance(f, Field):
+                if not f.writable:
+                    continue
+                if f.name in data or (creating and f.required):
+                    values[f.name] = f.clean(data.get(f.name))
+                if creating and values.get(f.name) is None and f.default is not None:
+                    values[f.name] = f.initial()
+            elif f.name in data and (not isinstance(f, Links) or f.writable):
+                values[f.name] = data[f.name]
+        if self.clean:
+            self.clean(values, creating)
+        return values
+
+    async def _check_links(self, w: Write, values: dict[str, Any]) -> None:
+        """Every id given must be a row of this workspace; the lists are deduplicated in order."""
+        for f in self.fields:
+            if isinstance(f, Ref) and f.name in values:
+                values[f.name] = await common.linkable_one(
+                    w.session, f.target, w.workspace_id, values[f.name], common.camel(f.name)
+                )
+            elif isinstance(f, Links) and f.writable and (f.name in values):
+                values[f.name] = await common.linkable(
+                    w.session, f.target, w.workspace_id, values[f.name], common.camel(f.name)
+                )
+
+    async def _write_links(self, w: Write, row: Any, values: dict[str, Any]) -> None:
+        for f in self.fields:
+            if isinstance(f, Links) and f.name in values:
+                await repo.replace_links(w.session, f.link, w.workspace_id, row.id, values[f.name])
+
+
+def plural(word: str) -> str:
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"

@@ -1,0 +1,212 @@
+"""Each resource's GraphQL face, built from its declaration (`resolvers/resources.py`).
+
+`build(resource, module)` makes the object type (stored fields, the ids of `Ref`s and `Links`, the
+timestamps, then the id lists and the relations, each relation guarded by the scope that reads its
+target), the enums of its value sets, `Create…Input` and `Update…Input` (one source per field: required
+fields are non-null on create, every field optional on update), the list filter, and the root fields
+`<thing>`, `<things>`, `create<Thing>`, `update<Thing>`, `delete<Thing>` as Query and Mutation fragments
+for `strawberry.tools.merge_types`. Hand-written fields join the type through `extra` (a plain class of
+`strawberry.field`s and annotations), placed after the timestamps.
+
+The module `module` must bind the object type under its name (relations find their targets lazily:
+`Idea` in `signalgraph.schema.ideas`).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types.field import StrawberryField
+from strawberry.types.lazy_type import LazyType
+
+from ..resolvers.request_context import Context
+from ..resolvers.resources import Field, Links, Ref, Resource
+from .common import DeleteResult
+from .inputs import provided
+from .pagination import Connection, window
+from .permissions import HasScope
+
+Info = strawberry.Info[Context, None]
+UNSET: Any = strawberry.UNSET
+LIST: Any = list  # list[...] of types made at run time
+SCALARS: dict[Any, Any] = {str: str, int: int, float: float, bool: bool, dict: JSON, JSON: JSON}
+
+
+@dataclass(frozen=True)
+class ResourceSchema:
+    object_type: type
+    enums: dict[str, type[Enum]]
+    create_input: type
+    update_input: type
+    filter: type
+    query: type
+    mutation: type
+
+
+def build(resource: Resource[Any], module: str, *, extra: type | None = None) -> ResourceSchema:
+    enums = {f.name: _enum(resource, f) for f in resource.fields if isinstance(f, Field) and f.values and f.enum}
+    types = {f.name: enums.get(f.name) or _scalar(f) for f in resource.fields if isinstance(f, Field)}
+    obj = _object_type(resource, module, types, extra)
+    create, update = _input(resource, module, types, creating=True), _input(resource, module, types, creating=False)
+    filter_ = _filter(resource, module, types)
+    return ResourceSchema(
+        obj, enums, create, update, filter_, _query(resource, module, obj, filter_), _mutation(resource, module, obj, create, update)
+    )
+
+
+# -- the object type ---------------------------------------------------------------------------
+def _object_type(resource: Resource[Any], module: str, types: dict[str, Any], extra: type | None) -> type:
+    annotations: dict[str, Any] = {"id": strawberry.ID, "workspace_id": strawberry.ID}
+    namespace: dict[str, Any] = {}
+    for f in resource.fields:
+        if isinstance(f, Field):
+            annotations[f.name] = types[f.name] if f.not_null else types[f.name] | None
+            if f.description:
+                namespace[f.name] = strawberry.field(description=f.description)
+        elif isinstance(f, Ref):
+            annotations[f.name] = strawberry.ID | None
+    annotations |= {"created_at": datetime, "updated_at": datetime}
+    if extra is not None:
+        annotations |= getattr(extra, "__annotations__", {})
+        namespace |= {k: v for k, v in vars(extra).items() if isinstance(v, StrawberryField)}
+    links = [f for f in resource.fields if isinstance(f, Links)]
+    for f in links:
+        namespace[f.name] = strawberry.field(
+            resolver=_load(f"{f.name}_by_{resource.key}_id", "id"), graphql_type=list[strawberry.ID]
+        )
+    for f in links:
+        namespace[f.relation] = strawberry.field(
+            resolver=_load(f"{f.relation}_by_{resource.key}_id", "id"),
+            graphql_type=LIST[_lazy(f.target)],
+            permission_classes=[HasScope(f.scope)],
+        )
+    for ref in (f for f in resource.fields if isinstance(f, Ref)):
+        namespace[ref.relation] = strawberry.field(
+            resolver=_load(f"{ref.relation}_by_id", ref.name),
+            graphql_type=_lazy(ref.target) | None,
+            permission_classes=[HasScope(ref.scope)],
+        )
+    return strawberry.type(type(resource.name, (), {"__annotations__": annotations, "__module__": module, **namespace}))
+
+
+def _load(loader: str, key: str) -> Any:
+    """A relation's resolver: the loader `loader` with the parent's `key` (nothing when that is null)."""
+
+    async def resolve(root: Any, info: Info) -> Any:
+        value = getattr(root, key)
+        return await getattr(info.context.loaders, loader).load(value) if value is not None else None
+
+    return resolve
+
+
+def _lazy(model: type) -> Any:
+    """The GraphQL type of a model, found when the schema is built: `Product` in `schema/products.py`."""
+    return LazyType(model.__name__, f"signalgraph.schema.{model.__module__.rsplit('.', 1)[1]}")
+
+
+def _enum(resource: Resource[Any], f: Field) -> type[Enum]:
+    name = resource.name + "".join(part.title() for part in f.name.split("_"))
+    functional: Any = Enum  # the functional API: a name made at run time
+    made = functional(name, [(v, v) for v in f.values], type=str, module=__name__)
+    return strawberry.enum(made)
+
+
+def _scalar(f: Field) -> Any:
+    return SCALARS.get(f.type, f.type)
+
+
+def _description(f: Field) -> str | None:
+    if f.values and not f.enum:
+        return f.description or f"One of: {', '.join(f.values)}"
+    return f.description
+
+
+# -- inputs --------------------------------------------------------------------------------------
+def _input(resource: Resource[Any], module: str, types: dict[str, Any], *, creating: bool) -> type:
+    """Create: required fields first and non-null, the rest optional; update: every field optional."""
+    fields: list[tuple[str, Any, Any]] = []
+    for f in resource.fields:
+        if isinstance(f, Field) and f.writable:
+            required = creating and f.required
+            kind = types[f.name] if required else types[f.name] | None
+            desc = _description(f)
+            default = strawberry.field(description=desc) if required else strawberry.field(default=UNSET, description=desc)
+            fields.append((f.name, kind, default))
+        elif isinstance(f, Ref):
+            fields.append((f.name, strawberry.ID | None, strawberry.field(default=UNSET)))
+        elif isinstance(f, Links) and f.writable:
+            fields.append((f.name, list[strawberry.ID] | None, strawberry.field(default=UNSET)))
+    if creating:
+        fields.sort(key=lambda item: item[2].default is UNSET)
+    name = f"{'Create' if creating else 'Update'}{resource.name}Input"
+    return _class(strawberry.input, name, module, fields)
+
+
+def _filter(resource: Resource[Any], module: str, types: dict[str, Any]) -> type:
+    fields: list[tuple[str, Any, Any]] = []
+    for name in resource.filters:
+        f = next((f for f in resource.fields if f.name == name), None)
+        if isinstance(f, Field) and f.values:
+            fields.append((name, LIST[types[name]] | None, UNSET))
+        elif name.endswith("_id"):
+            fields.append((name, strawberry.ID | None, UNSET))
+        elif isinstance(f, Field):
+            fields.append((name, types[name] | None, strawberry.field(default=UNSET, description=f.description)))
+        else:
+            raise ValueError(f"{resource.name}: no field for the filter {name!r}")
+    fields.append(("search", str | None, strawberry.field(default=UNSET, description=resource.search)))
+    fields.append(("updated_since", datetime | None, UNSET))
+    return _class(strawberry.input, f"{resource.name}Filter", module, fields)
+
+
+def _class(decorator: Any, name: str, module: str, fields: list[tuple[str, Any, Any]]) -> type:
+    namespace = {n: default for n, _, default in fields}
+    annotations = {n: kind for n, kind, _ in fields}
+    return decorator(type(name, (), {"__annotations__": annotations, "__module__": module, **namespace}))
+
+
+# -- root fields ---------------------------------------------------------------------------------
+def _query(resource: Resource[Any], module: str, obj: type, filter_: type) -> type:
+    async def one(root: Any, info: Info, id: strawberry.ID) -> Any:
+        return await resource.get(info.context, id)
+
+    async def many(
+        root: Any,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        offset: int | None = None,
+        filter: filter_ | None = None,  # type: ignore[valid-type]
+    ) -> Any:
+        w = window(first, after, offset)
+        page = await resource.list(info.context, limit=w.limit, offset=w.offset, **provided(filter))
+        return Connection.from_page(page)
+
+    scope = [HasScope(resource.read)]
+    namespace = {
+        resource.key: strawberry.field(resolver=one, graphql_type=obj | None, permission_classes=scope),
+        resource.plural: strawberry.field(resolver=many, graphql_type=Connection[obj], permission_classes=scope),  # type: ignore[valid-type]
+    }
+    return strawberry.type(type(f"{resource.name}Query", (), {"__module__": module, **namespace}))
+
+
+def _mutation(resource: Resource[Any], module: str, obj: type, create_input: type, update_input: type) -> type:
+    async def create(root: Any, info: Info, input: create_input) -> Any:  # type: ignore[valid-type]
+        return await resource.create(info.context, provided(input))
+
+    async def update(root: Any, info: Info, id: strawberry.ID, input: update_input) -> Any:  # type: ignore[valid-type]
+        return await resource.update(info.context, id, provided(input))
+
+    async def delete(root: Any, info: Info, id: strawberry.ID) -> DeleteResult:
+        return DeleteResult(id=strawberry.ID(await resource.delete(info.context, id)))
+
+    write, remove = [HasScope(resource.write)], [HasScope(resource.delete_scope)]
+    namespace = {
+        f"create_{resource.key}": strawberry.mutation(resolver=create, graphql_type=obj, permission_classes=write),
+        f"update_{resource.key}": strawberry.mutation(resolver=update, graphql_type=obj, permission_classes=write),
+        f"delete_{resource.key}": strawberry.mutation(resolver=delete, graphql_type=DeleteResult, permission_classes=remove),
+    }
+    return strawberry.type(type(f"{resource.name}Mutation", (), {"__module__": module, **namespace}))
