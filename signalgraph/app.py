@@ -5,28 +5,21 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
-import orjson
-from cross_web import HTTPException as GraphQLRequestError  # what Strawberry's view answers as a 4xx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
-from strawberry.asgi import GraphQL
 
 from . import graphiql
-from .auth import WWW_AUTHENTICATE
-from .errors import Unauthenticated
+from .graphql_http import GraphQLApp
 from .jobs.queue import create_queue
 from .jobs.worker import FUNCTIONS, PERIODIC
-from .resolvers.request_context import Context, build_context
 from .rest_compat import PREFIX as REST_PREFIX
 from .rest_compat import create_rest_app, http_error
-from .schema import schema
 from .services import Services
 from .settings import Settings
 from .storage.engine import Database
@@ -36,64 +29,6 @@ logger = logging.getLogger(__name__)
 
 # What a browser script may read of a response: the REST pagination and idempotency headers.
 CORS_EXPOSED_HEADERS = ("X-Total-Count", "X-Limit", "X-Offset", "X-Has-More", "Idempotent-Replayed")
-
-
-class GraphQLApp(GraphQL):
-    """Strawberry's ASGI view with our context and orjson responses; GraphiQL in the browser."""
-
-    def __init__(self, services: Services):
-        # Multipart requests (file uploads) are the classic CSRF vector, which is why Strawberry leaves them
-        # off. Here they are safe: the only credential is the Authorization header, which a cross-site form
-        # cannot send (no cookies, no ambient authority), so a forged request is simply unauthenticated.
-        super().__init__(
-            schema, graphql_ide="graphiql", allow_queries_via_get=False, multipart_uploads_enabled=True
-        )
-        self.services = services
-
-    async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
-        return await build_context(self.services, request.headers.get("authorization"))
-
-    async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(graphiql.page(), headers={"Content-Security-Policy": graphiql.PAGE_POLICY})
-
-    def create_response(self, response_data: Any, sub_response: Response) -> Response:
-        """A response refusing the caller's key says how to authenticate (RFC 6750), as a REST 401 does."""
-        results = response_data if isinstance(response_data, list) else [response_data]
-        if any(
-            (error.get("extensions") or {}).get("code") == Unauthenticated.code
-            for result in results
-            for error in result.get("errors") or ()
-        ):
-            sub_response.headers["WWW-Authenticate"] = WWW_AUTHENTICATE
-        return super().create_response(response_data, sub_response)
-
-    def encode_json(self, data: Any) -> bytes:
-        return orjson.dumps(data)
-
-    def decode_json(self, data: str | bytes) -> object:
-        """orjson refuses what json.loads lets through: invalid UTF-8 and lone surrogates (`"\\ud800"`)."""
-        return orjson.loads(data)
-
-    def parse_json(self, data: str | bytes) -> Any:
-        """A body (or multipart `operations`/`map`) that is JSON but not an object or a batch is a 400."""
-        parsed = super().parse_json(data)
-        if not isinstance(parsed, (dict, list)):
-            raise GraphQLRequestError(400, "The request must be a JSON object")
-        return parsed
-
-    async def parse_http_body(self, request: Any) -> Any:
-        """A body that broke off (a hang-up, bad chunking) was answered 400 by the server: not our error."""
-        try:
-            return await super().parse_http_body(request)
-        except ClientDisconnect:
-            raise GraphQLRequestError(400, "The request body ended before it was complete") from None
-
-    async def parse_multipart(self, request: Any) -> dict[str, str]:
-        """A `map` that does not fit `operations` makes Strawberry's file placement raise: a 400, not a 500."""
-        try:
-            return await super().parse_multipart(request)
-        except (AttributeError, TypeError, ValueError, IndexError) as exc:
-            raise GraphQLRequestError(400, "The multipart map does not match the operations") from exc
 
 
 def create_services(settings: Settings) -> Services:

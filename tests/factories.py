@@ -64,7 +64,7 @@ class Api:
         if self.http is None:
             return await execute_in_process(self.services, payload, self.headers["Authorization"])
         response = await self.http.post("/graphql", json=payload, headers=self.headers)
-        assert response.status_code in (200, 400), response.text
+        assert response.status_code in (200, 400, 401), response.text
         return response.json()
 
     async def ok(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -163,7 +163,7 @@ async def upload_file(
         return await execute_in_process(api.services, operations, api.headers["Authorization"], {path: upload})
     form = {"operations": json.dumps(operations), "map": json.dumps({"0": [path]})}
     response = await api.http.post("/graphql", data=form, files={"0": file}, headers=api.headers)
-    assert response.status_code in (200, 400), response.text
+    assert response.status_code in (200, 400, 401), response.text
     return response.json()
 
 

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
+from ..limits import too_large_message
 from ..schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .documents import OperationDocument, operation
 from .errors import RestError
@@ -146,7 +147,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 def _too_large(limit: int) -> RestError:
-    return RestError(413, f"Request body exceeds the limit of {limit // (1024 * 1024)} MB")
+    return RestError(413, too_large_message(limit))
 
 
 async def _json_body(request: Request, limit: int) -> tuple[dict[str, Any], bytes]:

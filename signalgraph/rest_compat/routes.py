@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ..limits import JSON_BODY_BYTES, UPLOAD_BODY_BYTES
 from ..scopes import Scope as S
 from .shaping import Shaper, auth_context, items, node, page, signal_created
 
 PREFIX = "/external/v1"
-JSON_LIMIT = 10 * 1024 * 1024
-UPLOAD_LIMIT = 50 * 1024 * 1024
+JSON_LIMIT = JSON_BODY_BYTES
+UPLOAD_LIMIT = UPLOAD_BODY_BYTES
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -16,6 +16,7 @@ from .accounts import AccountMutation, AccountQuery
 from .context_documents import ContextDocumentMutation, ContextDocumentQuery
 from .context_search import ContextSearchQuery
 from .context_units import ContextUnitMutation, ContextUnitQuery
+from .document_limits import LIMITS, DocumentLimits
 from .errors import ErrorCodes, log_unexpected
 from .ideas import IdeaMutation, IdeaQuery
 from .input_guard import InputGuard
@@ -30,9 +31,6 @@ from .query_cost import QueryCost
 from .signals import SignalMutation, SignalQuery
 from .tags import TagMutation, TagQuery
 from .workspaces import WorkspaceQuery
-
-# The GraphQL limits, as data: deep or wide documents are refused before they run.
-LIMITS = {"max_depth": 12, "max_aliases": 50, "max_tokens": 5000}
 
 Query = merge_types("Query", (WorkspaceQuery, JobQuery, SignalQuery, InsightQuery, TagQuery, ContextUnitQuery, ContextDocumentQuery, ContextSearchQuery, ProductQuery, AccountQuery, OpportunityQuery, IdeaQuery, OkrQuery, ProjectQuery))
 Mutation = merge_types("Mutation", (SignalMutation, InsightMutation, InsightExtractionMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation))
@@ -52,8 +50,7 @@ schema = Schema(
     extensions=[
         ErrorCodes,
         QueryCost,
-        lambda: QueryDepthLimiter(max_depth=LIMITS["max_depth"]),
-        lambda: MaxAliasesLimiter(max_alias_count=LIMITS["max_aliases"]),
+        lambda: AddValidationRules([DocumentLimits]),
         lambda: MaxTokensLimiter(max_token_count=LIMITS["max_tokens"]),
     ],
 )

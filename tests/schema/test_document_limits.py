@@ -1,0 +1,74 @@
+"""Depth and alias limits, measured once per fragment: what Strawberry's limiters counted, in linear time."""
+
+from __future__ import annotations
+
+import time
+
+from graphql import get_introspection_query, parse
+
+from signalgraph.schema.document_limits import LIMITS, fragment_measures, measure
+
+
+def depth_of(query: str) -> int:
+    document = parse(query)
+    operation = next(d for d in document.definitions if d.kind == "operation_definition")
+    return measure(operation.selection_set, fragment_measures(document)).depth
+
+
+def aliases_of(query: str) -> int:
+    document = parse(query)
+    operation = next(d for d in document.definitions if d.kind == "operation_definition")
+    return measure(operation.selection_set, fragment_measures(document)).aliases
+
+
+def chain(levels: int, leaf: str, spreads: int = 2) -> str:
+    body = " ".join(
+        f"fragment F{i} on Viewer {{ {' '.join([f'...F{i + 1}'] * spreads)} }}" for i in range(levels)
+    )
+    return f"query {{ viewer {{ ...F0 }} }} {body} fragment F{levels} on Viewer {{ {leaf} }}"
+
+
+def test_depth_counts_fields_with_selections_through_fragments_and_inline_fragments():
+    assert depth_of("{ viewer { scopes } }") == 1
+    assert depth_of("{ viewer { workspace { id } } }") == 2
+    assert depth_of("{ viewer { ...W } } fragment W on Viewer { workspace { ... on Workspace { id } } }") == 2
+    assert depth_of(chain(30, "workspace { id }")) == 2
+    assert depth_of("{ __schema { types { fields { type { ofType { name } } } } } }") == 0
+
+
+def test_aliases_count_once_per_place_a_fragment_ends_up():
+    assert aliases_of("{ a: viewer { b: scopes } }") == 2
+    assert aliases_of(chain(3, "a: scopes")) == 8
+    assert aliases_of(chain(200, "a: scopes")) == 2**200
+
+
+def test_a_long_fragment_chain_is_measured_without_recursion_and_quickly():
+    started = time.monotonic()
+    assert aliases_of(chain(600, "a: scopes", spreads=1)) == 1
+    assert time.monotonic() - started < 2
+
+
+async def test_depth_over_the_limit_is_refused(api):
+    def deep(pairs: int) -> str:
+        return "{ insights { nodes { " + "signals { insights { " * pairs + "id" + " } }" * pairs + " } } }"
+
+    at_the_limit = deep(5)
+    assert depth_of(at_the_limit) == LIMITS["max_depth"]
+    assert (await api.ok(at_the_limit))["insights"]["nodes"] == []
+    too_deep = deep(6)
+    assert depth_of(too_deep) == 14
+    error = await api.error(too_deep)
+    assert error["message"] == f"'anonymous' exceeds maximum operation depth of {LIMITS['max_depth']}"
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_aliases_over_the_limit_are_refused_also_through_fragments(api):
+    fifty = " ".join(f"a{i}: scopes" for i in range(LIMITS["max_aliases"]))
+    assert (await api.ok(f"{{ viewer {{ {fifty} }} }}"))["viewer"]["a0"] is not None
+    twice = f"{{ viewer {{ ...A ...A }} }} fragment A on Viewer {{ {' '.join(f'a{i}: scopes' for i in range(26))} }}"
+    error = await api.error(twice)
+    assert error["message"] == f"52 aliases found. Allowed: {LIMITS['max_aliases']}"
+
+
+async def test_the_introspection_query_graphiql_sends_passes(api):
+    assert (await api.ok(get_introspection_query(descriptions=True)))["__schema"]["queryType"]["name"] == "Query"
