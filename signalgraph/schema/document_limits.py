@@ -112,22 +112,14 @@ class DocumentLimits(ASTValidationRule):
                 continue
             name = definition.name.value if definition.name else "anonymous"
             found = measure(definition.selection_set, fragments)
-            if found.depth > LIMITS["max_depth"]:
-                self.report_error(
-                    GraphQLError(
-                        f"'{name}' exceeds maximum operation depth of {LIMITS['max_depth']}",
-                        definition,
-                        extensions={"code": BAD_USER_INPUT, "limit": LIMITS["max_depth"]},
+            for excess, limit, message in (
+                (found.depth, LIMITS["max_depth"], f"'{name}' exceeds maximum operation depth of {{}}"),
+                (found.aliases, LIMITS["max_aliases"], f"{_count(found.aliases)} aliases found. Allowed: {{}}"),
+            ):
+                if excess > limit:
+                    self.report_error(
+                        GraphQLError(message.format(limit), definition, extensions={"code": BAD_USER_INPUT, "limit": limit})
                     )
-                )
-            if found.aliases > LIMITS["max_aliases"]:
-                self.report_error(
-                    GraphQLError(
-                        f"{_count(found.aliases)} aliases found. Allowed: {LIMITS['max_aliases']}",
-                        definition,
-                        extensions={"code": BAD_USER_INPUT, "limit": LIMITS["max_aliases"]},
-                    )
-                )
         return self.SKIP
 
 
