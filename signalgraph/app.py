@@ -14,21 +14,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from . import graphiql
+from . import __version__, graphiql
 from .graphql_http import GraphQLApp
-from .jobs.queue import create_queue
+from .jobs.queue import create_queue, describe_job_mode
 from .jobs.worker import FUNCTIONS, PERIODIC
+from .observer import REQUEST_ID_HEADER, RequestObserver
 from .rest_compat import PREFIX as REST_PREFIX
 from .rest_compat import create_rest_app, http_error
 from .services import Services
 from .settings import Settings
-from .storage.engine import Database
+from .storage.engine import Database, describe_database
 from .storage.migrate import current_revision, head_revision
 
 logger = logging.getLogger(__name__)
 
-# What a browser script may read of a response: the REST pagination and idempotency headers.
-CORS_EXPOSED_HEADERS = ("X-Total-Count", "X-Limit", "X-Offset", "X-Has-More", "Idempotent-Replayed")
+# What a browser script may read of a response: the REST pagination and idempotency headers, the request id.
+CORS_EXPOSED_HEADERS = (
+    "X-Total-Count", "X-Limit", "X-Offset", "X-Has-More", "Idempotent-Replayed", REQUEST_ID_HEADER
+)
 
 
 def create_services(settings: Settings) -> Services:
@@ -78,6 +81,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        logger.info(
+            "Signalgraph %s serving: database %s, jobs %s",
+            __version__, describe_database(settings.database_url), describe_job_mode(settings),
+        )
         await services.queue.start()
         yield
         await services.queue.close()
@@ -103,7 +110,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
-        middleware=cors_middleware(settings),
+        middleware=[Middleware(RequestObserver), *cors_middleware(settings)],
     )
     app.state.services = services
     return app

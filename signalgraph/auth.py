@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import logs
 from .scopes import Scope, parse_scopes
 from .storage.engine import Database
 from .storage.models import ApiKey
@@ -188,6 +189,7 @@ async def authenticate(
         return None, why
     if usage is not None:
         usage.used(api_key, now)
+    logs.record_caller(api_key.prefix, workspace.id)
     return (
         Principal(
             workspace_id=workspace.id,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import re
 import sys
 from datetime import datetime, timedelta
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from . import auth
+from . import auth, logs
 from .scopes import ALL_SCOPES, parse_scopes
 from .settings import Settings, SettingsError
 from .storage.engine import Database
@@ -32,8 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"signalgraph: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logs.configure(settings)
     if settings.is_sqlite and args.handler not in (_db_upgrade, _schema, _eval):
         upgrade(settings.database_url)  # the embedded default migrates itself
     try:
@@ -136,8 +134,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # The factory re-reads settings in the server process; pass the CLI's choices through the environment.
     os.environ["SIGNALGRAPH_HOST"], os.environ["SIGNALGRAPH_PORT"] = host, str(port)
     print(f"Signalgraph on http://{host}:{port} — GraphiQL at http://{host}:{port}/graphql", flush=True)
+    # Uvicorn logs in our format (also in a reloaded child); the app writes the access lines itself.
     uvicorn.run("signalgraph.app:create_app", factory=True, host=host, port=port, reload=args.reload,
-                log_level=settings.log_level.lower())
+                log_level=settings.log_level.lower(), log_config=logs.config(settings), access_log=False)
     return 0
 
 

@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from . import graphiql
+from . import graphiql, logs
 from .auth import WWW_AUTHENTICATE, Principal, authenticate
 from .limits import JSON_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, UPLOAD_BODY_BYTES, too_large_message
 from .resolvers.request_context import Context
@@ -87,6 +87,9 @@ class GraphQLApp(GraphQL):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
+        info = logs.current_request()
+        if info is not None:
+            info.route = "/graphql"
         request = Request(scope)
         if request.method == "GET" and "query" not in request.query_params:
             return await super().__call__(scope, receive, send)  # GraphiQL's page
@@ -108,6 +111,13 @@ class GraphQLApp(GraphQL):
         """The caller the key check found (none for GraphiQL's page, which runs nothing)."""
         principal: Principal | None = request.scope.get(PRINCIPAL)
         return Context(services=self.services, principal=principal)
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+        """The operation's name labels the request's log lines (and its metrics)."""
+        info = logs.current_request()
+        if info is not None:
+            info.operation = kwargs["request_data"].operation_name or info.operation
+        return await super().execute_single(*args, **kwargs)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql.page(), headers={"Content-Security-Policy": graphiql.PAGE_POLICY})

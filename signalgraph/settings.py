@@ -39,6 +39,7 @@ class Settings:
     llm_token_budget: int = 200_000  # tokens one job may spend over all its tries; 0: no limit
     llm_chunk_chars: int = 12_000  # a longer text is sent in overlapping chunks of about this size
     log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one object a line
     # Browser origins allowed to call the API (CORS); empty: no CORS headers at all. ("*",) allows any origin.
     cors_origins: tuple[str, ...] = ()
 
@@ -82,6 +83,9 @@ class Settings:
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"SIGNALGRAPH_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+        log_format = (get("LOG_FORMAT") or "text").lower()
+        if log_format not in ("text", "json"):
+            raise SettingsError(f"SIGNALGRAPH_LOG_FORMAT must be text or json, got {log_format!r}")
         llm_timeout = get_int("LLM_TIMEOUT_SECONDS", 60, 1, 3600)
         if llm_base_url is not None and get("LLM_MODEL") is None:
             raise SettingsError("SIGNALGRAPH_LLM_MODEL is required when SIGNALGRAPH_LLM_BASE_URL is set")
@@ -105,6 +109,7 @@ class Settings:
             llm_token_budget=get_int("LLM_TOKEN_BUDGET", 200_000, 0, 100_000_000),
             llm_chunk_chars=get_int("LLM_CHUNK_CHARS", 12_000, 1_000, 1_000_000),
             log_level=log_level,
+            log_format=log_format,
             cors_origins=cors_origins,
         )
 

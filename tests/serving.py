@@ -55,12 +55,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_process(env: dict[str, str], *, stdout: int = subprocess.DEVNULL) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`signalgraph serve` as its own process with `env`; yields it and its base URL, and stops it after."""
+def serve_process(
+    env: dict[str, str], *, stdout: Any = subprocess.DEVNULL, stderr: Any = subprocess.DEVNULL
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`signalgraph serve` as its own process with `env`; yields it and its base URL, and stops it after.
+    `stderr` (the log) may be a file: a pipe nobody reads would fill and stop the server."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "signalgraph.cli", "serve", "--port", str(port)],
-        env=env, stdout=stdout, stderr=subprocess.DEVNULL, text=True,
+        env=env, stdout=stdout, stderr=stderr, text=True,
     )
     try:
         yield process, f"http://127.0.0.1:{port}"

@@ -190,6 +190,15 @@ class ArqQueue:
             await self.redis.aclose()
 
 
+def describe_job_mode(settings: Settings) -> str:
+    """How jobs run, for a log line: in-process, or on which Redis (no password)."""
+    if settings.redis_url is None:
+        return "in-process (no SIGNALGRAPH_REDIS_URL)"
+    conf = RedisSettings.from_dsn(settings.redis_url)
+    where = conf.unix_socket_path or f"{conf.host}:{conf.port}"
+    return f"on Redis {where}/{conf.database} (queue {settings.queue_name})"
+
+
 def create_queue(
     settings: Settings,
     functions: dict[str, JobFunction],

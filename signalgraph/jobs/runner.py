@@ -21,6 +21,7 @@ from typing import Any
 from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .. import logs
 from ..processing.chat_completions import BudgetExhausted, TokenUsage
 from ..services import Services
 from ..settings import Settings
@@ -77,6 +78,9 @@ def job(
 
     def wrap(body: Body) -> Callable[..., Awaitable[None]]:
         async def run_job(ctx: dict[str, Any], target_id: str) -> None:
+            # This task's log lines are the job's, not those of the request that queued it (in-process).
+            logs.REQUEST.set(None)
+            logs.JOB.set(logs.JobInfo(job_id=ctx["job_id"], kind=kind))
             services: Services = ctx["services"]
             run = await _start(services, ctx["job_id"], target_id, on_failure)
             if run is None:
@@ -93,6 +97,7 @@ def job(
                     row.status, row.last_error = "succeeded", None
                     row.finished_at = row.updated_at = utcnow()
                     _record_usage(row, run)
+            logger.info("job %s succeeded on try %d", run.job_id, run.attempt)
 
         run_job.__name__ = run_job.__qualname__ = kind
         run_job.kind = kind  # type: ignore[attr-defined]

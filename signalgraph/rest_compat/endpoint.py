@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from strawberry.schema._graphql_core import execution_context_class_kwargs
 
+from .. import logs
 from ..errors import DomainError
 from ..resolvers.request_context import Context, build_context
 from ..schema import schema
@@ -60,10 +61,12 @@ def _specificity(path: str) -> list[tuple[int, str]]:
 
 def _handler(services: Services, rows: dict[str, RestRoute]):
     async def endpoint(request: Request) -> Response:
+        route = rows[request.method if request.method != "HEAD" else "GET"]
+        info = logs.current_request()
+        if info is not None:
+            info.route = route.documented_path  # one label for both prefixes
         try:
-            return await handle(
-                services, rows[request.method if request.method != "HEAD" else "GET"], request
-            )
+            return await handle(services, route, request)
         finally:
             await request.close()
 

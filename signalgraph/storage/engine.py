@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import orjson
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -21,6 +22,14 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL's SQLSTATEs for a transaction aborted because of a concurrent one: deadlock, serialization.
 ABORTED_BY_CONCURRENCY = ("40P01", "40001")
 _IMMEDIATE = "signalgraph_begin_immediate"
+
+
+def describe_database(database_url: str) -> str:
+    """Which database, for a log line: SQLite's absolute path, or PostgreSQL's host:port/name (no secrets)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite {Path(url.database).resolve() if url.database else ':memory:'}"
+    return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
 
 
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import orjson
 import pytest
 
 from signalgraph.jobs.queue import InProcessQueue
 from signalgraph.jobs.runner import WORKER_LOST, backoff
 from signalgraph.jobs.sweeper import sweep_jobs
+from signalgraph.logs import JsonFormatter
 from signalgraph.storage.models.base import utcnow
 from tests.jobs.conftest import ALL_FUNCTIONS, job_settings
 from tests.jobs.sample_jobs import SETTLED
+from tests.test_logs import captured
 
 
 async def run(harness, job) -> None:
@@ -167,3 +170,17 @@ async def test_closing_the_runner_leaves_unfinished_jobs_to_the_next_sweep(make_
     await harness.queue.close()
 
     assert (await harness.row(job.id)).status == "running"
+
+
+async def test_job_log_lines_carry_the_job_id_and_kind(make_harness):
+    harness = await make_harness(job_max_tries=3)
+    failing, flaky = await harness.schedule("failing"), await harness.schedule("flaky")
+    with captured(JsonFormatter(), "signalgraph.jobs") as out:
+        await run(harness, failing)
+        await run(harness, flaky)  # its third try succeeds
+    entries = [orjson.loads(line) for line in out.getvalue().splitlines()]
+    tried = [e for e in entries if e["message"] == f"job {failing.id} try 1 failed: boom"]
+    assert [(e["level"], e["job_id"], e["job_kind"]) for e in tried] == [("WARNING", failing.id, "failing")]
+    assert "request_id" not in tried[0]
+    done = [e for e in entries if e["message"] == f"job {flaky.id} succeeded on try 3"]
+    assert [(e["job_id"], e["job_kind"]) for e in done] == [(flaky.id, "flaky")]
