@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 
 from . import __version__, graphiql
 from .graphql_http import GraphQLApp
+from .http_security import security_middleware
 from .jobs.queue import create_queue, describe_job_mode
 from .jobs.worker import FUNCTIONS, PERIODIC
 from .observer import REQUEST_ID_HEADER, RequestObserver
@@ -110,7 +111,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
-        middleware=[Middleware(RequestObserver), *cors_middleware(settings)],
+        middleware=[Middleware(RequestObserver), *security_middleware(settings), *cors_middleware(settings)],
     )
     app.state.services = services
     return app

@@ -42,6 +42,8 @@ class Settings:
     log_format: str = "text"  # or "json": one object a line
     # Browser origins allowed to call the API (CORS); empty: no CORS headers at all. ("*",) allows any origin.
     cors_origins: tuple[str, ...] = ()
+    # Host headers served (TrustedHostMiddleware): names, `*.example.com`; empty: any host.
+    allowed_hosts: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -111,6 +113,7 @@ class Settings:
             log_level=log_level,
             log_format=log_format,
             cors_origins=cors_origins,
+            allowed_hosts=_allowed_hosts(get("ALLOWED_HOSTS")),
         )
 
 
@@ -130,3 +133,19 @@ def _cors_origins(raw: str | None) -> tuple[str, ...]:
     if "*" in origins and len(origins) > 1:
         raise SettingsError("SIGNALGRAPH_CORS_ORIGINS is either * or a list of origins, not both")
     return origins
+
+
+def _allowed_hosts(raw: str | None) -> tuple[str, ...]:
+    """`api.example.com,*.example.com,localhost`: host names (no scheme, port or path), `*.` wildcards."""
+    if raw is None:
+        return ()
+    hosts = tuple(host.strip().lower() for host in raw.split(",") if host.strip())
+    for host in hosts:
+        name = host.removeprefix("*.")
+        if host == "*":
+            continue
+        if not name or any(c in name for c in "/:*@ ") or name.startswith(".") or name.endswith("."):
+            raise SettingsError(
+                f"SIGNALGRAPH_ALLOWED_HOSTS must be comma-separated host names like api.example.com, got {host!r}"
+            )
+    return hosts
