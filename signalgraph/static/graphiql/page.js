@@ -45,7 +45,22 @@
 
   var parameters = new URLSearchParams(window.location.search);
   var endpoint = window.location.origin + window.location.pathname;
-  var fetcher = GraphiQL.createFetcher({ url: endpoint });
+  var serverFetcher = GraphiQL.createFetcher({ url: endpoint });
+  var NO_KEY = {
+    errors: [{
+      message: "Put your API key after `Bearer ` in Headers below: /graphql answers 401 to a request without one.",
+      extensions: { code: "UNAUTHENTICATED" },
+    }],
+  };
+
+  // The server refuses a request without a key before reading it (401): the editor does not send one
+  // (its schema request on load included), and says what is missing instead.
+  function fetcher(params, options) {
+    var headers = (options && options.headers) || {};
+    var key = Object.keys(headers).filter(function (name) { return name.toLowerCase() === "authorization"; })[0];
+    if (!key || !/^Bearer\s+\S+/i.test(String(headers[key]).trim())) return Promise.resolve(NO_KEY);
+    return serverFetcher(params, options);
+  }
   var explorer = GraphiQLPluginExplorer.explorerPlugin();
 
   function App() {
