@@ -3,12 +3,17 @@
 Reads take a short-lived session of their own (GraphQL resolves siblings concurrently, and an
 AsyncSession must never be shared by two tasks). Writes run in one session and one transaction,
 which on SQLite begins IMMEDIATE so that a read never has to upgrade to a write lock.
+
+SQLite has one writer at a time: the writers of one process take turns on an asyncio lock, in order,
+instead of polling the file lock through SQLite's busy handler, which sleeps up to 100 ms between tries
+(a worker's ten concurrent jobs spent most of their time there). Other processes wait on the busy timeout.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 
 import orjson
@@ -77,6 +82,7 @@ class Database:
         write_bind = self.engine.execution_options(**{_IMMEDIATE: True}) if self.is_sqlite else self.engine
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self._writes = async_sessionmaker(write_bind, expire_on_commit=False, autoflush=False)
+        self._writer_turn: AbstractAsyncContextManager[object] = asyncio.Lock() if self.is_sqlite else nullcontext()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -92,7 +98,7 @@ class Database:
         concurrent one (say, an update of an insight while its product is deleted) is a Conflict to retry.
         """
         try:
-            async with self._writes() as session, session.begin():
+            async with self._writer_turn, self._writes() as session, session.begin():
                 yield session
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) not in ABORTED_BY_CONCURRENCY:
