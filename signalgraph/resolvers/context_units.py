@@ -6,17 +6,15 @@ unit `pending` again (its old index entry no longer describes it); a name or des
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from ..scopes import Scope
 from ..storage.models import ContextDocument, ContextUnit, Product
-from ..storage.models.base import utcnow
-from ..storage.repositories import base as repo
-from ..storage.repositories import context_units as units_repo
-from ..storage.repositories.base import Page
-from . import common
+from ..storage.repositories.context_units import CONTEXT_UNITS
+from ..vocabulary import INDEXING_STATUSES
 from .context_search import remove_from_index, schedule_indexing
-from .request_context import Context
+from .request_context import Write
+from .resources import Field, Ref, Resource
 
 NAME_MAX = 500
 DESCRIPTION_MAX = 10_000
@@ -29,72 +27,55 @@ def mark_pending(row: ContextUnit | ContextDocument) -> None:
     row.vector_file_id = None
 
 
-async def get_context_unit(ctx: Context, unit_id: str) -> ContextUnit | None:
-    return await ctx.loaders.context_unit_by_id.load(unit_id)
-
-
-async def list_context_units(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    async with ctx.db.read() as session:
-        return await units_repo.list_context_units(
-            session, ctx.workspace_id, limit=limit, offset=offset, **filters
-        )
-
-
-# The text fields and their checks: name and data are required and not blank.
-TEXT_CHECKS: dict[str, Callable[[Any], str | None]] = {
-    "name": lambda v: common.text(v, "name", max_length=NAME_MAX).strip(),
-    "description": lambda v: common.text(v, "description", max_length=DESCRIPTION_MAX, required=False),
-    "data": lambda v: common.text(v, "data", max_length=DATA_MAX),
-}
-
-
-def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    """The text fields present in `data`, validated."""
-    return {field: check(data[field]) for field, check in TEXT_CHECKS.items() if field in data}
-
-
-async def create_context_unit(ctx: Context, data: dict[str, Any]) -> ContextUnit:
-    fields = _clean({"name": None, "data": None, **data})
-    ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        product_id = await common.linkable_one(session, Product, ws, data.get("product_id"), "productId")
-        unit = ContextUnit(workspace_id=ws, product_id=product_id, **fields)
+async def _pending_if_changed(w: Write, unit: ContextUnit, changes: dict[str, Any], creating: bool) -> None:
+    """Only a new body or scope makes the unit pending: its old index entry no longer describes it."""
+    if (
+        creating
+        or ("data" in changes and changes["data"] != unit.data)
+        or ("product_id" in changes and changes["product_id"] != unit.product_id)
+    ):
         mark_pending(unit)
-        session.add(unit)
-        job = await schedule_indexing(session, unit)
-    ctx.invalidate_loaders()
-    await ctx.queue.enqueue(job)
-    return unit
 
 
-async def update_context_unit(ctx: Context, unit_id: str, changes: dict[str, Any]) -> ContextUnit:
-    common.not_null(changes, "name", "data")
-    fields = _clean(changes)
-    ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        unit = common.found(await repo.get(session, ContextUnit, ws, unit_id), "Context unit", unit_id)
-        reindex = "data" in fields and fields["data"] != unit.data
-        if "product_id" in changes:
-            product_id = await common.linkable_one(session, Product, ws, changes["product_id"], "productId")
-            reindex = reindex or product_id != unit.product_id
-            unit.product_id = product_id
-        for field, value in fields.items():
-            setattr(unit, field, value)
-        if reindex:
-            mark_pending(unit)
-        unit.updated_at = utcnow()
-        session.add(unit)
-        # Re-indexed on every change (a new name is searchable too); only content or scope make it pending.
-        job = await schedule_indexing(session, unit)
-    ctx.invalidate_loaders()
-    await ctx.queue.enqueue(job)
-    return unit
+async def _index(w: Write, unit: ContextUnit, changes: dict[str, Any], creating: bool) -> None:
+    """Re-indexed on every change (a new name is searchable too), after the commit."""
+    w.enqueue(await schedule_indexing(w.session, unit))
 
 
-async def delete_context_unit(ctx: Context, unit_id: str) -> str:
-    async with ctx.db.write() as session:
-        if not await units_repo.delete_context_unit(session, ctx.workspace_id, unit_id):
-            common.found(None, "Context unit", unit_id)
-        await remove_from_index(session, ctx.workspace_id, unit_id)
-    ctx.invalidate_loaders()
-    return unit_id
+async def _unindex(w: Write, unit_id: str) -> None:
+    await remove_from_index(w.session, w.workspace_id, unit_id)
+
+
+CONTEXT_UNIT = Resource[ContextUnit](
+    CONTEXT_UNITS,
+    "ContextUnit",
+    Scope.CONTEXT_UNITS_READ,
+    Scope.CONTEXT_UNITS_WRITE,
+    Scope.CONTEXT_UNITS_DELETE,
+    fields=(
+        Field("name", required=True, max_length=NAME_MAX, strip=True),
+        Field("description", max_length=DESCRIPTION_MAX),
+        Field(
+            "data",
+            required=True,
+            max_length=DATA_MAX,
+            description="The full Markdown body.",
+            update_description="A new body makes the unit pending.",
+        ),
+        Ref(
+            "product_id",
+            Product,
+            Scope.PRODUCTS_READ,
+            description="The product this guidance is for; absent or null: global.",
+            update_description="Null makes the unit global; a new scope makes it pending.",
+        ),
+        Field("vector_file_id", writable=False),
+        Field("indexing_status", values=INDEXING_STATUSES, enum="IndexingStatus", default="pending", writable=False),
+    ),
+    filters=("product_id", "is_global"),
+    search="Matches name and description.",
+    label="Context unit",
+    before_save=_pending_if_changed,
+    after_save=_index,
+    after_delete=_unindex,
+)

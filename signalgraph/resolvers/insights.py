@@ -1,98 +1,48 @@
-"""Insights: create, read, update, delete, with their links to opportunities, ideas and tags."""
+"""Insights: what signals say, linked to opportunities, ideas, tags and accounts; signals link themselves."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..storage.models import Account, Idea, Insight, Opportunity, Product, Tag
+from ..scopes import Scope
+from ..storage.models import Account, Idea, Insight, Opportunity, Product, Signal, Tag
 from ..storage.models.base import utcnow
-from ..storage.repositories import base as repo
-from ..storage.repositories import insights as insights_repo
 from ..storage.repositories import links
-from ..storage.repositories.base import Page
+from ..storage.repositories.insights import INSIGHTS
 from ..vocabulary import INSIGHT_STATUSES, INSIGHT_TYPES
-from . import common
-from .request_context import Context
+from .request_context import Write
+from .resources import Field, Json, Links, Ref, Resource
 
-# Link-list fields of the insight inputs: (input field, link table, linked model).
-LINK_FIELDS = (
-    ("opportunity_ids", links.INSIGHT_OPPORTUNITIES, Opportunity),
-    ("idea_ids", links.INSIGHT_IDEAS, Idea),
-    ("tag_ids", links.INSIGHT_TAGS, Tag),
-    ("account_ids", links.ACCOUNT_INSIGHTS.reversed(), Account),
+
+async def _edited(w: Write, row: Insight, changes: dict[str, Any], creating: bool) -> None:
+    """A person's change: processing leaves an edited insight alone (its findings never merge into it)."""
+    if not creating:
+        row.edited_at = utcnow()
+
+
+INSIGHT = Resource[Insight](
+    INSIGHTS,
+    "Insight",
+    Scope.INSIGHTS_READ,
+    Scope.INSIGHTS_WRITE,
+    Scope.INSIGHTS_DELETE,
+    fields=(
+        Field("name", max_length=500),
+        Field("description", required=True),
+        Field("status", values=INSIGHT_STATUSES, default="draft"),
+        Field("type", values=INSIGHT_TYPES, enum=False),
+        Ref("product_id", Product, Scope.PRODUCTS_READ),
+        Links("opportunity_ids", Opportunity, links.INSIGHT_OPPORTUNITIES, Scope.OPPORTUNITIES_READ),
+        Links("idea_ids", Idea, links.INSIGHT_IDEAS, Scope.IDEAS_READ),
+        Links("tag_ids", Tag, links.INSIGHT_TAGS, None),
+        Links("account_ids", Account, links.ACCOUNT_INSIGHTS.reversed(), Scope.ACCOUNTS_READ),
+        Links("signal_ids", Signal, links.SIGNAL_INSIGHTS.reversed(), Scope.SIGNALS_READ, writable=False),
+        Field("suggestions", Json),
+        Field("classifications", Json, writable=False),
+        Field("provenance", Json, writable=False),
+        Field("external_links", list, default=list),
+    ),
+    filters=("status", "type", "product_id", "account_id"),
+    search="Matches name and description.",
+    before_save=_edited,
 )
-
-
-async def get_insight(ctx: Context, insight_id: str) -> Insight | None:
-    return await ctx.loaders.insight_by_id.load(insight_id)
-
-
-async def list_insights(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    async with ctx.db.read() as session:
-        return await insights_repo.list_insights(session, ctx.workspace_id, limit=limit, offset=offset, **filters)
-
-
-def _validate(data: dict[str, Any]) -> None:
-    if "name" in data:
-        common.text(data["name"], "name", max_length=500, required=False)
-    if "description" in data:
-        common.text(data["description"], "description")
-    common.one_of(data.get("status"), INSIGHT_STATUSES, "status")
-    common.one_of(data.get("type"), INSIGHT_TYPES, "type")
-
-
-async def create_insight(ctx: Context, data: dict[str, Any]) -> Insight:
-    _validate({"description": None, **data})
-    ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        product_id = await common.linkable_one(session, Product, ws, data.get("product_id"), "productId")
-        link_ids = {
-            field: await common.linkable(session, model, ws, data.get(field), common.camel(field))
-            for field, _, model in LINK_FIELDS
-        }
-        insight = Insight(
-            workspace_id=ws,
-            name=data.get("name"),
-            description=data["description"],
-            status=data.get("status") or "draft",
-            type=data.get("type"),
-            product_id=product_id,
-            suggestions=data.get("suggestions"),
-            external_links=data.get("external_links") or [],
-        )
-        session.add(insight)
-        await session.flush()
-        for field, link, _ in LINK_FIELDS:
-            await repo.replace_links(session, link, ws, insight.id, link_ids[field])
-    ctx.invalidate_loaders()
-    return insight
-
-
-async def update_insight(ctx: Context, insight_id: str, changes: dict[str, Any]) -> Insight:
-    common.not_null(changes, "description", "status", "external_links")
-    _validate(changes)
-    ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        insight = common.found(await repo.get(session, Insight, ws, insight_id), "Insight", insight_id)
-        if "product_id" in changes:
-            insight.product_id = await common.linkable_one(session, Product, ws, changes["product_id"], "productId")
-        for field in ("name", "description", "status", "type", "suggestions", "external_links"):
-            if field in changes:
-                setattr(insight, field, changes[field])
-        for field, link, model in LINK_FIELDS:
-            if field in changes:
-                ids = await common.linkable(session, model, ws, changes[field], common.camel(field))
-                await repo.replace_links(session, link, ws, insight.id, ids)
-        insight.updated_at = insight.edited_at = utcnow()  # a person's insight: processing leaves it alone
-        session.add(insight)
-    ctx.invalidate_loaders()
-    return insight
-
-
-async def delete_insight(ctx: Context, insight_id: str) -> str:
-    async with ctx.db.write() as session:
-        if not await insights_repo.delete_insight(session, ctx.workspace_id, insight_id):
-            common.found(None, "Insight", insight_id)
-    ctx.invalidate_loaders()
-    return insight_id
-

@@ -20,10 +20,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 from strawberry.dataloader import DataLoader
 
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..scopes import Scope
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
@@ -32,6 +33,10 @@ from . import common
 from .request_context import Context, Write
 
 M = TypeVar("M", bound=SQLModel)
+
+
+class Json:
+    """The type of a free-form JSON field."""
 
 
 @dataclass(frozen=True)
@@ -44,12 +49,13 @@ class Field:
     required: bool = False
     default: Any = None
     values: tuple[str, ...] = ()  # the allowed values: a GraphQL enum, or a String listing them (enum=False)
-    enum: bool = True
+    enum: bool | str = True  # a str names the enum (shared by resources), else <Resource><Field>
     max_length: int = 100_000
     strip: bool = False
     bounds: tuple[float, float] | None = None
     writable: bool = True
-    description: str | None = None
+    description: str | None = None  # on the type and the create input
+    update_description: str | None = None  # on the update input, when it says more than `description`
 
     @property
     def not_null(self) -> bool:
@@ -83,7 +89,8 @@ class Ref:
     name: str
     target: type[SQLModel]
     scope: Scope
-    description: str | None = None
+    description: str | None = None  # on the create input
+    update_description: str | None = None
 
     @property
     def relation(self) -> str:
@@ -98,7 +105,7 @@ class Links:
     name: str
     target: type[SQLModel]
     link: Link
-    scope: Scope
+    scope: Scope | None  # None: read with the resource's own scope
     writable: bool = True
 
     @property
@@ -117,13 +124,17 @@ class Resource(Generic[M]):
     write: Scope
     delete_scope: Scope
     fields: tuple[Field | Ref | Links, ...]
-    filters: tuple[str, ...] = ()  # the list filter's fields, in order; search and updated_since work on all
+    # The list filter's fields, in order (search and updated_since come with every filter); None: the list
+    # takes a `search` argument and no filter.
+    filters: tuple[str, ...] | None = ()
     search: str | None = None  # what the search filter matches, as its description says
     label: str | None = None  # in messages: "<label> <id> not found"; the name by default
     clean: Callable[[dict[str, Any], bool], None] | None = None
     before_save: Hook | None = None
     after_save: Hook | None = None
     after_delete: Callable[[Write, str], Awaitable[None]] | None = None
+    # A unique index's refusal, as the caller's answer (a concurrent write took the value it checked).
+    conflict: Callable[[Any], Conflict] | None = None
     key: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -161,7 +172,7 @@ class Resource(Generic[M]):
             if self.before_save:
                 await self.before_save(w, row, values, True)
             w.session.add(row)
-            await w.session.flush()
+            await self._flush(w, row)
             await self._write_links(w, row, values)
             if self.after_save:
                 await self.after_save(w, row, values, True)
@@ -179,7 +190,7 @@ class Resource(Generic[M]):
                     setattr(row, f.name, values[f.name])
             row.updated_at = utcnow()
             w.session.add(row)
-            await w.session.flush()
+            await self._flush(w, row)
             await self._write_links(w, row, values)
             if self.after_save:
                 await self.after_save(w, row, values, False)
@@ -223,6 +234,14 @@ class Resource(Generic[M]):
                 values[f.name] = await common.linkable(
                     w.session, f.target, w.workspace_id, values[f.name], common.camel(f.name)
                 )
+
+    async def _flush(self, w: Write, row: Any) -> None:
+        try:
+            await w.session.flush()
+        except IntegrityError:
+            if self.conflict is None:
+                raise
+            raise self.conflict(row) from None
 
     async def _write_links(self, w: Write, row: Any, values: dict[str, Any]) -> None:
         for f in self.fields:

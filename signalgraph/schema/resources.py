@@ -23,7 +23,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.lazy_type import LazyType
 
 from ..resolvers.request_context import Context
-from ..resolvers.resources import Field, Links, Ref, Resource
+from ..resolvers.resources import Field, Json, Links, Ref, Resource
 from .common import DeleteResult
 from .inputs import provided
 from .pagination import Connection, window
@@ -32,7 +32,7 @@ from .permissions import HasScope
 Info = strawberry.Info[Context, None]
 UNSET: Any = strawberry.UNSET
 LIST: Any = list  # list[...] of types made at run time
-SCALARS: dict[Any, Any] = {str: str, int: int, float: float, bool: bool, dict: JSON, JSON: JSON}
+SCALARS: dict[Any, Any] = {str: str, int: int, float: float, bool: bool, Json: JSON}
 
 
 @dataclass(frozen=True)
@@ -41,31 +41,46 @@ class ResourceSchema:
     enums: dict[str, type[Enum]]
     create_input: type
     update_input: type
-    filter: type
+    filter: type | None
     query: type
     mutation: type
 
 
-def build(resource: Resource[Any], module: str, *, extra: type | None = None) -> ResourceSchema:
+def build(
+    resource: Resource[Any],
+    module: str,
+    *,
+    extra: type | None = None,
+    inputs: dict[str, Any] | None = None,
+    relations: tuple[str, ...] | None = None,
+    filters: dict[str, tuple[Any, Any]] | None = None,
+) -> ResourceSchema:
+    """`extra`: hand-written fields of the type (a field named like a declared one replaces it); `inputs`:
+    input types of fields whose GraphQL input is an input object; `relations`: their order, when not the
+    declaration's; `filters`: (type, strawberry.field) of filter fields that are no field of the resource."""
     enums = {f.name: _enum(resource, f) for f in resource.fields if isinstance(f, Field) and f.values and f.enum}
     types = {f.name: enums.get(f.name) or _scalar(f) for f in resource.fields if isinstance(f, Field)}
-    obj = _object_type(resource, module, types, extra)
+    obj = _object_type(resource, module, types, extra, relations)
+    types |= inputs or {}
     create, update = _input(resource, module, types, creating=True), _input(resource, module, types, creating=False)
-    filter_ = _filter(resource, module, types)
+    filter_ = None if resource.filters is None else _filter(resource, module, types, filters or {})
     return ResourceSchema(
         obj, enums, create, update, filter_, _query(resource, module, obj, filter_), _mutation(resource, module, obj, create, update)
     )
 
 
 # -- the object type ---------------------------------------------------------------------------
-def _object_type(resource: Resource[Any], module: str, types: dict[str, Any], extra: type | None) -> type:
+def _object_type(
+    resource: Resource[Any], module: str, types: dict[str, Any], extra: type | None, order: tuple[str, ...] | None
+) -> type:
     annotations: dict[str, Any] = {"id": strawberry.ID, "workspace_id": strawberry.ID}
     namespace: dict[str, Any] = {}
+    written = vars(extra) if extra is not None else {}
     for f in resource.fields:
-        if isinstance(f, Field):
+        if isinstance(f, Field) and f.name not in written:
             annotations[f.name] = types[f.name] if f.not_null else types[f.name] | None
-            if f.description:
-                namespace[f.name] = strawberry.field(description=f.description)
+            if _description(f):
+                namespace[f.name] = strawberry.field(description=_description(f))
         elif isinstance(f, Ref):
             annotations[f.name] = strawberry.ID | None
     annotations |= {"created_at": datetime, "updated_at": datetime}
@@ -77,11 +92,13 @@ def _object_type(resource: Resource[Any], module: str, types: dict[str, Any], ex
         namespace[f.name] = strawberry.field(
             resolver=_load(f"{f.name}_by_{resource.key}_id", "id"), graphql_type=list[strawberry.ID]
         )
+    if order is not None:
+        links.sort(key=lambda f: order.index(f.relation))
     for f in links:
         namespace[f.relation] = strawberry.field(
             resolver=_load(f"{f.relation}_by_{resource.key}_id", "id"),
             graphql_type=LIST[_lazy(f.target)],
-            permission_classes=[HasScope(f.scope)],
+            permission_classes=[HasScope(f.scope)] if f.scope else [],
         )
     for ref in (f for f in resource.fields if isinstance(f, Ref)):
         namespace[ref.relation] = strawberry.field(
@@ -107,11 +124,16 @@ def _lazy(model: type) -> Any:
     return LazyType(model.__name__, f"signalgraph.schema.{model.__module__.rsplit('.', 1)[1]}")
 
 
+_ENUMS: dict[str, type[Enum]] = {}
+
+
 def _enum(resource: Resource[Any], f: Field) -> type[Enum]:
-    name = resource.name + "".join(part.title() for part in f.name.split("_"))
-    functional: Any = Enum  # the functional API: a name made at run time
-    made = functional(name, [(v, v) for v in f.values], type=str, module=__name__)
-    return strawberry.enum(made)
+    """The value set as a GraphQL enum, made once per name (resources may share one, e.g. IndexingStatus)."""
+    name = f.enum if isinstance(f.enum, str) else resource.name + "".join(p.title() for p in f.name.split("_"))
+    if name not in _ENUMS:
+        functional: Any = Enum  # the functional API: a name made at run time
+        _ENUMS[name] = strawberry.enum(functional(name, [(v, v) for v in f.values], type=str, module=__name__))
+    return _ENUMS[name]
 
 
 def _scalar(f: Field) -> Any:
@@ -132,11 +154,12 @@ def _input(resource: Resource[Any], module: str, types: dict[str, Any], *, creat
         if isinstance(f, Field) and f.writable:
             required = creating and f.required
             kind = types[f.name] if required else types[f.name] | None
-            desc = _description(f)
+            desc = _description(f) if creating else f.update_description or _description(f)
             default = strawberry.field(description=desc) if required else strawberry.field(default=UNSET, description=desc)
             fields.append((f.name, kind, default))
         elif isinstance(f, Ref):
-            fields.append((f.name, strawberry.ID | None, strawberry.field(default=UNSET)))
+            desc = f.description if creating else f.update_description or f.description
+            fields.append((f.name, strawberry.ID | None, strawberry.field(default=UNSET, description=desc)))
         elif isinstance(f, Links) and f.writable:
             fields.append((f.name, list[strawberry.ID] | None, strawberry.field(default=UNSET)))
     if creating:
@@ -145,11 +168,13 @@ def _input(resource: Resource[Any], module: str, types: dict[str, Any], *, creat
     return _class(strawberry.input, name, module, fields)
 
 
-def _filter(resource: Resource[Any], module: str, types: dict[str, Any]) -> type:
+def _filter(resource: Resource[Any], module: str, types: dict[str, Any], own: dict[str, tuple[Any, Any]]) -> type:
     fields: list[tuple[str, Any, Any]] = []
-    for name in resource.filters:
+    for name in resource.filters or ():
         f = next((f for f in resource.fields if f.name == name), None)
-        if isinstance(f, Field) and f.values:
+        if name in own:
+            fields.append((name, *own[name]))
+        elif isinstance(f, Field) and f.values:
             fields.append((name, LIST[types[name]] | None, UNSET))
         elif name.endswith("_id"):
             fields.append((name, strawberry.ID | None, UNSET))
@@ -169,9 +194,11 @@ def _class(decorator: Any, name: str, module: str, fields: list[tuple[str, Any, 
 
 
 # -- root fields ---------------------------------------------------------------------------------
-def _query(resource: Resource[Any], module: str, obj: type, filter_: type) -> type:
+def _query(resource: Resource[Any], module: str, obj: type, filter_: Any) -> type:
     async def one(root: Any, info: Info, id: strawberry.ID) -> Any:
         return await resource.get(info.context, id)
+
+    filter_arg: Any = filter_ | None if filter_ is not None else None  # many is not used without a filter
 
     async def many(
         root: Any,
@@ -179,16 +206,23 @@ def _query(resource: Resource[Any], module: str, obj: type, filter_: type) -> ty
         first: int | None = None,
         after: str | None = None,
         offset: int | None = None,
-        filter: filter_ | None = None,  # type: ignore[valid-type]
+        filter: filter_arg = None,
     ) -> Any:
         w = window(first, after, offset)
         page = await resource.list(info.context, limit=w.limit, offset=w.offset, **provided(filter))
         return Connection.from_page(page)
 
+    async def searched(
+        root: Any, info: Info, first: int | None = None, after: str | None = None, offset: int | None = None,
+        search: str | None = None,
+    ) -> Any:
+        w = window(first, after, offset)
+        return Connection.from_page(await resource.list(info.context, limit=w.limit, offset=w.offset, search=search))
+
     scope = [HasScope(resource.read)]
     namespace = {
         resource.key: strawberry.field(resolver=one, graphql_type=obj | None, permission_classes=scope),
-        resource.plural: strawberry.field(resolver=many, graphql_type=Connection[obj], permission_classes=scope),  # type: ignore[valid-type]
+        resource.plural: strawberry.field(resolver=many if filter_ else searched, graphql_type=Connection[obj], permission_classes=scope),  # type: ignore[valid-type]
     }
     return strawberry.type(type(f"{resource.name}Query", (), {"__module__": module, **namespace}))
 
