@@ -78,7 +78,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 {"status": "unavailable", "database": "not migrated", "revision": revision, "expected": expected_revision},
                 status_code=503,
             )
-        return JSONResponse({"status": "ok", "database": "ok", "revision": revision})
+        # A paused queue is not unreadiness: requests are served, and the sweeper queues their jobs later.
+        return JSONResponse({"status": "ok", "database": "ok", "revision": revision, "queue": services.queue.health()})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -5,12 +5,18 @@ job's row (its persisted state) under a deterministic id; after the commit, `que
 hands it to the runner. An enqueue that fails (Redis down) is logged, not raised: the row stays
 `queued` and the sweeper hands it over again, and the same id makes a second hand-over a no-op.
 Jobs take ids, never objects.
+
+A request never waits on Redis for long: the hand-over runs as a task of its own, the request waits for
+it at most REQUEST_WAIT_SECONDS (a healthy Redis answers in a millisecond), and after a failure a circuit
+breaker stops trying for BREAKER_PAUSE_SECONDS (said once in the log and shown in /readyz): meanwhile
+enqueue answers False at once and the work waits for the sweeper.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +37,9 @@ JobFunction = Callable[..., Awaitable[Any]]
 # wrapper) by this much, so a job that overruns is failed or retried by our code, not cut off by arq.
 RUNNER_TIMEOUT_MARGIN_SECONDS = 5
 REDIS_TIMEOUT_SECONDS = 5
+HAND_OVER_TIMEOUT_SECONDS = 2.0  # one enqueue on Redis, in its own task
+REQUEST_WAIT_SECONDS = 0.25  # what a request waits of it before answering (the task goes on)
+BREAKER_PAUSE_SECONDS = 30.0  # no hand-over is tried for this long after one failed
 
 
 # The job kinds: each names one job function (jobs/<domain>.py) and is part of every job's id.
@@ -68,6 +77,9 @@ class JobQueue(Protocol):
     async def start(self) -> None: ...
 
     async def close(self) -> None: ...
+
+    def health(self) -> dict[str, Any]:
+        """How hand-overs go, for /readyz."""
 
 
 def runner_max_tries(settings: Settings) -> int:
@@ -140,6 +152,9 @@ class InProcessQueue:
         while self._active:
             await asyncio.gather(*list(self._active.values()), return_exceptions=True)
 
+    def health(self) -> dict[str, Any]:
+        return {"mode": "in-process", "status": "ok"}
+
     async def close(self) -> None:
         """Stop everything; unfinished jobs keep their rows and are swept by the next process."""
         tasks = self._background + list(self._active.values())
@@ -166,26 +181,88 @@ def redis_client(settings: Settings) -> ArqRedis:
     )
 
 
+class CircuitBreaker:
+    """Open for `pause` seconds after a failure; the first failure of an outage and the recovery are
+    logged, once each."""
+
+    def __init__(self, pause: float = BREAKER_PAUSE_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.pause = pause
+        self._clock = clock
+        self._open_until = 0.0
+        self.failure: str | None = None  # why the last hand-over failed, until one succeeds
+
+    @property
+    def is_open(self) -> bool:
+        return self._clock() < self._open_until
+
+    def failed(self, why: str) -> None:
+        if self.failure is None:
+            logger.warning(
+                "could not hand jobs to Redis (%s): not trying for %.0f s; the sweeper queues them later", why, self.pause
+            )
+        self.failure = why
+        self._open_until = self._clock() + self.pause
+
+    def succeeded(self) -> None:
+        if self.failure is not None:
+            logger.info("Redis takes jobs again")
+        self.failure = None
+        self._open_until = 0.0
+
+    def health(self) -> dict[str, Any]:
+        if self.failure is None:
+            return {"status": "ok"}
+        return {
+            "status": "paused" if self.is_open else "retrying",
+            "error": self.failure,
+            "retryInSeconds": max(0, round(self._open_until - self._clock())),
+        }
+
+
 class ArqQueue:
     """Enqueues on Redis for `signalgraph worker` processes; the workers run the sweeper."""
 
-    def __init__(self, settings: Settings, redis: ArqRedis | None = None):
+    def __init__(self, settings: Settings, redis: ArqRedis | None = None, breaker: CircuitBreaker | None = None):
         self._owned = redis is None
         self.redis = redis or redis_client(settings)
+        self.breaker = breaker or CircuitBreaker()
+        self._hand_overs: set[asyncio.Task] = set()
 
     async def enqueue(self, job: JobRef) -> bool:
+        """True once Redis has the job; False when the breaker is open, Redis failed, or it has not
+        answered within REQUEST_WAIT_SECONDS (the hand-over goes on; the row stays for the sweeper)."""
+        if self.breaker.is_open:
+            return False
+        task = asyncio.create_task(self._hand_over(job), name=f"enqueue:{job.id}")
+        self._hand_overs.add(task)
+        task.add_done_callback(self._hand_overs.discard)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), REQUEST_WAIT_SECONDS)
+        except TimeoutError:
+            return False
+
+    async def _hand_over(self, job: JobRef) -> bool:
         try:
             # None means a job with this id is already queued or running: that is success too.
-            await self.redis.enqueue_job(job.kind, job.target_id, _job_id=job.id)
+            await asyncio.wait_for(
+                self.redis.enqueue_job(job.kind, job.target_id, _job_id=job.id), HAND_OVER_TIMEOUT_SECONDS
+            )
         except (TimeoutError, RedisError, OSError) as exc:
-            logger.warning("could not enqueue job %s (%s); the sweeper will queue it again", job.id, exc)
+            self.breaker.failed(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
             return False
+        self.breaker.succeeded()
         return True
+
+    def health(self) -> dict[str, Any]:
+        return {"mode": "redis", **self.breaker.health()}
 
     async def start(self) -> None:
         return None
 
     async def close(self) -> None:
+        for task in list(self._hand_overs):
+            task.cancel()
+        await asyncio.gather(*self._hand_overs, return_exceptions=True)
         if self._owned:
             await self.redis.aclose()
 
