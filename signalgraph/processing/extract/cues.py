@@ -51,6 +51,19 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             "~failure",
         ),
         (r"\bnot (working|loading|saving|syncing|sending|updating|showing|arriving|appearing)\b", 1.5, "~failure"),
+        # a ticket's telegraphic report: "users not deactivated", "emails not delivered", "invoice not sent"
+        (
+            (
+                r"^(?![\w' -]*\b(i|we|you|they|it|he|she|this|that|i'm|it's|that's|we're|they're|you're|he's|she's|is|"
+                r"are|was|were|am|be|been|do|does|did|has|have|had|will|would|could|should|can|may|might|just|still|"
+                r"really|but|or|if) not\b)[\w —–:-]{0,40}\b\w+ not (\w+ed|sent|shown|paid|done)\b"
+                r"(?! (yet|by us|on purpose)\b)"
+            ),
+            1.3,
+            "~failure",
+        ),
+        # access that outlives its removal: "they keep access for days", "still able to log in"
+        (r"\bkeeps? (their |its |the )?access\b|\bstill (able to|can) (log ?in|sign ?in|access|see|edit|use)\b", 1.4, "~failure"),
         (r"\bfail(s|ed|ing|ure|ures)?\b", 1.3, "~failure"),
         (r"\b(times? out|timed out|timeouts?)\b", 1.2, "~failure"),
         (
@@ -97,6 +110,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             1.8,
             "~failure",
         ),
+        (r"\b(is|are|was|were|been|so|very|really|super|pretty|totally) (unreliable|flaky|hit[- ]or[- ]miss|hit[- ]and[- ]miss)\b", 1.3, "~failure"),
         (r"\b(stops?|stopped|cuts? off|truncates?|truncated) (after|at) (the first )?\d", 1.4, "~failure"),
         (
             r"\b(show|shows|showing|displays?|charges?|charged|calculates?|applies|applied|says)\b.{0,40}\beven though\b",
@@ -305,6 +319,18 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bwhat (would|will|could) (really |actually |also )?(help|make (a|the) difference|fix (this|it)|be ideal)\b", 1.6, None),
         (r"\bwould (really |actually |also |definitely )(help|make a difference|save)\b", 1.2, None),
         (r"\bwould expect\b|\bexpected (it |them )?to\b", 1.2, None),
+        # "a flat plan per seat would be a lot easier to get past finance": the thing that would be better
+        (r"\bwould be (a lot |much |far |way |so much )?(easier|better|simpler|cheaper|clearer|safer|faster)\b", 1.3, None),
+        # "dashboards can't be shared with people outside the account": a capability missing, in the passive
+        (
+            (
+                r"\b(can't|cannot|can not|couldn't|could not) be (shared|exported|edited|deleted|renamed|reused|"
+                r"scheduled|filtered|sorted|grouped|customi[sz]ed|assigned|archived|copied|duplicated|moved|printed|"
+                r"embedded|restored|undone|turned off|disabled|paused|changed)\b"
+            ),
+            1.2,
+            None,
+        ),
         (r"\bwould have (saved|helped|been (nice|great|useful|helpful))\b", 1.3, None),
         (
             (
@@ -319,7 +345,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (
             (
                 r"\b(can't|cannot|can not|couldn't|could not|unable to|no way to|doesn't let (me|us)|won't let (me|us)) "
-            r"(share|invite|assign|"
+            r"(share|invite|assign|skip|edit|delete|rename|pause|disable|turn (it |them )?off|opt out|"
                 r"add|customi[sz]e|filter|sort|group|merge|schedule|automate|hide|reuse|integrate|search|bulk|switch|"
                 r"choose|set|configure|restore|undo|tag|comment|mention|embed|translate|duplicate|copy|move)\b"
             ),
@@ -361,7 +387,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(buried|tucked away)\b|\bnever (have|would have) found\b|\bhad to search for\b", 1.3, "~findability"),
         (
             (
-                r"\btakes? (\w+ ){0,3}(forever|ages|too long|hours|so long|a long time|minutes|days|weeks|half a day|"
+                r"\btakes? (\w+ ){0,3}(forever|ages|too long|hours|so long|a long time|minutes|seconds|days|weeks|half a day|"
                 r"a day|a week|a full day|too many)\b|\btook (us |me |them )?(\w+ )?(days|weeks|hours|a week|a day|a month|months)\b"
             ),
             1.4,
@@ -418,7 +444,9 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             1.3,
             "~cost",
         ),
-        (r"\b(submitted|done|filed|completed|arrives?|arrived|paid|updated) late\b|\bor not at all\b", 1.2, None),
+        (r"\b(submitted|done|filed|completed|arrives?|arrived|paid|updated|posted|sent) (too )?late\b|\bor not at all\b|\btoo late\b", 1.2, None),
+        # a regression: "startup time got noticeably worse in v11"
+        (r"\b(got|gotten|getting|became|has become|have become) (\w+ )?(worse|slower|buggier|harder|clunkier)\b|\bworse (in|since|after)\b", 1.3, None),
         (
             (
                 r"\bstopped using\b|\b(was|were|got|has been|have been) (removed|taken away|dropped|deprecated)\b|"
@@ -436,7 +464,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (
             (
                 r"\b(is|are|was|were|feels?|very|too|pretty|quite|really|so|super) (limited|basic|weak)\b|"
-                r"\b(afterthought|canned|unreliable|stale|outdated|inconsistent|unpredictable|scattered|noisy|noise|"
+                r"\b(afterthought|canned|stale|outdated|inconsistent|unpredictable|scattered|noisy|noise|"
                 r"buggy)\b"
             ),
             1.1,
@@ -551,6 +579,17 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             None,
         ),
         (r"\bexactly what (we|i|they) (needed|wanted|were looking for|was looking for)\b", 2.0, None),
+        # "deploy speed was considered good", "menu editing was called fast": a judgement reported
+        (
+            (
+                r"\b(considered|seen as|described as|rated( as)?|called|regarded as|viewed as|found to be) "
+                r"(\w+ ){0,3}\"?(good|great|fast|excellent|solid|reliable|easy|simple|intuitive|best|quick|painless)\b"
+            ),
+            1.4,
+            None,
+        ),
+        # "the partner liked our document requests": anyone's liking of a thing of ours
+        (r"\b(liked|loved|enjoyed|appreciated|praised) (our|the|your|its|their|how)\b", 1.4, None),
         (r"\b(worked|works|working) out of the box\b|\b(noticed|loved it|got it) (straight|right) away\b", 1.3, None),
         (r"\bno complaints\b|\bno issues\b|\bnever had (a|an|one)\b|\bzero (issues|problems)\b", 1.0, None),
         (r"\b(reason|why) (we|i) (bought|chose|picked|signed up|switched|use)\b", 1.5, None),

@@ -23,7 +23,8 @@ DESCRIPTION_QUOTES = 5
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
 # "This is blocking us", "It's really annoying": how bad the previous statement is, not a new finding.
 CONSEQUENCE = re.compile(
-    r"^(?:and |so |but )?(?:this|that|it|which)(?:'s| is| was| has been| makes| means| really| just| also)+\b",
+    r"^(?:and |so |but )?(?:(?:this|that|it|which)(?:'s| is| was| has been| makes| means| really| just| also)+\b|"
+    r"(?:this|that|which)(?: alone)? would (?!be \w+ (?:if|to)\b))",
     re.IGNORECASE,
 )
 # A weakly-cued pain right after another statement by the same speaker tells how that one hurts
@@ -32,9 +33,30 @@ ELABORATION_MAX_SCORE = 1.5
 ELABORATION_MAX_GAP = 400
 # A statement with a subject of its own ("The FX fees aren't shown…") makes a point of its own.
 OWN_SUBJECT = re.compile(r"(?:the|a|an|our|my|their|his|her|its|these|those)\s+\w+", re.IGNORECASE)
+# "Support just sends canned replies", "Startup time got worse": a noun (not a pronoun, not an elided
+# subject as in "Takes forever" or "Had to fix it") followed by its verb.
+NOUN_SUBJECT = re.compile(
+    r"(?!(?:i|we|you|your|they|it|he|she|this|that|these|those|there|here|then|now|right|every|each|also|just|still|"
+    r"someone|somebody|anyone|anybody|everyone|everybody|nobody|no one|one|people|"
+    r"so|and|but|had|has|have|took|takes|take|spent|spend|spends|lost|got|gets|keeps|kept|need|needs|wish|ended|"
+    r"tried|tries|went|goes|makes|made)\b)[a-z][\w-]*(?<!ed)(?: [a-z][\w-]*)? (?:just |also |still |now |really |always |"
+    r"never |only |simply |even |got )?(?:is|are|was|were|has|have|had|got|gets|keeps|kept|feels|felt|looks|seems|"
+    r"[a-z]+[^s\W]s)\b",
+    re.IGNORECASE,
+)
 # "So if two recipes need onions…": a sentence that works out what the one before it said.
 WORKS_OUT = re.compile(r"^(?:so|and so|which means|that means|meaning)\b", re.IGNORECASE)
+# "For example…", "We had a contractor who left on the 3rd still able to log in": a case of the point before.
+EXAMPLE = re.compile(
+    r"^(?:for (?:example|instance)|e\.g\.|(?:just )?(?:last|this) (?:week|month)|yesterday)\b|"
+    r"^(?:we|i) (?:had|have|got) (?:a|an|one|two|three|several|\d+) [\w -]{1,30}? (?:who|that|whose|where)\b",
+    re.IGNORECASE,
+)
 ADJACENT_GAP = 160
+# "Also the app still says 'Free plan'…", "Oh and…", "One more thing:": a new point, not more of the last one.
+ADDITIVE = re.compile(
+    r"^(?:also|and also|oh,? and|plus|another thing|one more thing|on top of that|separately|ps|p\.s\.)\b", re.IGNORECASE
+)
 JOINED_PARTS = re.compile(r"[\s,;]*(?:and|but|so|or)?[\s,;]*")
 # "…, and they just never go off": a statement about "it" or "they" continues the one before it.
 PRONOUN_SUBJECT = re.compile(r"^(?:and |so |but |also )?(?:it|they|these|those)(?:'s|'re)?\b(?! would\b|'d\b)", re.IGNORECASE)
@@ -107,7 +129,10 @@ def group(statements: list[Statement]) -> list[Group]:
             (
                 g
                 for g in groups
-                if g.kind == statement.kind and all(m.span.subject for m in g.members) and not statement.span.subject
+                if g.kind == statement.kind
+                and all(m.span.subject for m in g.members)
+                and not statement.span.subject
+                and not ADDITIVE.match(statement.quote)
             ),
             None,
         ) or next(
@@ -194,12 +219,19 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
             and 0 <= statement.span.start - previous.span.end <= ADJACENT_GAP
             and "\n\n" not in text[previous.span.end : statement.span.start]
         )
-        if adjacent and (ABOUT_PREVIOUS.match(statement.quote) or WORKS_OUT.match(statement.quote)):
+        if adjacent and (
+            ABOUT_PREVIOUS.match(statement.quote)
+            or WORKS_OUT.match(statement.quote)
+            or (EXAMPLE.match(statement.quote) and statement.kind == previous.kind)
+        ):
             statement.joins_previous = True
             continue
         if adjacent and statement.kind == previous.kind and (
             (statement.kind in ("bug", "pain_point") and PRONOUN_SUBJECT.match(statement.quote))
             or CONSEQUENCE.match(statement.quote)
+            # "Enterprise is priced per seat… Per-seat pricing just doesn't work for us": nothing but the
+            # cue of the point before it, said again
+            or (not statement.terms - facets_of(statement.terms) and facets_of(statement.terms) & previous.terms)
         ):
             statement.joins_previous = True
             continue
@@ -214,6 +246,7 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
             and statement.span.start - previous.span.end <= ELABORATION_MAX_GAP
             and (statement.span.speaker is not None or "\n" not in text[previous.span.end : statement.span.start])
             and not OWN_SUBJECT.match(strip_openers(statement.quote))
+            and not NOUN_SUBJECT.match(strip_openers(statement.quote))
             and not any(previous.span.end <= q < statement.span.start for q in questions)
         ):
             statement.joins_previous = True

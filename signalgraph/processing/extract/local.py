@@ -56,12 +56,15 @@ PRONOUN_OBJECT = re.compile(
 GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
 # Words that name no subject: units, and the bare states a cue already says ("Broken", "Still broken").
 _NAME_NOISE_TEXT = """second seconds minute minutes hour hours day days week weeks month months year years time lot bit
-    thing stuff broken wrong slow issue issues problem bug error fine great good nice work still per easily honest"""
+    thing stuff broken wrong slow issue issues problem bug error fine great good nice work still per easily honest
+    painful annoying frustrating terrible awful horrible bad rough meh"""
 NAME_NOISE = frozenset(stem(word) for word in _NAME_NOISE_TEXT.split())
 # Questions that are rhetorical or not to the vendor.
 RHETORICAL = re.compile(r"^(?:so )?(?:which is it|why|what|right|really|seriously|huh|ok)\??$|\?\?", re.IGNORECASE)
+# A question offering alternatives asks how things are; the effort it names is a supposition, not a complaint.
+ASKS_WHICH = re.compile(r"\bor (?:do|does|is|are|can|will|should|would|has|have) \w+[^?]*\?\s*$")
 QUESTION_START = re.compile(
-    r"^(?:and |also |so |but |oh |quick question[,:—–-]* )?(?:is|are|do|does|did|can|could|will|would|should|how|"
+    r"^(?:and |also |so |but |oh |quick question\s*[,:—–-]*\s*)?(?:is|are|do|does|did|can|could|will|would|should|how|"
     r"what|when|where|which|who|why|any|has|have|was|were|i was wondering|wondering)\b",
     re.IGNORECASE,
 )
@@ -91,6 +94,8 @@ def classify(
         scores["question"] -= 1.2
     if "pain_point" in scores and NOT_A_PROBLEM.search(lowered):
         scores["pain_point"] *= 0.3  # "…, which is fine, it only takes a minute"
+    if "pain_point" in scores and "question" in scores and scores["question"] > 0 and ASKS_WHICH.search(lowered):
+        scores["pain_point"] *= 0.5  # "does it sync automatically or do teachers have to push grades manually?"
     _apply_hint(scores, hint, lowered)
     best = max(cues.KIND_PRECEDENCE, key=lambda k: (scores.get(k, 0.0), -cues.KIND_PRECEDENCE.index(k)))
     if scores.get(best, 0.0) < cues.KIND_THRESHOLD:

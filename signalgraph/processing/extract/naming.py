@@ -55,7 +55,7 @@ _OPENERS = (
         r"it turns out(?: that)?|the thing is(?: that)?|here's the thing)\b[,:]?"
     ),
     (
-        r"(?:the|my|our|one|a)? ?(?:main |biggest |only |real |big |other |one |major |minor |last |final )*"
+        r"(?:the|my|our|one|a)? ?(?:main |biggest |only |real |big |other |one |major |minor |last |final |quick )*"
         r"(?:problem|issue|thing|complaint|gripe|pain|pain point|downside|catch|concern|frustration|request|"
         r"wish|ask|suggestion|feedback|blocker|question|dealbreaker|deal breaker|annoyance)s?"
         r"(?: (?:i have|we have|i'd mention|for us|for me|here))?(?: (?:is|was|would be|being))?(?: that)?\b[,:]?"
