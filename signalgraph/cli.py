@@ -5,22 +5,36 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import socket
 import sys
+from dataclasses import fields
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError
 
-from . import auth, logs
+from . import __version__, auth, logs
 from .scopes import ALL_SCOPES, parse_scopes
 from .settings import Settings, SettingsError
-from .storage.engine import Database
-from .storage.migrate import upgrade
+from .storage.engine import Database, describe_database, sqlite_path
+from .storage.migrate import head_revision, upgrade
 from .storage.models.base import utcnow
 from .storage.repositories import workspaces as workspaces_repo
 
 FIRST_WORKSPACE = "default"
 DEFAULT_EVAL_SET = Path(__file__).resolve().parent.parent / "eval" / "set"
+
+
+# What a command does with the database: NEEDS one that exists (an SQLite file that is missing is an error,
+# never a new empty database), or CREATES it (an SQLite file is created and migrated).
+NEEDS, CREATES = "needs", "creates"
+
+# What each command reads of the settings (Settings fields), listed by its --help.
+ALL_SETTINGS = tuple(f.name for f in fields(Settings))
+HTTP_ONLY_SETTINGS = ("host", "port", "cors_origins")  # read by `serve` alone
+DATABASE_SETTINGS = ("database_url", "log_level", "log_format")
+LLM_SETTINGS = tuple(name for name in ALL_SETTINGS if name.startswith("llm_")) + ("log_level",)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,34 +46,92 @@ def main(argv: list[str] | None = None) -> int:
         print(f"signalgraph: {exc}", file=sys.stderr)
         return 2
     logs.configure(settings)
-    if settings.is_sqlite and args.handler not in (_db_upgrade, _schema, _eval):
-        upgrade(settings.database_url)  # the embedded default migrates itself
     try:
+        # `serve` and `db upgrade` migrate in their own time; the other commands migrate the embedded database.
+        # `serve` names its database in its start-up log line (in the configured log format).
+        migrate, announce = args.handler not in (_serve, _db_upgrade), args.handler is not _serve
+        if args.database is not None and not _open_database(settings, args.database, migrate=migrate,
+                                                            announce=announce):
+            return 1
         return args.handler(settings, args)
     except KeyboardInterrupt:
         return 130
-    except (OperationalError, ProgrammingError) as exc:
-        print(f"signalgraph: database error ({exc.orig!r}); is it reachable, and migrated with "
-              "'signalgraph db upgrade'?", file=sys.stderr)
+    except (DBAPIError, ConnectionError, socket.gaierror, TimeoutError) as exc:
+        reason = str(exc.orig if isinstance(exc, DBAPIError) else exc).strip().splitlines()[0]
+        print(f"signalgraph: database error on {describe_database(settings.database_url)}: {reason}; is it "
+              "reachable, and migrated with 'signalgraph db upgrade'?", file=sys.stderr)
         return 1
 
 
+def _open_database(settings: Settings, mode: str, *, migrate: bool, announce: bool = True) -> bool:
+    """Say which database the command uses; refuse (False, with a line on stderr) a missing SQLite file unless
+    the command creates one. An SQLite database is migrated with `migrate`: the embedded one keeps itself up."""
+    if announce:
+        print(f"database: {describe_database(settings.database_url)}", file=sys.stderr)
+    path = sqlite_path(settings.database_url)
+    if path is None:
+        return True
+    if mode == NEEDS and not path.exists():
+        print(f"signalgraph: no database at {path}; set SIGNALGRAPH_DATABASE_URL to its absolute path "
+              "(sqlite+aiosqlite:////path/to/signalgraph.db), or create one with 'signalgraph db upgrade'",
+              file=sys.stderr)
+        return False
+    if migrate:
+        upgrade(settings.database_url)
+    return True
+
+
+def _settings_help(names: tuple[str, ...]) -> str:
+    """The settings a command reads, with their defaults, for the end of its --help."""
+    defaults = {f.name: f.default for f in fields(Settings)}
+    chosen = [name for name in names if name in defaults]
+    if not chosen:
+        return "It reads no settings."
+    lines = ["settings (environment variables; a bad value stops the command with a one-line error):"]
+    for name in chosen:
+        default = defaults[name]
+        shown = "unset" if default in (None, ()) else str(default)
+        lines.append(f"  SIGNALGRAPH_{name.upper():<30} default: {shown}")
+    return "\n".join(lines)
+
+
+def _command(
+    group: Any, name: str, help: str, *, reads: tuple[str, ...], handler: Any = None, database: str | None = None,
+) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with the settings it reads."""
+    parser = group.add_parser(
+        name, help=help, description=help, epilog=_settings_help(reads),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler, database=database)
+    return parser
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="signalgraph", description="Self-hostable product-discovery backend.")
+    parser = argparse.ArgumentParser(
+        prog="signalgraph", description="Self-hostable product-discovery backend.",
+        epilog=_settings_help(ALL_SETTINGS) + "\nEach command's --help lists the ones it reads.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"signalgraph {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve GraphQL and the REST API over HTTP")
+    serve = _command(commands, "serve", "serve GraphQL and the REST API over HTTP", reads=ALL_SETTINGS,
+                     handler=_serve, database=CREATES)
     serve.add_argument("--host", help="interface to bind (default: SIGNALGRAPH_HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default: SIGNALGRAPH_PORT or 8000)")
+    serve.add_argument("--port", type=int, help="port (default: SIGNALGRAPH_PORT or 8000; 0: any free port)")
     serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
-    serve.set_defaults(handler=_serve)
 
-    worker = commands.add_parser("worker", help="run jobs from Redis (needs SIGNALGRAPH_REDIS_URL)")
+    worker_settings = tuple(name for name in ALL_SETTINGS if name not in HTTP_ONLY_SETTINGS)
+    worker = _command(commands, "worker", "run jobs from Redis (needs SIGNALGRAPH_REDIS_URL)",
+                      reads=worker_settings, handler=_worker)
     worker.add_argument("--burst", action="store_true", help="exit once the queue is empty")
-    worker.set_defaults(handler=_worker)
 
-    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
-    create = keys.add_parser("create", help="create a key (and its workspace if new); prints the key alone")
+    keys = _command(commands, "keys", "manage API keys", reads=DATABASE_SETTINGS).add_subparsers(
+        dest="keys_command", required=True
+    )
+    create = _command(keys, "create", "create a key (and its workspace if new); prints the key alone",
+                      reads=DATABASE_SETTINGS, handler=_keys_create, database=CREATES)
     create.add_argument("--workspace", required=True, help="workspace name")
     create.add_argument("--name", default="cli", help="a label for the key")
     create.add_argument(
@@ -67,30 +139,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--expires-in", type=duration, metavar="DURATION",
                         help="the key is refused after this long: 90d, 12h, 30m, 2w (default: never)")
-    create.set_defaults(handler=_keys_create)
-    listing = keys.add_parser("list", help="list keys (prefixes, never secrets)")
+    listing = _command(keys, "list", "list keys (prefixes, never secrets)", reads=DATABASE_SETTINGS,
+                       handler=_keys_list, database=NEEDS)
     listing.add_argument("--workspace", help="only this workspace")
-    listing.set_defaults(handler=_keys_list)
-    revoke = keys.add_parser("revoke", help="revoke a key by its prefix")
+    revoke = _command(keys, "revoke", "revoke a key by its prefix", reads=DATABASE_SETTINGS,
+                      handler=_keys_revoke, database=NEEDS)
     revoke.add_argument("prefix")
-    revoke.set_defaults(handler=_keys_revoke)
-    rotate = keys.add_parser(
-        "rotate", help="replace a key: a new one (printed alone) with the same workspace, name and scopes"
-    )
+    rotate = _command(keys, "rotate", "replace a key: a new one (printed alone) with the same workspace, name and "
+                      "scopes", reads=DATABASE_SETTINGS, handler=_keys_rotate, database=NEEDS)
     rotate.add_argument("prefix")
     rotate.add_argument("--grace", type=duration, metavar="DURATION",
                         help="the old key keeps working this long (1h, 7d); default: revoked at once")
     rotate.add_argument("--expires-in", type=duration, metavar="DURATION",
                         help="the new key's lifetime (default: the old key's, or never)")
-    rotate.set_defaults(handler=_keys_rotate)
 
-    db = commands.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db_upgrade)
+    db = _command(commands, "db", "database maintenance", reads=DATABASE_SETTINGS).add_subparsers(
+        dest="db_command", required=True
+    )
+    _command(db, "upgrade", "apply migrations, printing each one applied", reads=DATABASE_SETTINGS,
+             handler=_db_upgrade, database=CREATES)
 
-    schema = commands.add_parser("schema", help="print the GraphQL schema (SDL), as committed in schema.graphql")
-    schema.set_defaults(handler=_schema)
+    _command(commands, "schema", "print the GraphQL schema (SDL), as committed in schema.graphql", reads=(),
+             handler=_schema)
 
-    evaluation = commands.add_parser("eval", help="score an extractor on a labelled set of signals")
+    evaluation = _command(commands, "eval", "score an extractor on a labelled set of signals", reads=LLM_SETTINGS,
+                          handler=_eval)
     evaluation.add_argument(
         "--extractor", choices=("local", "llm"), default="local",
         help="local rules (default), or the LLM configured by SIGNALGRAPH_LLM_*",
@@ -100,7 +173,6 @@ def _parser() -> argparse.ArgumentParser:
         help="a .toml set or a directory of them (default: the repository's eval/set)",
     )
     evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
-    evaluation.set_defaults(handler=_eval)
     return parser
 
 
@@ -124,20 +196,48 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    host = args.host or settings.host
+    port = settings.port if args.port is None else args.port
+    # The port is taken before anything else happens: a busy one must not cost the first key.
+    try:
+        sock = _listen(host, port)
+    except OSError as exc:
+        print(f"signalgraph: cannot listen on {host}:{port}: {exc.strerror or exc}; choose another port with "
+              "--port or SIGNALGRAPH_PORT", file=sys.stderr)
+        return 1
+    port = sock.getsockname()[1]
     if settings.is_sqlite:
+        upgrade(settings.database_url)  # the embedded database creates and migrates itself
         first_key = asyncio.run(_first_key(settings))
         if first_key:
             print(f"First API key (all scopes, workspace {FIRST_WORKSPACE!r}); it is shown only once:")
             print(first_key, flush=True)
-    host = args.host or settings.host
-    port = args.port or settings.port
     # The factory re-reads settings in the server process; pass the CLI's choices through the environment.
     os.environ["SIGNALGRAPH_HOST"], os.environ["SIGNALGRAPH_PORT"] = host, str(port)
     print(f"Signalgraph on http://{host}:{port} — GraphiQL at http://{host}:{port}/graphql", flush=True)
     # Uvicorn logs in our format (also in a reloaded child); the app writes the access lines itself.
-    uvicorn.run("signalgraph.app:create_app", factory=True, host=host, port=port, reload=args.reload,
-                log_level=settings.log_level.lower(), log_config=logs.config(settings), access_log=False)
-    return 0
+    config = uvicorn.Config("signalgraph.app:create_app", factory=True, host=host, port=port, reload=args.reload,
+                            log_level=settings.log_level.lower(), log_config=logs.config(settings), access_log=False)
+    server = uvicorn.Server(config)
+    if config.should_reload:
+        from uvicorn.supervisors import ChangeReload
+
+        ChangeReload(config, target=server.run, sockets=[sock]).run()
+        return 0
+    server.run(sockets=[sock])
+    return 0 if server.started else 1
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound as uvicorn binds it (it listens once the app has started)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
@@ -145,6 +245,8 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         print("signalgraph: the worker needs SIGNALGRAPH_REDIS_URL; without it, `serve` runs jobs itself",
               file=sys.stderr)
         return 2
+    if not _open_database(settings, NEEDS, migrate=True):  # after the check above: Redis is the first need
+        return 1
     from .jobs.worker import run_worker
 
     run_worker(settings, burst=args.burst)
@@ -252,8 +354,9 @@ def _keys_revoke(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
-    upgrade(settings.database_url)
-    print("database is up to date")
+    for revision in upgrade(settings.database_url):
+        print(f"applied {revision}")
+    print(f"database is at revision {head_revision(settings.database_url)} (the latest)")
     return 0
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib.metadata
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,8 +17,10 @@ import httpx
 import orjson
 import pytest
 
+from signalgraph import cli
+from signalgraph.storage.migrate import revisions_in_order
 from tests.jobs.fake_llm import Answer, serve_fake_llm
-from tests.serving import serve_process, wait_until_ready
+from tests.serving import free_socket, serve_process, wait_until_ready
 
 pytestmark = pytest.mark.processes  # started first: see pytest_collection_modifyitems
 
@@ -23,9 +28,10 @@ KEY_PATTERN = re.compile(r"^sg_[0-9a-f]{8}_[A-Za-z0-9_-]{32,}$")
 VIEWER = "{ viewer { workspace { name } key { prefix } scopes } }"
 
 
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+def run_cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "signalgraph.cli", *args], env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "signalgraph.cli", *args], env=env, capture_output=True, text=True, timeout=120,
+        check=False, cwd=cwd,
     )
 
 
@@ -60,6 +66,18 @@ def keys_by_prefix(env: dict[str, str]) -> dict[str, dict[str, str]]:
     return {row[0]: dict(zip(lines[0], row, strict=True)) for row in lines[1:]}
 
 
+def wait_for_last_use(env: dict[str, str], key: str) -> None:
+    """The server records a use after answering: poll the file (a bound on waiting, not a timing)."""
+    path = env["SIGNALGRAPH_DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")
+    for _ in range(300):
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            row = db.execute("SELECT last_used_at FROM api_keys WHERE prefix = ?", (key.split("_")[1],)).fetchone()
+        if row[0] is not None:
+            return
+        time.sleep(0.1)
+    raise AssertionError("last_used_at was never written")
+
+
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
@@ -79,12 +97,7 @@ def test_keys_expire_rotate_and_show_their_last_use_against_a_running_server(cli
         assert refused.status_code == 401 and refused.json()["message"] == "API key has expired"
         assert refused.headers["WWW-Authenticate"] == 'Bearer realm="signalgraph"'
 
-        for _ in range(100):  # the use is written after the response: a bound on waiting, not a timing
-            if (row := keys_by_prefix(cli_env)[key.split("_")[1]])["LAST_USED"] != "-":
-                break
-            time.sleep(0.1)
-        assert row["LAST_USED"] >= row["CREATED"] and row["EXPIRES"] > row["CREATED"]
-        assert keys_by_prefix(cli_env)[short.split("_")[1]]["STATUS"] == "expired"
+        wait_for_last_use(cli_env, key)
 
         rotated = run_cli(cli_env, "keys", "rotate", key.split("_")[1], "--grace", "1h")
         assert rotated.returncode == 0 and "keeps working until" in rotated.stderr, rotated.stderr
@@ -94,8 +107,10 @@ def test_keys_expire_rotate_and_show_their_last_use_against_a_running_server(cli
             assert httpx.get(base + insights, headers=bearer(working)).status_code == 200
         listed = keys_by_prefix(cli_env)
         new_row, old_row = listed[new_key.split("_")[1]], listed[key.split("_")[1]]
+        assert old_row["CREATED"] <= old_row["LAST_USED"] < old_row["EXPIRES"]
+        assert listed[short.split("_")[1]]["STATUS"] == "expired"
         assert (new_row["NAME"], new_row["WORKSPACE"], new_row["SCOPES"]) == ("crm", "acme", "insights:read")
-        assert new_row["EXPIRES"] > old_row["EXPIRES"]  # the old one now ends with its grace period
+        assert new_row["EXPIRES"] > old_row["EXPIRES"]  # the new key lives 90 days; the old one, its grace hour
 
         again = run_cli(cli_env, "keys", "rotate", new_key.split("_")[1])
         assert again.returncode == 0 and f"revoked {new_key.split('_')[1]}" in again.stderr
@@ -124,6 +139,91 @@ def test_bad_setting_fails_at_start_with_one_line_naming_the_variable(cli_env, v
     result = run_cli({**cli_env, variable: value}, "db", "upgrade")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and variable in result.stderr
+
+
+def test_version_is_the_installed_distributions(cli_env):
+    result = run_cli(cli_env, "--version")
+    assert result.returncode == 0 and result.stdout == f"signalgraph {importlib.metadata.version('signalgraph')}\n"
+
+
+def documented_variables() -> set[str]:
+    """The variables of README's Configuration table."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    return {name for line in table.splitlines() if line.startswith("| `SIGNALGRAPH_")
+            for name in re.findall(r"SIGNALGRAPH_\w+", line.split("|")[1])}
+
+
+def listed_variables(capsys, *command: str) -> set[str]:
+    with pytest.raises(SystemExit) as exited:
+        cli.main([*command, "--help"])
+    assert exited.value.code == 0
+    return set(re.findall(r"^  (SIGNALGRAPH_\w+) +default: ", capsys.readouterr().out, re.MULTILINE))
+
+
+def test_every_help_lists_the_settings_its_command_reads(capsys):
+    everything = documented_variables()
+    assert listed_variables(capsys) == everything == listed_variables(capsys, "serve")
+    database = {"SIGNALGRAPH_DATABASE_URL", "SIGNALGRAPH_LOG_LEVEL"}
+    for command in [("keys",), ("keys", "create"), ("keys", "list"), ("keys", "revoke"), ("keys", "rotate"),
+                    ("db",), ("db", "upgrade")]:
+        assert database <= listed_variables(capsys, *command) <= everything - {"SIGNALGRAPH_REDIS_URL"}, command
+    worker = listed_variables(capsys, "worker")
+    assert {"SIGNALGRAPH_REDIS_URL", "SIGNALGRAPH_LLM_MODEL", "SIGNALGRAPH_JOB_MAX_TRIES"} <= worker
+    assert "SIGNALGRAPH_PORT" not in worker and worker < everything
+    assert {"SIGNALGRAPH_LLM_BASE_URL", "SIGNALGRAPH_LLM_CHUNK_CHARS"} <= listed_variables(capsys, "eval")
+    assert listed_variables(capsys, "schema") == set()
+
+
+def test_commands_name_their_database_and_reading_never_creates_one(cli_env, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    default_env = {k: v for k, v in cli_env.items() if k != "SIGNALGRAPH_DATABASE_URL"}
+    for command in (("keys", "list"), ("keys", "rotate", "00000000")):
+        refused = run_cli(default_env, *command, cwd=elsewhere)
+        assert refused.returncode == 1, command
+        assert f"database: SQLite {elsewhere / 'signalgraph.db'}\n" in refused.stderr
+        assert f"no database at {elsewhere / 'signalgraph.db'}" in refused.stderr
+    assert list(elsewhere.iterdir()) == []
+
+    created = run_cli(cli_env, "keys", "create", "--workspace", "acme")
+    assert created.returncode == 0 and f"database: SQLite {tmp_path / 'cli.db'}\n" in created.stderr
+    listed = run_cli(cli_env, "keys", "list")
+    assert listed.returncode == 0 and f"database: SQLite {tmp_path / 'cli.db'}" in listed.stderr
+
+
+def test_a_postgresql_database_is_named_by_host_and_name_never_with_its_password(cli_env):
+    url = "postgresql+asyncpg://postgres:s3cret-pw@127.0.0.1:1/sg_opscli_nowhere"
+    result = run_cli({**cli_env, "SIGNALGRAPH_DATABASE_URL": url}, "keys", "list")
+    assert result.returncode == 1 and "s3cret" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "database: PostgreSQL 127.0.0.1:1/sg_opscli_nowhere",
+        result.stderr.splitlines()[1],  # one line for the failure, no traceback
+    ]
+    assert result.stderr.splitlines()[1].startswith("signalgraph: database error on PostgreSQL 127.0.0.1:1/")
+
+
+def test_db_upgrade_prints_each_revision_it_applies(cli_env):
+    first = run_cli(cli_env, "db", "upgrade")
+    assert first.returncode == 0, first.stderr
+    applied = [line.split()[1] for line in first.stdout.splitlines() if line.startswith("applied ")]
+    assert applied == revisions_in_order()
+    assert first.stdout.splitlines()[-1] == f"database is at revision {applied[-1]} (the latest)"
+    again = run_cli(cli_env, "db", "upgrade")
+    assert again.returncode == 0 and again.stdout == f"database is at revision {applied[-1]} (the latest)\n"
+
+
+def test_serve_on_a_taken_port_fails_before_it_spends_the_first_key(cli_env, tmp_path):
+    with free_socket() as taken:
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli(cli_env, "serve", "--port", str(port))
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+    assert result.stdout == ""  # no key printed
+    assert not (tmp_path / "cli.db").exists()  # nor created: the next start prints the first key
+    with serve_process(cli_env, stdout=subprocess.PIPE) as (server, _):
+        assert "First API key" in server.stdout.readline()
 
 
 def test_serve_prints_a_first_key_then_serves_graphiql_and_honours_revocation(cli_env):

@@ -37,6 +37,14 @@ def describe_database(database_url: str) -> str:
     return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
 
 
+def sqlite_path(database_url: str) -> Path | None:
+    """The absolute path of an SQLite database's file; None for PostgreSQL or an in-memory database."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).resolve()
+
+
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         engine = create_async_engine(database_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
