@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ from starlette.routing import Mount, Route
 
 from . import __version__, graphiql
 from .graphql_http import GraphQLApp
+from .health import readiness, wait_for_dependencies
 from .http_security import security_middleware
 from .jobs.queue import create_queue, describe_job_mode
 from .jobs.worker import FUNCTIONS, PERIODIC
@@ -25,7 +27,7 @@ from .rest_compat import create_rest_app, http_error
 from .services import Services
 from .settings import Settings
 from .storage.engine import Database, describe_database
-from .storage.migrate import current_revision, head_revision
+from .storage.migrate import head_revision
 
 logger = logging.getLogger(__name__)
 
@@ -68,18 +70,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        try:
-            revision = await current_revision(services.db.engine)
-        except Exception as exc:  # noqa: BLE001 - the database is unreachable: not ready, whatever the reason
-            logger.warning("readiness check failed: %s", exc)
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-        if revision != expected_revision:
-            return JSONResponse(
-                {"status": "unavailable", "database": "not migrated", "revision": revision, "expected": expected_revision},
-                status_code=503,
-            )
-        # A paused queue is not unreadiness: requests are served, and the sweeper queues their jobs later.
-        return JSONResponse({"status": "ok", "database": "ok", "revision": revision, "queue": services.queue.health()})
+        ready, body = await readiness(services, expected_revision)
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -87,8 +79,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             "Signalgraph %s serving: database %s, jobs %s",
             __version__, describe_database(settings.database_url), describe_job_mode(settings),
         )
+        # The server starts either way; until they answer, one line per try and /readyz says 503.
+        waiting = asyncio.create_task(wait_for_dependencies(services), name="wait-for-dependencies")
         await services.queue.start()
         yield
+        waiting.cancel()
         await services.queue.close()
         await services.key_usage.flush()
         await services.db.dispose()

@@ -56,6 +56,13 @@ def request_id(sent: str | None) -> str:
     return uuid.uuid4().hex
 
 
+def one_line(exc: BaseException) -> str:
+    """An error as one line for an operator: the driver's message (not SQLAlchemy's wrapping), no traceback."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__
+
+
 def current_request() -> RequestInfo | None:
     return REQUEST.get()
 

@@ -27,6 +27,7 @@ from arq.connections import ArqRedis, RedisSettings
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .. import logs
 from ..settings import Settings
 from ..storage.repositories import jobs as jobs_repo
 
@@ -37,6 +38,7 @@ JobFunction = Callable[..., Awaitable[Any]]
 # wrapper) by this much, so a job that overruns is failed or retried by our code, not cut off by arq.
 RUNNER_TIMEOUT_MARGIN_SECONDS = 5
 REDIS_TIMEOUT_SECONDS = 5
+PING_TIMEOUT_SECONDS = 2  # /readyz and the start-up wait: a Redis that hangs is not ready
 HAND_OVER_TIMEOUT_SECONDS = 2.0  # one enqueue on Redis, in its own task
 REQUEST_WAIT_SECONDS = 0.25  # what a request waits of it before answering (the task goes on)
 BREAKER_PAUSE_SECONDS = 30.0  # no hand-over is tried for this long after one failed
@@ -73,6 +75,9 @@ async def schedule(
 class JobQueue(Protocol):
     async def enqueue(self, job: JobRef) -> bool:
         """Hand the job to the runner; False when that failed (the sweeper will retry)."""
+
+    async def ping(self) -> str | None:
+        """None when the runner can take jobs (Redis answers), else why not (one line)."""
 
     async def start(self) -> None: ...
 
@@ -132,6 +137,9 @@ class InProcessQueue:
                 logger.exception("job %s failed", job.id)
                 return
         logger.warning("job %s: max tries exceeded", job.id)
+
+    async def ping(self) -> str | None:
+        return None
 
     async def _every(self, function: JobFunction) -> None:
         while True:
@@ -255,6 +263,13 @@ class ArqQueue:
 
     def health(self) -> dict[str, Any]:
         return {"mode": "redis", **self.breaker.health()}
+
+    async def ping(self) -> str | None:
+        try:
+            await asyncio.wait_for(self.redis.ping(), PING_TIMEOUT_SECONDS)
+        except (TimeoutError, RedisError, OSError) as exc:
+            return logs.one_line(exc) or "timed out"
+        return None
 
     async def start(self) -> None:
         return None

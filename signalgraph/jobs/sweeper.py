@@ -13,7 +13,9 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from .. import logs
 from ..services import Services
+from ..storage.engine import UNREACHABLE, describe_database
 from ..storage.models.base import utcnow
 from ..storage.repositories import jobs as jobs_repo
 from .queue import JobRef
@@ -27,8 +29,15 @@ async def sweep_jobs(ctx: dict[str, Any]) -> int:
     """Re-queue what fell through; returns how many jobs were handed over."""
     services: Services = ctx["services"]
     stale_before = utcnow() - timedelta(seconds=services.settings.processing_timeout_seconds)
-    async with services.db.read() as session:
-        rows = await jobs_repo.sweepable(session, stale_before, SWEEP_BATCH)
+    try:
+        async with services.db.read() as session:
+            rows = await jobs_repo.sweepable(session, stale_before, SWEEP_BATCH)
+    except UNREACHABLE as exc:  # one line, not a traceback at every sweep: /readyz says the rest
+        logger.warning(
+            "sweep skipped: database %s unreachable (%s)",
+            describe_database(services.settings.database_url), logs.one_line(exc),
+        )
+        return 0
     handed = 0
     for row in rows:
         if not await services.queue.enqueue(JobRef(kind=row.kind, target_id=row.target_id, id=row.id)):

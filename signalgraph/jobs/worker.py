@@ -6,17 +6,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
+from .. import __version__, health
 from ..services import Services
 from ..settings import Settings
-from ..storage.engine import Database
+from ..storage.engine import Database, describe_database
 from . import indexing, products, signals
-from .queue import RUNNER_TIMEOUT_MARGIN_SECONDS, ArqQueue, JobFunction, runner_max_tries
+from .queue import RUNNER_TIMEOUT_MARGIN_SECONDS, ArqQueue, JobFunction, describe_job_mode, runner_max_tries
+
+logger = logging.getLogger(__name__)
 from .sweeper import sweep_jobs
 
 # kind → async def job(ctx, target_id). The kind is also the arq function name and the job row's kind.
@@ -86,5 +91,20 @@ def worker_settings(settings: Settings, functions: dict[str, JobFunction] | None
 
 
 def run_worker(settings: Settings, *, burst: bool = False) -> None:
-    """Run until SIGINT/SIGTERM (or, with `burst`, until the queue is empty)."""
+    """Run until SIGINT/SIGTERM (or, with `burst`, until the queue is empty), once Redis and the database
+    answer: until then, one line per try (health.py), not arq's retries ending in a traceback."""
+    asyncio.run(_wait_for_dependencies(settings))
+    logger.info(
+        "Signalgraph %s worker: database %s, jobs %s",
+        __version__, describe_database(settings.database_url), describe_job_mode(settings),
+    )
     Worker(**worker_settings(settings), burst=burst).run()
+
+
+async def _wait_for_dependencies(settings: Settings) -> None:
+    services = Services(settings=settings, db=Database(settings.database_url), queue=ArqQueue(settings))
+    try:
+        await health.wait_for_dependencies(services)
+    finally:
+        await services.queue.close()
+        await services.db.dispose()

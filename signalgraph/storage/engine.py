@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from ..errors import Conflict
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# What a database that cannot be reached (down, wrong host, missing database, not migrated) raises.
+UNREACHABLE = (DBAPIError, OSError, TimeoutError)
 # PostgreSQL's SQLSTATEs for a transaction aborted because of a concurrent one: deadlock, serialization.
 ABORTED_BY_CONCURRENCY = ("40P01", "40001")
 _IMMEDIATE = "signalgraph_begin_immediate"
