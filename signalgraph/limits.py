@@ -15,3 +15,20 @@ MULTIPART_OVERHEAD_BYTES = 1 * MB
 
 def too_large_message(limit: int) -> str:
     return f"Request body exceeds the limit of {limit // MB} MB"
+
+# Free-form values, checked in every operation's variables and literals before any resolver runs
+# (schema/input_guard.py): a 400 naming the field. Fields with tighter limits of their own (names: 500
+# characters, descriptions: 10,000, …) are checked by their resolvers.
+TEXT_CHARS = 100_000  # any text input that is not listed below
+TRANSCRIPT_CHARS = 200_000  # the synchronous extractor's input (process-transcript, extractInsights)
+LONG_TEXT_CHARS = {  # text inputs that may be longer, by field (or argument) name
+    "text": 5_000_000,  # a signal's text
+    "content": JSON_BODY_BYTES,  # a context document's text: the body limit bounds it
+    "data": 1_000_000,  # a context unit's text
+    "transcript": TRANSCRIPT_CHARS,
+}
+JSON_VALUE_BYTES = 1 * MB  # any JSON value (source, data, suggestions, analysis, …), as compact JSON
+
+
+def text_limit(field: str) -> int:
+    return LONG_TEXT_CHARS.get(field, TEXT_CHARS)

@@ -5,22 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import TooLarge, UpstreamFailed
+from ..errors import UpstreamFailed
+from ..limits import TRANSCRIPT_CHARS
 from ..processing.chat_completions import ModelError
 from ..processing.extract import ExtractionRequest, create_extractor
 from ..processing.findings import insight_fields
 from ..storage.models import Insight, Product
 from . import common
 from .request_context import Context
-from .signal_creation import MAX_TEXT_CHARS
 
 
 async def extract_insights(ctx: Context, data: dict[str, Any]) -> list[Insight]:
     """A transcript's findings as draft insights: unsaved (with fresh ids) unless `create_insights`."""
-    transcript = data.get("transcript")
-    if isinstance(transcript, str) and len(transcript) > MAX_TEXT_CHARS:
-        raise TooLarge(f"transcript must be at most {MAX_TEXT_CHARS} characters", field="transcript")
-    text = common.text(transcript, "transcript", max_length=MAX_TEXT_CHARS)
+    # At most TRANSCRIPT_CHARS: the extractor runs while the caller waits (in a thread, off the event loop).
+    text = common.text(data.get("transcript"), "transcript", max_length=TRANSCRIPT_CHARS)
     ws = ctx.workspace_id
     async with ctx.db.read() as session:
         product_id = await common.linkable_one(session, Product, ws, data.get("product_id"), "productId")

@@ -4,6 +4,7 @@
   so it failed deep in a write (a 500) there, and was stored on SQLite.
 - A list of more than MAX_LIST_ITEMS items: lists become `IN (…)` parameters, and PostgreSQL takes at
   most 32767 per statement.
+- A text or JSON value over its size limit (signalgraph/limits.py): a 34 MB `suggestions` was stored.
 
 Checked once per operation here, where the variable and the path are still known. Variable errors are
 worded like graphql-core's own coercion errors (`Variable '$input' has invalid value at .name: must …`),
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 from graphql import (
     ArgumentNode,
     DocumentNode,
@@ -26,9 +28,13 @@ from graphql import (
     ListValueNode,
     ObjectValueNode,
     StringValueNode,
+    TypeInfo,
+    TypeInfoVisitor,
     ValueNode,
     VariableDefinitionNode,
+    VariableNode,
     Visitor,
+    get_named_type,
     get_nullable_type,
     visit,
 )
@@ -36,9 +42,14 @@ from graphql.pyutils import print_path_list
 from graphql.utilities import type_from_ast
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from ..limits import JSON_VALUE_BYTES, MB, TEXT_CHARS, text_limit
+
 MAX_LIST_ITEMS = 1000
 NULL_CHARACTER = "must not contain the null character (U+0000)"
 TOO_MANY = f"must have at most {MAX_LIST_ITEMS} items"
+JSON_TOO_LARGE = f"must be at most {JSON_VALUE_BYTES // MB} MB as JSON"
+# Below this size (and without a `\\u` escape) a document's literals cannot break any rule: not walked.
+LITERALS_WALKED_FROM = min(TEXT_CHARS, 2 * MAX_LIST_ITEMS)
 Path = tuple[str | int, ...]
 
 
@@ -52,44 +63,65 @@ class InputGuard(StrawberryGraphQLCoreExecutionContext):
         built = super().build(schema, document, root_value, context_value, raw_variable_values, *args, **kwargs)
         if isinstance(built, list):  # the variables did not even coerce: those errors come first
             return built
-        errors = variable_errors(schema, built.operation.variable_definitions, raw_variable_values or {})
-        errors += literal_errors(document)
+        errors = variable_errors(
+            schema, built.operation.variable_definitions, raw_variable_values or {}, _bound_arguments(document)
+        )
+        errors += literal_errors(schema, document)
         return errors or built
 
 
 def variable_errors(
-    schema: GraphQLSchema, definitions: Any, values: dict[str, Any]
+    schema: GraphQLSchema, definitions: Any, values: dict[str, Any], bound: dict[str, str] | None = None
 ) -> list[GraphQLError]:
+    """`bound`: variable → the argument it is passed as, whose name decides a text variable's limit."""
     errors = []
     for definition in definitions or ():
         name = definition.variable.name.value
         type_ = type_from_ast(schema, definition.type)
-        for path, reason in _problems(values.get(name), type_, ()):
+        for path, reason in _problems(values.get(name), type_, (), (bound or {}).get(name, name)):
             errors.append(_error(f"Variable '${name}'", name, path, reason, definition))
     return errors
 
 
-def literal_errors(document: DocumentNode) -> list[GraphQLError]:
-    """Literals are bounded by the token limit; only a `\\u` escape can put U+0000 in one, so documents
-    without one (every REST document) are not walked."""
-    if document.loc is not None and "\\u" not in document.loc.source.body:
-        return []
+def _bound_arguments(document: DocumentNode) -> dict[str, str]:
+    bound: dict[str, str] = {}
+
+    class Arguments(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            if isinstance(node.value, VariableNode):
+                bound.setdefault(node.value.name.value, node.name.value)
+
+    visit(document, Arguments())
+    return bound
+
+
+def literal_errors(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+    """Literals walked along their types, like variables. A small document without a `\\u` escape (every
+    REST document) cannot hold a literal that breaks a rule, and is not walked."""
+    if document.loc is not None:
+        body = document.loc.source.body
+        if "\\u" not in body and len(body) < LITERALS_WALKED_FROM:
+            return []
     errors: list[GraphQLError] = []
+    type_info = TypeInfo(schema)
 
     class Literals(Visitor):
         def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
-            check(f"Argument '{node.name.value}'", node.name.value, node.value)
+            argument = type_info.get_argument()
+            if argument is not None:
+                check(f"Argument '{node.name.value}'", node.name.value, node.value, argument.type)
 
         def enter_variable_definition(self, node: VariableDefinitionNode, *_: Any) -> None:
-            if node.default_value is not None:
+            type_ = type_from_ast(schema, node.type)
+            if node.default_value is not None and type_ is not None:
                 name = node.variable.name.value
-                check(f"Variable '${name}' default", name, node.default_value)
+                check(f"Variable '${name}' default", name, node.default_value, type_)
 
-    def check(subject: str, name: str, value: ValueNode) -> None:
-        for path, node in _literal_nulls(value, ()):
-            errors.append(_error(subject, name, path, NULL_CHARACTER, node))
+    def check(subject: str, name: str, value: ValueNode, type_: Any) -> None:
+        for path, node, reason in _literal_problems(value, type_, (), name):
+            errors.append(_error(subject, name, path, reason, node))
 
-    visit(document, Literals())
+    visit(document, TypeInfoVisitor(type_info, Literals()))
     return errors
 
 
@@ -102,23 +134,39 @@ def _error(subject: str, name: str, path: Path, reason: str, node: Any) -> Graph
     )
 
 
-def _problems(value: Any, type_: GraphQLInputType, path: Path) -> Iterator[tuple[Path, str]]:
-    """Walk a coercible variable value along its type: lists are counted, leaves (JSON too) searched."""
+def _problems(value: Any, type_: GraphQLInputType, path: Path, name: str) -> Iterator[tuple[Path, str]]:
+    """Walk a coercible variable value along its type: lists are counted, leaves (JSON too) searched and
+    measured; `name` is the field (or argument) the value is for."""
     type_ = get_nullable_type(type_)
     if isinstance(type_, GraphQLList):
         if not isinstance(value, list):  # a single value where a list is declared: coerced into one
-            yield from _problems(value, type_.of_type, path)
+            yield from _problems(value, type_.of_type, path, name)
         elif len(value) > MAX_LIST_ITEMS:
             yield path, TOO_MANY
         else:
             for index, item in enumerate(value):
-                yield from _problems(item, type_.of_type, (*path, index))
+                yield from _problems(item, type_.of_type, (*path, index), name)
     elif isinstance(type_, GraphQLInputObjectType):
-        for name, field in type_.fields.items():
-            if isinstance(value, dict) and name in value:
-                yield from _problems(value[name], field.type, (*path, name))
+        for field_name, field in type_.fields.items():
+            if isinstance(value, dict) and field_name in value:
+                yield from _problems(value[field_name], field.type, (*path, field_name), field_name)
     else:
-        yield from ((null_path, NULL_CHARACTER) for null_path in _nulls(value, path))
+        nulls = list(_nulls(value, path))
+        yield from ((null_path, NULL_CHARACTER) for null_path in nulls)
+        if not nulls and (reason := _oversized(value, type_, name)):
+            yield path, reason
+
+
+def _oversized(value: Any, type_: GraphQLInputType, name: str) -> str | None:
+    if get_named_type(type_).name == "JSON":
+        try:
+            size = len(orjson.dumps(value))
+        except (orjson.JSONEncodeError, TypeError):
+            return None  # not JSON at all, or nested too deeply: the scalar refuses it
+        return JSON_TOO_LARGE if size > JSON_VALUE_BYTES else None
+    if isinstance(value, str) and len(value) > (limit := text_limit(name)):
+        return f"must be at most {limit:,} characters"
+    return None
 
 
 def _nulls(value: Any, path: Path) -> Iterator[Path]:
@@ -135,6 +183,39 @@ def _nulls(value: Any, path: Path) -> Iterator[Path]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _nulls(item, (*path, index))
+
+
+def _literal_problems(
+    value: ValueNode, type_: Any, path: Path, name: str
+) -> Iterator[tuple[Path, ValueNode, str]]:
+    """The literal counterpart of _problems: lists counted, strings searched and measured, a JSON literal
+    measured by its extent in the document (variables are not walked here: they are checked as values)."""
+    type_ = get_nullable_type(type_)
+    if isinstance(type_, GraphQLList):
+        if not isinstance(value, ListValueNode):
+            yield from _literal_problems(value, type_.of_type, path, name)
+        elif len(value.values) > MAX_LIST_ITEMS:
+            yield path, value, TOO_MANY
+        else:
+            for index, item in enumerate(value.values):
+                yield from _literal_problems(item, type_.of_type, (*path, index), name)
+    elif isinstance(type_, GraphQLInputObjectType):
+        if isinstance(value, ObjectValueNode):
+            for field in value.fields:
+                if field.name.value in type_.fields:
+                    yield from _literal_problems(
+                        field.value, type_.fields[field.name.value].type, (*path, field.name.value), field.name.value
+                    )
+    else:
+        nulls = list(_literal_nulls(value, path))
+        yield from ((null_path, node, NULL_CHARACTER) for null_path, node in nulls)
+        if nulls:
+            return
+        if get_named_type(type_).name == "JSON":
+            if value.loc is not None and value.loc.end - value.loc.start > JSON_VALUE_BYTES:
+                yield path, value, JSON_TOO_LARGE
+        elif isinstance(value, StringValueNode) and len(value.value) > (limit := text_limit(name)):
+            yield path, value, f"must be at most {limit:,} characters"
 
 
 def _literal_nulls(value: ValueNode, path: Path) -> Iterator[tuple[Path, ValueNode]]:

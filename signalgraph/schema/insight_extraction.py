@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from ..limits import TRANSCRIPT_CHARS
 from ..resolvers import insight_extraction as resolvers
 from ..scopes import Scope
 from .inputs import provided
@@ -15,7 +16,7 @@ from .permissions import HasScope
 @strawberry.input
 class ExtractInsightsInput:
     transcript: str = strawberry.field(
-        description="The text to analyse: a transcript, ticket or any feedback."
+        description=f"The text to analyse: a transcript, ticket or any feedback (at most {TRANSCRIPT_CHARS:,} characters)."
     )
     product_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="The product the insights are about."
