@@ -19,6 +19,7 @@ from signalgraph.app import create_app
 from signalgraph.health import wait_until_reachable
 from signalgraph.logs import JsonFormatter
 from signalgraph.settings import Settings
+from signalgraph.storage.migrate import upgrade
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.factories import Api
 from tests.jobs.conftest import shared_redis_url  # noqa: F401 - a fixture
@@ -127,7 +128,9 @@ def test_serve_with_a_missing_database_logs_one_line_per_try_and_sweep_not_trace
 @pytest.mark.processes
 def test_a_worker_waits_for_an_unreachable_redis_with_one_line_per_try(tmp_path):
     log_path = tmp_path / "worker.log"
-    env = clean_env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", REDIS_URL=nowhere())
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
+    upgrade(database_url)
+    env = clean_env(DATABASE_URL=database_url, REDIS_URL=nowhere())
     with log_path.open("w") as log:
         worker = subprocess.Popen([sys.executable, "-m", "signalgraph.cli", "worker"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=log)
