@@ -21,6 +21,12 @@ NEGATION = (
     r"[\w\s']{0,12}$"
 )
 
+# People as the subject right before a cue: "managers never complete", "half of our users don't open".
+PEOPLE_BEFORE = (
+    r"\b(managers?|users?|customers?|clients?|people|staff|employees?|reps?|agents?|admins?|teachers?|parents?|"
+    r"students?|drivers?|patients?|members?|approvers?|reviewers?|nobody|no one|everyone|most of them|half of them)"
+    r"\s+(?:\w+ )?$"
+)
 _VERBS_THAT_FAIL = (
     r"work|load|save|sync|open|send|update|arrive|show up|appear|download|upload|print|render|display|scroll|"
     r"respond|refresh|fire|trigger|connect|match|apply|go off|come through|move|change|register|submit|import|"
@@ -216,13 +222,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bfeature requests?\b", 2.0, None),
         (
             (
-                rf"\b({_SUBJECTS})( \w+)? (really |all |also |still |just |definitely |repeatedly |both )?"
+                rf"(?<!what )(?<!whatever )\b({_SUBJECTS})( \w+)? (really |all |also |still |just |definitely |repeatedly |both )?"
                 r"(want|wants|wanted|need|needs|needed|require|requires|asked for|ask for|asks for|asked to|asked whether|"
                 r"requested|request|miss|missed|would like|would love|'d like|'d love|would pay( extra)? for|"
                 r"will pay for|expect|expected|are missing|were missing)\b"
                 r"(?! (my|our|it|them|him|her|this|that|an answer|a reply|a response|a fix|help|to know|"
                 r"an? (password|reset|refund|demo|call|quote|callback|invite|link|code|new password|trial)|"
-                r"to (call|wait|chase|fix|reconnect|check|go|do|get it|tell|decide|answer))\b)"
+                r"to (call|wait|chase|fix|reconnect|check|go|do|get it|tell|decide|answer)|"
+                r"to be (live|ready|done|up and running|running|launched|finished|on board|signed))\b)"
             ),
             1.3,
             None,

@@ -46,6 +46,13 @@ NOUN_SUBJECT = re.compile(
 )
 # "So if two recipes need onions…": a sentence that works out what the one before it said.
 WORKS_OUT = re.compile(r"^(?:so|and so|which means|that means|meaning)\b", re.IGNORECASE)
+# "We've lost money on about 40 orders", "It cost us two deals": what the point before it cost.
+LOSS = re.compile(
+    r"^(?:(?:we|i|they|our [\w ]{1,20}?)(?:'ve| have| had)? (?:already |now |probably )?(?:lost|losing|missed) "
+    r"(?:money|revenue|sales|deals?|customers|orders|\w+ (?:orders|customers|deals|sales|hours|days))|"
+    r"(?:this|that|it) (?:has )?(?:cost|is costing) (?:us|me|them)\b)",
+    re.IGNORECASE,
+)
 # "For example…", "We had a contractor who left on the 3rd still able to log in": a case of the point before.
 EXAMPLE = re.compile(
     r"^(?:for (?:example|instance)|e\.g\.|(?:just )?(?:last|this) (?:week|month)|yesterday)\b|"
@@ -223,6 +230,14 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
             ABOUT_PREVIOUS.match(statement.quote)
             or WORKS_OUT.match(statement.quote)
             or (EXAMPLE.match(statement.quote) and statement.kind == previous.kind)
+        ):
+            statement.joins_previous = True
+            continue
+        if (
+            LOSS.match(strip_openers(statement.quote))
+            and previous.kind in ("bug", "pain_point")
+            and previous.span.speaker == statement.span.speaker
+            and not any(previous.span.end <= q < statement.span.start for q in questions)
         ):
             statement.joins_previous = True
             continue

@@ -18,7 +18,15 @@ from dataclasses import replace
 
 from . import cues, segment
 from .base import Extraction, ExtractionRequest
-from .grouping import CONSEQUENCE, Statement, facets_of, group, mark_elaborations, to_finding
+from .grouping import (
+    CONSEQUENCE,
+    OWN_SUBJECT,
+    Statement,
+    facets_of,
+    group,
+    mark_elaborations,
+    to_finding,
+)
 from .naming import BANNED_FIRST_WORDS, NOT_ITEM_STARTS, stem, strip_openers, subject_items
 from .parties import find_parties
 from .segment import Span
@@ -31,14 +39,23 @@ COMPILED_CUES = {
     for kind, entries in cues.KIND_CUES.items()
 }
 NEGATION = re.compile(cues.NEGATION)
+PEOPLE = re.compile(cues.PEOPLE_BEFORE)
+PEOPLE_WONT = re.compile(r"(?:never|don't|doesn't|didn't|won't|do not|does not|did not)\b")
 # A hint alone makes a bare clause of its kind ("Renewal forecasting" under "What they asked for");
 # with cues of its own, a clause only leans toward it.
 HINT_ALONE = 1.0
 HINT_LEAN = 0.5
+FOLLOW_UP_MAX_WORDS = 6
 FOLLOW_UP = re.compile(r"\b(that|it|this|then|now|those|them)\b", re.IGNORECASE)
 NOT_A_PROBLEM = re.compile(
     r"\b(which|that|it)(?:'s| is) (fine|ok|okay|not a (big )?(deal|problem|issue))\b|\bno big deal\b|"
     r"\bdoesn't bother\b|\bdon't mind\b|\bonly takes (a|one) (minute|second|moment)\b"
+)
+# "…, please add a setting to disable it": a request about "it" asks about the thing just named.
+PRONOUN_END = re.compile(r"\b(?:it|them|this|that)\W*$", re.IGNORECASE)
+COMPLAINT = re.compile(
+    r"\b(too|so|forever|ages|painful\w*|slow\w*|hard|annoy\w*|frustrat\w*|still|only|but|tedious|wast\w*)\b",
+    re.IGNORECASE,
 )
 NOT_A_COMPLAINT = re.compile(r"\b(fine|ok|okay|alright|decent|good|great|nice|love|like|works)\b")
 CONSEQUENCE_MAX_TERMS = 2
@@ -49,9 +66,19 @@ RELATIVE_START = re.compile(r"(?:which|that|who|where|when|whose)\b", re.IGNOREC
 # A request for "it" asks for what the statement before it named ("they would pay extra for it").
 PRONOUN_OBJECT = re.compile(
     r"^(?:\w+ )?without (?:it|this|that|them)\b|\b(?:pay(?: extra)? for|need|want|love|miss|asked for) "
-    r"(?:it|this|that|them)\b(?! to\b| \w+ (?:to|for|with|in)\b)",
+    r"(?:it|this|that|them)\b(?! to\b| \w+ (?:to|for|with|in)\b)|"
+    r"^(?:i |we )?(?:had|have|has|needed|ended up having) to \w+ (?:it|them|this|that|those)\b",
     re.IGNORECASE,
 )
+# A review's title that only rates the product ("Good habit tracker but", "Solid CRM for a small sales team"):
+# an evaluative adjective, a product noun and perhaps its audience, no verb. General sentiment, not a finding.
+VERDICT = re.compile(
+    r"[\"“]?(?:an? |the )?(?:really |very |pretty |super )?(?:good|great|solid|nice|decent|excellent|awesome|"
+    r"fantastic|amazing|best|perfect|fine|lovely|brilliant|superb|reliable|simple)(?: [\w-]+){1,3}?"
+    r"(?: for (?:a |an |the )?[\w -]{1,40}?)?(?:,? but)?[\s.!\"”]*",
+    re.IGNORECASE,
+)
+TITLE_LEAD = re.compile(r"[\s★☆\"“]*(?:title:)?[\s\"“]*", re.IGNORECASE)
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
 GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
 # Words that name no subject: units, and the bare states a cue already says ("Broken", "Still broken").
@@ -71,9 +98,10 @@ QUESTION_START = re.compile(
 
 
 def classify(
-    quote: str, profile: str, hint: str | None = None
+    quote: str, profile: str, hint: str | None = None, prefer: str | None = None
 ) -> tuple[str, float, list[tuple[int, int]], set[str]] | None:
-    """(kind, score, cue spans, facets of that kind) for the best kind over the threshold, else None."""
+    """(kind, score, cue spans, facets of that kind) for the best kind over the threshold, else None;
+    `prefer` wins when it is over the threshold too (a clause whose later part only qualifies the first)."""
     lowered = quote.lower().replace("’", "'")
     weights = cues.PROFILE_WEIGHTS.get(profile, {})
     scores: dict[str, float] = {}
@@ -86,6 +114,8 @@ def classify(
                 continue
             if kind in NEGATED_KINDS and NEGATION.search(lowered[max(0, match.start() - 30) : match.start()]):
                 continue
+            if kind == "bug" and PEOPLE_WONT.match(match.group()) and PEOPLE.search(lowered[: match.start()]):
+                continue  # "managers never complete their tasks": what people do, not the product failing
             scores[kind] = scores.get(kind, 0.0) + weight * weights.get(kind, 1.0)
             cue_spans.append(match.span())
             if facet:
@@ -98,6 +128,8 @@ def classify(
         scores["pain_point"] *= 0.5  # "does it sync automatically or do teachers have to push grades manually?"
     _apply_hint(scores, hint, lowered)
     best = max(cues.KIND_PRECEDENCE, key=lambda k: (scores.get(k, 0.0), -cues.KIND_PRECEDENCE.index(k)))
+    if prefer is not None and scores.get(prefer, 0.0) >= cues.KIND_THRESHOLD:
+        best = prefer
     if scores.get(best, 0.0) < cues.KIND_THRESHOLD:
         return None
     return best, scores[best], cue_spans, facets.get(best, set())
@@ -197,11 +229,13 @@ def infer_context(request: ExtractionRequest, kinds: list[str]) -> str:
     return "bug_report" if counts["bug"] * 2 > len(kinds) else "feature_feedback"
 
 
-def _statements(text: str, span: Span, profile: str, named: Span | None = None) -> list[Statement]:
+def _statements(
+    text: str, span: Span, profile: str, named: Span | None = None, prefer: str | None = None
+) -> list[Statement]:
     """The clause as statements: one, or one per thing when it asks for or praises a list of things.
     `named` is the part of the clause that carries the finding, when the rest only sets the scene."""
     quote = text[span.start : span.end]
-    found = classify(quote, profile, span.hint) if len(quote.split()) >= MIN_STATEMENT_WORDS else None
+    found = classify(quote, profile, span.hint, prefer) if len(quote.split()) >= MIN_STATEMENT_WORDS else None
     if found is None:
         return []
     kind, score, cue_spans, facets = found
@@ -209,6 +243,8 @@ def _statements(text: str, span: Span, profile: str, named: Span | None = None) 
     severity = statement_severity(kind, lowered)
     terms = key_terms(lowered, cue_spans, facets)
     if kind == "praise" and not terms - facets_of(terms) - GENERIC_TERMS:
+        return []
+    if kind == "praise" and VERDICT.fullmatch(quote) and TITLE_LEAD.fullmatch(text[: span.start]):
         return []
     source = text[named.start : named.end] if named else quote
     names = [span.label] if span.label else subject_items(source, kind)
@@ -250,6 +286,7 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
         if e > s
     ]
     merged: list[tuple[Span, list[Statement], Span | None]] = []
+    prefer: dict[int, str] = {}  # merged index → the kind of a part that a later part only qualifies
     for part in parts:
         found = _statements(text, part, profile)
         if not merged:
@@ -261,12 +298,15 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
             or not last[1]
             or FOLLOW_ON.match(text[part.start : part.end]) is not None
             or (found[0].kind == last[1][0].kind and _same_point(found[0], text[part.start : part.end]))
+            or _qualifies(found[0], last[1][0], text[part.start : part.end])
         )
+        if found and last[1] and _qualifies(found[0], last[1][0], text[part.start : part.end]):
+            prefer[len(merged) - 1] = last[1][0].kind
         if joins:
             words = text[part.start : part.end]
             follow_on = FOLLOW_ON.match(words) or RELATIVE_START.match(words) or PRONOUN_LED.match(words)
             named: Span | None
-            if last[1] and found and found[0].score > last[1][0].score and not follow_on:
+            if last[1] and found and found[0].score > last[1][0].score and not follow_on and not prefer.get(len(merged) - 1):
                 named = part  # the stronger part names the point ("…, and it's tedious to keep them in sync")
             elif last[2] is not None:
                 named = replace(last[2], end=part.end)
@@ -276,8 +316,19 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
         else:
             merged.append((part, found, part if found else None))
     if sum(bool(found) for _, found, _ in merged) < 2:
-        return _statements(text, clause, profile, merged[0][2] if len(merged) == 1 else None)
-    return [s for span, _, named in merged for s in _statements(text, span, profile, named)]
+        return _statements(text, clause, profile, merged[0][2] if len(merged) == 1 else None, prefer.get(0))
+    return [
+        s for i, (span, _, named) in enumerate(merged) for s in _statements(text, span, profile, named, prefer.get(i))
+    ]
+
+
+def _qualifies(statement: Statement, before: Statement, part: str) -> bool:
+    """A part that says what the part before it brings or costs, in the same sentence: a time or effort
+    with no word of complaint after praise ("the templates are great, setting up a role takes five
+    minutes"), the effort a bug causes ("…never match, and my team spends two days chasing pennies")."""
+    if before.kind == "praise" and statement.kind == "pain_point":
+        return facets_of(statement.terms) <= {"~speed", "~effort"} and not COMPLAINT.search(part)
+    return before.kind == "bug" and statement.kind == "pain_point" and "~effort" in statement.terms
 
 
 def _same_point(statement: Statement, part: str) -> bool:
@@ -286,6 +337,8 @@ def _same_point(statement: Statement, part: str) -> bool:
     return (
         statement.kind in ("bug", "pain_point")
         or not statement.terms - facets_of(statement.terms)
+        or (statement.kind == "praise" and "~time-saved" in statement.terms and not OWN_SUBJECT.match(part))
+        or (statement.kind == "feature_request" and PRONOUN_END.search(part) is not None)
         or (statement.kind == "praise" and re.match(r"(?:it|they|this|that|which|these)\b", part, re.IGNORECASE) is not None)
     )
 
@@ -313,16 +366,21 @@ def evidence_spans(request: ExtractionRequest) -> tuple[list[Span], list[Span], 
     return spans, turns, asking
 
 
-def _opens_topic(turn: str) -> bool:
+def _opens_topic(turn: str, answer: str = "") -> bool:
     """An interviewer's question that moves on ("Anything else?", "How does billing work?"), not a
-    follow-up about what was just said ("How do you handle that now?")."""
+    follow-up about what was just said ("How do you handle that now?", or a word of the answer taken
+    up again: "…a lot of chasing." — "What's the chasing about?")."""
     questions = [q for q in re.split(r"(?<=[.!?])\s+", turn) if q.endswith("?")]
-    return bool(questions) and not FOLLOW_UP.search(questions[-1])
+    if not questions or FOLLOW_UP.search(questions[-1]):
+        return False
+    taken_up = _terms(questions[-1]) & _terms(answer) - GENERIC_TERMS
+    return not (answer and taken_up and len(questions[-1].split()) <= FOLLOW_UP_MAX_WORDS)
 
 
 def _is_title(text: str, span: Span) -> bool:
-    """A report's first line when it reads as a title: no sentence punctuation at its end."""
-    return not text[: span.start].strip() and not text[span.start : span.end].rstrip().endswith((".", "!", "?"))
+    """A report's first line when it reads as a title: no sentence punctuation at its end (a label before
+    it, "Win/loss notes: lost deal, …", is part of the title)."""
+    return "\n" not in text[: span.start].strip() and not text[span.start : span.end].rstrip().endswith((".", "!", "?"))
 
 
 def extract(request: ExtractionRequest) -> Extraction:
@@ -343,7 +401,12 @@ def extract(request: ExtractionRequest) -> Extraction:
                     sentence = replace(sentence, hint=label.hint)
             for clause in segment.clauses(text, replace(sentence, hint=hint)):
                 statements += statements_of(text, clause, request.profile)
-    new_topics = [t.start for t in turns if t.speaker in asking and _opens_topic(text[t.start : t.end])]
+    new_topics = [
+        t.start
+        for i, t in enumerate(turns)
+        if t.speaker in asking
+        and _opens_topic(text[t.start : t.end], text[turns[i - 1].start : turns[i - 1].end] if i else "")
+    ]
     mark_elaborations(text, statements, new_topics)
     findings = tuple(to_finding(text, g) for g in group(statements))
     people, companies = find_parties(text, turns, asking)

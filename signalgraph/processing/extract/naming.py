@@ -141,7 +141,7 @@ _REQUEST_LEADS = (
     r"(?:any )?(?:plans?|chance|roadmap|eta) (?:to|for|on|of) (?:add(?:ing)?|support(?:ing)?|get(?:ting)?)?",
     (
         r"(?:feature request|request|suggestion|idea|wishlist|wish list|nice to have|asked for|requested|missing|"
-        r"wants?|needs?|ask)s?\s*[:\-–—]\s*"
+        r"wants?|needs?|ask)s?(?: while [\w ]{1,20})?\s*[:\-–—]\s*"
     ),
     r"(?:(?:the|an|a) )?(?:ability|option|possibility|way|setting) to",
     (
@@ -205,6 +205,7 @@ WITHOUT = re.compile(
     r"will not|would not|don't|do not|isn't|is not|aren't|are not|have to|need to|is|are)\b",
     re.IGNORECASE,
 )
+BARE_VERB_OF_PRONOUN = re.compile(r"[\w'-]+ (?:it|them|this|that)(?: (?:off|on|out|up|down))?", re.IGNORECASE)
 PARENTHETICAL = re.compile(r"\s*\([^()]{0,60}\)")
 PRONOUN_SUBJECT = re.compile(
     (
@@ -444,8 +445,8 @@ def _is_item(part: str) -> bool:
 def _strip_repeatedly(pattern: re.Pattern[str], text: str) -> str:
     for _ in range(3):
         stripped = pattern.sub("", text, count=1).strip(EDGE_PUNCTUATION)
-        if stripped == text or not stripped:
-            break
+        if stripped == text or not stripped or BARE_VERB_OF_PRONOUN.fullmatch(stripped):
+            break  # "a setting to disable it" names the request, "disable it" does not
         text = stripped
     return text
 

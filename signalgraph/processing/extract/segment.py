@@ -61,6 +61,8 @@ SCORE = re.compile(
 SCORE_REST = re.compile(r"\s*[-–—|:,]\s*(?=\S)")
 LOW_SCORE = 0.6  # NPS 0-6, 1-3 of 5
 HIGH_SCORE = 0.9
+# "Segment: Mid-market | Role: HR Generalist": more fields after the first one's value.
+METADATA_PAIRS = re.compile(r"^[^|·:\n]{1,40}(?:\s[|·]\s[\w' /&-]{1,30}:[ \t]*[^|·:\n]{1,40})+\s*$")
 LABEL_VERB = re.compile(r"\b(is|are|was|were|has|have|had|be)\b", re.IGNORECASE)
 
 
@@ -234,7 +236,7 @@ def read_label(text: str, start: int, end: int) -> LineLabel | None:
         return LineLabel(value_start, hint, heading=True)
     if is_prompt(name + ":") or hint is not None or re.search(cues.ANSWER_KEY, name.lower()):
         return LineLabel(value_start, hint)
-    if not re.search(r"\s", name) and len(value.split()) <= METADATA_MAX_WORDS:
+    if (not re.search(r"\s", name) and len(value.split()) <= METADATA_MAX_WORDS) or METADATA_PAIRS.match(value):
         return LineLabel(start, metadata=True)
     topical = len(name.split()) >= 2 and not re.search(cues.NOT_LABEL, name.lower())
     return LineLabel(start, topic=name if topical else None)
