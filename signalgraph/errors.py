@@ -56,6 +56,14 @@ class TooLarge(DomainError):
     http_status = 413
 
 
+class Unavailable(DomainError):
+    """The server is out of a shared resource for now (every database connection busy): retry shortly."""
+
+    code = "SERVICE_UNAVAILABLE"
+    http_status = 503
+    retry_after_seconds: ClassVar[int] = 2
+
+
 class UpstreamFailed(DomainError):
     """A service the server depends on (the configured LLM endpoint) failed to answer usefully."""
 

@@ -12,6 +12,7 @@ only the upload mutation. Over the cap is a 413, whatever Content-Length claims.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -24,10 +25,13 @@ from strawberry.asgi import GraphQL
 
 from . import graphiql, logs
 from .auth import WWW_AUTHENTICATE, Principal, authenticate
+from .errors import Unavailable
 from .limits import JSON_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, UPLOAD_BODY_BYTES, too_large_message
 from .resolvers.request_context import Context
 from .schema import document_limits, schema
 from .services import Services
+
+logger = logging.getLogger(__name__)
 
 PRINCIPAL = "signalgraph.principal"  # where the view finds the caller the key check found
 MULTIPART = "multipart/form-data"
@@ -65,6 +69,16 @@ def unauthenticated(reason: str) -> Response:
     )
 
 
+def unavailable(reason: str) -> Response:
+    """Out of database connections: one log line for the request and a 503 that says when to retry."""
+    logger.warning("answered 503: %s", reason)
+    return JSONResponse(
+        {"errors": [{"message": reason, "extensions": {"code": Unavailable.code}}]},
+        status_code=Unavailable.http_status,
+        headers={"Retry-After": str(Unavailable.retry_after_seconds)},
+    )
+
+
 def media_type(scope: Scope) -> str:
     for name, value in scope["headers"]:
         if name == b"content-type":
@@ -93,9 +107,12 @@ class GraphQLApp(GraphQL):
         request = Request(scope)
         if request.method == "GET" and "query" not in request.query_params:
             return await super().__call__(scope, receive, send)  # GraphiQL's page
-        principal, reason = await authenticate(
-            self.services.db, request.headers.get("authorization"), self.services.key_usage
-        )
+        try:
+            principal, reason = await authenticate(
+                self.services.db, request.headers.get("authorization"), self.services.key_usage
+            )
+        except Unavailable as exc:
+            return await unavailable(exc.message)(scope, receive, send)
         if principal is None:
             return await unauthenticated(reason or "Invalid API key")(scope, receive, send)
         limit = UPLOAD_BODY_BYTES + MULTIPART_OVERHEAD_BYTES if media_type(scope) == MULTIPART else JSON_BODY_BYTES
@@ -118,6 +135,19 @@ class GraphQLApp(GraphQL):
         if info is not None:
             info.operation = kwargs["request_data"].operation_name or info.operation
         return await super().execute_single(*args, **kwargs)
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        """A result that failed for want of a database connection is a 503 with Retry-After, logged once."""
+        results = response_data if isinstance(response_data, list) else [response_data]
+        busy = [
+            error["message"]
+            for result in results
+            for error in result.get("errors") or ()
+            if (error.get("extensions") or {}).get("code") == Unavailable.code
+        ]
+        if busy:
+            return unavailable(busy[0])
+        return super().create_response(response_data, sub_response)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql.page(), headers={"Content-Security-Policy": graphiql.PAGE_POLICY})

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from graphql import GraphQLEnumType, GraphQLError
 
 from ..auth import WWW_AUTHENTICATE
-from ..errors import DomainError
+from ..errors import DomainError, Unavailable
 from ..schema.scalars import MAX_JSON_DEPTH
 from .documents import graphql_schema
 from .responses import JSONBody
@@ -33,6 +33,7 @@ REASONS = {
     422: "Unprocessable Entity",
     500: "Internal Server Error",
     502: "Bad Gateway",
+    503: "Service Unavailable",
 }
 
 
@@ -70,6 +71,9 @@ def error_response(
     body = {"statusCode": status, "message": message, "error": REASONS.get(status, "Error")}
     if status == 401:  # how to authenticate (RFC 6750)
         headers = {**(headers or {}), "WWW-Authenticate": WWW_AUTHENTICATE}
+    if status == Unavailable.http_status:  # one line for the request, whatever number of fields failed
+        logger.warning("answered 503: %s", message)
+        headers = {**(headers or {}), "Retry-After": str(Unavailable.retry_after_seconds)}
     return JSONBody(body, status_code=status, headers=headers)
 
 

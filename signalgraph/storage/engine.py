@@ -4,6 +4,9 @@ Reads take a short-lived session of their own (GraphQL resolves siblings concurr
 AsyncSession must never be shared by two tasks). Writes run in one session and one transaction,
 which on SQLite begins IMMEDIATE so that a read never has to upgrade to a write lock.
 
+A request that finds every pooled connection busy waits POOL_TIMEOUT_SECONDS for one, then fails as
+Unavailable (a 503 with Retry-After): one error for the request, not an unexpected error per field.
+
 SQLite has one writer at a time: the writers of one process take turns on an asyncio lock, in order,
 instead of polling the file lock through SQLite's busy handler, which sleeps up to 100 ms between tries
 (a worker's ten concurrent jobs spent most of their time there). Other processes wait on the busy timeout.
@@ -19,9 +22,10 @@ from pathlib import Path
 import orjson
 from sqlalchemy import event, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from ..errors import Conflict
+from ..errors import Conflict, Unavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # What a database that cannot be reached (down, wrong host, missing database, not migrated) raises.
@@ -29,6 +33,8 @@ UNREACHABLE = (DBAPIError, OSError, TimeoutError)
 # PostgreSQL's SQLSTATEs for a transaction aborted because of a concurrent one: deadlock, serialization.
 ABORTED_BY_CONCURRENCY = ("40P01", "40001")
 _IMMEDIATE = "signalgraph_begin_immediate"
+POOL_TIMEOUT_SECONDS = 10.0
+BUSY = "Every database connection is busy; retry shortly"
 
 
 def describe_database(database_url: str) -> str:
@@ -47,9 +53,17 @@ def sqlite_path(database_url: str) -> Path | None:
     return Path(url.database).resolve()
 
 
-def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(
+    database_url: str, *, pool_size: int = 10, pool_timeout: float = POOL_TIMEOUT_SECONDS
+) -> AsyncEngine:
     if database_url.startswith("sqlite"):
-        engine = create_async_engine(database_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(
+            database_url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=pool_timeout,
+        )
         _configure_sqlite(engine)
         return engine
     # jsonb is read as the API reads JSON (orjson): it gives a number such as 1.5e21 back as the integer
@@ -59,6 +73,7 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
         database_url,
         pool_size=pool_size,
         max_overflow=pool_size,
+        pool_timeout=pool_timeout,
         pool_pre_ping=True,
         json_deserializer=orjson.loads,
     )
@@ -85,9 +100,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """The engine plus session factories; one per process, shared by the app, the CLI and workers."""
 
-    def __init__(self, database_url: str, *, pool_size: int = 10):
+    def __init__(self, database_url: str, *, pool_size: int = 10, pool_timeout: float = POOL_TIMEOUT_SECONDS):
         self.url = database_url
-        self.engine = create_engine(database_url, pool_size=pool_size)
+        self.engine = create_engine(database_url, pool_size=pool_size, pool_timeout=pool_timeout)
         self.is_sqlite = database_url.startswith("sqlite")
         write_bind = self.engine.execution_options(**{_IMMEDIATE: True}) if self.is_sqlite else self.engine
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
@@ -97,8 +112,11 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for reads only; its transaction is rolled back at the end."""
-        async with self._reads() as session:
-            yield session
+        try:
+            async with self._reads() as session:
+                yield session
+        except PoolTimeout as exc:
+            raise Unavailable(BUSY) from exc
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -110,6 +128,8 @@ class Database:
         try:
             async with self._writer_turn, self._writes() as session, session.begin():
                 yield session
+        except PoolTimeout as exc:
+            raise Unavailable(BUSY) from exc
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) not in ABORTED_BY_CONCURRENCY:
                 raise
