@@ -140,7 +140,7 @@ async def test_review_separates_mixed_statements_and_ignores_free_mail_domains()
     assert ("bug", "Crashes whenever I open a large board") in names
     assert ("feature_request", "Dark mode") in names
     assert ("feature_request", "Export boards to PDF") in names
-    assert ("praise", "Great tool for small teams") in names
+    assert not any(kind == "praise" and "tool" in name.lower() for kind, name in names)  # a verdict on the whole
     assert ("praise", "Slack integration works perfectly") in names
     assert [(p.name, p.email, p.company_domain) for p in result.people] == [(None, "sam.ortiz@gmail.com", None)]
     assert result.companies == ()
