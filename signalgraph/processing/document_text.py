@@ -79,11 +79,17 @@ def guess_mime_type(file_name: str) -> str:
     return mimetypes.guess_type(file_name, strict=False)[0] or "application/octet-stream"
 
 
-def preview_text(content: bytes, max_chars: int = PREVIEW_MAX_CHARS) -> tuple[str, bool]:
-    """The first `max_chars` characters and whether there were more, decoding only as much as needed."""
-    head = content[: 4 * (max_chars + 1)]  # a character is at most 4 bytes
+def preview_bytes(max_chars: int = PREVIEW_MAX_CHARS) -> int:
+    """How many bytes of a document its preview may need: a character is at most 4 bytes, plus one
+    character to tell whether there is more (and a BOM)."""
+    return 4 * (max_chars + 2)
+
+
+def preview_text(head: bytes, size: int, max_chars: int = PREVIEW_MAX_CHARS) -> tuple[str, bool]:
+    """The first `max_chars` characters of a document of `size` bytes, from its first preview_bytes(),
+    and whether there were more."""
     text = document_text(head)
-    return text[:max_chars], len(text) > max_chars or len(head) < len(content)
+    return text[:max_chars], len(text) > max_chars or len(head) < size
 
 
 class _TextOfHtml(HTMLParser):

@@ -15,6 +15,7 @@ from ..processing.document_text import (
     PREVIEW_MAX_CHARS,
     base_type,
     guess_mime_type,
+    preview_bytes,
     preview_text,
     text_format,
 )
@@ -66,10 +67,10 @@ async def get_document_content(ctx: Context, document_id: str) -> DocumentConten
         return None
     fmt = text_format(document.mime_type, document.file_name)
     content, truncated = None, False
-    if fmt is not None:
+    if fmt is not None:  # only the bytes the preview can show are read, whatever the file's size
         async with ctx.db.read() as session:
-            blob = await blobs.get(session, ctx.workspace_id, document.blob_key)
-        content, truncated = preview_text(blob.content if blob else b"")
+            head = await blobs.head(session, ctx.workspace_id, document.blob_key, preview_bytes())
+        content, truncated = preview_text(head or b"", document.size)
     return DocumentContent(
         supported=fmt is not None,
         content=content,

@@ -4,7 +4,8 @@ A query's cost is the number of nodes it may return: every connection field cost
 or `last`, else its default) times the page sizes of the connections around it, the way GitHub counts
 its node limit. `signals(first: 100) { nodes { insights(first: 10) { nodes { id } } } }` costs 100 +
 100 × 10 = 1,100. Fields that are not connections cost nothing and multiply nothing: their size is
-bounded on write.
+bounded on write, except the few in FIELD_COSTS, which read much more than a row (a document's content
+preview reads up to 160 KB): each costs its entry, so their aliases are capped by the limit too.
 
 The walk is linear in the document: each fragment's cost is computed once, for one enclosing node, and
 scaled at every spread (cost is linear in the multiplier). The cost is reported in the response's
@@ -40,6 +41,8 @@ from .errors import BAD_USER_INPUT
 from .pagination import DEFAULT_PAGE_SIZE
 
 COST_LIMIT = 100_000
+# Fields that read far more than a row, by name: at most COST_LIMIT / cost of them in one query.
+FIELD_COSTS = {"contextDocumentContent": 10_000}
 PAGE_ARGUMENTS = ("first", "last")
 
 
@@ -94,7 +97,7 @@ class _Costing:
         """A connection costs its page of nodes, and each node the cost of its selection; the fields of a
         connection (nodes, edges { node }) and every other field are seen once per enclosing node."""
         named = get_named_type(field.type)
-        inner = self.selection(named, node.selection_set)
+        inner = self.selection(named, node.selection_set) + FIELD_COSTS.get(node.name.value, 0)
         if not is_connection(named):
             return inner
         size = self.page_size(field, node)

@@ -6,7 +6,7 @@ an object store keeps them. Always called inside the caller's transaction.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Blob
@@ -25,6 +25,13 @@ async def put(session: AsyncSession, workspace_id: str, key: str, content: bytes
 async def get(session: AsyncSession, workspace_id: str, key: str) -> Blob | None:
     stmt = select(Blob).where(Blob.key == key, Blob.workspace_id == workspace_id)
     return (await session.execute(stmt)).scalars().first()
+
+
+async def head(session: AsyncSession, workspace_id: str, key: str, max_bytes: int) -> bytes | None:
+    """The first `max_bytes` of a blob, read without loading the rest (substr on either database)."""
+    stmt = select(func.substr(Blob.content, 1, max_bytes)).where(Blob.key == key, Blob.workspace_id == workspace_id)
+    found = (await session.execute(stmt)).first()
+    return None if found is None else bytes(found[0] or b"")
 
 
 async def remove(session: AsyncSession, workspace_id: str, key: str) -> None:
