@@ -70,7 +70,7 @@ async def get_document_content(ctx: Context, document_id: str) -> DocumentConten
     if fmt is not None:  # only the bytes the preview can show are read, whatever the file's size
         async with ctx.db.read() as session:
             head = await blobs.head(session, ctx.workspace_id, document.blob_key, preview_bytes())
-        content, truncated = preview_text(head or b"", document.size)
+        content, truncated = preview_text(head or b"", document.size or 0)
     return DocumentContent(
         supported=fmt is not None,
         content=content,

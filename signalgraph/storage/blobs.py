@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from .models import Blob
 
@@ -29,7 +30,9 @@ async def get(session: AsyncSession, workspace_id: str, key: str) -> Blob | None
 
 async def head(session: AsyncSession, workspace_id: str, key: str, max_bytes: int) -> bytes | None:
     """The first `max_bytes` of a blob, read without loading the rest (substr on either database)."""
-    stmt = select(func.substr(Blob.content, 1, max_bytes)).where(Blob.key == key, Blob.workspace_id == workspace_id)
+    stmt = select(func.substr(col(Blob.content), 1, max_bytes)).where(
+        col(Blob.key) == key, col(Blob.workspace_id) == workspace_id
+    )
     found = (await session.execute(stmt)).first()
     return None if found is None else bytes(found[0] or b"")
 
