@@ -47,9 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logs.configure(settings)
     try:
-        # `serve` and `db upgrade` migrate in their own time; the other commands migrate the embedded database.
+        # The embedded database migrates itself, but for `serve` and `db upgrade` (they migrate in their own
+        # time) and `backup` and `restore` (they copy it as it is).
         # `serve` names its database in its start-up log line (in the configured log format).
-        migrate, announce = args.handler not in (_serve, _db_upgrade), args.handler is not _serve
+        migrate = args.handler not in (_serve, _db_upgrade, _backup, _restore)
+        announce = args.handler is not _serve
         if args.database is not None and not _open_database(settings, args.database, migrate=migrate,
                                                             announce=announce):
             return 1
@@ -158,6 +160,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     _command(db, "upgrade", "apply migrations, printing each one applied", reads=DATABASE_SETTINGS,
              handler=_db_upgrade, database=CREATES)
+
+    backup = _command(commands, "backup", "copy the SQLite database to PATH while the server runs (SQLite's online "
+                      "backup API; PostgreSQL: pg_dump)", reads=DATABASE_SETTINGS, handler=_backup, database=NEEDS)
+    backup.add_argument("path", type=Path, help="the file to write")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    restore = _command(commands, "restore", "put a backup made by 'signalgraph backup' back as the SQLite database; "
+                       "stop the server first", reads=DATABASE_SETTINGS, handler=_restore, database=CREATES)
+    restore.add_argument("path", type=Path, help="the backup file")
+    restore.add_argument("--force", action="store_true", help="replace the database if it exists")
 
     _command(commands, "schema", "print the GraphQL schema (SDL), as committed in schema.graphql", reads=(),
              handler=_schema)
@@ -357,6 +368,44 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     for revision in upgrade(settings.database_url):
         print(f"applied {revision}")
     print(f"database is at revision {head_revision(settings.database_url)} (the latest)")
+    return 0
+
+
+def _sqlite_file(settings: Settings, command: str) -> Path | None:
+    path = sqlite_path(settings.database_url)
+    if path is None:
+        print(f"signalgraph: {command} works on the embedded SQLite database; on PostgreSQL use pg_dump and "
+              "pg_restore (see README, Backups)", file=sys.stderr)
+    return path
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from .storage.backup import BackupError, backup
+
+    if (database := _sqlite_file(settings, "backup")) is None:
+        return 2
+    try:
+        copied = backup(database, args.path, overwrite=args.force)
+    except (BackupError, OSError) as exc:
+        print(f"signalgraph: backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {copied.source} to {copied.target.resolve()} ({copied.size} bytes, revision "
+          f"{copied.revision}, integrity ok)")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from .storage.backup import BackupError, restore
+
+    if (database := _sqlite_file(settings, "restore")) is None:
+        return 2
+    try:
+        copied = restore(args.path, database, overwrite=args.force)
+    except (BackupError, OSError) as exc:
+        print(f"signalgraph: restore failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored {copied.source.resolve()} to {copied.target} (revision {copied.revision}); "
+          "'signalgraph serve' migrates it if it is older")
     return 0
 
 

@@ -244,3 +244,12 @@ def server_errors(caplog):
     uvicorn_error.addHandler(caplog.handler)
     yield lambda: [record for record in caplog.records if record.levelno >= logging.ERROR]
     uvicorn_error.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """The environment for `signalgraph` commands: this one's, less its SIGNALGRAPH_ settings, with an SQLite
+    database (not created yet) at tmp_path/cli.db."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALGRAPH_")}
+    env["SIGNALGRAPH_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    return env

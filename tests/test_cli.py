@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.metadata
-import os
 import re
 import sqlite3
 import subprocess
@@ -33,13 +32,6 @@ def run_cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> subproc
         [sys.executable, "-m", "signalgraph.cli", *args], env=env, capture_output=True, text=True, timeout=120,
         check=False, cwd=cwd,
     )
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALGRAPH_")}
-    env["SIGNALGRAPH_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-    return env
 
 
 def test_keys_create_prints_only_the_key_and_list_shows_its_prefix(cli_env):
