@@ -238,6 +238,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bwhat (i|we|they) (really )?(want|need|'d like|would like|'d love|miss) is\b", 1.6, None),
         (r"\bi need (it|this|that|them) to\b|\bneeds? to (plug in|integrate|connect|support|work with|sync)\b|\bhas to plug in\b", 1.3, None),
         (r"\bneeds? (support for|a|an|to support|to have|better|more)\b", 1.2, None),
+        # "Every new hire needs a laptop": how the work goes, not something asked of the product
+        (r"\b(every|each) [\w -]{1,20}? needs? (a|an|the|to|their|his|her)\b", -2.5, None),
         (r"\bshould (be able to|have|support|let|allow|offer|include|come|show|sync|run)\b", 1.1, None),
         (
             (

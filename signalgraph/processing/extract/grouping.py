@@ -60,6 +60,13 @@ EXAMPLE = re.compile(
     re.IGNORECASE,
 )
 ADJACENT_GAP = 160
+# A clause with a verb of its own ("Half my route has no signal", "who starts this month"), not a bare
+# noun phrase ("Keyboard shortcuts"): after a point under the same heading, it explains that point.
+CLAUSE = re.compile(
+    r"\b(?:i|we|you|they|it|he|she|my|our|their|who|is|are|was|were|has|have|had|can|can't|won't|doesn't|don't|"
+    r"isn't|aren't|will|would)\b",
+    re.IGNORECASE,
+)
 # "Also the app still says 'Free plan'…", "Oh and…", "One more thing:": a new point, not more of the last one.
 ADDITIVE = re.compile(
     r"^(?:also|and also|oh,? and|plus|another thing|one more thing|on top of that|separately|ps|p\.s\.)\b", re.IGNORECASE
@@ -87,6 +94,7 @@ class Statement:
     joins_previous: bool = False
     name_source: str = ""  # the words the name was taken from
     contentless: bool = False  # its name has no topic word ("12 a month"): evidence for another or nothing
+    hint_only: bool = False  # of its kind only because of the heading or question it answers
 
 
 @dataclass
@@ -230,6 +238,17 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
             ABOUT_PREVIOUS.match(statement.quote)
             or WORKS_OUT.match(statement.quote)
             or (EXAMPLE.match(statement.quote) and statement.kind == previous.kind)
+        ):
+            statement.joins_previous = True
+            continue
+        if (
+            statement.hint_only
+            and CLAUSE.search(statement.quote)
+            and not ADDITIVE.match(statement.quote)
+            and not re.match(r"and\b", statement.quote, re.IGNORECASE)  # "And a local emulator": one more item
+            and previous.span.speaker == statement.span.speaker
+            and "\n" not in text[previous.span.end : statement.span.start].strip()
+            and not any(previous.span.end <= q < statement.span.start for q in questions)
         ):
             statement.joins_previous = True
             continue

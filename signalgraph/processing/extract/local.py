@@ -256,7 +256,9 @@ def _statements(
             or bool(PRONOUN_OBJECT.search(quote))
             or contentless
         )
-        return [Statement(span, quote, kind, score, severity, terms, names[0], joins, source, contentless)]
+        statement = Statement(span, quote, kind, score, severity, terms, names[0], joins, source, contentless)
+        statement.hint_only = not cue_spans
+        return [statement]
     return [
         Statement(span, quote, kind, score, severity, frozenset(_terms(name)) or terms, name, False, name)
         for name in names

@@ -343,6 +343,12 @@ RULES = [
      ("Interviewer: How do you run payroll?\nBen: Mostly spreadsheets and a lot of retyping.\n"
       "Interviewer: What's the retyping about?\nBen: Nobody updates the shared sheet."), "transcript",
      {("pain_point", "Spreadsheets and a lot of retyping")}),
+    ("under a heading, a clause after an item explains the item; 'also' adds one",
+     "What should we improve? Dark mode! Half my team works at night. Also bigger fonts.", "feedback_record",
+     {("feature_request", "Dark mode"), ("feature_request", "Bigger fonts")}),
+    ("'every new X needs a Y' tells how the work goes, it asks nothing",
+     "Sam: Every new driver needs a tablet and I set each one up by hand.", "transcript",
+     {("pain_point", "Set each one up by hand")}),
 ]
 
 
