@@ -7,15 +7,16 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
-from . import __version__, graphiql
+from . import __version__, graphiql, metrics
 from .graphql_http import GraphQLApp
 from .health import readiness, wait_for_dependencies
 from .http_security import security_middleware
@@ -39,6 +40,7 @@ CORS_EXPOSED_HEADERS = (
 
 def create_services(settings: Settings) -> Services:
     db = Database(settings.database_url)
+    metrics.watch_pool(db)
     services = Services(settings=settings, db=db, queue=None)  # type: ignore[arg-type]
     services.queue = create_queue(settings, FUNCTIONS, {"services": services}, PERIODIC)
     return services
@@ -69,6 +71,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def metrics_endpoint(request: Request) -> Response:
+        client = request.client.host if request.client else None
+        if not metrics.may_scrape(settings.metrics_token, client, request.headers):
+            return PlainTextResponse(metrics.REFUSAL, status_code=403)
+        await metrics.refresh(services.db)
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
     async def readyz(request: Request) -> Response:
         ready, body = await readiness(services, expected_revision)
         return JSONResponse(body, status_code=200 if ready else 503)
@@ -95,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/api/healthz", healthz, methods=["GET"]),
         Route("/api/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Mount(graphiql.STATIC_PATH, app=graphiql.static_files()),
         # The reference's curl examples use /api/external/v1; its operation list, /external/v1.

@@ -128,6 +128,11 @@ def _parser() -> argparse.ArgumentParser:
     worker = _command(commands, "worker", "run jobs from Redis (needs SIGNALGRAPH_REDIS_URL)",
                       reads=worker_settings, handler=_worker)
     worker.add_argument("--burst", action="store_true", help="exit once the queue is empty")
+    worker.add_argument("--metrics-port", type=int, metavar="PORT",
+                        help="serve Prometheus metrics at http://HOST:PORT/metrics (default: none)")
+    worker.add_argument("--metrics-host", default="127.0.0.1", metavar="HOST",
+                        help="interface for --metrics-port (default: 127.0.0.1; elsewhere needs "
+                             "SIGNALGRAPH_METRICS_TOKEN)")
 
     keys = _command(commands, "keys", "manage API keys", reads=DATABASE_SETTINGS).add_subparsers(
         dest="keys_command", required=True
@@ -260,7 +265,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     from .jobs.worker import run_worker
 
-    run_worker(settings, burst=args.burst)
+    run_worker(settings, burst=args.burst, metrics_port=args.metrics_port, metrics_host=args.metrics_host)
     return 0
 
 

@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from . import graphiql, logs
+from . import graphiql, logs, metrics
 from .auth import WWW_AUTHENTICATE, Principal, authenticate
 from .errors import Unavailable
 from .limits import JSON_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, UPLOAD_BODY_BYTES, too_large_message
@@ -114,6 +114,7 @@ class GraphQLApp(GraphQL):
         except Unavailable as exc:
             return await unavailable(exc.message)(scope, receive, send)
         if principal is None:
+            metrics.count_graphql_errors([{"extensions": {"code": "UNAUTHENTICATED"}}])
             return await unauthenticated(reason or "Invalid API key")(scope, receive, send)
         limit = UPLOAD_BODY_BYTES + MULTIPART_OVERHEAD_BYTES if media_type(scope) == MULTIPART else JSON_BODY_BYTES
         declared = request.headers.get("content-length", "")
@@ -148,6 +149,11 @@ class GraphQLApp(GraphQL):
         if busy:
             return unavailable(busy[0])
         return super().create_response(response_data, sub_response)
+
+    async def process_result(self, request: Request, result: Any) -> Any:
+        processed = await super().process_result(request, result)
+        metrics.count_graphql_errors(processed.get("errors"))
+        return processed
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql.page(), headers={"Content-Security-Policy": graphiql.PAGE_POLICY})

@@ -1,4 +1,4 @@
-"""The outermost middleware: every HTTP request gets an id, an access log line and its headers.
+"""The outermost middleware: every HTTP request gets an id, an access log line, its metrics and headers.
 
 A pure ASGI middleware (no BaseHTTPMiddleware: it would run the app in another task, out of reach of the
 request's context variables). It sets the request's `RequestInfo` (logs.py) for the layers below to fill
@@ -15,7 +15,7 @@ from typing import Any
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import logs
+from . import logs, metrics
 
 access_log = logging.getLogger("signalgraph.access")
 
@@ -62,6 +62,7 @@ class RequestObserver:
         finally:
             duration = time.perf_counter() - started
             info.route = route_template(scope, info)
+            metrics.observe_request(info.route, info.operation, info.method, status, duration)
             access_log.info(
                 "%s %s %d %.1f ms",
                 info.method,

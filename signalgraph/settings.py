@@ -40,6 +40,8 @@ class Settings:
     llm_chunk_chars: int = 12_000  # a longer text is sent in overlapping chunks of about this size
     log_level: str = "INFO"
     log_format: str = "text"  # or "json": one object a line
+    # /metrics is open to loopback; from elsewhere it needs `Authorization: Bearer <metrics_token>`.
+    metrics_token: str | None = None
     # Browser origins allowed to call the API (CORS); empty: no CORS headers at all. ("*",) allows any origin.
     cors_origins: tuple[str, ...] = ()
     # Host headers served (TrustedHostMiddleware): names, `*.example.com`; empty: any host.
@@ -112,6 +114,7 @@ class Settings:
             llm_chunk_chars=get_int("LLM_CHUNK_CHARS", 12_000, 1_000, 1_000_000),
             log_level=log_level,
             log_format=log_format,
+            metrics_token=get("METRICS_TOKEN"),
             cors_origins=cors_origins,
             allowed_hosts=_allowed_hosts(get("ALLOWED_HOSTS")),
         )

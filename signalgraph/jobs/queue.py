@@ -27,7 +27,7 @@ from arq.connections import ArqRedis, RedisSettings
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .. import logs
+from .. import logs, metrics
 from ..settings import Settings
 from ..storage.repositories import jobs as jobs_repo
 
@@ -117,6 +117,7 @@ class InProcessQueue:
 
     async def enqueue(self, job: JobRef) -> bool:
         if job.id not in self._active:
+            metrics.JOBS_ENQUEUED.labels(job.kind).inc()
             task = asyncio.create_task(self._run(job), name=f"job:{job.id}")
             self._active[job.id] = task
             task.add_done_callback(lambda _: self._active.pop(job.id, None))
@@ -259,6 +260,7 @@ class ArqQueue:
             self.breaker.failed(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
             return False
         self.breaker.succeeded()
+        metrics.JOBS_ENQUEUED.labels(job.kind).inc()
         return True
 
     def health(self) -> dict[str, Any]:

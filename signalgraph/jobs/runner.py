@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .. import logs
+from .. import logs, metrics
 from ..processing.chat_completions import BudgetExhausted, TokenUsage
 from ..services import Services
 from ..settings import Settings
@@ -85,10 +86,16 @@ def job(
             run = await _start(services, ctx["job_id"], target_id, on_failure)
             if run is None:
                 return
+            metrics.JOBS_STARTED.labels(kind).inc()
+            started = time.perf_counter()
             try:
                 await asyncio.wait_for(body(run), services.settings.job_timeout_seconds)
             except Exception as exc:  # every failure of a try is retried or recorded, never lost
-                if await _failed_try(run, exc, on_failure, on_retry):
+                retry = await _failed_try(run, exc, on_failure, on_retry)
+                outcome = "retried" if retry else "failed"
+                (metrics.JOBS_RETRIED if retry else metrics.JOBS_FAILED).labels(kind).inc()
+                metrics.JOB_SECONDS.labels(kind, outcome).observe(time.perf_counter() - started)
+                if retry:
                     raise Retry(defer=backoff(services.settings, run.attempt)) from exc
                 return
             async with services.db.write() as session:
@@ -97,6 +104,8 @@ def job(
                     row.status, row.last_error = "succeeded", None
                     row.finished_at = row.updated_at = utcnow()
                     _record_usage(row, run)
+            metrics.JOBS_SUCCEEDED.labels(kind).inc()
+            metrics.JOB_SECONDS.labels(kind, "succeeded").observe(time.perf_counter() - started)
             logger.info("job %s succeeded on try %d", run.job_id, run.attempt)
 
         run_job.__name__ = run_job.__qualname__ = kind
@@ -117,6 +126,7 @@ async def _start(
             return None
         if row.attempts >= services.settings.job_max_tries:
             await _fail(session, row, row.last_error or WORKER_LOST, on_failure)
+            metrics.JOBS_FAILED.labels(row.kind).inc()
             return None
         now = utcnow()
         row.attempts += 1

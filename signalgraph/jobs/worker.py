@@ -14,7 +14,7 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
-from .. import __version__, health
+from .. import __version__, health, metrics
 from ..services import Services
 from ..settings import Settings
 from ..storage.engine import Database, describe_database
@@ -47,9 +47,9 @@ def _every(seconds: int) -> dict[str, Any]:
 
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
-    ctx["services"] = Services(
-        settings=settings, db=Database(settings.database_url), queue=ArqQueue(settings, ctx["redis"])
-    )
+    db = Database(settings.database_url)
+    metrics.watch_pool(db)
+    ctx["services"] = Services(settings=settings, db=db, queue=ArqQueue(settings, ctx["redis"]))
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -90,9 +90,15 @@ def worker_settings(settings: Settings, functions: dict[str, JobFunction] | None
     }
 
 
-def run_worker(settings: Settings, *, burst: bool = False) -> None:
+def run_worker(
+    settings: Settings, *, burst: bool = False, metrics_port: int | None = None, metrics_host: str = "127.0.0.1"
+) -> None:
     """Run until SIGINT/SIGTERM (or, with `burst`, until the queue is empty), once Redis and the database
-    answer: until then, one line per try (health.py), not arq's retries ending in a traceback."""
+    answer: until then, one line per try (health.py), not arq's retries ending in a traceback. With
+    `metrics_port`, /metrics is served on it from the start (metrics.py)."""
+    if metrics_port is not None:
+        metrics.serve_in_thread(metrics_host, metrics_port, settings.metrics_token)
+        logger.info("metrics on http://%s:%d/metrics", metrics_host, metrics_port)
     asyncio.run(_wait_for_dependencies(settings))
     logger.info(
         "Signalgraph %s worker: database %s, jobs %s",
