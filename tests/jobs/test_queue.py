@@ -53,7 +53,9 @@ async def test_creates_do_not_wait_on_a_hung_redis(database_url, silent_redis, c
         listed = (await api.rest("GET", "/external/v1/signals?limit=100")).json()
 
     assert [r.status_code for r in responses] == [201] * 20
-    assert elapsed < 10, elapsed  # each waited its 5 s Redis timeout in turn: 100 s
+    # Each waiting its 5 s Redis timeout in turn took 100 s; the bound is loose because these machines are
+    # shared (20 creates took 12 s under load) and only that bug comes near it.
+    assert elapsed < 50, elapsed
     assert ready["status"] == "unavailable" and ready["failed"] == ["redis"]  # not ready: Redis does not answer
     assert ready["queue"]["mode"] == "redis" and ready["queue"]["status"] == "paused"
     assert ready["queue"]["retryInSeconds"] > 0
