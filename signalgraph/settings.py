@@ -23,8 +23,8 @@ class Settings:
     redis_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
-    # Jobs: how long a signal may stay `processing` before the sweeper re-queues it.
-    processing_timeout_seconds: int = 600
+    # Jobs: a running job heartbeats; one whose heartbeat is older than this lost its worker and is re-queued.
+    processing_timeout_seconds: int = 60
     job_max_tries: int = 5
     job_timeout_seconds: int = 300
     # A failed try is retried after job_retry_delay_seconds * 2**(tries - 1) (capped), job_max_tries in all.
@@ -99,7 +99,7 @@ class Settings:
             redis_url=redis_url,
             host=get("HOST") or "127.0.0.1",
             port=get_int("PORT", 8000, 1, 65535),
-            processing_timeout_seconds=get_int("PROCESSING_TIMEOUT_SECONDS", 600, 5, 86400),
+            processing_timeout_seconds=get_int("PROCESSING_TIMEOUT_SECONDS", 60, 5, 86400),
             job_max_tries=get_int("JOB_MAX_TRIES", 5, 1, 100),
             job_timeout_seconds=get_int("JOB_TIMEOUT_SECONDS", 300, 1, 86400),
             job_retry_delay_seconds=float(get_int("JOB_RETRY_DELAY_SECONDS", 5, 0, 3600)),

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from arq import Retry
 from arq.connections import ArqRedis, RedisSettings
+from arq.constants import in_progress_key_prefix
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,6 +79,9 @@ class JobQueue(Protocol):
 
     async def ping(self) -> str | None:
         """None when the runner can take jobs (Redis answers), else why not (one line)."""
+
+    async def release(self, job: JobRef) -> None:
+        """Forget that a lost worker was running `job`, so the runner may start it again at once."""
 
     async def start(self) -> None: ...
 
@@ -141,6 +145,9 @@ class InProcessQueue:
 
     async def ping(self) -> str | None:
         return None
+
+    async def release(self, job: JobRef) -> None:
+        """Nothing to forget: a task of this process that is gone is not in `_active`."""
 
     async def _every(self, function: JobFunction) -> None:
         while True:
@@ -265,6 +272,14 @@ class ArqQueue:
 
     def health(self) -> dict[str, Any]:
         return {"mode": "redis", **self.breaker.health()}
+
+    async def release(self, job: JobRef) -> None:
+        """arq keeps a job it started in its queue with an in-progress mark that expires only after the job
+        timeout: without the mark, the next worker to poll runs the job of a lost worker now."""
+        try:
+            await asyncio.wait_for(self.redis.delete(in_progress_key_prefix + job.id), HAND_OVER_TIMEOUT_SECONDS)
+        except (TimeoutError, RedisError, OSError) as exc:
+            self.breaker.failed(logs.one_line(exc) or type(exc).__name__)
 
     async def ping(self) -> str | None:
         try:

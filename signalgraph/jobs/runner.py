@@ -8,6 +8,10 @@ arq, so a worker killed mid-job (arq runs the job again once its lock expires) o
 the sweeper keeps its count; a finished job delivered again does nothing. The tokens a job's model
 calls use are counted the same way (`run.usage`, recorded on the row after every try), so the token
 budget holds across tries, and a spent budget fails the job at once.
+
+While a try runs, the wrapper heartbeats it (the row's `updated_at`, every quarter of
+`settings.processing_timeout_seconds`): a row `running` whose heartbeat is older than that lost its
+worker, and the sweeper re-queues it.
 """
 
 from __future__ import annotations
@@ -88,9 +92,11 @@ def job(
                 return
             metrics.JOBS_STARTED.labels(kind).inc()
             started = time.perf_counter()
+            beating = asyncio.create_task(_heartbeat(services, run.job_id), name=f"heartbeat:{run.job_id}")
             try:
                 await asyncio.wait_for(body(run), services.settings.job_timeout_seconds)
             except Exception as exc:  # every failure of a try is retried or recorded, never lost
+                await _stop(beating)
                 retry = await _failed_try(run, exc, on_failure, on_retry)
                 outcome = "retried" if retry else "failed"
                 (metrics.JOBS_RETRIED if retry else metrics.JOBS_FAILED).labels(kind).inc()
@@ -98,6 +104,8 @@ def job(
                 if retry:
                     raise Retry(defer=backoff(services.settings, run.attempt)) from exc
                 return
+            finally:
+                await _stop(beating)
             async with services.db.write() as session:
                 row = await jobs_repo.claim(session, run.job_id)
                 if row is not None:
@@ -113,6 +121,26 @@ def job(
         return run_job
 
     return wrap
+
+
+def heartbeat_interval(settings: Settings) -> float:
+    return settings.processing_timeout_seconds / 4
+
+
+async def _heartbeat(services: Services, job_id: str) -> None:
+    """Until cancelled: the job's sign of life. A beat that fails (the database busy) is only late."""
+    while True:
+        await asyncio.sleep(heartbeat_interval(services.settings))
+        try:
+            async with services.db.write() as session:
+                await jobs_repo.heartbeat(session, job_id, utcnow())
+        except Exception as exc:  # noqa: BLE001 - the next beat tries again; the sweeper allows for four
+            logger.warning("job %s: heartbeat failed (%s)", job_id, logs.one_line(exc))
+
+
+async def _stop(task: asyncio.Task) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 async def _start(

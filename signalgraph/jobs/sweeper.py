@@ -1,8 +1,8 @@
 """The sweeper: hands to the queue again the work that fell through.
 
 A job row still `queued` may never have reached the queue (Redis was down when it was asked for, or
-lost its data since); a row `running` for longer than `settings.processing_timeout_seconds` belongs
-to a worker that died. Both are enqueued again under their own ids: a job the queue still holds is
+lost its data since); a row `running` whose heartbeat is older than `settings.processing_timeout_seconds`
+belongs to a worker that died: the runner is told to forget it was running, then it is queued again. Both are enqueued again under their own ids: a job the queue still holds is
 not duplicated (arq and the in-process runner deduplicate by id), and the job wrapper counts tries.
 Run by arq as a cron job on every worker, and periodically by the in-process runner.
 """
@@ -40,7 +40,10 @@ async def sweep_jobs(ctx: dict[str, Any]) -> int:
         return 0
     handed = 0
     for row in rows:
-        if not await services.queue.enqueue(JobRef(kind=row.kind, target_id=row.target_id, id=row.id)):
+        ref = JobRef(kind=row.kind, target_id=row.target_id, id=row.id)
+        if row.status == "running":
+            await services.queue.release(ref)
+        if not await services.queue.enqueue(ref):
             break  # the queue is unreachable: the next sweep tries again
         handed += 1
     if handed:

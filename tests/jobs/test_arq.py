@@ -8,10 +8,15 @@ it stops Redis; without Redis they skip with the reason, and fail under SIGNALGR
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
 import pytest
+from arq.constants import in_progress_key_prefix
 from redis.asyncio import Redis
 
 from signalgraph.jobs.queue import ArqQueue
+from signalgraph.storage.models.base import utcnow
 from tests.jobs.conftest import run_burst_worker
 
 pytestmark = [
@@ -58,5 +63,22 @@ async def test_work_asked_for_while_redis_is_down_is_queued_by_the_sweeper(make_
     assert await client.exists(f"arq:job:{job.id}") == 0
     await client.aclose()
     await run_burst_worker(harness.services.settings)  # its start-up sweep queues the job, then runs it
+
+    assert (await harness.row(job.id)).status == "succeeded"
+
+
+async def test_a_job_whose_heartbeat_stopped_runs_again_at_once(make_harness, shared_redis_url, queue_name):
+    """arq marks a started job in progress until the job timeout (plus 10 s) has passed; the sweeper clears
+    the mark of a job whose worker stopped heartbeating, so the next worker runs it without that wait."""
+    harness = await make_harness(redis_url=shared_redis_url, queue_name=queue_name, job_timeout_seconds=3600)
+    job = await harness.schedule("flaky")
+    queue = harness.queue
+    assert isinstance(queue, ArqQueue)
+    assert await queue.enqueue(job)
+    await queue.redis.psetex(in_progress_key_prefix + job.id, 3_600_000, b"1")  # as a worker that died left it
+    await harness.set_row(job.id, status="running", attempts=1, updated_at=utcnow() - timedelta(minutes=2))
+
+    # Its start-up sweep releases the job, then it runs; without the release the worker would wait an hour.
+    await asyncio.wait_for(run_burst_worker(harness.services.settings), 60)
 
     assert (await harness.row(job.id)).status == "succeeded"

@@ -3,6 +3,7 @@ at-least-once delivery, timeouts, and the sweeper picking up what fell through."
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import orjson
@@ -13,6 +14,7 @@ from signalgraph.jobs.runner import WORKER_LOST, backoff
 from signalgraph.jobs.sweeper import sweep_jobs
 from signalgraph.logs import JsonFormatter
 from signalgraph.storage.models.base import utcnow
+from signalgraph.storage.repositories import jobs as jobs_repo
 from tests.jobs.conftest import ALL_FUNCTIONS, job_settings
 from tests.jobs.sample_jobs import SETTLED
 from tests.test_logs import captured
@@ -121,11 +123,14 @@ async def test_the_sweeper_queues_jobs_that_never_reached_the_queue(make_harness
     assert (await harness.row(job.id)).status == "succeeded"
 
 
-async def test_the_sweeper_requeues_a_job_whose_worker_died_but_not_a_running_one(make_harness):
+async def test_the_sweeper_requeues_a_job_whose_heartbeat_stopped_but_not_a_running_one(make_harness):
+    """Its heartbeat (updated_at) decides, not when it started: a long job that beats is left alone."""
     harness = await make_harness(processing_timeout_seconds=60)
     stale, fresh = await harness.schedule("flaky"), await harness.schedule("flaky")
-    await harness.set_row(stale.id, status="running", attempts=1, started_at=utcnow() - timedelta(minutes=5))
-    await harness.set_row(fresh.id, status="running", attempts=1, started_at=utcnow())
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    await harness.set_row(stale.id, status="running", attempts=1, started_at=an_hour_ago,
+                          updated_at=utcnow() - timedelta(seconds=61))
+    await harness.set_row(fresh.id, status="running", attempts=1, started_at=an_hour_ago, updated_at=utcnow())
 
     await sweep_jobs({"services": harness.services})
     await harness.queue.drain()
@@ -137,7 +142,8 @@ async def test_the_sweeper_requeues_a_job_whose_worker_died_but_not_a_running_on
 async def test_a_job_that_keeps_losing_its_worker_fails_after_its_tries(make_harness):
     harness = await make_harness(job_max_tries=3)
     job = await harness.schedule("failing")
-    await harness.set_row(job.id, status="running", attempts=3, started_at=utcnow() - timedelta(hours=1))
+    await harness.set_row(job.id, status="running", attempts=3, started_at=utcnow() - timedelta(hours=1),
+                          updated_at=utcnow() - timedelta(hours=1))
 
     await sweep_jobs({"services": harness.services})
     await harness.queue.drain()
@@ -184,3 +190,18 @@ async def test_job_log_lines_carry_the_job_id_and_kind(make_harness):
     assert "request_id" not in tried[0]
     done = [e for e in entries if e["message"] == f"job {flaky.id} succeeded on try 3"]
     assert [(e["job_id"], e["job_kind"]) for e in done] == [(flaky.id, "flaky")]
+
+
+async def test_a_running_job_heartbeats_so_the_sweeper_leaves_it_alone(make_harness):
+    harness = await make_harness(processing_timeout_seconds=1, job_timeout_seconds=30)  # a beat every 0.25 s
+    job = await harness.schedule("sleepy")  # its first try sleeps for a minute
+    await harness.queue.enqueue(job)
+    started = (await harness.wait_for(job.id, "running")).updated_at
+
+    await asyncio.sleep(1.5)  # longer than the processing timeout
+    row = await harness.row(job.id)
+    async with harness.db.read() as session:
+        swept = {r.id for r in await jobs_repo.sweepable(session, utcnow() - timedelta(seconds=1), 500)}
+
+    assert row.status == "running" and row.updated_at > started
+    assert job.id not in swept

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
@@ -46,11 +46,17 @@ async def claim(session: AsyncSession, job_id: str) -> Job | None:
     return (await session.execute(stmt)).scalars().first()
 
 
+async def heartbeat(session: AsyncSession, job_id: str, now: datetime) -> None:
+    """A running job's sign of life: its `updated_at`."""
+    await session.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(updated_at=now))
+
+
 async def sweepable(session: AsyncSession, stale_before: datetime, limit: int) -> list[Job]:
-    """Jobs to hand to the queue again: every queued one, and running ones started before `stale_before`."""
+    """Jobs to hand to the queue again: every queued one, and running ones whose last heartbeat (their
+    `updated_at`) is older than `stale_before`."""
     stmt = (
         select(Job)
-        .where(or_(Job.status == "queued", and_(Job.status == "running", Job.started_at < stale_before)))
+        .where(or_(Job.status == "queued", and_(Job.status == "running", Job.updated_at < stale_before)))
         .order_by(Job.updated_at, Job.id)
         .limit(limit)
     )
