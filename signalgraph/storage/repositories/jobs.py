@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from ..models import Job
 from ..models.base import utcnow
@@ -48,7 +48,8 @@ async def claim(session: AsyncSession, job_id: str) -> Job | None:
 
 async def heartbeat(session: AsyncSession, job_id: str, now: datetime) -> None:
     """A running job's sign of life: its `updated_at`."""
-    await session.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(updated_at=now))
+    running = (col(Job.id) == job_id) & (col(Job.status) == "running")
+    await session.execute(update(Job).where(running).values(updated_at=now))
 
 
 async def sweepable(session: AsyncSession, stale_before: datetime, limit: int) -> list[Job]:
