@@ -17,6 +17,7 @@ import orjson
 import pytest
 
 from signalgraph import cli
+from signalgraph.storage.engine import describe_database
 from signalgraph.storage.migrate import revisions_in_order
 from tests.jobs.fake_llm import Answer, serve_fake_llm
 from tests.serving import free_socket, serve_process, wait_until_ready
@@ -195,13 +196,18 @@ def test_a_postgresql_database_is_named_by_host_and_name_never_with_its_password
     assert result.stderr.splitlines()[1].startswith("signalgraph: database error on PostgreSQL 127.0.0.1:1/")
 
 
-def test_db_upgrade_prints_each_revision_it_applies(cli_env):
-    first = run_cli(cli_env, "db", "upgrade")
+def test_db_upgrade_prints_each_revision_it_applies_and_keys_then_work(cli_env, empty_database_url):
+    env = {**cli_env, "SIGNALGRAPH_DATABASE_URL": empty_database_url}
+    first = run_cli(env, "db", "upgrade")
     assert first.returncode == 0, first.stderr
+    assert first.stderr.splitlines()[0] == f"database: {describe_database(empty_database_url)}"
+    assert "@" not in first.stderr  # no user, no password
     applied = [line.split()[1] for line in first.stdout.splitlines() if line.startswith("applied ")]
     assert applied == revisions_in_order()
     assert first.stdout.splitlines()[-1] == f"database is at revision {applied[-1]} (the latest)"
-    again = run_cli(cli_env, "db", "upgrade")
+    key = run_cli(env, "keys", "create", "--workspace", "acme").stdout.strip()
+    assert key.split("_")[1] in run_cli(env, "keys", "list").stdout
+    again = run_cli(env, "db", "upgrade")
     assert again.returncode == 0 and again.stdout == f"database is at revision {applied[-1]} (the latest)\n"
 
 
