@@ -188,3 +188,16 @@ async def test_context_search_names_the_bad_parameter(api):
         response = await api.rest("GET", f"{SEARCH}?{query}")
         assert response.status_code in (400, 404), (query, response.text)
         assert field in response.json()["message"], (query, response.text)
+
+
+async def test_context_search_treats_stop_words_alike_on_both_databases(api, services):
+    """`q=not` matched on SQLite and not on PostgreSQL: FTS5 knows no stop words, PostgreSQL's english
+    configuration drops 127; the query drops the same ones on both."""
+    unit = await given.post(api, "/context-units", {"name": "Drills", "data": "This is not a drill, only a test."})
+    await services.queue.drain()
+
+    for q in ("not", "only", "this", "not a"):
+        response = await api.rest("GET", f"{SEARCH}?q={q}")
+        assert (response.status_code, response.json()) == (200, []), q
+    found = await api.rest("GET", f"{SEARCH}?q=not%20a%20drill")
+    assert [h["id"] for h in found.json()] == [unit["id"]]

@@ -3,6 +3,10 @@ kept current on change and delete, and shown only to keys that may read its kind
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import text
+
+from signalgraph.storage.repositories.context_search import STOPWORDS
 from tests.factories import (
     create_context_document,
     create_context_unit,
@@ -174,3 +178,15 @@ async def test_search_validation(api, make_api):
     assert error["extensions"]["code"] == "NOT_FOUND" and error["extensions"]["field"] == "productId"
     assert await search(api, "the and of") == []  # nothing but stop words
     assert await search(api, 'quotes " and * OR NEAR(') == []  # FTS syntax is taken as words
+
+
+async def test_the_stop_words_are_postgresqls_english_ones(backend):
+    """Each word the query drops is one PostgreSQL's english dictionary drops (ts_lexize gives none)."""
+    if not backend.database_url.startswith("postgresql"):
+        pytest.skip("the list is PostgreSQL's: checked against it there")
+    async with backend.services.db.read() as session:
+        kept = (await session.execute(
+            text("SELECT w FROM unnest(CAST(:words AS text[])) AS w WHERE ts_lexize('english_stem', w) <> '{}'"),
+            {"words": sorted(STOPWORDS)},
+        )).scalars().all()
+    assert kept == [] and len(STOPWORDS) == 127
