@@ -18,17 +18,16 @@ UNIT, DOCUMENT = "unit", "document"
 HIGHLIGHT = "**"
 # PostgreSQL's english configuration drops these from a query (its tsearch_data/english.stop, all 127);
 # FTS5 does not, so they are dropped here for both: `q=not` finds the same on either database.
-STOPWORDS = frozenset(
-    (
-        "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her "
-        "hers herself it its itself they them their theirs themselves what which who whom this that these "
-        "those am is are was were be been being have has had having do does did doing a an the and but if or "
-        "because as until while of at by for with about against between into through during before after "
-        "above below to from up down in out on off over under again further then once here there when where "
-        "why how all any both each few more most other some such no nor not only own same so than too very s "
-        "t can will just don should now"
-    ).split()
+_STOP_LIST = (
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her "
+    "hers herself it its itself they them their theirs themselves what which who whom this that these "
+    "those am is are was were be been being have has had having do does did doing a an the and but if or "
+    "because as until while of at by for with about against between into through during before after "
+    "above below to from up down in out on off over under again further then once here there when where "
+    "why how all any both each few more most other some such no nor not only own same so than too very s "
+    "t can will just don should now"
 )
+STOPWORDS = frozenset(_STOP_LIST.split())
 NAME_WEIGHT, BODY_WEIGHT = 2.0, 1.0
 # What is indexed of a long body: PostgreSQL refuses a tsvector over 1 MB.
 BODY_MAX_CHARS = 300_000
