@@ -34,6 +34,8 @@ _VERBS_THAT_FAIL = (
 )
 _SUBJECTS = (
     r"i|we|they|he|she|customers?|users?|clients?|teams?|everyone|everybody|people|merchants?|agencies|admins?|"
+    r"companies|businesses|firms|owners|organi[sz]ations|schools|clinics|stores|shops|restaurants|hospitals|"
+    r"accountants|retailers|carriers|partners|"
     r"principals?|drivers?|participants?|brokers?|managers?|buyers?|prospects?|respondents?|several|many|most|"
     r"some|all|both|two|three|four|five|\d+(?: of \d+)?|our (?:team|users|customers|staff|admins|ops team)|"
     r"the team|my team|hiring managers|teachers|parents|patients|caregivers|coordinators|bookkeepers|recruiters|"
@@ -45,7 +47,29 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(crash(es|ed|ing)?|freez(es|ing)|froze)\b|\b(it|app|screen|page|ui|browser|tab|phone) freezes?\b", 1.5, "~failure"),
         (r"\bbug(s|gy)?\b|\bglitch(es|y)?\b", 1.5, "~failure"),
         (r"\berrors?\b(?! (monitoring|tracking|handling|budget|reporting|rates?)\b)|\bexceptions?\b", 1.2, "~failure"),
-        (r"\bbroken\b|\bbreaks\b", 1.3, "~failure"),
+        (r"\bbroken\b|\bbreaks\b|\bbroke (our|my|the|all|every)\b", 1.3, "~failure"),
+        # "the app closes", "it just spun forever": the product giving up
+        (
+            (
+                r"\b(app|it|screen|page|game|browser|tab|window) (just |then |simply )?(closes|shuts down|quits|restarts|"
+                r"force[- ]closes)\b|\b(spun|spins|spinning|loads|loading) forever\b"
+            ),
+            1.4,
+            "~failure",
+        ),
+        # "the watch app loses GPS halfway through a run"
+        (r"\b(loses?|losing|lost|drops?|dropping) (the )?(gps|signal|connection|sync|pairing|bluetooth|wifi|wi-fi)\b", 1.4, "~failure"),
+        # "I never get the reminder notification": a message that does not come
+        (
+            (
+                r"\b(never|don't|doesn't|didn't|do not|did not|no longer) (get|receive|see) (the |any |my |our |a )?"
+                r"([\w-]+ ){0,2}(notifications?|emails?|reminders?|alerts?|codes?|messages?|texts?|sms|push)\b"
+            ),
+            1.4,
+            "~failure",
+        ),
+        # "reminders are going out to customers whose invoices are marked as paid": done to what is finished
+        (r"\b(already|marked as) (paid|cancell?ed|deleted|removed|refunded|unsubscribed|closed|resolved)\b", 1.2, "~wrong-data"),
         (
             (
                 r"\b(doesn't|does not|didn't|did not|don't|do not|won't|will not|isn't|is not|aren't|are not|"
@@ -119,14 +143,18 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(is|are|was|were|been|so|very|really|super|pretty|totally) (unreliable|flaky|hit[- ]or[- ]miss|hit[- ]and[- ]miss)\b", 1.3, "~failure"),
         (r"\b(stops?|stopped|cuts? off|truncates?|truncated) (after|at) (the first )?\d", 1.4, "~failure"),
         (
-            r"\b(show|shows|showing|displays?|charges?|charged|calculates?|applies|applied|says)\b.{0,40}\beven though\b",
+            (
+                r"\b(show|shows|showing|showed|displays?|charges?|charged|calculates?|applies|applied|says|prints?|printed|"
+                r"sends?|sent)\b.{0,40}\beven (though|when|if|after)\b"
+            ),
             1.2,
             "~wrong-data",
         ),
         (
             (
                 r"\b(shows?|showing|shows? up|appears?|appearing|comes? through|gets? (sent|created|charged|added|imported)|"
-                r"is (sent|created|charged|added|imported)) twice\b|\b(still|keeps?) happen(s|ing)?\b"
+                r"is (sent|created|charged|added|imported)) twice\b|\b(still|keeps?) happen(s|ing)?\b|"
+                r"\b(showed|shows|listed|lists|counted|counts) [\w' ]{1,40} twice\b"
             ),
             1.3,
             "~failure",
@@ -204,7 +232,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (
             (
                 r"\b(i'd|we'd|they'd|i would|we would|they would|would) (really |also |still |definitely )?"
-                r"(love|like|appreciate|prefer)\b(?! (it|that|this|the|your|how)\b)"
+                r"(love|like|appreciate|prefer|want|need)\b(?! (it|that|this|the|your|how)\b)"
             ),
             1.5,
             None,
@@ -268,6 +296,18 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             None,
         ),
         (r"\bwhat would make (this|it|us|the deal) (a yes|an easy yes|work|happen)\b", 2.0, None),
+        (r"\bwould make (it|this|that|the deal|the decision) (a yes|an easy yes|a no-brainer|a 10|a ten|five stars)\b", 1.6, None),
+        # "managers want it daily or live": the thing they have, in another way
+        (
+            (
+                r"\b(want|need|wants|needs|would like) (it|them) (to be )?(daily|live|hourly|weekly|real[- ]time|in real time|"
+                r"automatic\w*|faster|sooner|instantly|immediately|synced|on mobile)\b"
+            ),
+            1.4,
+            None,
+        ),
+        # a competitor's capability: "ShipStream pulls Amazon orders natively"
+        (r"\bnatively\b|\bout of the box\b(?= .{0,20}\b(they|it|competitor))", 1.0, None),
         (r"\bhope (you|they) (add|will add|build|bring)\b", 1.3, None),
         (r"\b(integrat(e|es|ion|ions)|sync|plug-?in|connector) (with|to|for|into)\b|\bintegrations?\b", 0.7, None),
         (r"\b(is|are) there (a|any) (way|option|plan|plans) to\b|\bany (plans?|chance|eta) (to|for|on)\b", 1.0, None),
@@ -393,11 +433,29 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\btime sink\b|\bheadache\b|\bmost disliked\b|\bcomplain(s|ed|t)?\b", 1.3, None),
         (r"^(the |my |our )?(main |biggest |real |only |big )?(problem|issue|pain|challenge|headache) (is|was)\b", 1.5, None),
         (r"\b(nobody|no one) (notices|noticed|knows|knew|tells|told|checks)\b", 1.2, None),
+        (r"\b(nobody|no one|few|none of them) (understood|understands|could tell|could explain|gets|got)\b", 1.3, "~confusion"),
+        (r"\bunfair\b|\bkills? (the )?deals?\b|\bdeal[- ]?killer\b", 1.2, None),
+        (r"\b(fee|price|pricing|cost|bill|contract)s? (\w+ )?worr(y|ies|ied)\b|\bworried about (the )?(price|cost|fee|bill)", 1.2, "~cost"),
+        (r"\b(forget|forgets|forgot) to\b", 1.1, None),
+        # a limit: "you can only export 30 days at a time"
+        (r"\b(can|could) only (\w+ ){0,2}\d+\b|\b\d+ \w+ at a time\b", 1.2, None),
+        # price comparisons and paywalls: "double what I paid", "can't justify it", "moved X behind the Premium tier"
+        (
+            (
+                r"\b(double|twice|triple|2x|3x) what (i|we) (paid|pay|used to pay)\b|\bcan't justify\b|"
+                r"\bmoved [\w -]{1,30} behind (the |a )?[\w+]* ?(tier|paywall|plan|subscription)\b|"
+                r"\b(fee|price|pricing|cost)s?\b.{0,40}\bmore than\b|\bno (eta|update|timeline|fix date)\b"
+            ),
+            1.3,
+            "~cost",
+        ),
+        (r"\b(didn't|don't|do not|did not) want (two|another|a second|separate|yet another) (places|tools|apps|logins|systems)\b", 1.2, None),
         (r"\b(buried|tucked away)\b|\bnever (have|would have) found\b|\bhad to search for\b", 1.3, "~findability"),
         (
             (
                 r"\btakes? (\w+ ){0,3}(forever|ages|too long|hours|so long|a long time|minutes|seconds|days|weeks|half a day|"
-                r"a day|a week|a full day|too many)\b|\btook (us |me |them )?(\w+ )?(days|weeks|hours|a week|a day|a month|months)\b"
+                r"a day|a week|a full day|too many)\b|\btook (us |me |them |our team )?(\w+ )?(days|weeks|hours|a week|a day|a month|"
+                r"months)\b|\btook (us |me |them |our team )?(an afternoon|a morning|an evening|all day|ages|forever) to\b"
             ),
             1.4,
             "~speed",
@@ -472,7 +530,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(have|had|has) to\b", 0.5, None),
         (
             (
-                r"\b(is|are|was|were|feels?|very|too|pretty|quite|really|so|super) (limited|basic|weak)\b|"
+                r"\b(is|are|was|were|feels?|very|too|pretty|quite|really|so|super) (limited|basic|weak|thin|sparse|poor|"
+                r"lacking)\b|"
                 r"\b(afterthought|canned|stale|outdated|inconsistent|unpredictable|scattered|noisy|noise|"
                 r"buggy)\b"
             ),
@@ -566,7 +625,33 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             1.2,
             None,
         ),
-        (r"\b(really|very|super|so|actually|pretty) (nice|good|helpful|useful|handy|quick|simple|clean|neat)\b", 1.2, None),
+        (
+            (
+                r"\b(really|very|super|so|actually|pretty|genuinely|incredibly|extremely|hugely|surprisingly) "
+                r"(nice|good|helpful|useful|handy|quick|simple|clean|neat|accurate)\b"
+            ),
+            1.2,
+            None,
+        ),
+        (r"\b(is|are|was|were) (\w+ )?useful\b", 1.1, None),
+        (r"\bbest (\w+ )?(i've|we've|i have|we have|i ever|we ever) (found|used|tried|seen|had)\b", 1.4, None),
+        (
+            (
+                r"\b(nicer|better|cleaner|easier|simpler|cheaper) than (theirs|\w+'s|the competition|competitors?|"
+                r"our old|the old|what we had)\b"
+            ),
+            1.3,
+            None,
+        ),
+        # "completed the basic task quickly, most in under 3 minutes"
+        (
+            (
+                r"\b(completed|finished|figured (it )?out|set (it )?up|got (it )?working)\b.{0,40}\b(quickly|easily|"
+                r"without (any )?help|in minutes|first try)\b|\bin (under|less than) \d+ (seconds|minutes)\b"
+            ),
+            1.3,
+            None,
+        ),
         (
             (
                 r"\b(replied|responded|answered|got back|resolved it|fixed it|solved (it|our))\b.{0,30}"
@@ -824,7 +909,7 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
         (
             r"\b(dislike\w*|cons|pains?|pain points?|problems?|issues?|complaints?|frustrations?|negatives?|"
             r"weakness(es)?|risks?|challenges|blockers?|not working|doesn't work|concerns?|downsides?|"
-            r"gripes?|annoying|getting in the way|in your way|slows? you down|hardest|worst|frustrat\w*|"
+            r"gripes?|annoying|gets? in the way|getting in the way|in your way|slows? you down|hardest|worst|frustrat\w*|"
             r"what's not|what isn't|what doesn't|difficult)\b"
         ),
     ),
@@ -837,7 +922,7 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
             r"change one thing|what else would|kept you|keep you|needs|magic wand|if you could|top of your list)\b"
         ),
     ),
-    ("praise", r"\b(likes?|liked|love|loved)\b"),
+    ("praise", r"\b(likes?|liked|love|loved)\b(?! to\b)"),
 )
 # A form's question to the respondent (not evidence): "What do you like best?", "Why did you give this score?"
 # It asks the respondent ("you", "we"), or is one of the stock questions.
@@ -846,7 +931,8 @@ PROMPT = (
     r"please (rate|tell|describe)|rate|describe|if you could)\b(?=.*\b(you|your|we|us|our)\b).*"
     r"\b(like|dislike|improve|better|missing|miss|reason|score|recommend|satisf\w*|easy|problems?|solving|"
     r"benefit\w*|else|leaving|kept you|change|upgrade|rating|experience|feel about|think of|why not|"
-    r"do better|want|wrong|work(ing)?|hardest|frustrat\w*|use us|using|useful|valuable|help|make)\b|"
+    r"do better|want|wrong|work(ing)?|hardest|frustrat\w*|use us|using|useful|valuable|help|make|add)\b|"
+    r"(why|what)( is| was)? (this|that|the|your) (score|rating)|"
     r"(what's missing|what is missing|anything else|why not|tell us why|any (other )?(comments|feedback|thoughts)|"
     r"what could be better|what should (we|be) improved?|what would make (it|this|the \w+) (better|more \w+)|"
     r"how easy (was|is) it|what problems (is|are|does|do) .{1,40} solv\w*|recommendations to others))"

@@ -33,13 +33,14 @@ ELABORATION_MAX_SCORE = 1.5
 ELABORATION_MAX_GAP = 400
 # A statement with a subject of its own ("The FX fees aren't shown…") makes a point of its own.
 OWN_SUBJECT = re.compile(r"(?:the|a|an|our|my|their|his|her|its|these|those)\s+\w+", re.IGNORECASE)
-# "Support just sends canned replies", "Startup time got worse": a noun (not a pronoun, not an elided
+# "Support just sends canned replies", "Docs for the provider are thin": a noun (not a pronoun, not an elided
 # subject as in "Takes forever" or "Had to fix it") followed by its verb.
 NOUN_SUBJECT = re.compile(
     r"(?!(?:i|we|you|your|they|it|he|she|this|that|these|those|there|here|then|now|right|every|each|also|just|still|"
     r"someone|somebody|anyone|anybody|everyone|everybody|nobody|no one|one|people|"
     r"so|and|but|had|has|have|took|takes|take|spent|spend|spends|lost|got|gets|keeps|kept|need|needs|wish|ended|"
-    r"tried|tries|went|goes|makes|made)\b)[a-z][\w-]*(?<!ed)(?: [a-z][\w-]*)? (?:just |also |still |now |really |always |"
+    r"tried|tries|went|goes|makes|made)\b)[a-z][\w-]*(?<!ed)(?: [a-z][\w-]*)?"
+    r"(?: (?:for|of|on|in|with) (?:the |a |an |our |your |their )?[\w-]+(?: [\w-]+)?)? (?:just |also |still |now |really |always |"
     r"never |only |simply |even |got )?(?:is|are|was|were|has|have|had|got|gets|keeps|kept|feels|felt|looks|seems|"
     r"[a-z]+[^s\W]s)\b",
     re.IGNORECASE,
@@ -50,9 +51,13 @@ WORKS_OUT = re.compile(r"^(?:so|and so|which means|that means|meaning)\b", re.IG
 LOSS = re.compile(
     r"^(?:(?:we|i|they|our [\w ]{1,20}?)(?:'ve| have| had)? (?:already |now |probably )?(?:lost|losing|missed) "
     r"(?:money|revenue|sales|deals?|customers|orders|\w+ (?:orders|customers|deals|sales|hours|days))|"
-    r"(?:this|that|it) (?:has )?(?:cost|is costing) (?:us|me|them)\b)",
+    r"(?:this|that|it) (?:has )?(?:cost|is costing) (?:us|me|them)\b|"
+    r"(?:two|three|four|several|some|many|a few|a couple of|\d+|our|my)? ?(?:of our )?(?:clients|customers|users|"
+    r"people|patients|parents|candidates) (?:have |had |has )?(?:complained|called|churned|cancell?ed|left)\b)",
     re.IGNORECASE,
 )
+# "…are thin; took me an afternoon to figure out…": no subject of its own, so the one before it
+ELIDED = re.compile(r"^(?:took|takes|spent|spends|had to|cost|costs|needed|ended up) (?=\w)", re.IGNORECASE)
 # "For example…", "We had a contractor who left on the 3rd still able to log in": a case of the point before.
 EXAMPLE = re.compile(
     r"^(?:for (?:example|instance)|e\.g\.|(?:just )?(?:last|this) (?:week|month)|yesterday)\b|"
@@ -60,8 +65,11 @@ EXAMPLE = re.compile(
     re.IGNORECASE,
 )
 ADJACENT_GAP = 160
+TOPIC_MAX_WORDS = 3
+TOPIC_LABEL = re.compile(r"^[^:—–]{1,40}(?::|\s[—–-]\s)")
 # A clause with a verb of its own ("Half my route has no signal", "who starts this month"), not a bare
 # noun phrase ("Keyboard shortcuts"): after a point under the same heading, it explains that point.
+CLAUSE_MIN_WORDS = 6
 CLAUSE = re.compile(
     r"\b(?:i|we|you|they|it|he|she|my|our|their|who|is|are|was|were|has|have|had|can|can't|won't|doesn't|don't|"
     r"isn't|aren't|will|would)\b",
@@ -95,6 +103,7 @@ class Statement:
     name_source: str = ""  # the words the name was taken from
     contentless: bool = False  # its name has no topic word ("12 a month"): evidence for another or nothing
     hint_only: bool = False  # of its kind only because of the heading or question it answers
+    joins_next: bool = False  # a topic named before the statement that says what about it ("Time tracking. People…")
 
 
 @dataclass
@@ -134,11 +143,15 @@ def group(statements: list[Statement]) -> list[Group]:
     line's kind in the body restates the subject."""
     groups: list[Group] = []
     last: Group | None = None
+    topics: list[Statement] = []  # topics waiting for the statement about them
     for statement in statements:
         if statement.joins_previous and last is not None and _may_join(last.kind, statement.kind):
             last.members.append(statement)
             continue
         if statement.contentless:
+            continue
+        if statement.joins_next:
+            topics.append(statement)
             continue
         home = next(
             (
@@ -164,7 +177,11 @@ def group(statements: list[Statement]) -> list[Group]:
             home = Group(statement.kind)
             groups.append(home)
         home.members.append(statement)
+        home.members += topics
+        topics.clear()
         last = home
+    for topic in topics:
+        groups.append(Group(topic.kind, [topic]))
     return groups
 
 
@@ -225,10 +242,31 @@ def to_finding(text: str, g: Group) -> Finding:
     )
 
 
+def _topic_only(quote: str) -> bool:
+    """ "Time tracking.", "The equipment step.", "And returns: we do…": a few words that name a topic."""
+    head = re.split(r"\s*[:—–]\s*|\s+-\s+", quote, maxsplit=1)[0]
+    return len(strip_openers(head).strip(" .!?").split()) <= TOPIC_MAX_WORDS
+
+
 def mark_elaborations(text: str, statements: list[Statement], questions: Sequence[int] = ()) -> None:
     """A weak pain right after another statement of the same speaker (in prose: on the same line; in a
     conversation: with no interviewer's question between them, at `questions`) joins it."""
     for previous, statement in pairwise(statements):
+        if (
+            previous.hint_only
+            and _topic_only(previous.quote)
+            # a bare request is an item of its own ("Recurring invoices. And the ability to…"); a labelled
+            # one ("Returns: …") or a complaint's topic ("Time tracking. People forget…") is what follows
+            and (previous.kind != "feature_request" or TOPIC_LABEL.search(previous.quote) is not None)
+            and not ADDITIVE.match(statement.quote)
+            and not re.match(r"and\b", statement.quote, re.IGNORECASE)
+            and previous.span.speaker == statement.span.speaker
+            and (previous.kind == "praise") == (statement.kind == "praise")
+            and statement.kind != "question"
+            and "\n" not in text[previous.span.end : statement.span.start]
+            and not any(previous.span.end <= q < statement.span.start for q in questions)
+        ):
+            previous.joins_next = True
         adjacent = (
             previous.span.speaker == statement.span.speaker
             and 0 <= statement.span.start - previous.span.end <= ADJACENT_GAP
@@ -237,17 +275,19 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
         if adjacent and (
             ABOUT_PREVIOUS.match(statement.quote)
             or WORKS_OUT.match(statement.quote)
+            or (ELIDED.match(statement.quote) and _may_join(previous.kind, statement.kind))
             or (EXAMPLE.match(statement.quote) and statement.kind == previous.kind)
         ):
             statement.joins_previous = True
             continue
         if (
             statement.hint_only
-            and CLAUSE.search(statement.quote)
+            and (CLAUSE.search(statement.quote) or len(statement.quote.split()) >= CLAUSE_MIN_WORDS)
             and not ADDITIVE.match(statement.quote)
             and not re.match(r"and\b", statement.quote, re.IGNORECASE)  # "And a local emulator": one more item
             and previous.span.speaker == statement.span.speaker
-            and "\n" not in text[previous.span.end : statement.span.start].strip()
+            and "\n" not in text[previous.span.end : statement.span.start]
+            and re.search(r"[.!?]", text[previous.span.end - 1 : statement.span.start])  # items of one list stay apart
             and not any(previous.span.end <= q < statement.span.start for q in questions)
         ):
             statement.joins_previous = True

@@ -27,7 +27,7 @@ from .grouping import (
     mark_elaborations,
     to_finding,
 )
-from .naming import BANNED_FIRST_WORDS, NOT_ITEM_STARTS, stem, strip_openers, subject_items
+from .naming import BANNED_FIRST_WORDS, NOT_ITEM_STARTS, insight_name, stem, strip_openers, subject_items
 from .parties import find_parties
 from .segment import Span
 
@@ -46,6 +46,7 @@ PEOPLE_WONT = re.compile(r"(?:never|don't|doesn't|didn't|won't|do not|does not|d
 HINT_ALONE = 1.0
 HINT_LEAN = 0.5
 FOLLOW_UP_MAX_WORDS = 6
+BACK_REFERENCE = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
 FOLLOW_UP = re.compile(r"\b(that|it|this|then|now|those|them)\b", re.IGNORECASE)
 NOT_A_PROBLEM = re.compile(
     r"\b(which|that|it)(?:'s| is) (fine|ok|okay|not a (big )?(deal|problem|issue))\b|\bno big deal\b|"
@@ -61,6 +62,10 @@ NOT_A_COMPLAINT = re.compile(r"\b(fine|ok|okay|alright|decent|good|great|nice|lo
 CONSEQUENCE_MAX_TERMS = 2
 # A later part of a sentence that says what followed ("…, so I lost the morning") belongs to the part before.
 FOLLOW_ON = re.compile(r"^(?:and )?(?:so|which|causing|meaning|resulting in|that means|then|and then)\b", re.IGNORECASE)
+# "…, because fraud is found too late": the reason for the part before it, which it is about
+# "…, dragging a phase and …": an action, said of the thing before it
+GERUND = re.compile(r"^\w+ing\b(?! (?:is|are|was|were)\b)", re.IGNORECASE)
+REASON = re.compile(r"^(?:because|since|as otherwise|otherwise)\b", re.IGNORECASE)
 PRONOUN_LED = re.compile(r"(?:i|we|you|they|it|he|she)(?:'\w+)?\b", re.IGNORECASE)
 RELATIVE_START = re.compile(r"(?:which|that|who|where|when|whose)\b", re.IGNORECASE)
 # A request for "it" asks for what the statement before it named ("they would pay extra for it").
@@ -72,13 +77,15 @@ PRONOUN_OBJECT = re.compile(
 )
 # A review's title that only rates the product ("Good habit tracker but", "Solid CRM for a small sales team"):
 # an evaluative adjective, a product noun and perhaps its audience, no verb. General sentiment, not a finding.
-VERDICT = re.compile(
-    r"[\"“]?(?:an? |the )?(?:really |very |pretty |super )?(?:good|great|solid|nice|decent|excellent|awesome|"
-    r"fantastic|amazing|best|perfect|fine|lovely|brilliant|superb|reliable|simple)(?: [\w-]+){1,3}?"
-    r"(?: for (?:a |an |the )?[\w -]{1,40}?)?(?:,? but)?[\s.!\"”]*",
-    re.IGNORECASE,
+_VERDICT = (
+    r"(?:an? |the )?(?:really |very |pretty |super )?(?:good|great|solid|nice|decent|excellent|awesome|"
+    r"fantastic|amazing|best|perfect|fine|lovely|brilliant|superb|reliable|simple|powerful|painful|bad|terrible|"
+    r"mediocre|okay|ok)(?: [\w-]+){0,3}?(?: (?:for|beyond|above|below|under|past) (?:a |an |the )?[\w -]{1,40}?)?"
 )
+VERDICT = re.compile(rf"[\"“]?{_VERDICT}(?:,\s*{_VERDICT})*(?:,? but)?[\s.!\"”]*", re.IGNORECASE)
+TITLE_MAX_WORDS = 14
 TITLE_LEAD = re.compile(r"[\s★☆\"“]*(?:title:)?[\s\"“]*", re.IGNORECASE)
+CONTENT_MIN_TERMS = 2
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
 GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
 # Words that name no subject: units, and the bare states a cue already says ("Broken", "Still broken").
@@ -91,7 +98,7 @@ RHETORICAL = re.compile(r"^(?:so )?(?:which is it|why|what|right|really|seriousl
 # A question offering alternatives asks how things are; the effort it names is a supposition, not a complaint.
 ASKS_WHICH = re.compile(r"\bor (?:do|does|is|are|can|will|should|would|has|have) \w+[^?]*\?\s*$")
 QUESTION_START = re.compile(
-    r"^(?:and |also |so |but |oh |quick question\s*[,:—–-]*\s*)?(?:is|are|do|does|did|can|could|will|would|should|how|"
+    r"^(?:and,? |also,? |so,? |but,? |oh,? |quick question\s*[,:—–-]*\s*)?(?:is|are|do|does|did|can|could|will|would|should|how|"
     r"what|when|where|which|who|why|any|has|have|was|were|i was wondering|wondering)\b",
     re.IGNORECASE,
 )
@@ -244,12 +251,15 @@ def _statements(
     terms = key_terms(lowered, cue_spans, facets)
     if kind == "praise" and not terms - facets_of(terms) - GENERIC_TERMS:
         return []
-    if kind == "praise" and VERDICT.fullmatch(quote) and TITLE_LEAD.fullmatch(text[: span.start]):
+    if kind in ("praise", "pain_point") and VERDICT.fullmatch(quote) and _in_title(text, span):
         return []
     source = text[named.start : named.end] if named else quote
-    names = [span.label] if span.label else subject_items(source, kind)
+    names = [insight_name(span.label)] if span.label else subject_items(source, kind)
     if len(names) == 1:
-        contentless = not _name_terms(names[0])
+        # A name without a topic ("Would be nice to see") still stands for a clause with a topic of its own
+        # ("…which doctor I'm booked with").
+        topic = {t for t in terms - facets_of(terms) if not t.isdigit() and t not in NAME_NOISE}
+        contentless = not _name_terms(names[0]) and len(topic) < CONTENT_MIN_TERMS
         joins = (
             (kind in ("pain_point", "bug") and bool(CONSEQUENCE.match(quote))
              and len(terms - facets_of(terms)) <= CONSEQUENCE_MAX_TERMS)
@@ -264,6 +274,16 @@ def _statements(
         for name in names
         if _name_terms(name)
     ]
+
+
+def _in_title(text: str, span: Span) -> bool:
+    """A review's title: the text's opening words, or a span on its first line when that line is short."""
+    if TITLE_LEAD.fullmatch(text[: span.start]):
+        return True
+    head = text.lstrip()
+    first_line = head.split("\n", 1)[0]
+    offset = len(text) - len(head)
+    return span.end <= offset + len(first_line) and len(first_line.split()) <= TITLE_MAX_WORDS
 
 
 def _name_terms(name: str) -> set[str]:
@@ -299,10 +319,14 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
             not found
             or not last[1]
             or FOLLOW_ON.match(text[part.start : part.end]) is not None
+            or REASON.match(text[part.start : part.end]) is not None
             or (found[0].kind == last[1][0].kind and _same_point(found[0], text[part.start : part.end]))
             or _qualifies(found[0], last[1][0], text[part.start : part.end])
+            or (found[0].hint_only and GERUND.match(text[part.start : part.end]) is not None)
         )
-        if found and last[1] and _qualifies(found[0], last[1][0], text[part.start : part.end]):
+        if found and last[1] and (
+            _qualifies(found[0], last[1][0], text[part.start : part.end]) or REASON.match(text[part.start : part.end])
+        ):
             prefer[len(merged) - 1] = last[1][0].kind
         if joins:
             words = text[part.start : part.end]
@@ -330,7 +354,8 @@ def _qualifies(statement: Statement, before: Statement, part: str) -> bool:
     minutes"), the effort a bug causes ("…never match, and my team spends two days chasing pennies")."""
     if before.kind == "praise" and statement.kind == "pain_point":
         return facets_of(statement.terms) <= {"~speed", "~effort"} and not COMPLAINT.search(part)
-    return before.kind == "bug" and statement.kind == "pain_point" and "~effort" in statement.terms
+    # after a bug, the effort it causes, or a part with no cue of its own: its symptom
+    return before.kind == "bug" and statement.kind == "pain_point" and ("~effort" in statement.terms or statement.hint_only)
 
 
 def _same_point(statement: Statement, part: str) -> bool:
@@ -340,9 +365,29 @@ def _same_point(statement: Statement, part: str) -> bool:
         statement.kind in ("bug", "pain_point")
         or not statement.terms - facets_of(statement.terms)
         or (statement.kind == "praise" and "~time-saved" in statement.terms and not OWN_SUBJECT.match(part))
+        or (statement.kind == "praise" and re.search(r"\b(?:it|them)\b", part, re.IGNORECASE) is not None)
         or (statement.kind == "feature_request" and PRONOUN_END.search(part) is not None)
         or (statement.kind == "praise" and re.match(r"(?:it|they|this|that|which|these)\b", part, re.IGNORECASE) is not None)
     )
+
+
+def _refer_back(text: str, clauses: list[Span], profile: str) -> list[Span]:
+    """A clause that only states a fact ("The reminder emails go out", "Fuel card data is imported weekly
+    by CSV") and the next one, which says what is wrong with "them" or asks for "it" otherwise: one clause,
+    so the finding is about the fact's subject."""
+    merged: list[Span] = []
+    for clause in clauses:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and BACK_REFERENCE.search(text, clause.start, clause.end)
+            and not _statements(text, last, profile)
+            and _statements(text, clause, profile)
+        ):
+            merged[-1] = replace(last, end=clause.end)
+        else:
+            merged.append(clause)
+    return merged
 
 
 def evidence_spans(request: ExtractionRequest) -> tuple[list[Span], list[Span], set[str]]:
@@ -401,7 +446,7 @@ def extract(request: ExtractionRequest) -> Extraction:
                 sentence = replace(sentence, start=label.start, label=label.topic or sentence.label)
                 if label.hint:
                     sentence = replace(sentence, hint=label.hint)
-            for clause in segment.clauses(text, replace(sentence, hint=hint)):
+            for clause in _refer_back(text, segment.clauses(text, replace(sentence, hint=hint)), request.profile):
                 statements += statements_of(text, clause, request.profile)
     new_topics = [
         t.start

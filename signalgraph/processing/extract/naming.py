@@ -46,6 +46,8 @@ _OPENERS = (
         r"(?:[\w'-]+ ){1,3}(?:reported|complained|explained|mentioned|pointed out|noted|told us|highlighted)"
         r"(?: that| how)?\b,?"
     ),
+    # "two owners said a flat fee…": whoever said it is not the subject
+    r"(?:two|three|four|five|several|many|some|most|a few|all|\d+) (?:of (?:the|our|them) )?[\w-]+s (?:said|say)(?: that)?\b,?",
     (
         r"(?:(?:app store|play store|g2|capterra|trustpilot)?\s*review,?\s*)?\d(?:\.\d)?\s*(?:/\s*\d+\s*)?stars?\b[:,.]?|"
         r"(?:app store|play store|g2|capterra|trustpilot) review\b[:,.]?|\d(?:\.\d)?\s*/\s*\d+\s*[-–—:,]?|"
@@ -158,7 +160,7 @@ _REQUEST_LEADS = (
         r"expect)\b(?: to have| to get)?"
     ),
     r"what (?:would|will|could) (?:really |actually |also )?(?:help|make (?:a|the) difference|be ideal)(?: is| are)?",
-    r"(?:\w+ )?(?:asked|asks|ask) (?:for|to|whether|if|about)",
+    r"(?:[\w'-]+ ){0,3}(?:asked|asks|ask) (?:for|to|whether|if|about)(?: (?:they|we|you|it) (?:could|can|would|might))?",
     r"(?:it|this|the app|the tool|the product) (?:is|was) (?:missing|lacking)",
     r"(?:missing|lacks|lacking|no support for|there(?:'s| is) no|there are no|no way to|no option to)",
     r"(?:give|let|allow) (?:me|us|users|admins) (?:to )?",
@@ -216,6 +218,8 @@ PRONOUN_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 # "the fact that collections are just files": a clause made a noun, the clause is the subject.
+BACK_REFERENCE = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
+ITEM_ADVERB = re.compile(r"^(?:ideally|preferably|maybe|perhaps|possibly|also|even)\s+", re.IGNORECASE)
 NOMINALISED = re.compile(r"^(?:the fact that|the way (?:that )?)\s*", re.IGNORECASE)
 LEAD_DETERMINER = re.compile(
     (
@@ -269,6 +273,7 @@ _NOT_ITEM_STARTS_TEXT = (
     "e.g. etc maybe perhaps"
 )
 NOT_ITEM_STARTS = frozenset(_NOT_ITEM_STARTS_TEXT.split())
+MANNER = re.compile(r"by|with|in|on|at|per|via|from", re.IGNORECASE)
 PREPOSITION = re.compile(r"\b(?:from|with|for|to|in|into|of|on|by|between|across|via)\b", re.IGNORECASE)
 _DETERMINERS_TEXT = "a an the some any more our my your their its"
 DETERMINERS = frozenset(_DETERMINERS_TEXT.split())
@@ -408,11 +413,14 @@ def _list_parts(head: str, kind: str | None) -> list[str]:
     """Items at commas first; a comma item splits again at "and" unless it holds a relative clause,
     which then ends it ("a Salesforce integration that updates the owner, and SMS reminders")."""
     if kind != "feature_request":
-        praised = (NOMINALISED.sub("", p.strip(EDGE_PUNCTUATION), count=1) for p in PRAISE_SPLIT.split(head))
+        praised = [NOMINALISED.sub("", p.strip(EDGE_PUNCTUATION), count=1) for p in PRAISE_SPLIT.split(head)]
+        if any(BACK_REFERENCE.search(p) for p in praised[1:]):
+            return [head]  # "the submission part is great, the kids figured it out": one thing, then what it did
         return [p for p in praised if p]
     parts: list[str] = []
     comma_parts = [p for p in COMMA_SPLIT.split(head) if p.strip(EDGE_PUNCTUATION)]
     for i, part in enumerate(comma_parts):
+        part = ITEM_ADVERB.sub("", part)  # "…, and ideally a way to pause deliveries"
         pronoun = SUBJECT_PRONOUN.search(part)
         if i and pronoun and part.split()[0].lower() in DETERMINERS and pronoun.start() > 0:
             parts.append(part[: pronoun.start()])  # "…, and an ETA link we can send": a contact clause ends the item
@@ -439,7 +447,11 @@ def _shared_object(parts: list[str]) -> bool:
 
 def _is_item(part: str) -> bool:
     words = part.split()
-    return 1 <= len(words) <= LIST_ITEM_MAX_WORDS and words[0].lower() not in BANNED_FIRST_WORDS | NOT_ITEM_STARTS
+    return (
+        1 <= len(words) <= LIST_ITEM_MAX_WORDS
+        and words[0].lower() not in BANNED_FIRST_WORDS | NOT_ITEM_STARTS
+        and not MANNER.fullmatch(words[0])  # "…, ideally by percentage": how, not another thing
+    )
 
 
 def _strip_repeatedly(pattern: re.Pattern[str], text: str) -> str:

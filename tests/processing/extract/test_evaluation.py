@@ -14,7 +14,11 @@ from signalgraph.processing.extract.naming import is_analyst_name
 
 EVAL = Path(__file__).resolve().parents[3] / "eval"
 # The figures the local extractor reached at the end of issue 12: raise them when it improves.
-RATCHET = {"set": {"precision": 0.897, "recall": 0.957}, "holdout": {"precision": 0.93, "recall": 1.0}}
+RATCHET = {
+    "set": {"precision": 0.90, "recall": 0.968},
+    "holdout": {"precision": 0.94, "recall": 1.0},
+    "holdout2": {"precision": 0.96, "recall": 0.98},
+}
 SIGNAL = '[[signal]]\nid = "a"\ntype = "review"\ntext = "x"\n'
 
 
