@@ -8,6 +8,11 @@ text, HTML, JSON, CSV) are indexed by their content; others by their name and de
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from ..processing.document_text import document_text, html_text, text_format
 from ..storage import blobs
 from ..storage.models import ContextDocument, ContextUnit
@@ -27,50 +32,45 @@ def _body(*parts: str | None) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-@job(INDEX_CONTEXT_UNIT)
-async def index_context_unit(run: JobRun) -> None:
+async def _index(
+    run: JobRun,
+    model: type[ContextUnit] | type[ContextDocument],
+    kind: str,
+    entry: Callable[[AsyncSession, Any], Awaitable[tuple[str, str]]],
+) -> None:
+    """Write the row's index entry, (name, body) = `entry(session, row)`, and mark the row indexed."""
     ws = run.workspace_id
     async with run.services.db.write() as session:
-        unit = await jobs_repo.lock_target(session, ContextUnit, ws, run.target_id)
-        if unit is None:
+        row: Any = await jobs_repo.lock_target(session, model, ws, run.target_id)
+        if row is None:
             await context_search.remove(session, ws, run.target_id)
             return
+        name, body = await entry(session, row)
         await context_search.upsert(
-            session,
-            ws,
-            kind=UNIT,
-            target_id=unit.id,
-            product_id=unit.product_id,
-            name=unit.name,
-            body=_body(unit.description, unit.data),
+            session, ws, kind=kind, target_id=row.id, product_id=row.product_id, name=name, body=body
         )
-        unit.indexing_status, unit.vector_file_id = "indexed", vector_file_id(unit.id)
-        session.add(unit)
+        row.indexing_status, row.vector_file_id = "indexed", vector_file_id(row.id)
+        session.add(row)
+
+
+@job(INDEX_CONTEXT_UNIT)
+async def index_context_unit(run: JobRun) -> None:
+    async def entry(session: AsyncSession, unit: ContextUnit) -> tuple[str, str]:
+        return unit.name, _body(unit.description, unit.data)
+
+    await _index(run, ContextUnit, UNIT, entry)
 
 
 @job(INDEX_CONTEXT_DOCUMENT)
 async def index_context_document(run: JobRun) -> None:
-    ws = run.workspace_id
-    async with run.services.db.write() as session:
-        document = await jobs_repo.lock_target(session, ContextDocument, ws, run.target_id)
-        if document is None:
-            await context_search.remove(session, ws, run.target_id)
-            return
+    async def entry(session: AsyncSession, document: ContextDocument) -> tuple[str, str]:
         content = ""
         fmt = text_format(document.mime_type, document.file_name)
         if fmt is not None:
-            blob = await blobs.get(session, ws, document.blob_key)
+            blob = await blobs.get(session, run.workspace_id, document.blob_key)
             content = document_text(blob.content) if blob is not None else ""
             if fmt == "html":
                 content = html_text(content)
-        await context_search.upsert(
-            session,
-            ws,
-            kind=DOCUMENT,
-            target_id=document.id,
-            product_id=document.product_id,
-            name=document.file_name,
-            body=_body(document.description, content),
-        )
-        document.indexing_status, document.vector_file_id = "indexed", vector_file_id(document.id)
-        session.add(document)
+        return document.file_name, _body(document.description, content)
+
+    await _index(run, ContextDocument, DOCUMENT, entry)

@@ -32,6 +32,8 @@ CONTACT_FIELDS = ("name", "role", "email", "phone", "notes", "is_primary")
 # Longest value of each optional text field, as the columns allow.
 ACCOUNT_LENGTHS = {"external_id": 500, "domain": 255, "website": 1000, "industry": 255, "company_size": 64}
 CONTACT_LENGTHS = {"role": 255, "email": 320, "phone": 64}
+from ..storage.repositories.accounts import ACCOUNTS
+from .resources import delete_row, list_rows
 
 
 async def get_account(ctx: Context, account_id: str) -> Account | None:
@@ -39,10 +41,7 @@ async def get_account(ctx: Context, account_id: str) -> Account | None:
 
 
 async def list_accounts(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    async with ctx.db.read() as session:
-        return await accounts_repo.list_accounts(
-            session, ctx.workspace_id, limit=limit, offset=offset, **filters
-        )
+    return await list_rows(ctx, ACCOUNTS, limit=limit, offset=offset, **filters)
 
 
 def _validate_account(data: dict[str, Any]) -> None:
@@ -61,9 +60,7 @@ async def _claim_external_id(session: Any, workspace_id: str, account: Account) 
     if account.external_id is None:
         return
     taken = Conflict(f"An account with externalId {account.external_id!r} already exists", field="externalId")
-    if await accounts_repo.account_by_external_id(
-        session, workspace_id, account.external_id, exclude_id=account.id
-    ):
+    if await ACCOUNTS.first(session, workspace_id, Account.external_id == account.external_id, exclude_id=account.id):
         raise taken
     await common.flush_unique(session, taken)
     await accounts_repo.link_waiting_signals(session, workspace_id, account.id, account.external_id)
@@ -72,11 +69,10 @@ async def _claim_external_id(session: Any, workspace_id: str, account: Account) 
 async def create_account(ctx: Context, data: dict[str, Any]) -> Account:
     _validate_account({"name": None, **data})
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
+    async with ctx.write() as w:
         account = Account(workspace_id=ws, **{k: data[k] for k in ACCOUNT_FIELDS if k in data})
-        session.add(account)
-        await _claim_external_id(session, ws, account)
-    ctx.invalidate_loaders()
+        w.session.add(account)
+        await _claim_external_id(w.session, ws, account)
     return account
 
 
@@ -84,25 +80,21 @@ async def update_account(ctx: Context, account_id: str, changes: dict[str, Any])
     common.not_null(changes, "name")
     _validate_account(changes)
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        account = common.found(await repo.get(session, Account, ws, account_id), "Account", account_id)
+    async with ctx.write() as w:
+        account = common.found(await repo.get(w.session, Account, ws, account_id), "Account", account_id)
         for field in ACCOUNT_FIELDS:
             if field in changes:
                 setattr(account, field, changes[field])
         account.updated_at = utcnow()
-        session.add(account)
+        w.session.add(account)
         if "external_id" in changes:
-            await _claim_external_id(session, ws, account)
-    ctx.invalidate_loaders()
+            await _claim_external_id(w.session, ws, account)
     return account
 
 
 async def delete_account(ctx: Context, account_id: str) -> str:
-    async with ctx.db.write() as session:
-        if not await accounts_repo.delete_account(session, ctx.workspace_id, account_id):
-            common.found(None, "Account", account_id)
-    ctx.invalidate_loaders()
-    return account_id
+    """Its contacts and links go with it (foreign keys cascade); the insights and signals it linked stay."""
+    return await delete_row(ctx, ACCOUNTS, account_id, "Account")
 
 
 # -- contacts ----------------------------------------------------------------------------------
@@ -141,16 +133,15 @@ async def list_contacts(ctx: Context, account_id: str) -> list[Contact]:
 async def create_contact(ctx: Context, account_id: str, data: dict[str, Any]) -> Contact:
     _validate_contact({"name": None, **data})
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        common.found(await repo.get(session, Account, ws, account_id), "Account", account_id)
+    async with ctx.write() as w:
+        common.found(await repo.get(w.session, Account, ws, account_id), "Account", account_id)
         contact = Contact(
             workspace_id=ws, account_id=account_id, **{k: data[k] for k in CONTACT_FIELDS if k in data}
         )
-        session.add(contact)
-        await session.flush()
+        w.session.add(contact)
+        await w.session.flush()
         if contact.is_primary:
-            await accounts_repo.clear_primary(session, ws, account_id, except_id=contact.id)
-    ctx.invalidate_loaders()
+            await accounts_repo.clear_primary(w.session, ws, account_id, except_id=contact.id)
     return contact
 
 
@@ -165,23 +156,21 @@ async def _owned_contact(session: Any, workspace_id: str, account_id: str, conta
 async def update_contact(ctx: Context, account_id: str, contact_id: str, changes: dict[str, Any]) -> Contact:
     _validate_contact(changes)
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        contact = await _owned_contact(session, ws, account_id, contact_id)
+    async with ctx.write() as w:
+        contact = await _owned_contact(w.session, ws, account_id, contact_id)
         for field in CONTACT_FIELDS:
             if field in changes:
                 setattr(contact, field, changes[field])
         contact.updated_at = utcnow()
-        session.add(contact)
+        w.session.add(contact)
         if changes.get("is_primary"):
-            await accounts_repo.clear_primary(session, ws, account_id, except_id=contact.id)
-    ctx.invalidate_loaders()
+            await accounts_repo.clear_primary(w.session, ws, account_id, except_id=contact.id)
     return contact
 
 
 async def delete_contact(ctx: Context, account_id: str, contact_id: str) -> str:
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        if not await accounts_repo.delete_contact(session, ws, account_id, contact_id):
-            await _owned_contact(session, ws, account_id, contact_id)
-    ctx.invalidate_loaders()
+    async with ctx.write() as w:
+        if not await accounts_repo.delete_contact(w.session, ws, account_id, contact_id):
+            await _owned_contact(w.session, ws, account_id, contact_id)
     return contact_id

@@ -47,6 +47,8 @@ class DocumentContent:
     max_chars: int
     source_url: str | None
     source_label: str | None
+from ..storage.repositories.context_documents import CONTEXT_DOCUMENTS
+from .resources import list_rows
 
 
 # -- reads -------------------------------------------------------------------------------------
@@ -55,10 +57,7 @@ async def get_context_document(ctx: Context, document_id: str) -> ContextDocumen
 
 
 async def list_context_documents(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    async with ctx.db.read() as session:
-        return await documents_repo.list_context_documents(
-            session, ctx.workspace_id, limit=limit, offset=offset, **filters
-        )
+    return await list_rows(ctx, CONTEXT_DOCUMENTS, limit=limit, offset=offset, **filters)
 
 
 async def get_document_content(ctx: Context, document_id: str) -> DocumentContent | None:
@@ -144,10 +143,10 @@ async def _store(
     """One transaction: the product checked, the bytes stored under the document's key, the row added."""
     ws = ctx.workspace_id
     document_id = new_id()
-    async with ctx.db.write() as session:
-        product_id = await common.linkable_one(session, Product, ws, product_id, "productId")
+    async with ctx.write() as w:
+        product_id = await common.linkable_one(w.session, Product, ws, product_id, "productId")
         key = f"context-documents/{ws}/{document_id}/{file_name}"
-        await blobs.put(session, ws, key, content, mime_type)
+        await blobs.put(w.session, ws, key, content, mime_type)
         document = ContextDocument(
             id=document_id,
             workspace_id=ws,
@@ -159,10 +158,8 @@ async def _store(
             blob_key=key,
         )
         mark_pending(document)
-        session.add(document)
-        job = await schedule_indexing(session, document)
-    ctx.invalidate_loaders()
-    await ctx.queue.enqueue(job)
+        w.session.add(document)
+        w.enqueue(await schedule_indexing(w.session, document))
     return document
 
 
@@ -209,9 +206,9 @@ async def update_context_document(ctx: Context, document_id: str, changes: dict[
     file_name = _file_name(changes["file_name"], "fileName") if "file_name" in changes else None
     description = _description(changes.get("description"))
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
+    async with ctx.write() as w:
         document = common.found(
-            await repo.get(session, ContextDocument, ws, document_id), "Context document", document_id
+            await repo.get(w.session, ContextDocument, ws, document_id), "Context document", document_id
         )
         reindex = False
         if file_name is not None:
@@ -221,27 +218,24 @@ async def update_context_document(ctx: Context, document_id: str, changes: dict[
         if "description" in changes:
             document.description = description
         if "product_id" in changes:
-            product_id = await common.linkable_one(session, Product, ws, changes["product_id"], "productId")
+            product_id = await common.linkable_one(w.session, Product, ws, changes["product_id"], "productId")
             reindex = reindex or product_id != document.product_id
             document.product_id = product_id
         if reindex:
             mark_pending(document)
         document.updated_at = utcnow()
-        session.add(document)
+        w.session.add(document)
         # Re-indexed on every change (a new name is searchable too); only a new scope or format makes it pending.
-        job = await schedule_indexing(session, document)
-    ctx.invalidate_loaders()
-    await ctx.queue.enqueue(job)
+        w.enqueue(await schedule_indexing(w.session, document))
     return document
 
 
 async def delete_context_document(ctx: Context, document_id: str) -> str:
     """The row and its bytes go together, in one transaction."""
-    async with ctx.db.write() as session:
-        key = await documents_repo.delete_context_document(session, ctx.workspace_id, document_id)
+    async with ctx.write() as w:
+        key = await documents_repo.delete_context_document(w.session, ctx.workspace_id, document_id)
         if key is None:
             common.found(None, "Context document", document_id)
-        await blobs.remove(session, ctx.workspace_id, key)
-        await remove_from_index(session, ctx.workspace_id, document_id)
-    ctx.invalidate_loaders()
+        await blobs.remove(w.session, ctx.workspace_id, key)
+        await remove_from_index(w.session, ctx.workspace_id, document_id)
     return document_id

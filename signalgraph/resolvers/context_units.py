@@ -49,9 +49,11 @@ async def _unindex(w: Write, unit_id: str) -> None:
 CONTEXT_UNIT = Resource[ContextUnit](
     CONTEXT_UNITS,
     "ContextUnit",
-    Scope.CONTEXT_UNITS_READ,
-    Scope.CONTEXT_UNITS_WRITE,
-    Scope.CONTEXT_UNITS_DELETE,
+    "context-units",
+    label="Context unit",
+    before_save=_pending_if_changed,
+    after_save=_index,
+    after_delete=_unindex,
     fields=(
         Field("name", required=True, max_length=NAME_MAX, strip=True),
         Field("description", max_length=DESCRIPTION_MAX),
@@ -72,10 +74,4 @@ CONTEXT_UNIT = Resource[ContextUnit](
         Field("vector_file_id", writable=False),
         Field("indexing_status", values=INDEXING_STATUSES, enum="IndexingStatus", default="pending", writable=False),
     ),
-    filters=("product_id", "is_global"),
-    search="Matches name and description.",
-    label="Context unit",
-    before_save=_pending_if_changed,
-    after_save=_index,
-    after_delete=_unindex,
 )

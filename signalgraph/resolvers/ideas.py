@@ -9,21 +9,12 @@ from ..storage.repositories.ideas import IDEAS
 from ..vocabulary import IDEA_STATUSES
 from .resources import Field, Links, Ref, Resource
 
-IDEA = Resource[Idea](
-    IDEAS,
-    "Idea",
-    Scope.IDEAS_READ,
-    Scope.IDEAS_WRITE,
-    Scope.IDEAS_DELETE,
-    fields=(
-        Field("name", required=True, max_length=500),
-        Field("description", required=True),
-        Field("status", values=IDEA_STATUSES, default="evaluating"),
-        Ref("product_id", Product, Scope.PRODUCTS_READ),
-        Links("opportunity_ids", Opportunity, links.OPPORTUNITY_IDEAS.reversed(), Scope.OPPORTUNITIES_READ),
-        Links("insight_ids", Insight, links.INSIGHT_IDEAS.reversed(), Scope.INSIGHTS_READ),
-        Links("account_ids", Account, links.ACCOUNT_IDEAS.reversed(), Scope.ACCOUNTS_READ),
-    ),
-    filters=("status", "product_id", "account_id"),
-    search="Matches name and description.",
-)
+IDEA = Resource[Idea](IDEAS, "Idea", "ideas", fields=(
+    Field("name", required=True, max_length=500),
+    Field("description", required=True),
+    Field("status", values=IDEA_STATUSES, default="evaluating"),
+    Ref("product_id", Product, Scope.PRODUCTS_READ),
+    Links("opportunity_ids", Opportunity, links.OPPORTUNITY_IDEAS.reversed(), Scope.OPPORTUNITIES_READ),
+    Links("insight_ids", Insight, links.INSIGHT_IDEAS.reversed(), Scope.INSIGHTS_READ),
+    Links("account_ids", Account, links.ACCOUNT_IDEAS.reversed(), Scope.ACCOUNTS_READ),
+))

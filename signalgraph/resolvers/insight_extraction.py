@@ -37,8 +37,7 @@ async def extract_insights(ctx: Context, data: dict[str, Any]) -> list[Insight]:
         for finding in extraction.findings
     ]
     if data.get("create_insights"):
-        async with ctx.db.write() as session:
-            await common.linkable_one(session, Product, ws, product_id, "productId")
-            session.add_all(insights)
-        ctx.invalidate_loaders()
+        async with ctx.write() as w:
+            await common.linkable_one(w.session, Product, ws, product_id, "productId")
+            w.session.add_all(insights)
     return insights

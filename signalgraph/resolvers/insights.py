@@ -23,9 +23,8 @@ async def _edited(w: Write, row: Insight, changes: dict[str, Any], creating: boo
 INSIGHT = Resource[Insight](
     INSIGHTS,
     "Insight",
-    Scope.INSIGHTS_READ,
-    Scope.INSIGHTS_WRITE,
-    Scope.INSIGHTS_DELETE,
+    "insights",
+    before_save=_edited,
     fields=(
         Field("name", max_length=500),
         Field("description", required=True),
@@ -42,7 +41,4 @@ INSIGHT = Resource[Insight](
         Field("provenance", Json, writable=False),
         Field("external_links", list, default=list),
     ),
-    filters=("status", "type", "product_id", "account_id"),
-    search="Matches name and description.",
-    before_save=_edited,
 )

@@ -17,8 +17,10 @@ from ..storage.repositories import base as repo
 from ..storage.repositories import links
 from ..storage.repositories import okrs as okrs_repo
 from ..storage.repositories.base import Page
+from ..storage.repositories.okrs import OKRS
 from . import common
 from .request_context import Context
+from .resources import delete_row, list_rows
 
 
 async def get_okr(ctx: Context, okr_id: str) -> Okr | None:
@@ -26,8 +28,7 @@ async def get_okr(ctx: Context, okr_id: str) -> Okr | None:
 
 
 async def list_okrs(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    async with ctx.db.read() as session:
-        return await okrs_repo.list_okrs(session, ctx.workspace_id, limit=limit, offset=offset, **filters)
+    return await list_rows(ctx, OKRS, limit=limit, offset=offset, **filters)
 
 
 def _validate(data: dict[str, Any]) -> None:
@@ -46,14 +47,13 @@ def _validate(data: dict[str, Any]) -> None:
 async def create_okr(ctx: Context, data: dict[str, Any]) -> Okr:
     _validate({"objective": None, **data})
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        product_ids = await common.linkable(session, Product, ws, data.get("product_ids"), "productIds")
+    async with ctx.write() as w:
+        product_ids = await common.linkable(w.session, Product, ws, data.get("product_ids"), "productIds")
         okr = Okr(workspace_id=ws, objective=data["objective"], priority=data["priority"])
-        session.add(okr)
-        await session.flush()
-        await repo.replace_links(session, links.OKR_PRODUCTS, ws, okr.id, product_ids)
-        await _sync_key_results(session, ws, okr.id, data["key_results"])
-    ctx.invalidate_loaders()
+        w.session.add(okr)
+        await w.session.flush()
+        await repo.replace_links(w.session, links.OKR_PRODUCTS, ws, okr.id, product_ids)
+        await _sync_key_results(w.session, ws, okr.id, data["key_results"])
     return okr
 
 
@@ -61,19 +61,18 @@ async def update_okr(ctx: Context, okr_id: str, changes: dict[str, Any]) -> Okr:
     common.not_null(changes, "objective", "priority", "key_results")
     _validate(changes)
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        okr = common.found(await repo.get(session, Okr, ws, okr_id), "OKR", okr_id)
+    async with ctx.write() as w:
+        okr = common.found(await repo.get(w.session, Okr, ws, okr_id), "OKR", okr_id)
         for field in ("objective", "priority"):
             if field in changes:
                 setattr(okr, field, changes[field])
         if "product_ids" in changes:
-            product_ids = await common.linkable(session, Product, ws, changes["product_ids"], "productIds")
-            await repo.replace_links(session, links.OKR_PRODUCTS, ws, okr.id, product_ids)
+            product_ids = await common.linkable(w.session, Product, ws, changes["product_ids"], "productIds")
+            await repo.replace_links(w.session, links.OKR_PRODUCTS, ws, okr.id, product_ids)
         if "key_results" in changes:
-            await _sync_key_results(session, ws, okr.id, changes["key_results"])
+            await _sync_key_results(w.session, ws, okr.id, changes["key_results"])
         okr.updated_at = utcnow()
-        session.add(okr)
-    ctx.invalidate_loaders()
+        w.session.add(okr)
     return okr
 
 
@@ -106,8 +105,5 @@ async def _sync_key_results(session: AsyncSession, ws: str, okr_id: str, entries
 
 
 async def delete_okr(ctx: Context, okr_id: str) -> str:
-    async with ctx.db.write() as session:
-        if not await okrs_repo.delete_okr(session, ctx.workspace_id, okr_id):
-            common.found(None, "OKR", okr_id)
-    ctx.invalidate_loaders()
-    return okr_id
+    """Key results and links go with it (FK cascade)."""
+    return await delete_row(ctx, OKRS, okr_id, "OKR")

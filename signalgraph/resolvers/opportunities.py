@@ -9,22 +9,13 @@ from ..storage.repositories.opportunities import OPPORTUNITIES
 from ..vocabulary import OPPORTUNITY_STATUSES
 from .resources import Field, Links, Ref, Resource
 
-OPPORTUNITY = Resource[Opportunity](
-    OPPORTUNITIES,
-    "Opportunity",
-    Scope.OPPORTUNITIES_READ,
-    Scope.OPPORTUNITIES_WRITE,
-    Scope.OPPORTUNITIES_DELETE,
-    fields=(
-        Field("name", required=True, max_length=500),
-        Field("description", required=True),
-        Field("score", float, bounds=(0, 100), description="Priority score, 0 to 100."),
-        Field("status", values=OPPORTUNITY_STATUSES, default="discovery"),
-        Ref("product_id", Product, Scope.PRODUCTS_READ),
-        Links("insight_ids", Insight, links.INSIGHT_OPPORTUNITIES.reversed(), Scope.INSIGHTS_READ),
-        Links("idea_ids", Idea, links.OPPORTUNITY_IDEAS, Scope.IDEAS_READ),
-        Links("account_ids", Account, links.ACCOUNT_OPPORTUNITIES.reversed(), Scope.ACCOUNTS_READ),
-    ),
-    filters=("status", "product_id", "account_id"),
-    search="Matches name and description.",
-)
+OPPORTUNITY = Resource[Opportunity](OPPORTUNITIES, "Opportunity", "opportunities", fields=(
+    Field("name", required=True, max_length=500),
+    Field("description", required=True),
+    Field("score", float, bounds=(0, 100), description="Priority score, 0 to 100."),
+    Field("status", values=OPPORTUNITY_STATUSES, default="discovery"),
+    Ref("product_id", Product, Scope.PRODUCTS_READ),
+    Links("insight_ids", Insight, links.INSIGHT_OPPORTUNITIES.reversed(), Scope.INSIGHTS_READ),
+    Links("idea_ids", Idea, links.OPPORTUNITY_IDEAS, Scope.IDEAS_READ),
+    Links("account_ids", Account, links.ACCOUNT_OPPORTUNITIES.reversed(), Scope.ACCOUNTS_READ),
+))

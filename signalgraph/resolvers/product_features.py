@@ -7,6 +7,7 @@ asks for a new analysis, which rewrites the product's open questions.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +19,7 @@ from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import products as products_repo
 from . import common
-from .request_context import Context
+from .request_context import Context, Write
 
 PERSONA_LISTS = ("goals", "pain_points", "use_cases")
 
@@ -81,15 +82,13 @@ async def _check_parent(
 async def create_feature(ctx: Context, product_id: str, data: dict[str, Any]) -> ProductFeature:
     fields = feature_fields(data, creating=True)
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        common.found(await repo.get(session, Product, ws, product_id), "Product", product_id)
+    async with ctx.write() as w:
+        common.found(await repo.get(w.session, Product, ws, product_id), "Product", product_id)
         if fields.get("parent_id") is not None:
-            await _check_parent(session, ws, product_id, None, fields["parent_id"])
+            await _check_parent(w.session, ws, product_id, None, fields["parent_id"])
         feature = ProductFeature(workspace_id=ws, product_id=product_id, **fields)
-        session.add(feature)
-        job = await schedule_analysis(session, ws, product_id)
-    ctx.invalidate_loaders()
-    await ctx.queue.enqueue(job)
+        w.session.add(feature)
+        w.enqueue(await schedule_analysis(w.session, ws, product_id))
     return feature
 
 
@@ -110,21 +109,35 @@ async def update_feature(
     ctx: Context, product_id: str, feature_id: str, changes: dict[str, Any]
 ) -> ProductFeature:
     fields = feature_fields(changes, creating=False)
-    ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        feature = await _owned(session, ProductFeature, ws, product_id, feature_id)
+
+    async def check_parent(w: Write) -> None:
         if fields.get("parent_id") is not None:
-            await _check_parent(session, ws, product_id, feature_id, fields["parent_id"])
-        renamed = "name" in fields and fields["name"] != feature.name
+            await _check_parent(w.session, w.workspace_id, product_id, feature_id, fields["parent_id"])
+
+    return await _update(ctx, ProductFeature, product_id, feature_id, fields, check_parent)
+
+
+async def _update(
+    ctx: Context,
+    model: type,
+    product_id: str,
+    id_: str,
+    fields: dict[str, Any],
+    check: Callable[[Write], Awaitable[None]] | None = None,
+) -> Any:
+    """Change a feature or persona of this product; a new name asks for a new analysis."""
+    async with ctx.write() as w:
+        row = await _owned(w.session, model, w.workspace_id, product_id, id_)
+        if check is not None:
+            await check(w)
+        renamed = "name" in fields and fields["name"] != row.name
         for field, value in fields.items():
-            setattr(feature, field, value)
-        feature.updated_at = utcnow()
-        session.add(feature)
-        job = await schedule_analysis(session, ws, product_id) if renamed else None
-    ctx.invalidate_loaders()
-    if job is not None:
-        await ctx.queue.enqueue(job)
-    return feature
+            setattr(row, field, value)
+        row.updated_at = utcnow()
+        w.session.add(row)
+        if renamed:
+            w.enqueue(await schedule_analysis(w.session, w.workspace_id, product_id))
+    return row
 
 
 async def delete_feature(ctx: Context, product_id: str, feature_id: str) -> str:
@@ -133,12 +146,10 @@ async def delete_feature(ctx: Context, product_id: str, feature_id: str) -> str:
 
 
 async def _delete(ctx: Context, model: type, product_id: str, id_: str) -> str:
-    async with ctx.db.write() as session:
-        if not await products_repo.delete_child(session, model, ctx.workspace_id, product_id, id_):
-            await _missing(session, model, ctx.workspace_id, product_id, id_)
-        job = await schedule_analysis(session, ctx.workspace_id, product_id)
-    ctx.invalidate_loaders()
-    await ctx.queue.enqueue(job)
+    async with ctx.write() as w:
+        if not await products_repo.delete_child(w.session, model, ctx.workspace_id, product_id, id_):
+            await _missing(w.session, model, ctx.workspace_id, product_id, id_)
+        w.enqueue(await schedule_analysis(w.session, ctx.workspace_id, product_id))
     return id_
 
 
@@ -151,32 +162,18 @@ async def list_personas(ctx: Context, product_id: str) -> list[ProductPersona]:
 async def create_persona(ctx: Context, product_id: str, data: dict[str, Any]) -> ProductPersona:
     fields = persona_fields(data, creating=True)
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        common.found(await repo.get(session, Product, ws, product_id), "Product", product_id)
+    async with ctx.write() as w:
+        common.found(await repo.get(w.session, Product, ws, product_id), "Product", product_id)
         persona = ProductPersona(workspace_id=ws, product_id=product_id, **fields)
-        session.add(persona)
-        job = await schedule_analysis(session, ws, product_id)
-    ctx.invalidate_loaders()
-    await ctx.queue.enqueue(job)
+        w.session.add(persona)
+        w.enqueue(await schedule_analysis(w.session, ws, product_id))
     return persona
 
 
 async def update_persona(
     ctx: Context, product_id: str, persona_id: str, changes: dict[str, Any]
 ) -> ProductPersona:
-    fields = persona_fields(changes, creating=False)
-    async with ctx.db.write() as session:
-        persona = await _owned(session, ProductPersona, ctx.workspace_id, product_id, persona_id)
-        renamed = "name" in fields and fields["name"] != persona.name
-        for field, value in fields.items():
-            setattr(persona, field, value)
-        persona.updated_at = utcnow()
-        session.add(persona)
-        job = await schedule_analysis(session, ctx.workspace_id, product_id) if renamed else None
-    ctx.invalidate_loaders()
-    if job is not None:
-        await ctx.queue.enqueue(job)
-    return persona
+    return await _update(ctx, ProductPersona, product_id, persona_id, persona_fields(changes, creating=False))
 
 
 async def delete_persona(ctx: Context, product_id: str, persona_id: str) -> str:

@@ -20,6 +20,8 @@ SIGNALS_LOOKBACK_DAYS = 7
 PORTFOLIO_MAX_PRODUCTS = 100
 PORTFOLIO_METRICS = ("insights", "ideas", "opportunities", "signals")
 TECH_STACK_SHAPE = "techStack must be a list of {name, roles} objects"
+from ..storage.repositories.products import PRODUCTS
+from .resources import delete_row, list_rows
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,7 @@ async def get_product(ctx: Context, product_id: str) -> Product | None:
 
 
 async def list_products(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    async with ctx.db.read() as session:
-        return await products_repo.list_products(
-            session, ctx.workspace_id, limit=limit, offset=offset, **filters
-        )
+    return await list_rows(ctx, PRODUCTS, limit=limit, offset=offset, **filters)
 
 
 async def product_metrics(ctx: Context, product_id: str) -> dict[str, int]:
@@ -94,7 +93,7 @@ async def _check_external_id(
 ) -> None:
     if external_id is None:
         return
-    if await products_repo.product_by_external_id(session, workspace_id, external_id, exclude_id=product_id):
+    if await PRODUCTS.first(session, workspace_id, Product.external_id == external_id, exclude_id=product_id):
         raise _external_id_taken(external_id)
 
 
@@ -119,8 +118,8 @@ async def create_product(ctx: Context, data: dict[str, Any]) -> Product:
     features = _initial_features(data.get("features"))
     personas = [persona_fields(item, creating=True) for item in data.get("personas") or []]
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        await _check_external_id(session, ws, data.get("external_id"), None)
+    async with ctx.write() as w:
+        await _check_external_id(w.session, ws, data.get("external_id"), None)
         product = Product(
             workspace_id=ws,
             name=data["name"],
@@ -132,13 +131,11 @@ async def create_product(ctx: Context, data: dict[str, Any]) -> Product:
             kpis=data.get("kpis") or [],
             tech_stack=tech_stack,
         )
-        session.add(product)
-        await common.flush_unique(session, _external_id_taken(product.external_id))
-        session.add_all(ProductFeature(workspace_id=ws, product_id=product.id, **f) for f in features)
-        session.add_all(ProductPersona(workspace_id=ws, product_id=product.id, **p) for p in personas)
-        job = await schedule_analysis(session, ws, product.id)
-    ctx.invalidate_loaders()
-    await ctx.queue.enqueue(job)
+        w.session.add(product)
+        await common.flush_unique(w.session, _external_id_taken(product.external_id))
+        w.session.add_all(ProductFeature(workspace_id=ws, product_id=product.id, **f) for f in features)
+        w.session.add_all(ProductPersona(workspace_id=ws, product_id=product.id, **p) for p in personas)
+        w.enqueue(await schedule_analysis(w.session, ws, product.id))
     return product
 
 
@@ -146,11 +143,11 @@ async def update_product(ctx: Context, product_id: str, changes: dict[str, Any])
     common.not_null(changes, "name", "description")
     _validate(changes)
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        product = common.found(await repo.get(session, Product, ws, product_id), "Product", product_id)
+    async with ctx.write() as w:
+        product = common.found(await repo.get(w.session, Product, ws, product_id), "Product", product_id)
         analysed_before = (product.name, product.description, product.mission, list(product.kpis))
         if "external_id" in changes:
-            await _check_external_id(session, ws, changes["external_id"], product_id)
+            await _check_external_id(w.session, ws, changes["external_id"], product_id)
         if "tech_stack" in changes:
             product.tech_stack = _tech_stack(changes["tech_stack"])
         if "kpis" in changes:
@@ -159,20 +156,15 @@ async def update_product(ctx: Context, product_id: str, changes: dict[str, Any])
             if field in changes:
                 setattr(product, field, changes[field])
         product.updated_at = utcnow()
-        session.add(product)
-        await common.flush_unique(session, _external_id_taken(product.external_id))
+        w.session.add(product)
+        await common.flush_unique(w.session, _external_id_taken(product.external_id))
         # What the analysis reads changed: analyse again.
         changed = analysed_before != (product.name, product.description, product.mission, list(product.kpis))
-        job = await schedule_analysis(session, ws, product.id) if changed else None
-    ctx.invalidate_loaders()
-    if job is not None:
-        await ctx.queue.enqueue(job)
+        if changed:
+            w.enqueue(await schedule_analysis(w.session, ws, product.id))
     return product
 
 
 async def delete_product(ctx: Context, product_id: str) -> str:
-    async with ctx.db.write() as session:
-        if not await products_repo.delete_product(session, ctx.workspace_id, product_id):
-            common.found(None, "Product", product_id)
-    ctx.invalidate_loaders()
-    return product_id
+    """Features, personas and questions go with it; insights, ideas and the like keep living, unlinked."""
+    return await delete_row(ctx, PRODUCTS, product_id, "Product")

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from ..scopes import Scope
-from ..storage.models import Project
+from ..storage.models import KeyResult, Project
+from ..storage.repositories import links
 from ..storage.repositories.projects import PROJECTS
 from ..vocabulary import PROJECT_STATUSES
-from .resources import Field, Resource
+from .resources import Field, Links, Resource
 
-PROJECT = Resource[Project](
-    PROJECTS,
-    "Project",
-    Scope.OKRS_READ,
-    Scope.OKRS_WRITE,
-    Scope.OKRS_DELETE,
-    fields=(
-        Field("name", required=True, max_length=500),
-        Field("description"),
-        Field("status", values=PROJECT_STATUSES, default="planned"),
-    ),
-    filters=("status",),
-    search="Matches name and description.",
-)
+PROJECT = Resource[Project](PROJECTS, "Project", "okrs", fields=(
+    Field("name", required=True, max_length=500),
+    Field("description"),
+    Field("status", values=PROJECT_STATUSES, default="planned"),
+    Links("key_result_ids", KeyResult, links.KEY_RESULT_PROJECTS.reversed(), None, writable=False, ids=False),
+))

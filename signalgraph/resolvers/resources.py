@@ -107,6 +107,7 @@ class Links:
     link: Link
     scope: Scope | None  # None: read with the resource's own scope
     writable: bool = True
+    ids: bool = True  # False: the relation alone, without the id list
 
     @property
     def relation(self) -> str:
@@ -120,14 +121,13 @@ Hook = Callable[[Write, Any, dict[str, Any], bool], Awaitable[None]]
 class Resource(Generic[M]):
     repository: Repository[M]
     name: str  # the GraphQL type: "Idea" → idea, ideas, createIdea, the loader idea_by_id
-    read: Scope
-    write: Scope
-    delete_scope: Scope
+    scopes: str  # "ideas": read with ideas:read, create and update with ideas:write, delete with ideas:delete
     fields: tuple[Field | Ref | Links, ...]
-    # The list filter's fields, in order (search and updated_since come with every filter); None: the list
-    # takes a `search` argument and no filter.
-    filters: tuple[str, ...] | None = ()
-    search: str | None = None  # what the search filter matches, as its description says
+    # The list's filter input has the repository's filters, then search and updated_since; without one
+    # (filter=False) the list takes a `search` argument. `search` describes what it matches (by default
+    # the repository's search columns: "Matches name and description.").
+    filter: bool = True
+    search: str | None = None
     label: str | None = None  # in messages: "<label> <id> not found"; the name by default
     clean: Callable[[dict[str, Any], bool], None] | None = None
     before_save: Hook | None = None
@@ -136,9 +136,22 @@ class Resource(Generic[M]):
     # A unique index's refusal, as the caller's answer (a concurrent write took the value it checked).
     conflict: Callable[[Any], Conflict] | None = None
     key: str = field(init=False)
+    read: Scope = field(init=False)
+    write: Scope = field(init=False)
+    delete_scope: Scope = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", re.sub(r"(?<!^)(?=[A-Z])", "_", self.name).lower())
+        for attr, action in (("read", "read"), ("write", "write"), ("delete_scope", "delete")):
+            object.__setattr__(self, attr, Scope(f"{self.scopes}:{action}"))
+
+    @property
+    def filters(self) -> tuple[str, ...]:
+        return tuple(self.repository.filters) if self.filter else ()
+
+    @property
+    def search_description(self) -> str:
+        return self.search or f"Matches {' and '.join(common.camel(c.key) for c in self.repository.search)}."
 
     @property
     def model(self) -> type[M]:
@@ -159,8 +172,7 @@ class Resource(Generic[M]):
         return await self.loader(ctx).load(id_)
 
     async def list(self, ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-        async with ctx.db.read() as session:
-            return await self.repository.list(session, ctx.workspace_id, limit=limit, offset=offset, **filters)
+        return await list_rows(ctx, self.repository, limit=limit, offset=offset, **filters)
 
     # -- writes ------------------------------------------------------------------------------
     async def create(self, ctx: Context, data: dict[str, Any]) -> M:
@@ -197,12 +209,7 @@ class Resource(Generic[M]):
         return row
 
     async def delete(self, ctx: Context, id_: str) -> str:
-        async with ctx.write() as w:
-            if not await self.repository.delete(w.session, w.workspace_id, id_):
-                common.found(None, self.label or self.name, id_)
-            if self.after_delete:
-                await self.after_delete(w, id_)
-        return id_
+        return await delete_row(ctx, self.repository, id_, self.label or self.name, self.after_delete)
 
     def _clean(self, data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         """The input, checked field by field in declaration order; on create with the defaults filled in."""
@@ -230,7 +237,7 @@ class Resource(Generic[M]):
                 values[f.name] = await common.linkable_one(
                     w.session, f.target, w.workspace_id, values[f.name], common.camel(f.name)
                 )
-            elif isinstance(f, Links) and f.writable and (f.name in values):
+            elif isinstance(f, Links) and f.writable and f.name in values:
                 values[f.name] = await common.linkable(
                     w.session, f.target, w.workspace_id, values[f.name], common.camel(f.name)
                 )
@@ -247,6 +254,28 @@ class Resource(Generic[M]):
         for f in self.fields:
             if isinstance(f, Links) and f.name in values:
                 await repo.replace_links(w.session, f.link, w.workspace_id, row.id, values[f.name])
+
+
+async def list_rows(ctx: Context, repository: Repository[Any], *, limit: int, offset: int, **filters: Any) -> Page:
+    """One page of the caller's rows: the list of every resource, declared or written by hand."""
+    async with ctx.db.read() as session:
+        return await repository.list(session, ctx.workspace_id, limit=limit, offset=offset, **filters)
+
+
+async def delete_row(
+    ctx: Context,
+    repository: Repository[Any],
+    id_: str,
+    label: str,
+    after: Callable[[Write, str], Awaitable[None]] | None = None,
+) -> str:
+    """Delete one of the caller's rows (NOT_FOUND: "<label> <id> not found"); `after` in the same unit."""
+    async with ctx.write() as w:
+        if not await repository.delete(w.session, w.workspace_id, id_):
+            common.found(None, label, id_)
+        if after:
+            await after(w, id_)
+    return id_
 
 
 def plural(word: str) -> str:

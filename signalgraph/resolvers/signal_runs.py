@@ -39,7 +39,6 @@ async def hand_over(ctx: Context, signal: Signal, job: JobRef) -> None:
     """After the commit: enqueue the run; if the queue is unreachable, the signal waits as `pending`."""
     if await ctx.queue.enqueue(job):
         return
-    async with ctx.db.write() as session:
-        await runs_repo.mark_pending(session, signal.workspace_id, signal.id, job.id)
+    async with ctx.write() as w:
+        await runs_repo.mark_pending(w.session, signal.workspace_id, signal.id, job.id)
     signal.status = "pending"
-    ctx.invalidate_loaders()

@@ -29,6 +29,8 @@ MAX_PUBLIC_NUMBER = 2**31 - 1  # signals.public_number is an INTEGER: PostgreSQL
 COUNTER = "signal"
 # Statuses a client may set; `processing` and `failed` belong to processing.
 UPDATABLE_STATUSES = ("pending", "processed")
+from ..storage.repositories.signals import SIGNALS
+from .resources import list_rows
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,7 @@ async def get_signal(ctx: Context, public_id: str) -> Signal | None:
 
 
 async def list_signals(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    async with ctx.db.read() as session:
-        return await signals_repo.list_signals(session, ctx.workspace_id, limit=limit, offset=offset, **filters)
+    return await list_rows(ctx, SIGNALS, limit=limit, offset=offset, **filters)
 
 
 async def create_signal(ctx: Context, body: dict[str, Any]) -> SignalCreation:
@@ -70,20 +71,19 @@ async def create_signal(ctx: Context, body: dict[str, Any]) -> SignalCreation:
     plan = draft(body, now)
     ws = ctx.workspace_id
     try:
-        async with ctx.db.write() as session:
-            existing = plan.external_id and await signals_repo.by_external_id(session, ws, plan.external_id)
+        async with ctx.write() as w:
+            existing = plan.external_id and await signals_repo.by_external_id(w.session, ws, plan.external_id)
             if existing:
                 return SignalCreation(existing, created=False)
-            signal = await _insert(session, ws, plan, now)
+            signal = await _insert(w.session, ws, plan, now)
             # Evidence is processed: the run is recorded with the signal and queued after the commit.
-            job = await request_processing(session, signal, now) if processable(signal) else None
+            job = await request_processing(w.session, signal, now) if processable(signal) else None
     except IntegrityError:
         # A concurrent create with the same externalId committed first: answer with its signal.
         existing = await _existing(ctx, plan.external_id)
         if existing is None:
             raise
         return SignalCreation(existing, created=False)
-    ctx.invalidate_loaders()
     if job is not None:
         await hand_over(ctx, signal, job)
     return SignalCreation(signal, created=True, job_id=job.id if job else None)
@@ -140,13 +140,13 @@ async def update_signal(ctx: Context, public_id: str, changes: dict[str, Any]) -
     _validate_update(changes)
     ws = ctx.workspace_id
     try:
-        async with ctx.db.write() as session:
-            signal = common.found(await _by_public_id(session, ws, public_id, lock=True), "Signal", public_id)
+        async with ctx.write() as w:
+            signal = common.found(await _by_public_id(w.session, ws, public_id, lock=True), "Signal", public_id)
             external_id = changes.get("external_id")
             if (
                 external_id is not None
                 and external_id != signal.external_id
-                and await signals_repo.by_external_id(session, ws, external_id)
+                and await signals_repo.by_external_id(w.session, ws, external_id)
             ):
                 raise _external_id_taken(external_id)
             for name in ("name", "status", "context", "external_id", "source", "data"):
@@ -155,14 +155,13 @@ async def update_signal(ctx: Context, public_id: str, changes: dict[str, Any]) -
             if "source" in changes or "data" in changes:
                 signal.source_links = signal_links(signal.source, signal.data, signal.provider_type, signal.evidence_kind)
             if "insight_ids" in changes:
-                ids = await common.linkable(session, Insight, ws, changes["insight_ids"], "insightIds")
-                await repo.replace_links(session, links.SIGNAL_INSIGHTS, ws, signal.id, ids)
+                ids = await common.linkable(w.session, Insight, ws, changes["insight_ids"], "insightIds")
+                await repo.replace_links(w.session, links.SIGNAL_INSIGHTS, ws, signal.id, ids)
             signal.updated_at = utcnow()
-            session.add(signal)
+            w.session.add(signal)
     except IntegrityError:
         # Another update took the same externalId between our check and our commit.
         raise _external_id_taken(changes.get("external_id")) from None
-    ctx.invalidate_loaders()
     return signal
 
 
@@ -173,24 +172,22 @@ def _external_id_taken(external_id: str | None) -> Conflict:
 async def delete_signal(ctx: Context, public_id: str) -> str:
     """Delete the signal, its links and its raw text; returns its id."""
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
-        signal = common.found(await _by_public_id(session, ws, public_id, lock=True), "Signal", public_id)
-        await signals_repo.remove_text(session, ws, signal.id)
-        await signals_repo.delete_signal(session, ws, signal.id)
-    ctx.invalidate_loaders()
+    async with ctx.write() as w:
+        signal = common.found(await _by_public_id(w.session, ws, public_id, lock=True), "Signal", public_id)
+        await signals_repo.remove_text(w.session, ws, signal.id)
+        await SIGNALS.delete(w.session, ws, signal.id)
     return signal.id
 
 
 async def process_signal(ctx: Context, public_id: str) -> tuple[str, Signal]:
     """Queue a new run of a signal's processing; returns its job id and the signal."""
     ws = ctx.workspace_id
-    async with ctx.db.write() as session:
+    async with ctx.write() as w:
         number = public_number(public_id)
-        signal = number and await signals_repo.by_public_number(session, ws, number, lock=True)
+        signal = number and await signals_repo.by_public_number(w.session, ws, number, lock=True)
         signal = common.found(signal or None, "Signal", public_id)
         if not processable(signal):
             raise InvalidInput(f"{public_id} is a raw signal without text to process", field="publicId")
-        job = await request_processing(session, signal, utcnow())
-    ctx.invalidate_loaders()
+        job = await request_processing(w.session, signal, utcnow())
     await hand_over(ctx, signal, job)
     return job.id, signal

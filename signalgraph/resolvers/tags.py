@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Conflict
-from ..scopes import Scope
-from ..storage.models import Tag
-from ..storage.repositories.tags import TAGS, tag_by_name
+from ..storage.models import Insight, Tag
+from ..storage.repositories import links
+from ..storage.repositories.tags import TAGS
 from .request_context import Write
-from .resources import Field, Resource
+from .resources import Field, Links, Resource
 
 
 def _taken(name: str) -> Conflict:
@@ -18,8 +18,8 @@ def _taken(name: str) -> Conflict:
 
 async def _name_free(w: Write, row: Tag, changes: dict[str, Any], creating: bool) -> None:
     """Checked here for a clear answer; the unique index settles a concurrent write (`conflict`)."""
-    if "name" in changes and await tag_by_name(
-        w.session, w.workspace_id, changes["name"], exclude_id=None if creating else row.id
+    if "name" in changes and await TAGS.first(
+        w.session, w.workspace_id, Tag.name == changes["name"], exclude_id=None if creating else row.id
     ):
         raise _taken(changes["name"])
 
@@ -27,11 +27,13 @@ async def _name_free(w: Write, row: Tag, changes: dict[str, Any], creating: bool
 TAG = Resource[Tag](
     TAGS,
     "Tag",
-    Scope.INSIGHTS_READ,
-    Scope.INSIGHTS_WRITE,
-    Scope.INSIGHTS_DELETE,
-    fields=(Field("name", required=True, max_length=200, strip=True), Field("color")),
-    filters=None,
+    "insights",
+    fields=(
+        Field("name", required=True, max_length=200, strip=True),
+        Field("color"),
+        Links("insight_ids", Insight, links.INSIGHT_TAGS.reversed(), None, writable=False, ids=False),
+    ),
+    filter=False,
     before_save=_name_free,
     conflict=lambda row: _taken(row.name),
 )

@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from ..resolvers import accounts as resolvers
+from ..resolvers.resources import Field
 from ..scopes import Scope
+from ..vocabulary import LIFECYCLE_STAGES
 from .common import DeleteResult
 from .inputs import provided
 from .pagination import Connection, window
 from .permissions import HasScope
+from .resources import id_list, input_types, relation, value_enum
 
-if TYPE_CHECKING:
-    from .ideas import Idea
-    from .insights import Insight
-    from .opportunities import Opportunity
-    from .signals import Signal
-
-
-@strawberry.enum
-class LifecycleStage(str, Enum):
-    LEAD = "LEAD"
-    TRIAL = "TRIAL"
-    ACTIVE = "ACTIVE"
-    CHURNED = "CHURNED"
-    PARTNER = "PARTNER"
+LifecycleStage = value_enum("LifecycleStage", LIFECYCLE_STAGES)
 
 
 @strawberry.type
@@ -73,39 +61,13 @@ class Account:
     async def contact_ids(self, info: Info) -> list[strawberry.ID]:
         return [c.id for c in await info.context.loaders.contacts_by_account_id.load(self.id)]
 
-    @strawberry.field
-    async def insight_ids(self, info: Info) -> list[strawberry.ID]:
-        return await info.context.loaders.insight_ids_by_account_id.load(self.id)
-
-    @strawberry.field
-    async def opportunity_ids(self, info: Info) -> list[strawberry.ID]:
-        return await info.context.loaders.opportunity_ids_by_account_id.load(self.id)
-
-    @strawberry.field
-    async def idea_ids(self, info: Info) -> list[strawberry.ID]:
-        return await info.context.loaders.idea_ids_by_account_id.load(self.id)
-
-    @strawberry.field(permission_classes=[HasScope(Scope.SIGNALS_READ)])
-    async def signals(
-        self, info: Info
-    ) -> list[Annotated[Signal, strawberry.lazy("signalgraph.schema.signals")]]:
-        return await info.context.loaders.signals_by_account_id.load(self.id)
-
-    @strawberry.field(permission_classes=[HasScope(Scope.INSIGHTS_READ)])
-    async def insights(
-        self, info: Info
-    ) -> list[Annotated[Insight, strawberry.lazy("signalgraph.schema.insights")]]:
-        return await info.context.loaders.insights_by_account_id.load(self.id)
-
-    @strawberry.field(permission_classes=[HasScope(Scope.OPPORTUNITIES_READ)])
-    async def opportunities(
-        self, info: Info
-    ) -> list[Annotated[Opportunity, strawberry.lazy("signalgraph.schema.opportunities")]]:
-        return await info.context.loaders.opportunities_by_account_id.load(self.id)
-
-    @strawberry.field(permission_classes=[HasScope(Scope.IDEAS_READ)])
-    async def ideas(self, info: Info) -> list[Annotated[Idea, strawberry.lazy("signalgraph.schema.ideas")]]:
-        return await info.context.loaders.ideas_by_account_id.load(self.id)
+    insight_ids = id_list("insight_ids_by_account_id")
+    opportunity_ids = id_list("opportunity_ids_by_account_id")
+    idea_ids = id_list("idea_ids_by_account_id")
+    signals = relation("signals_by_account_id", "signals.Signal", Scope.SIGNALS_READ)
+    insights = relation("insights_by_account_id", "insights.Insight", Scope.INSIGHTS_READ)
+    opportunities = relation("opportunities_by_account_id", "opportunities.Opportunity", Scope.OPPORTUNITIES_READ)
+    ideas = relation("ideas_by_account_id", "ideas.Idea", Scope.IDEAS_READ)
 
 
 @strawberry.input
@@ -148,28 +110,15 @@ class UpdateAccountInput:
     notes: str | None = strawberry.UNSET
 
 
-@strawberry.input
-class CreateContactInput:
-    name: str
-    role: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    phone: str | None = strawberry.UNSET
-    notes: str | None = strawberry.UNSET
-    is_primary: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="true makes this the account's only primary contact."
-    )
-
-
-@strawberry.input
-class UpdateContactInput:
-    name: str | None = strawberry.UNSET
-    role: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    phone: str | None = strawberry.UNSET
-    notes: str | None = strawberry.UNSET
-    is_primary: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="true makes this the account's only primary contact."
-    )
+CONTACT_FIELDS = (
+    Field("name", required=True),
+    Field("role"),
+    Field("email"),
+    Field("phone"),
+    Field("notes"),
+    Field("is_primary", bool, description="true makes this the account's only primary contact."),
+)
+CreateContactInput, UpdateContactInput = input_types("Contact", CONTACT_FIELDS, __name__)
 
 
 @strawberry.type

@@ -12,8 +12,5 @@ GLOBAL = strawberry.field(
 )
 
 _schema = build(CONTEXT_UNIT, __name__, filters={"is_global": (bool | None, GLOBAL)})
-ContextUnit = _schema.object_type
-IndexingStatus = _schema.enums["indexing_status"]
-CreateContextUnitInput, UpdateContextUnitInput = _schema.create_input, _schema.update_input
-ContextUnitFilter = _schema.filter
-ContextUnitQuery, ContextUnitMutation = _schema.query, _schema.mutation
+ContextUnit, ContextUnitQuery, ContextUnitMutation = _schema
+IndexingStatus = _schema.enums["indexing_status"]  # shared with context documents

@@ -5,8 +5,4 @@ from __future__ import annotations
 from ..resolvers.ideas import IDEA
 from .resources import build
 
-_schema = build(IDEA, __name__)
-Idea = _schema.object_type
-IdeaStatus = _schema.enums["status"]
-CreateIdeaInput, UpdateIdeaInput, IdeaFilter = _schema.create_input, _schema.update_input, _schema.filter
-IdeaQuery, IdeaMutation = _schema.query, _schema.mutation
+Idea, IdeaQuery, IdeaMutation = build(IDEA, __name__)

@@ -31,14 +31,10 @@ class InsightFields:
         ]
 
 
-_schema = build(
+Insight, InsightQuery, InsightMutation = build(
     INSIGHT,
     __name__,
     extra=InsightFields,
     inputs={"external_links": list[ExternalLinkInput]},
     relations=("opportunities", "ideas", "tags", "signals", "accounts"),
 )
-Insight = _schema.object_type
-InsightStatus = _schema.enums["status"]
-CreateInsightInput, UpdateInsightInput, InsightFilter = _schema.create_input, _schema.update_input, _schema.filter
-InsightQuery, InsightMutation = _schema.query, _schema.mutation

@@ -12,6 +12,7 @@ The module `module` must bind the object type under its name (relations find the
 `Idea` in `signalgraph.schema.ideas`).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -24,6 +25,7 @@ from strawberry.types.lazy_type import LazyType
 
 from ..resolvers.request_context import Context
 from ..resolvers.resources import Field, Json, Links, Ref, Resource
+from ..scopes import Scope
 from .common import DeleteResult
 from .inputs import provided
 from .pagination import Connection, window
@@ -45,6 +47,10 @@ class ResourceSchema:
     query: type
     mutation: type
 
+    def __iter__(self) -> Iterator[type]:
+        """`Idea, IdeaQuery, IdeaMutation = build(IDEA, __name__)`."""
+        return iter((self.object_type, self.query, self.mutation))
+
 
 def build(
     resource: Resource[Any],
@@ -62,8 +68,8 @@ def build(
     types = {f.name: enums.get(f.name) or _scalar(f) for f in resource.fields if isinstance(f, Field)}
     obj = _object_type(resource, module, types, extra, relations)
     types |= inputs or {}
-    create, update = _input(resource, module, types, creating=True), _input(resource, module, types, creating=False)
-    filter_ = None if resource.filters is None else _filter(resource, module, types, filters or {})
+    create, update = input_types(resource.name, resource.fields, module, types)
+    filter_ = _filter(resource, module, types, filters or {}) if resource.filter else None
     return ResourceSchema(
         obj, enums, create, update, filter_, _query(resource, module, obj, filter_), _mutation(resource, module, obj, create, update)
     )
@@ -88,7 +94,7 @@ def _object_type(
         annotations |= getattr(extra, "__annotations__", {})
         namespace |= {k: v for k, v in vars(extra).items() if isinstance(v, StrawberryField)}
     links = [f for f in resource.fields if isinstance(f, Links)]
-    for f in links:
+    for f in (f for f in links if f.ids):
         namespace[f.name] = strawberry.field(
             resolver=_load(f"{f.name}_by_{resource.key}_id", "id"), graphql_type=list[strawberry.ID]
         )
@@ -109,6 +115,23 @@ def _object_type(
     return strawberry.type(type(resource.name, (), {"__annotations__": annotations, "__module__": module, **namespace}))
 
 
+def relation(loader: str, target: str, scope: Scope | None = None, *, many: bool = True, key: str = "id") -> Any:
+    """A hand-written type's relation: the loader `loader` with the parent's `key`; `target` names the
+    GraphQL type as "<schema module>.<Type>" (found lazily); guarded by `scope` where it crosses into
+    another resource."""
+    module, _, name = target.rpartition(".")
+    lazy = LazyType(name, f"signalgraph.schema.{module}")
+    kind = LIST[lazy] if many else lazy | None
+    return strawberry.field(
+        resolver=_load(loader, key), graphql_type=kind, permission_classes=[HasScope(scope)] if scope else []
+    )
+
+
+def id_list(loader: str) -> Any:
+    """A hand-written type's id list (the REST contract's), read with the loader `loader`."""
+    return strawberry.field(resolver=_load(loader, "id"), graphql_type=list[strawberry.ID])
+
+
 def _load(loader: str, key: str) -> Any:
     """A relation's resolver: the loader `loader` with the parent's `key` (nothing when that is null)."""
 
@@ -127,13 +150,19 @@ def _lazy(model: type) -> Any:
 _ENUMS: dict[str, type[Enum]] = {}
 
 
-def _enum(resource: Resource[Any], f: Field) -> type[Enum]:
-    """The value set as a GraphQL enum, made once per name (resources may share one, e.g. IndexingStatus)."""
-    name = f.enum if isinstance(f.enum, str) else resource.name + "".join(p.title() for p in f.name.split("_"))
+def value_enum(name: str, values: tuple[str, ...], description: str | None = None) -> Any:
+    """A value set (vocabulary.py) as a GraphQL enum whose values are the wire values; one per name."""
     if name not in _ENUMS:
         functional: Any = Enum  # the functional API: a name made at run time
-        _ENUMS[name] = strawberry.enum(functional(name, [(v, v) for v in f.values], type=str, module=__name__))
+        made = functional(name, [(v, v) for v in values], type=str, module=__name__)
+        _ENUMS[name] = strawberry.enum(made, description=description)
     return _ENUMS[name]
+
+
+def _enum(resource: Resource[Any], f: Field) -> type[Enum]:
+    """A field's value set, named <Resource><Field> or by the field (resources may share one: IndexingStatus)."""
+    name = f.enum if isinstance(f.enum, str) else resource.name + "".join(p.title() for p in f.name.split("_"))
+    return value_enum(name, f.values)
 
 
 def _scalar(f: Field) -> Any:
@@ -147,10 +176,21 @@ def _description(f: Field) -> str | None:
 
 
 # -- inputs --------------------------------------------------------------------------------------
-def _input(resource: Resource[Any], module: str, types: dict[str, Any], *, creating: bool) -> type:
+def input_types(
+    name: str, declared: tuple[Field | Ref | Links, ...], module: str, types: dict[str, Any] | None = None
+) -> tuple[type, type]:
+    """`Create<name>Input` and `Update<name>Input` from one declaration of the fields (`types`: the GraphQL
+    type of each Field, by default its scalar)."""
+    types = types or {f.name: _scalar(f) for f in declared if isinstance(f, Field)}
+    return _input(name, declared, module, types, creating=True), _input(name, declared, module, types, creating=False)
+
+
+def _input(
+    name: str, declared: tuple[Field | Ref | Links, ...], module: str, types: dict[str, Any], *, creating: bool
+) -> type:
     """Create: required fields first and non-null, the rest optional; update: every field optional."""
     fields: list[tuple[str, Any, Any]] = []
-    for f in resource.fields:
+    for f in declared:
         if isinstance(f, Field) and f.writable:
             required = creating and f.required
             kind = types[f.name] if required else types[f.name] | None
@@ -164,13 +204,12 @@ def _input(resource: Resource[Any], module: str, types: dict[str, Any], *, creat
             fields.append((f.name, list[strawberry.ID] | None, strawberry.field(default=UNSET)))
     if creating:
         fields.sort(key=lambda item: item[2].default is UNSET)
-    name = f"{'Create' if creating else 'Update'}{resource.name}Input"
-    return _class(strawberry.input, name, module, fields)
+    return _class(strawberry.input, f"{'Create' if creating else 'Update'}{name}Input", module, fields)
 
 
 def _filter(resource: Resource[Any], module: str, types: dict[str, Any], own: dict[str, tuple[Any, Any]]) -> type:
     fields: list[tuple[str, Any, Any]] = []
-    for name in resource.filters or ():
+    for name in resource.filters:
         f = next((f for f in resource.fields if f.name == name), None)
         if name in own:
             fields.append((name, *own[name]))
@@ -182,7 +221,7 @@ def _filter(resource: Resource[Any], module: str, types: dict[str, Any], own: di
             fields.append((name, types[name] | None, strawberry.field(default=UNSET, description=f.description)))
         else:
             raise ValueError(f"{resource.name}: no field for the filter {name!r}")
-    fields.append(("search", str | None, strawberry.field(default=UNSET, description=resource.search)))
+    fields.append(("search", str | None, strawberry.field(default=UNSET, description=resource.search_description)))
     fields.append(("updated_since", datetime | None, UNSET))
     return _class(strawberry.input, f"{resource.name}Filter", module, fields)
 

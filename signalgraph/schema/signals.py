@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -12,10 +11,12 @@ from strawberry.types import Info
 from ..processing import signal_derivation as derive
 from ..resolvers import signals as resolvers
 from ..scopes import Scope
+from ..vocabulary import ANALYSIS_PROFILES, PARTICIPANT_POLICIES, SIGNAL_STATUSES, SIGNAL_TYPES
 from .common import DeleteResult
 from .inputs import provided
 from .pagination import Connection, window
 from .permissions import HasScope
+from .resources import value_enum
 from .scalars import JSON
 
 if TYPE_CHECKING:
@@ -24,36 +25,12 @@ if TYPE_CHECKING:
     from .products import Product
 
 
-@strawberry.enum
-class SignalStatus(str, Enum):
-    pending = "pending"
-    processing = "processing"
-    processed = "processed"
-    failed = "failed"
-
-
-@strawberry.enum
-class SignalType(str, Enum):
-    transcript = "transcript"
-    support_ticket = "support_ticket"
-    review = "review"
-    feedback_record = "feedback_record"
-    discovery_report = "discovery_report"
-
-
-@strawberry.enum
-class AnalysisProfile(str, Enum):
-    default_transcript = "default_transcript"
-    support_ticket = "support_ticket"
-    survey_response = "survey_response"
-    discovery_report = "discovery_report"
-
-
-@strawberry.enum(description="What processing does with the people a signal mentions.")
-class ParticipantPolicy(str, Enum):
-    none = "none"
-    link = "link"
-    create = "create"
+SignalStatus = value_enum("SignalStatus", SIGNAL_STATUSES)
+SignalType = value_enum("SignalType", SIGNAL_TYPES)
+AnalysisProfile = value_enum("AnalysisProfile", ANALYSIS_PROFILES)
+ParticipantPolicy = value_enum(
+    "ParticipantPolicy", PARTICIPANT_POLICIES, "What processing does with the people a signal mentions."
+)
 
 
 @strawberry.type(description="Canonical provenance, without the operational processor route.")

@@ -7,15 +7,13 @@ from datetime import datetime
 from sqlalchemy import Boolean, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .base import created_field, id_field, link_field, ref_field, updated_field, workspace_field
+from .base import WorkspaceRow, created_field, link_field, ref_field, updated_field, workspace_field
 
 
-class Account(SQLModel, table=True):
+class Account(WorkspaceRow, table=True):
     __tablename__ = "accounts"
     __table_args__ = (UniqueConstraint("workspace_id", "external_id", name="uq_accounts_workspace_external_id"),)
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     name: str = Field(sa_type=String(500))
     external_id: str | None = Field(default=None, sa_type=String(500))
     domain: str | None = Field(default=None, sa_type=String(255), index=True)
@@ -28,11 +26,9 @@ class Account(SQLModel, table=True):
     updated_at: datetime = updated_field()
 
 
-class Contact(SQLModel, table=True):
+class Contact(WorkspaceRow, table=True):
     __tablename__ = "contacts"
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     account_id: str = ref_field("accounts")
     name: str = Field(sa_type=String(500))
     role: str | None = Field(default=None, sa_type=String(255))

@@ -100,3 +100,10 @@ def time_field() -> Any:
 def link_field(target: str, *, index: bool = False) -> Any:
     """One side of a many-to-many link table's composite primary key."""
     return Field(foreign_key=f"{target}.id", ondelete="CASCADE", primary_key=True, index=index, sa_type=String(36))
+
+
+class WorkspaceRow(SQLModel):
+    """A table's first two columns: its id and the workspace the row belongs to."""
+
+    id: str = id_field()
+    workspace_id: str = workspace_field()

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import String, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .base import created_field, id_field, ref_field, updated_field, workspace_field
+from .base import WorkspaceRow, created_field, ref_field, updated_field
 
 
-class ContextDocument(SQLModel, table=True):
+class ContextDocument(WorkspaceRow, table=True):
     __tablename__ = "context_documents"
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     file_name: str = Field(sa_type=String(500))
     mime_type: str | None = Field(default=None, sa_type=String(255))
     size: int | None = None

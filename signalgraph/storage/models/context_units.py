@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import String, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .base import created_field, id_field, ref_field, updated_field, workspace_field
+from .base import WorkspaceRow, created_field, ref_field, updated_field
 
 
-class ContextUnit(SQLModel, table=True):
+class ContextUnit(WorkspaceRow, table=True):
     __tablename__ = "context_units"
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     name: str = Field(sa_type=String(500))
     description: str | None = Field(default=None, sa_type=Text)
     data: str = Field(sa_type=Text)

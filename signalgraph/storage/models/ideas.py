@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, String, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .base import created_field, id_field, ref_field, updated_field, workspace_field
+from .base import WorkspaceRow, created_field, ref_field, updated_field
 
 
-class Idea(SQLModel, table=True):
+class Idea(WorkspaceRow, table=True):
     __tablename__ = "ideas"
     __table_args__ = (Index("ix_ideas_workspace_created", "workspace_id", "created_at"),)
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     name: str = Field(sa_type=String(500))
     description: str = Field(sa_type=Text)
     status: str = Field(default="evaluating", sa_type=String(20), index=True)

@@ -9,8 +9,8 @@ from sqlalchemy import Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from .base import (
+    WorkspaceRow,
     created_field,
-    id_field,
     json_field,
     link_field,
     ref_field,
@@ -22,7 +22,7 @@ from .base import (
 OPEN_DRAFT = text("status = 'draft' AND edited_at IS NULL AND subject_key IS NOT NULL")
 
 
-class Insight(SQLModel, table=True):
+class Insight(WorkspaceRow, table=True):
     __tablename__ = "insights"
     __table_args__ = (
         Index("ix_insights_workspace_created", "workspace_id", "created_at"),
@@ -37,8 +37,6 @@ class Insight(SQLModel, table=True):
         ),
     )
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     name: str | None = Field(default=None, sa_type=String(500))
     description: str = Field(sa_type=Text)
     status: str = Field(default="draft", sa_type=String(20), index=True)

@@ -7,28 +7,14 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlmodel import Field, SQLModel
 
-from .base import created_field, id_field, link_field, ref_field, updated_field, workspace_field
+from .base import WorkspaceRow, created_field, link_field, ref_field, updated_field, workspace_field
 
 
-class Okr(SQLModel, table=True):
+class Okr(WorkspaceRow, table=True):
     __tablename__ = "okrs"
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     objective: str = Field(sa_type=Text)
     priority: int = 0
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()
-
-
-class KeyResult(SQLModel, table=True):
-    __tablename__ = "key_results"
-
-    id: str = id_field()
-    workspace_id: str = workspace_field()
-    okr_id: str = ref_field("okrs")
-    name: str = Field(sa_type=String(1000))
-    position: int = 0
     created_at: datetime = created_field()
     updated_at: datetime = updated_field()
 
@@ -47,3 +33,13 @@ class KeyResultProject(SQLModel, table=True):
     key_result_id: str = link_field("key_results")
     project_id: str = link_field("projects", index=True)
     workspace_id: str = workspace_field()
+
+
+class KeyResult(WorkspaceRow, table=True):
+    __tablename__ = "key_results"
+
+    okr_id: str = ref_field("okrs")
+    name: str = Field(sa_type=String(1000))
+    position: int = 0
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()

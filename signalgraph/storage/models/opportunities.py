@@ -7,15 +7,13 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from .base import created_field, id_field, link_field, ref_field, updated_field, workspace_field
+from .base import WorkspaceRow, created_field, link_field, ref_field, updated_field, workspace_field
 
 
-class Opportunity(SQLModel, table=True):
+class Opportunity(WorkspaceRow, table=True):
     __tablename__ = "opportunities"
     __table_args__ = (Index("ix_opportunities_workspace_created", "workspace_id", "created_at"),)
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     name: str = Field(sa_type=String(500))
     description: str = Field(sa_type=Text)
     score: float | None = None

@@ -6,17 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .base import created_field, id_field, json_field, ref_field, updated_field, workspace_field
+from .base import WorkspaceRow, created_field, json_field, ref_field, updated_field
 
 
-class Product(SQLModel, table=True):
+class Product(WorkspaceRow, table=True):
     __tablename__ = "products"
     __table_args__ = (UniqueConstraint("workspace_id", "external_id", name="uq_products_workspace_external_id"),)
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     name: str = Field(sa_type=String(500))
     description: str = Field(sa_type=Text)
     description_analysis: dict[str, Any] | None = json_field()
@@ -31,11 +29,9 @@ class Product(SQLModel, table=True):
     updated_at: datetime = updated_field()
 
 
-class ProductFeature(SQLModel, table=True):
+class ProductFeature(WorkspaceRow, table=True):
     __tablename__ = "product_features"
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     product_id: str = ref_field("products")
     # Deleting a feature makes its children roots rather than deleting a whole subtree.
     parent_id: str | None = ref_field("product_features", ondelete="SET NULL", nullable=True)
@@ -45,11 +41,9 @@ class ProductFeature(SQLModel, table=True):
     updated_at: datetime = updated_field()
 
 
-class ProductPersona(SQLModel, table=True):
+class ProductPersona(WorkspaceRow, table=True):
     __tablename__ = "product_personas"
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     product_id: str = ref_field("products")
     name: str = Field(sa_type=String(500))
     description: str = Field(default="", sa_type=Text)
@@ -60,14 +54,12 @@ class ProductPersona(SQLModel, table=True):
     updated_at: datetime = updated_field()
 
 
-class ProductQuestion(SQLModel, table=True):
+class ProductQuestion(WorkspaceRow, table=True):
     """A clarification question about a product, written by product analysis; read-only over the API."""
 
     __tablename__ = "product_questions"
     __table_args__ = (UniqueConstraint("product_id", "topic", name="uq_product_questions_product_topic"),)
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     product_id: str = ref_field("products")
     topic: str = Field(sa_type=String(64))
     question: str = Field(sa_type=Text)

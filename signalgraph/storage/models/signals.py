@@ -9,8 +9,8 @@ from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import (
+    WorkspaceRow,
     created_field,
-    id_field,
     json_field,
     link_field,
     time_field,
@@ -19,7 +19,7 @@ from .base import (
 )
 
 
-class Signal(SQLModel, table=True):
+class Signal(WorkspaceRow, table=True):
     __tablename__ = "signals"
     __table_args__ = (
         UniqueConstraint("workspace_id", "public_number", name="uq_signals_workspace_public_number"),
@@ -27,8 +27,6 @@ class Signal(SQLModel, table=True):
         Index("ix_signals_workspace_created", "workspace_id", "created_at"),
     )
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     public_number: int
     name: str = Field(sa_type=String(500))
     status: str = Field(default="pending", sa_type=String(20), index=True)

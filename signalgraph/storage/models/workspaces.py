@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from .base import JSONType, created_field, id_field, time_field, workspace_field
+from .base import JSONType, WorkspaceRow, created_field, id_field, time_field
 
 
 class Workspace(SQLModel, table=True):
@@ -18,15 +18,13 @@ class Workspace(SQLModel, table=True):
     created_at: datetime = created_field()
 
 
-class ApiKey(SQLModel, table=True):
+class ApiKey(WorkspaceRow, table=True):
     """Only a hash of the secret is kept; `prefix` identifies a key without revealing it.
 
     `last_used_at` is written at most once a minute per key (auth.KeyUsage), not on every request."""
 
     __tablename__ = "api_keys"
 
-    id: str = id_field()
-    workspace_id: str = workspace_field()
     name: str = Field(sa_type=String(200))
     prefix: str = Field(sa_type=String(32), unique=True)
     key_hash: str = Field(sa_type=String(128))

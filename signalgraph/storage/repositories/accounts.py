@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from ..models import Account, Contact, Signal, SignalAccount
 from ..models.base import utcnow
-from . import base
-from .base import Page
-
-
-async def list_accounts(
-    session: AsyncSession,
-    workspace_id: str,
-    *,
-    limit: int,
-    offset: int,
-    search: str | None = None,
-    name: str | None = None,
-    domain: str | None = None,
-    external_id: str | None = None,
-    updated_since: datetime | None = None,
-) -> Page:
-    stmt = select(Account).where(Account.workspace_id == workspace_id)
-    if search:
-        stmt = stmt.where(
-            base.search_clause(search, Account.name, Account.domain, Account.website, Account.external_id)
-        )
-    if name is not None:
-        stmt = stmt.where(func.lower(Account.name) == name.lower())
-    if domain is not None:
-        stmt = stmt.where(domain_clause(domain))
-    if external_id is not None:
-        stmt = stmt.where(Account.external_id == external_id)
-    if updated_since is not None:
-        stmt = stmt.where(base.updated_since_clause(Account, updated_since))
-    return await base.page(
-        session, stmt, limit=limit, offset=offset, order_by=(Account.created_at.desc(), Account.id.desc())
-    )
+from .base import Repository, equals
 
 
 def domain_clause(value: str) -> ColumnElement[bool]:
@@ -53,23 +20,6 @@ def domain_clause(value: str) -> ColumnElement[bool]:
         f"{scheme}{host}{slash}" for scheme in ("http://", "https://") for slash in ("", "/")
     }
     return or_(func.lower(Account.domain).in_({wanted, host}), func.lower(Account.website).in_(forms))
-
-
-async def account_by_external_id(
-    session: AsyncSession, workspace_id: str, external_id: str, *, exclude_id: str | None = None
-) -> Account | None:
-    stmt = select(Account).where(Account.workspace_id == workspace_id, Account.external_id == external_id)
-    if exclude_id is not None:
-        stmt = stmt.where(Account.id != exclude_id)
-    return (await session.execute(stmt)).scalars().first()
-
-
-async def delete_account(session: AsyncSession, workspace_id: str, account_id: str) -> bool:
-    """Its contacts and links go with it (foreign keys cascade); the insights and signals it linked stay."""
-    result = await session.execute(
-        delete(Account).where(Account.id == account_id, Account.workspace_id == workspace_id)
-    )
-    return result.rowcount > 0
 
 
 async def link_waiting_signals(
@@ -124,3 +74,14 @@ async def delete_contact(session: AsyncSession, workspace_id: str, account_id: s
         )
     )
     return result.rowcount > 0
+
+
+ACCOUNTS = Repository(
+    Account,
+    filters={
+        "name": lambda value, _ws: func.lower(Account.name) == value.lower(),
+        "domain": lambda value, _ws: domain_clause(value),
+        "external_id": equals(Account.external_id),
+    },
+    search=(Account.name, Account.domain, Account.website, Account.external_id),
+)

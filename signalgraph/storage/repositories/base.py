@@ -75,7 +75,7 @@ def updated_since_clause(model: type[SQLModel], since: datetime) -> ColumnElemen
 
 
 # A list filter: (the value the caller gave, the workspace) → a WHERE clause. Values that do not filter
-# (None, an empty list, an empty search) never reach it.
+# (None, an empty list) never reach it.
 Filter = Callable[[Any, str], ColumnElement[bool]]
 
 
@@ -88,6 +88,11 @@ def equals(column: Any) -> Filter:
     return lambda value, _ws: column == value
 
 
+def is_null(column: Any) -> Filter:
+    """True: the column is null (e.g. global context, of no product); false: it is not."""
+    return lambda value, _ws: column.is_(None) if value else column.is_not(None)
+
+
 def through(link: Link, id_column: Any) -> Filter:
     """The row is linked to the given id, e.g. ideas of an account: `through(ACCOUNT_IDEAS, Idea.id)`."""
     t = link.table
@@ -97,6 +102,12 @@ def through(link: Link, id_column: Any) -> Filter:
         return id_column.in_(linked)
 
     return clause
+
+
+def triage(model: Any, accounts: Link) -> dict[str, Filter]:
+    """The filters insights, opportunities and ideas share: status, product, and an account they are
+    linked to through `accounts` (the account link table, seen from the account)."""
+    return {"status": is_in(model.status), "product_id": equals(model.product_id), "account_id": through(accounts, model.id)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,11 +124,11 @@ class Repository(Generic[M]):
     order_by: Sequence[Any] = ()
 
     def select(self, workspace_id: str, **filters: Any) -> Select:
-        """The rows of this workspace that match the filters (a filter given as None or empty is left out)."""
+        """The rows of this workspace that match the filters (None, an empty list or search is no filter)."""
         model: Any = self.model
         stmt = select(model).where(model.workspace_id == workspace_id)
         for name, value in filters.items():
-            if value is None or value == [] or value == "":
+            if value is None or value == [] or (name == "search" and not value):
                 continue
             if name == "search":
                 stmt = stmt.where(search_clause(value, *self.search))
@@ -139,6 +150,14 @@ class Repository(Generic[M]):
     async def count(self, session: AsyncSession, workspace_id: str, **filters: Any) -> int:
         stmt = self.select(workspace_id, **filters).order_by(None).subquery()
         return (await session.execute(select(func.count()).select_from(stmt))).scalar_one()
+
+    async def first(self, session: AsyncSession, workspace_id: str, *where: Any, exclude_id: str | None = None) -> M | None:
+        """A row of this workspace matching `where` (but `exclude_id`), e.g. the tag that has a name."""
+        model: Any = self.model
+        stmt = select(model).where(model.workspace_id == workspace_id, *where)
+        if exclude_id is not None:
+            stmt = stmt.where(model.id != exclude_id)
+        return (await session.execute(stmt)).scalars().first()
 
     async def by_ids(self, session: AsyncSession, workspace_id: str, ids: Iterable[str]) -> dict[str, M]:
         return await by_ids(session, self.model, workspace_id, ids)
@@ -168,14 +187,9 @@ async def by_key(
     order_by: Sequence[Any] = (),
 ) -> dict[str, list[M]]:
     """Rows grouped by a foreign-key column, e.g. features by product id."""
-    keys = list(set(keys))
-    grouped: dict[str, list[M]] = defaultdict(list)
-    if not keys:
-        return grouped
-    stmt = select(model).where(key.in_(keys), model.workspace_id == workspace_id).order_by(*order_by)
-    for row in (await session.execute(stmt)).scalars():
-        grouped[getattr(row, key.key)].append(row)
-    return grouped
+    table: Any = model
+    stmt = select(key, table).where(table.workspace_id == workspace_id).order_by(*order_by)
+    return await _grouped(session, stmt, key, keys)
 
 
 @dataclass(frozen=True)
@@ -186,46 +200,45 @@ class Link:
     from_col: str
     to_col: str
 
+    @classmethod
+    def of(cls, table: type[SQLModel]) -> Link:
+        """The link table seen from the side of its first key column (`SignalInsight`: signal → insight)."""
+        from_col, to_col = list(table.model_fields)[:2]
+        return cls(table, from_col, to_col)
+
     def reversed(self) -> Link:
         return Link(self.table, self.to_col, self.from_col)
 
 
 async def linked_ids(session: AsyncSession, link: Link, workspace_id: str, keys: Iterable[str]) -> dict[str, list[str]]:
     """The ids linked to each key, in a stable order."""
-    keys = list(set(keys))
-    grouped: dict[str, list[str]] = defaultdict(list)
-    if not keys:
-        return grouped
-    t = link.table
-    from_col, to_col = getattr(t, link.from_col), getattr(t, link.to_col)
-    stmt = (
-        select(from_col, to_col)
-        .where(from_col.in_(keys), t.workspace_id == workspace_id)
-        .order_by(*_link_order(link), to_col)
-    )
-    for key, other in (await session.execute(stmt)).all():
-        grouped[key].append(other)
-    return grouped
+    t, from_col, to_col = link.table, getattr(link.table, link.from_col), getattr(link.table, link.to_col)
+    stmt = select(from_col, to_col).where(t.workspace_id == workspace_id).order_by(*_link_order(link), to_col)
+    return await _grouped(session, stmt, from_col, keys)
 
 
 async def linked_rows(
     session: AsyncSession, link: Link, target: type[M], workspace_id: str, keys: Iterable[str]
 ) -> dict[str, list[M]]:
     """The rows linked to each key, in one statement (a join through the link table)."""
-    keys = list(set(keys))
-    grouped: dict[str, list[M]] = defaultdict(list)
-    if not keys:
-        return grouped
-    t = link.table
-    from_col, to_col = getattr(t, link.from_col), getattr(t, link.to_col)
+    t, from_col, to_col = link.table, getattr(link.table, link.from_col), getattr(link.table, link.to_col)
+    model: Any = target
     stmt = (
-        select(from_col, target)
-        .join(target, target.id == to_col)
-        .where(from_col.in_(keys), t.workspace_id == workspace_id, target.workspace_id == workspace_id)
-        .order_by(*_link_order(link), target.created_at, target.id)
+        select(from_col, model)
+        .join(model, model.id == to_col)
+        .where(t.workspace_id == workspace_id, model.workspace_id == workspace_id)
+        .order_by(*_link_order(link), model.created_at, model.id)
     )
-    for key, row in (await session.execute(stmt)).all():
-        grouped[key].append(row)
+    return await _grouped(session, stmt, from_col, keys)
+
+
+async def _grouped(session: AsyncSession, stmt: Select, key: Any, keys: Iterable[str]) -> dict[str, list[Any]]:
+    """`stmt` selects (key, value) pairs: the values of each of `keys`, in the statement's order."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    wanted = list(set(keys))
+    if wanted:
+        for k, value in (await session.execute(stmt.where(key.in_(wanted)))).all():
+            grouped[k].append(value)
     return grouped
 
 

@@ -4,14 +4,6 @@ from __future__ import annotations
 
 from ..models import Idea
 from . import links
-from .base import Repository, equals, is_in, through
+from .base import Repository, triage
 
-IDEAS = Repository(
-    Idea,
-    filters={
-        "status": is_in(Idea.status),
-        "product_id": equals(Idea.product_id),
-        "account_id": through(links.ACCOUNT_IDEAS, Idea.id),
-    },
-    search=(Idea.name, Idea.description),
-)
+IDEAS = Repository(Idea, filters=triage(Idea, links.ACCOUNT_IDEAS), search=(Idea.name, Idea.description))

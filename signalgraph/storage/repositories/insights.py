@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from ..models import Insight
 from . import links
-from .base import Repository, equals, is_in, through
+from .base import Repository, is_in, triage
 
+_TRIAGE = triage(Insight, links.ACCOUNT_INSIGHTS)
 INSIGHTS = Repository(
     Insight,
-    filters={
-        "status": is_in(Insight.status),
-        "type": is_in(Insight.type),
-        "product_id": equals(Insight.product_id),
-        "account_id": through(links.ACCOUNT_INSIGHTS, Insight.id),
-    },
+    filters={"status": _TRIAGE["status"], "type": is_in(Insight.type), **_TRIAGE},
     search=(Insight.name, Insight.description),
 )

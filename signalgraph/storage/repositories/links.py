@@ -18,15 +18,8 @@ from ..models import (
 )
 from .base import Link
 
-SIGNAL_INSIGHTS = Link(SignalInsight, "signal_id", "insight_id")
-SIGNAL_ACCOUNTS = Link(SignalAccount, "signal_id", "account_id")
-SIGNAL_PRODUCTS = Link(SignalProduct, "signal_id", "product_id")
-INSIGHT_OPPORTUNITIES = Link(InsightOpportunity, "insight_id", "opportunity_id")
-INSIGHT_IDEAS = Link(InsightIdea, "insight_id", "idea_id")
-INSIGHT_TAGS = Link(InsightTag, "insight_id", "tag_id")
-OPPORTUNITY_IDEAS = Link(OpportunityIdea, "opportunity_id", "idea_id")
-OKR_PRODUCTS = Link(OkrProduct, "okr_id", "product_id")
-KEY_RESULT_PROJECTS = Link(KeyResultProject, "key_result_id", "project_id")
-ACCOUNT_INSIGHTS = Link(AccountInsight, "account_id", "insight_id")
-ACCOUNT_OPPORTUNITIES = Link(AccountOpportunity, "account_id", "opportunity_id")
-ACCOUNT_IDEAS = Link(AccountIdea, "account_id", "idea_id")
+# Each seen from the side of its first key column (`Link.of`); `.reversed()` is the other side.
+SIGNAL_INSIGHTS, SIGNAL_ACCOUNTS, SIGNAL_PRODUCTS = map(Link.of, (SignalInsight, SignalAccount, SignalProduct))
+INSIGHT_OPPORTUNITIES, INSIGHT_IDEAS, INSIGHT_TAGS = map(Link.of, (InsightOpportunity, InsightIdea, InsightTag))
+OPPORTUNITY_IDEAS, OKR_PRODUCTS, KEY_RESULT_PROJECTS = map(Link.of, (OpportunityIdea, OkrProduct, KeyResultProject))
+ACCOUNT_INSIGHTS, ACCOUNT_OPPORTUNITIES, ACCOUNT_IDEAS = map(Link.of, (AccountInsight, AccountOpportunity, AccountIdea))

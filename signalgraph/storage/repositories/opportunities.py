@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from ..models import Opportunity
 from . import links
-from .base import Repository, equals, is_in, through
+from .base import Repository, triage
 
 OPPORTUNITIES = Repository(
-    Opportunity,
-    filters={
-        "status": is_in(Opportunity.status),
-        "product_id": equals(Opportunity.product_id),
-        "account_id": through(links.ACCOUNT_OPPORTUNITIES, Opportunity.id),
-    },
-    search=(Opportunity.name, Opportunity.description),
+    Opportunity, filters=triage(Opportunity, links.ACCOUNT_OPPORTUNITIES), search=(Opportunity.name, Opportunity.description)
 )

@@ -19,8 +19,6 @@ from ..models import (
     Signal,
     SignalProduct,
 )
-from . import base
-from .base import Page
 
 # Metric name → the column holding the product id of each counted row; signals are added separately.
 METRIC_COLUMNS = {
@@ -32,33 +30,13 @@ METRIC_COLUMNS = {
     "initiatives_total": OkrProduct.product_id,
 }
 METRICS = (*METRIC_COLUMNS, "signals")
+from .base import Repository, equals
 
-
-async def list_products(
-    session: AsyncSession,
-    workspace_id: str,
-    *,
-    limit: int,
-    offset: int,
-    search: str | None = None,
-    name: str | None = None,
-    external_id: str | None = None,
-    updated_since: datetime | None = None,
-) -> Page:
-    stmt = select(Product).where(Product.workspace_id == workspace_id)
-    if search:
-        stmt = stmt.where(
-            base.search_clause(search, Product.name, Product.description, Product.type, Product.external_id)
-        )
-    if name is not None:
-        stmt = stmt.where(Product.name == name)
-    if external_id is not None:
-        stmt = stmt.where(Product.external_id == external_id)
-    if updated_since is not None:
-        stmt = stmt.where(base.updated_since_clause(Product, updated_since))
-    return await base.page(
-        session, stmt, limit=limit, offset=offset, order_by=(Product.created_at.desc(), Product.id.desc())
-    )
+PRODUCTS = Repository(
+    Product,
+    filters={"name": equals(Product.name), "external_id": equals(Product.external_id)},
+    search=(Product.name, Product.description, Product.type, Product.external_id),
+)
 
 
 async def portfolio_products(session: AsyncSession, workspace_id: str, *, limit: int) -> list[Product]:
@@ -70,23 +48,6 @@ async def portfolio_products(session: AsyncSession, workspace_id: str, *, limit:
         .limit(limit)
     )
     return list((await session.execute(stmt)).scalars())
-
-
-async def product_by_external_id(
-    session: AsyncSession, workspace_id: str, external_id: str, *, exclude_id: str | None = None
-) -> Product | None:
-    stmt = select(Product).where(Product.workspace_id == workspace_id, Product.external_id == external_id)
-    if exclude_id is not None:
-        stmt = stmt.where(Product.id != exclude_id)
-    return (await session.execute(stmt)).scalars().first()
-
-
-async def delete_product(session: AsyncSession, workspace_id: str, product_id: str) -> bool:
-    """Features, personas and questions go with it; insights, ideas and the like keep living, unlinked."""
-    result = await session.execute(
-        delete(Product).where(Product.id == product_id, Product.workspace_id == workspace_id)
-    )
-    return result.rowcount > 0
 
 
 async def feature_parents(session: AsyncSession, workspace_id: str, product_id: str) -> dict[str, str | None]:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import blobs
-from ..models import Account, Blob, Signal, SignalAccount, SignalProduct
-from . import base
-from .base import Page
+from ..models import Account, Blob, Signal
 
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
+from . import links
+from .base import Repository, equals, is_in, through
 
 
 def text_key(workspace_id: str, signal_id: str) -> str:
@@ -66,49 +65,16 @@ async def account_id_by_external_id(session: AsyncSession, workspace_id: str, ex
     return (await session.execute(stmt)).scalars().first()
 
 
-async def list_signals(
-    session: AsyncSession,
-    workspace_id: str,
-    *,
-    limit: int,
-    offset: int,
-    status: list[str] | None = None,
-    signal_type: list[str] | None = None,
-    provider_type: str | None = None,
-    external_id: str | None = None,
-    account_id: str | None = None,
-    product_id: str | None = None,
-    search: str | None = None,
-    updated_since: datetime | None = None,
-) -> Page:
-    stmt = select(Signal).where(Signal.workspace_id == workspace_id)
-    if status:
-        stmt = stmt.where(Signal.status.in_(status))
-    if signal_type:
-        stmt = stmt.where(Signal.signal_type.in_(signal_type))
-    if provider_type is not None:
-        stmt = stmt.where(Signal.provider_type == provider_type)
-    if external_id is not None:
-        stmt = stmt.where(Signal.external_id == external_id)
-    if account_id is not None:
-        linked = select(SignalAccount.signal_id).where(
-            SignalAccount.account_id == account_id, SignalAccount.workspace_id == workspace_id
-        )
-        stmt = stmt.where(Signal.id.in_(linked))
-    if product_id is not None:
-        linked = select(SignalProduct.signal_id).where(
-            SignalProduct.product_id == product_id, SignalProduct.workspace_id == workspace_id
-        )
-        stmt = stmt.where(Signal.id.in_(linked))
-    if search:
-        stmt = stmt.where(base.search_clause(search, Signal.name))
-    if updated_since is not None:
-        stmt = stmt.where(Signal.updated_at >= updated_since)
-    return await base.page(
-        session, stmt, limit=limit, offset=offset, order_by=(Signal.created_at.desc(), Signal.public_number.desc())
-    )
-
-
-async def delete_signal(session: AsyncSession, workspace_id: str, signal_id: str) -> bool:
-    result = await session.execute(delete(Signal).where(Signal.id == signal_id, Signal.workspace_id == workspace_id))
-    return result.rowcount > 0
+SIGNALS = Repository(
+    Signal,
+    filters={
+        "status": is_in(Signal.status),
+        "signal_type": is_in(Signal.signal_type),
+        "provider_type": equals(Signal.provider_type),
+        "external_id": equals(Signal.external_id),
+        "account_id": through(links.SIGNAL_ACCOUNTS.reversed(), Signal.id),
+        "product_id": through(links.SIGNAL_PRODUCTS.reversed(), Signal.id),
+    },
+    search=(Signal.name,),
+    order_by=(Signal.created_at.desc(), Signal.public_number.desc()),
+)
