@@ -34,7 +34,7 @@ def _body(*parts: str | None) -> str:
 
 async def _index(
     run: JobRun,
-    model: type[ContextUnit] | type[ContextDocument],
+    model: type[ContextUnit | ContextDocument],
     kind: str,
     entry: Callable[[AsyncSession, Any], Awaitable[tuple[str, str]]],
 ) -> None:

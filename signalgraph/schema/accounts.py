@@ -84,32 +84,23 @@ class AccountFilter:
     updated_since: datetime | None = strawberry.UNSET
 
 
-@strawberry.input
-class CreateAccountInput:
-    name: str
-    external_id: str | None = strawberry.field(default=strawberry.UNSET, description="Unique per workspace.")
-    domain: str | None = strawberry.UNSET
-    website: str | None = strawberry.UNSET
-    industry: str | None = strawberry.UNSET
-    company_size: str | None = strawberry.UNSET
-    lifecycle_stage: LifecycleStage | None = strawberry.UNSET
-    notes: str | None = strawberry.UNSET
-
-
-@strawberry.input(
-    description="Contacts are not accepted here: use createContact, updateContact, deleteContact."
+ACCOUNT_FIELDS = (
+    Field("name", required=True),
+    Field("external_id", description="Unique per workspace.", update_description="null clears it."),
+    Field("domain"),
+    Field("website"),
+    Field("industry"),
+    Field("company_size"),
+    Field("lifecycle_stage"),
+    Field("notes"),
 )
-class UpdateAccountInput:
-    name: str | None = strawberry.UNSET
-    external_id: str | None = strawberry.field(default=strawberry.UNSET, description="null clears it.")
-    domain: str | None = strawberry.UNSET
-    website: str | None = strawberry.UNSET
-    industry: str | None = strawberry.UNSET
-    company_size: str | None = strawberry.UNSET
-    lifecycle_stage: LifecycleStage | None = strawberry.UNSET
-    notes: str | None = strawberry.UNSET
-
-
+CreateAccountInput, UpdateAccountInput = input_types(
+    "Account",
+    ACCOUNT_FIELDS,
+    __name__,
+    {"lifecycle_stage": LifecycleStage},
+    "Contacts are not accepted here: use createContact, updateContact, deleteContact.",
+)
 CONTACT_FIELDS = (
     Field("name", required=True),
     Field("role"),

@@ -177,16 +177,27 @@ def _description(f: Field) -> str | None:
 
 # -- inputs --------------------------------------------------------------------------------------
 def input_types(
-    name: str, declared: tuple[Field | Ref | Links, ...], module: str, types: dict[str, Any] | None = None
+    name: str,
+    declared: tuple[Field | Ref | Links, ...],
+    module: str,
+    types: dict[str, Any] | None = None,
+    update_description: str | None = None,
 ) -> tuple[type, type]:
     """`Create<name>Input` and `Update<name>Input` from one declaration of the fields (`types`: the GraphQL
-    type of each Field, by default its scalar)."""
-    types = types or {f.name: _scalar(f) for f in declared if isinstance(f, Field)}
-    return _input(name, declared, module, types, creating=True), _input(name, declared, module, types, creating=False)
+    type of a Field where it is not its scalar)."""
+    types = {f.name: _scalar(f) for f in declared if isinstance(f, Field)} | (types or {})
+    create = _input(name, declared, module, types, creating=True)
+    return create, _input(name, declared, module, types, creating=False, description=update_description)
 
 
 def _input(
-    name: str, declared: tuple[Field | Ref | Links, ...], module: str, types: dict[str, Any], *, creating: bool
+    name: str,
+    declared: tuple[Field | Ref | Links, ...],
+    module: str,
+    types: dict[str, Any],
+    *,
+    creating: bool,
+    description: str | None = None,
 ) -> type:
     """Create: required fields first and non-null, the rest optional; update: every field optional."""
     fields: list[tuple[str, Any, Any]] = []
@@ -204,7 +215,8 @@ def _input(
             fields.append((f.name, list[strawberry.ID] | None, strawberry.field(default=UNSET)))
     if creating:
         fields.sort(key=lambda item: item[2].default is UNSET)
-    return _class(strawberry.input, f"{'Create' if creating else 'Update'}{name}Input", module, fields)
+    decorator = strawberry.input(description=description)
+    return _class(decorator, f"{'Create' if creating else 'Update'}{name}Input", module, fields)
 
 
 def _filter(resource: Resource[Any], module: str, types: dict[str, Any], own: dict[str, tuple[Any, Any]]) -> type:

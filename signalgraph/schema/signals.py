@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -106,13 +107,8 @@ class Signal:
 
     @strawberry.field
     def processing(self) -> SignalProcessing:
-        return SignalProcessing(
-            last_job_id=self.last_job_id,
-            started_at=self.started_at,
-            processed_at=self.processed_at,
-            failed_at=self.failed_at,
-            last_error=self.last_error,
-        )
+        """The signal's columns of the same names."""
+        return SignalProcessing(**{f.name: getattr(self, f.name) for f in dataclasses.fields(SignalProcessing)})
 
     @strawberry.field(description="The raw text of a typed text signal; null for raw signals.")
     async def text(self, info: Info) -> str | None:
