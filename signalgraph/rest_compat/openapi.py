@@ -24,6 +24,7 @@ from graphql import (
     GraphQLScalarType,
     InlineFragmentNode,
     SelectionSetNode,
+    get_nullable_type,
 )
 from starlette.requests import Request
 from starlette.responses import Response
@@ -176,7 +177,8 @@ def _parameters(route: RestRoute, op: OperationDocument) -> list[JSONSchema]:
 
 
 def _responses(route: RestRoute, op: OperationDocument) -> JSONSchema:
-    selection = _output(op.root_field.type, op.root.selection_set, _fragments(op))
+    # A null root is never a body: REST answers the error (or a 404) instead.
+    selection = _output_named(get_nullable_type(op.root_field.type), op.root.selection_set, _fragments(op))
     success: JSONSchema = {
         "description": "Success",
         "content": {"application/json": {"schema": route.shape.body_schema(selection)}},

@@ -73,16 +73,12 @@ def _properties(schema: JSONSchema) -> dict[str, JSONSchema]:
     return schema.get("properties", {})
 
 
-def _not_null(schema: JSONSchema) -> JSONSchema:
-    return next((s for s in schema.get("anyOf", ()) if s.get("type") != "null"), schema)
-
-
 def _object(properties: dict[str, JSONSchema]) -> JSONSchema:
     return {"type": "object", "properties": properties, "required": list(properties)}
 
 
 # The object itself; null (absent, or in another workspace) is a 404.
-node = Shaper(_node, _not_null)
+node = Shaper(_node, lambda s: s)
 # A connection's nodes, with the paging headers.
 page = Shaper(_page, lambda s: _properties(s)["nodes"], list_headers=True)
 # A whole sub-collection (the features of a product): one page holding everything.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
@@ -25,6 +26,7 @@ from .insights import InsightMutation, InsightQuery
 from .jobs import JobQuery
 from .okrs import OkrMutation, OkrQuery
 from .opportunities import OpportunityMutation, OpportunityQuery
+from .partial_results import make_nullable
 from .products import ProductMutation, ProductQuery
 from .projects import ProjectMutation, ProjectQuery
 from .query_cost import QueryCost
@@ -37,6 +39,10 @@ Mutation = merge_types("Mutation", (SignalMutation, InsightMutation, InsightExtr
 
 
 class Schema(strawberry.Schema):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        make_nullable(self._schema)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Log only the unexpected: client errors are answers, not incidents."""
         log_unexpected(errors)
