@@ -102,7 +102,7 @@ _REQUEST_LEADS = (
         r"was|were) |you (?:had|would|could|guys had|offered|supported) |(?:i|we) could |for |that )?"
     ),
     (
-        r"(?:it|that|this)?(?:'d| would| will)? ?be (?:so |really |very |super |extremely |incredibly )?"
+        r"(?:(?:it|that|this)(?:'d| would| will)?|would|will)? ?be (?:so |really |very |super |extremely |incredibly )?"
         r"(?:great|nice|helpful|useful|awesome|amazing|good|cool|handy|ideal|fantastic|lovely|brilliant|valuable)"
         r" (?:if|to have|to see|to get|to be able to) (?:you |we |it |they |i |there |the app |the tool )?"
         r"(?:could|would|had|has|added|add|offered|supported|was|were|will|can)?(?: be able to)?"
@@ -218,6 +218,7 @@ PRONOUN_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 # "the fact that collections are just files": a clause made a noun, the clause is the subject.
+SEE_WHICH = re.compile(r"^(?:(?:to )?(?:see|know|show|tell|view|display) )?(?:which|what) (?=\w+ (?!is\b|are\b))", re.IGNORECASE)
 BACK_REFERENCE = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
 ITEM_ADVERB = re.compile(r"^(?:ideally|preferably|maybe|perhaps|possibly|also|even)\s+", re.IGNORECASE)
 NOMINALISED = re.compile(r"^(?:the fact that|the way (?:that )?)\s*", re.IGNORECASE)
@@ -236,7 +237,7 @@ BREAK = re.compile(
         r"would|will|way)|which|who|like i said|if possible|asap|please|for example|e\.g\.|i\.e\.|"
         r"instead of having|so (?:the|our|my)|and (?:the|my|our|your|their|its|pricing|price|support)|"
         r"would (?:be|help|make|save|cut|solve|go|win|let)|(?:is|are|was|were) (?:the )?(?:reason|top request)|"
-        r"(?:i|we) (?:could|would|'d|can)|and (?:nobody|no one|everyone|someone|nothing))\b\s*"
+        r"(?:i|we) (?:could|would|'d|can)|and (?:nobody|no one|everyone|someone|nothing)|even (?:when|though|if|after))\b\s*"
     ),
     re.IGNORECASE,
 )
@@ -359,6 +360,7 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
     if kind == "feature_request":
         without = WITHOUT.match(text)
         text = without.group("wanted") if without else _strip_repeatedly(REQUEST_LEAD, text)
+        text = SEE_WHICH.sub("", text, count=1)  # "(to see) which doctor I'm booked with" → "doctor I'm booked with"
     elif kind == "praise":
         text = PRAISE_LEAD.sub("", text, count=1)
     elif kind == "question":

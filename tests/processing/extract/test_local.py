@@ -295,7 +295,7 @@ RULES = [
     ("'also' in a ticket's body opens a new point, not the subject again",
      ("Subject: Charged twice for March\n\nMy card shows two payments. Also the app still says Free plan in "
       "settings even though I paid."), "support_ticket",
-     {("bug", "Charged twice for March"), ("bug", "App still says Free plan in settings even")}),
+     {("bug", "Charged twice for March"), ("bug", "App still says Free plan in settings")}),
     ("a noun subject makes its own point, a weak pain does not join the bug before it",
      "The app logs me out every time I switch apps. Support just sends canned replies.", "review",
      {("bug", "App logs me out every time I switch apps"), ("pain_point", "Support just sends canned replies")}),
@@ -356,7 +356,7 @@ RULES = [
      {("bug", "Never get the password reset email")}),
     ("doing something 'even when' it should not is a bug",
      "The receipt PDF prints the old address even when the store address is updated.", "review",
-     {("bug", "Receipt PDF prints the old address even")}),
+     {("bug", "Receipt PDF prints the old address")}),
     ("what is done to a finished thing is a bug",
      ("Subject: Reminders to paid customers\n\nDunning emails are going out to customers whose invoices are "
       "marked as paid."), "support_ticket", {("bug", "Dunning emails are going out to customers whose invoices")}),
