@@ -246,3 +246,29 @@ async def test_extract_without_create_saves_nothing(api):
 async def test_extract_needs_a_transcript(api):
     response = await api.rest("POST", url(EXTRACT), json={"createInsights": True})
     assert response.status_code == 400 and response.json()["message"] == "transcript is required"
+
+
+async def test_links_written_from_both_sides_at_once_are_never_a_500(api, server_errors):
+    """On PostgreSQL an insight's opportunityIds and its opportunities' insightIds, written at once, both
+    inserted the same link row: UniqueViolation, 500s. Link writes are idempotent now (ON CONFLICT DO
+    NOTHING); a deadlock the database breaks is a 409 to retry, never a 500."""
+    opportunity_path = "/external/v1/opportunities/:id"
+    for _ in range(3):
+        insight = await given.insight(api)
+        opportunities = [
+            await given.post(api, "/opportunities", {"name": f"o{i}", "description": "d"}) for i in range(3)
+        ]
+        every = [o["id"] for o in opportunities]
+        responses = await asyncio.gather(
+            *(api.rest("PATCH", url(ONE, id=insight["id"]), json={"opportunityIds": every}) for _ in range(3)),
+            *(
+                api.rest("PATCH", url(opportunity_path, id=o["id"]), json={"insightIds": [insight["id"]]})
+                for o in opportunities
+                for _ in range(2)
+            ),
+        )
+        assert {r.status_code for r in responses} <= {200, 409}, [r.text for r in responses]
+        assert any(r.status_code == 200 for r in responses)
+        assert server_errors() == []
+        final = set((await api.rest("GET", url(ONE, id=insight["id"]))).json()["opportunityIds"])
+        assert final == set(every) if any(r.status_code == 200 for r in responses[:3]) else final <= set(every)

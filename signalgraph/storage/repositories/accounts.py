@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import delete, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from ..models import Account, Contact, Signal, SignalAccount
 from ..models.base import utcnow
-from .base import Repository, equals
+from .base import Repository, equals, insert_ignoring_duplicates
 
 
 def domain_clause(value: str) -> ColumnElement[bool]:
@@ -27,7 +27,8 @@ async def link_waiting_signals(
 ) -> int:
     """Link the account to every signal that named its external id before the account had it.
 
-    One INSERT … SELECT: each new link goes after the signal's existing ones; linked signals are skipped.
+    One INSERT … SELECT: each new link goes after the signal's existing ones; linked signals are skipped,
+    and so is a link a concurrent transaction wrote meanwhile (ON CONFLICT DO NOTHING).
     """
     links = SignalAccount.__table__
     already = exists().where(links.c.signal_id == Signal.id, links.c.account_id == account_id)
@@ -39,7 +40,9 @@ async def link_waiting_signals(
     waiting = select(Signal.id, literal(account_id), literal(workspace_id), next_position).where(
         Signal.workspace_id == workspace_id, Signal.account_external_id == external_id, ~already
     )
-    stmt = insert(links).from_select(["signal_id", "account_id", "workspace_id", "position"], waiting)
+    stmt = insert_ignoring_duplicates(session, SignalAccount).from_select(
+        ["signal_id", "account_id", "workspace_id", "position"], waiting
+    )
     return (await session.execute(stmt)).rowcount
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import SQLModel
@@ -261,7 +262,9 @@ async def replace_links(
 async def add_links(
     session: AsyncSession, link: Link, workspace_id: str, key: str, other_ids: Sequence[str]
 ) -> None:
-    """Add links that are not there yet."""
+    """Add links that are not there yet. Idempotent under concurrency: a link a concurrent transaction
+    wrote meanwhile (the insight's list and the opportunity's list naming each other) is left as it is,
+    never a unique violation (INSERT … ON CONFLICT DO NOTHING on both databases)."""
     existing = set((await linked_ids(session, link, workspace_id, [key])).get(key, []))
     rows = []
     for other in dict.fromkeys(other_ids):
@@ -272,7 +275,14 @@ async def add_links(
             row["position"] = len(existing) + len(rows)
         rows.append(row)
     if rows:
-        await session.execute(insert(link.table), rows)
+        await session.execute(insert_ignoring_duplicates(session, link.table), rows)
+
+
+def insert_ignoring_duplicates(session: AsyncSession, table: type[SQLModel]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING, in the dialect of the session's database."""
+    bind: Any = session.bind
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
 async def existing_ids(session: AsyncSession, model: type[SQLModel], workspace_id: str, ids: Iterable[str]) -> set[str]:
