@@ -131,11 +131,14 @@ class GraphQLApp(GraphQL):
         return Context(services=self.services, principal=principal)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
-        """The operation's name labels the request's log lines (and its metrics)."""
+        """The operation's name labels the request's log lines (and its metrics); its reads end with it."""
         info = logs.current_request()
         if info is not None:
             info.operation = kwargs["request_data"].operation_name or info.operation
-        return await super().execute_single(*args, **kwargs)
+        try:
+            return await super().execute_single(*args, **kwargs)
+        finally:
+            await kwargs["context"].end()
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         """A result that failed for want of a database connection is a 503 with Retry-After, logged once."""

@@ -101,10 +101,13 @@ async def execute_in_process(
         paths = {str(i): [path] for i, path in enumerate(files)}
         payload = replace_placeholders_with_files(payload, paths, dict(zip(paths, files.values(), strict=True)))
     context = await build_context(services, authorization)
-    result = await schema.execute(
-        payload["query"], variable_values=payload["variables"], context_value=context,
-        allowed_operation_types=OperationType.from_http("POST"),
-    )
+    try:
+        result = await schema.execute(
+            payload["query"], variable_values=payload["variables"], context_value=context,
+            allowed_operation_types=OperationType.from_http("POST"),
+        )
+    finally:
+        await context.end()
     return orjson.loads(orjson.dumps(process_result(result)))
 
 

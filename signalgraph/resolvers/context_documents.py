@@ -67,7 +67,7 @@ async def get_document_content(ctx: Context, document_id: str) -> DocumentConten
     fmt = text_format(document.mime_type, document.file_name)
     content, truncated = None, False
     if fmt is not None:  # only the bytes the preview can show are read, whatever the file's size
-        async with ctx.db.read() as session:
+        async with ctx.read() as session:
             head = await blobs.head(session, ctx.workspace_id, document.blob_key, preview_bytes())
         content, truncated = preview_text(head or b"", document.size or 0)
     return DocumentContent(

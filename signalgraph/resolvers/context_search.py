@@ -44,7 +44,7 @@ async def search_context(ctx: Context, query: str, product_id: str | None, first
     common.text(query, "query", max_length=QUERY_MAX)
     if not 1 <= first <= FIRST_MAX:
         raise InvalidInput(f"first must be between 1 and {FIRST_MAX}", field="first")
-    async with ctx.db.read() as session:
+    async with ctx.read() as session:
         await common.linkable_one(session, Product, principal.workspace_id, product_id, "productId")
         return await context_search.search(
             session, principal.workspace_id, query, kinds=kinds, product_id=product_id, limit=first

@@ -20,7 +20,7 @@ async def extract_insights(ctx: Context, data: dict[str, Any]) -> list[Insight]:
     # At most TRANSCRIPT_CHARS: the extractor runs while the caller waits (in a thread, off the event loop).
     text = common.text(data.get("transcript"), "transcript", max_length=TRANSCRIPT_CHARS)
     ws = ctx.workspace_id
-    async with ctx.db.read() as session:
+    async with ctx.read() as session:
         product_id = await common.linkable_one(session, Product, ws, data.get("product_id"), "productId")
     request = ExtractionRequest(text=text, signal_type="transcript")
     try:

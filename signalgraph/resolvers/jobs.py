@@ -20,7 +20,7 @@ KIND_SCOPES = {
 async def get_job(ctx: Context, job_id: str) -> Job | None:
     """The job, or None when absent or another workspace's; FORBIDDEN without its kind's read scope."""
     principal = ctx.require()
-    async with ctx.db.read() as session:
+    async with ctx.read() as session:
         job = await jobs_repo.get(session, principal.workspace_id, job_id)
     if job is not None:
         ctx.require(KIND_SCOPES[job.kind])

@@ -1,19 +1,19 @@
 """Per-request DataLoaders, one per access path, named `<thing>_by_<key>`, declared one line each.
 
-Each batch runs one statement in a short-lived read session of its own, so concurrent loaders never
-share a session, and a nested query costs one statement per level whatever the page sizes. Loaders
+Each batch runs one statement on the request's read session (`Context.read`: batches take turns on one
+connection), so a nested query costs one statement per level whatever the page sizes. Loaders
 are built per request and bound to the caller's workspace: never keep one across requests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Generic, TypeVar, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from ..storage.engine import Database
 from ..storage.models import (
     Account,
     Contact,
@@ -87,13 +87,13 @@ def children(model: type[M], key: Any, *order_by: Any) -> Loader[list[M]]:
 
 
 class Loaders:
-    def __init__(self, db: Database, workspace_id: str):
-        self._db = db
+    def __init__(self, read: Callable[[], AbstractAsyncContextManager[AsyncSession]], workspace_id: str):
+        self._read = read
         self._workspace_id = workspace_id
 
     def build(self, loader: Loader[V]) -> DataLoader[str, V]:
         async def load(keys: list[str]) -> list[Any]:
-            async with self._db.read() as session:
+            async with self._read() as session:
                 found = await loader.fetch(session, self._workspace_id, keys)
             return [found[key] if key in found else loader.default() for key in keys]
 

@@ -189,5 +189,5 @@ async def list_questions(ctx: Context, product_id: str) -> list[ProductQuestion]
 async def get_question(ctx: Context, product_id: str, question_id: str) -> ProductQuestion | None:
     """None for a question this product does not have; NOT_FOUND if the product itself is missing."""
     await require_product(ctx, product_id)
-    async with ctx.db.read() as session:
+    async with ctx.read() as session:
         return await products_repo.question(session, ctx.workspace_id, product_id, question_id)

@@ -47,7 +47,7 @@ async def product_metrics(ctx: Context, product_id: str) -> dict[str, int]:
 async def portfolio_summary(ctx: Context) -> Portfolio:
     """Products by name with their counts; the signal counts cover only the last SIGNALS_LOOKBACK_DAYS."""
     since = utcnow() - timedelta(days=SIGNALS_LOOKBACK_DAYS)
-    async with ctx.db.read() as session:
+    async with ctx.read() as session:
         products = await products_repo.portfolio_products(
             session, ctx.workspace_id, limit=PORTFOLIO_MAX_PRODUCTS
         )

@@ -6,7 +6,7 @@ The GraphQL view and the REST layer both build it with `build_context`; resolver
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ from ..errors import Forbidden, Unauthenticated
 from ..scopes import Scope
 from ..services import Services
 from ..settings import Settings
-from ..storage.engine import Database
+from ..storage.engine import Database, SharedReads
 from .loaders import Loaders
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class Context:
     # The query's cost (schema/query_cost.py), set before it runs; None outside GraphQL.
     query_cost: int | None = None
     _loaders: Loaders | None = field(default=None, repr=False)
+    _reads: SharedReads | None = field(default=None, repr=False)
 
     @property
     def db(self) -> Database:
@@ -73,8 +74,20 @@ class Context:
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            self._loaders = Loaders(self.db, self.workspace_id)
+            self._loaders = Loaders(self.read, self.workspace_id)
         return self._loaders
+
+    def read(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """The request's read session: every read of the request (lists, loader batches) on one connection
+        and one transaction, taking turns. `end()` releases it."""
+        if self._reads is None:
+            self._reads = self.db.shared_reads()
+        return self._reads.session()
+
+    async def end(self) -> None:
+        """The request is over, or a write committed: release the read session (the next read opens one)."""
+        if self._reads is not None:
+            await self._reads.end()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Write]:
@@ -84,6 +97,7 @@ class Context:
             unit = Write(session, self.workspace_id)
             yield unit
         self.invalidate_loaders()
+        await self.end()
         for job in unit.jobs:
             await self.queue.enqueue(job)
 

@@ -258,7 +258,7 @@ class Resource(Generic[M]):
 
 async def list_rows(ctx: Context, repository: Repository[Any], *, limit: int, offset: int, **filters: Any) -> Page:
     """One page of the caller's rows: the list of every resource, declared or written by hand."""
-    async with ctx.db.read() as session:
+    async with ctx.read() as session:
         return await repository.list(session, ctx.workspace_id, limit=limit, offset=offset, **filters)
 
 

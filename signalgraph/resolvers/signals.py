@@ -57,7 +57,7 @@ async def _by_public_id(
 
 
 async def get_signal(ctx: Context, public_id: str) -> Signal | None:
-    async with ctx.db.read() as session:
+    async with ctx.read() as session:
         return await _by_public_id(session, ctx.workspace_id, public_id)
 
 
@@ -92,7 +92,7 @@ async def create_signal(ctx: Context, body: dict[str, Any]) -> SignalCreation:
 async def _existing(ctx: Context, external_id: str | None) -> Signal | None:
     if external_id is None:
         return None
-    async with ctx.db.read() as session:
+    async with ctx.read() as session:
         return await signals_repo.by_external_id(session, ctx.workspace_id, external_id)
 
 

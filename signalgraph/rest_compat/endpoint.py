@@ -109,6 +109,13 @@ async def handle(services: Services, route: RestRoute, request: Request) -> Resp
 
 async def run(call: Call, ctx: Context) -> Response:
     """Execute the row's operation and shape its result; GraphQL errors become the mapped error response."""
+    try:
+        return await _run(call, ctx)
+    finally:
+        await ctx.end()
+
+
+async def _run(call: Call, ctx: Context) -> Response:
     result = execute(
         graphql_schema(),
         call.document.document,

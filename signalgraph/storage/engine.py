@@ -118,6 +118,10 @@ class Database:
         except PoolTimeout as exc:
             raise Unavailable(BUSY) from exc
 
+    def shared_reads(self) -> SharedReads:
+        """One request's reads on one session (see SharedReads)."""
+        return SharedReads(self._reads)
+
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """One transaction: committed when the block ends, rolled back if it raises.
@@ -137,3 +141,41 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class SharedReads:
+    """All the reads of one request on one session, taken in turn.
+
+    A request's loader batches and lists would each take a session of their own: on PostgreSQL a pool
+    checkout with its ping, then BEGIN, the SELECT and ROLLBACK, for one statement. Here they share one
+    connection and one transaction, one at a time (an AsyncSession serves one task at a time). `end()`
+    closes it: after a write, so that later reads see what it wrote (an SQLite read transaction keeps the
+    snapshot it began with), and when the request is over. Rows already read stay readable.
+    """
+
+    def __init__(self, factory: async_sessionmaker[AsyncSession]):
+        self._factory = factory
+        self._session: AsyncSession | None = None
+        self._turn = asyncio.Lock()
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self._turn:
+            if self._session is None:
+                self._session = self._factory()
+            try:
+                yield self._session
+            except BaseException as exc:
+                await self._close()  # a failed statement may have aborted the transaction (PostgreSQL)
+                if isinstance(exc, PoolTimeout):
+                    raise Unavailable(BUSY) from exc
+                raise
+
+    async def end(self) -> None:
+        async with self._turn:
+            await self._close()
+
+    async def _close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
