@@ -324,7 +324,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(would|will|'d) (happily )?pay( extra)? for\b", 1.6, None),
         (r"\bmust[- ]haves?\b|\bnon-?starter\b|\bdeal ?breaker\b", 1.4, None),
         (r"\b(top|most|frequently|often|commonly|most often) (request|requested|asked)\b|\brequested by\b|\bwere requested\b", 1.6, None),
-        (r"\bbring back\b|\bcome back\b", 1.0, None),
+        # "bring back the old editor"; "I'd come back" is the customer returning, not a feature
+        (r"\bbring back\b|(?<!i'd )(?<!we'd )(?<!i'll )(?<!we'll )(?<!would )\bcome back\b", 1.0, None),
         (r"\b(let|allow|enable) (me|us|users|admins|customers|carriers|them|people|teams|managers) (to )?\w+", 1.1, None),
         (r"\bno (way|option|ability|setting|support) (to|for)\b|\bthere('s| is) no (way|option)\b", 1.2, None),
         (
@@ -353,7 +354,15 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"^asked (whether|if|about|for)\b|\basked (whether|if) (we|you|it|they)\b", 1.2, None),
         (r"\bis it possible to\b|\bcan (i|we) (choose|pick|select|set|change|configure)\b", 1.1, None),
         (r"\bwould (switch|move|leave|stay|buy|pay|upgrade|come back) if\b", 1.4, None),
-        (r"\bif (it|you|they|the app|the tool|this) \w+ed\b.{0,60}\b(we'd|i'd|we would|i would|would)\b", 1.5, None),
+        # "if it sorted picks by aisle we'd…"; "if you fixed the downloads" asks for a fix, not a feature
+        (
+            (
+                r"\bif (it|you|they|the app|the tool|this) (?!(?:fixed|solved|resolved|repaired|sorted out)\b)\w+ed\b"
+                r".{0,60}\b(we'd|i'd|we would|i would|would)\b"
+            ),
+            1.5,
+            None,
+        ),
         (r"^(needed|need|needs|wanted|want|missing|lacks|requires?|would love|would like)\b", 1.3, None),
         (r"\bcan (that|this|it) be (a setting|an option|configurable|changed|added|turned off|disabled|optional)\b", 1.6, None),
         (

@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from . import cues
 from .base import KIND_LABELS, Evidence, Finding
-from .naming import is_analyst_name, strip_openers
+from .naming import is_analyst_name, name_key, strip_openers
 from .segment import Span
 
 DESCRIPTION_QUOTES = 5
@@ -137,6 +137,14 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     return min(len(a), len(b)) == 1 or len(shared) / max(len(a), len(b)) >= 0.5
 
 
+def _same_subject(a: Statement, b: Statement) -> bool:
+    """Requests whose names name one subject, one more narrowly: "SSO" and "SSO with Okta"."""
+    if a.kind != "feature_request":
+        return False
+    x, y = set(name_key(a.name).split()), set(name_key(b.name).split())
+    return bool(x and y) and (x <= y or y <= x)
+
+
 def group(statements: list[Statement]) -> list[Group]:
     """Statements of one kind that share their key terms, in order of first mention; a statement that
     only qualifies the one before it joins that one's group, and the first statement of a subject
@@ -168,7 +176,7 @@ def group(statements: list[Statement]) -> list[Group]:
                 g
                 for g in groups
                 if g.kind == statement.kind
-                and any(_similar(statement.terms, m.terms) for m in g.members)
+                and any(_similar(statement.terms, m.terms) or _same_subject(statement, m) for m in g.members)
                 and not any(m.span == statement.span for m in g.members)  # items of one list stay apart
             ),
             None,

@@ -202,7 +202,7 @@ _QUESTION_LEADS = (
 
 # "without SSO our IT won't approve it": the request is what is missing.
 WITHOUT = re.compile(
-    r"^(?:but |and |so )?without (?P<wanted>[^,]{2,60}?),? (?:we|i|our \w+|it|they|the \w+|this|that|nobody|"
+    r"^(?:but |and |so )?without (?P<wanted>[^,]{2,60}?),? (?:we|i|our(?: \w+){1,3}?|it|they|the(?: \w+){1,3}?|this|that|nobody|"
     r"no one|there's|there is)(?:'ll| will| would| just)? ?(?:can't|cannot|can not|won't|couldn't|wouldn't|"
     r"will not|would not|don't|do not|isn't|is not|aren't|are not|have to|need to|is|are)\b",
     re.IGNORECASE,

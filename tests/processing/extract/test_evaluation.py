@@ -15,7 +15,7 @@ from signalgraph.processing.extract.naming import is_analyst_name
 EVAL = Path(__file__).resolve().parents[3] / "eval"
 # The figures the local extractor reached at the end of issue 12: raise them when it improves.
 RATCHET = {
-    "set": {"precision": 0.90, "recall": 0.968},
+    "set": {"precision": 0.905, "recall": 0.968},
     "holdout": {"precision": 0.94, "recall": 1.0},
     "holdout2": {"precision": 0.96, "recall": 0.98},
 }

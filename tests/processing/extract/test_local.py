@@ -388,6 +388,12 @@ RULES = [
     ("a title of verdicts is no finding",
      '"Great for teams under 20, painful beyond that"\nThe shared inbox is easy to set up.', "review",
      {("praise", "Shared inbox is easy to set up")}),
+    ("requests named alike, one more narrowly, are one subject",
+     "Kim: What would make this a yes: SSO with Okta and an audit log. Without SSO our security team won't sign off.",
+     "transcript", {("feature_request", "SSO with Okta"), ("feature_request", "Audit log")}),
+    ("'if you fixed X I'd come back' asks for a fix, which the bug already says",
+     "Kim: The offline downloads keep failing. If you fixed the downloads I'd come back.", "transcript",
+     {("bug", "Offline downloads keep failing")}),
 ]
 
 
