@@ -56,7 +56,9 @@ class Server:
 def environment(database_url: str, **settings: str) -> dict[str, str]:
     """The process environment: SIGNALGRAPH_* settings, warnings-only logs, the bench importable."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALGRAPH_")}
-    env.update({"SIGNALGRAPH_DATABASE_URL": database_url, "SIGNALGRAPH_LOG_LEVEL": "WARNING"})
+    # The load comes from one key: the rate limit per key is off, or it would measure the limiter.
+    env.update({"SIGNALGRAPH_DATABASE_URL": database_url, "SIGNALGRAPH_LOG_LEVEL": "WARNING",
+                "SIGNALGRAPH_RATE_LIMIT_PER_MINUTE": "0"})
     env.update({f"SIGNALGRAPH_{k.upper()}": v for k, v in settings.items()})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env

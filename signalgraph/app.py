@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 # What a browser script may read of a response: the REST pagination and idempotency headers, the request id.
 CORS_EXPOSED_HEADERS = (
-    "X-Total-Count", "X-Limit", "X-Offset", "X-Has-More", "Idempotent-Replayed", REQUEST_ID_HEADER
+    "X-Total-Count", "X-Limit", "X-Offset", "X-Has-More", "Idempotent-Replayed", REQUEST_ID_HEADER,
+    "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Retry-After",
 )
 
 

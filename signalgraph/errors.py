@@ -56,6 +56,21 @@ class TooLarge(DomainError):
     http_status = 413
 
 
+class RateLimited(DomainError):
+    """The API key has spent its requests for now (ratelimit.py); the response says when to retry."""
+
+    code = "RATE_LIMITED"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return {**super().extensions, "retryAfter": self.retry_after}
+
+
 class Unavailable(DomainError):
     """The server is out of a shared resource for now (every database connection busy): retry shortly."""
 

@@ -25,7 +25,7 @@ from strawberry.asgi import GraphQL
 
 from . import graphiql, logs, metrics
 from .auth import WWW_AUTHENTICATE, Principal, authenticate
-from .errors import Unavailable
+from .errors import RateLimited, Unavailable
 from .limits import JSON_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, UPLOAD_BODY_BYTES, too_large_message
 from .resolvers.request_context import Context
 from .schema import document_limits, schema
@@ -151,6 +151,12 @@ class GraphQLApp(GraphQL):
         ]
         if busy:
             return unavailable(busy[0])
+        if any(
+            (error.get("extensions") or {}).get("code") == RateLimited.code
+            for result in results
+            for error in result.get("errors") or ()
+        ):
+            sub_response.status_code = 429  # Retry-After and RateLimit-* come from observer.py
         return super().create_response(response_data, sub_response)
 
     async def process_result(self, request: Request, result: Any) -> Any:

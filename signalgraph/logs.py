@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 if TYPE_CHECKING:
+    from .ratelimit import Allowance
     from .settings import Settings
 
 # A request id a proxy sends is kept when it is a plain token of reasonable length; otherwise a new one.
@@ -37,6 +38,7 @@ class RequestInfo:
     operation: str | None = None  # the GraphQL operation name
     key_prefix: str | None = None
     workspace_id: str | None = None
+    allowance: Allowance | None = None  # the rate limiter's answer, for the RateLimit-* headers
 
 
 @dataclass(frozen=True)

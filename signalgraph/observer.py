@@ -55,6 +55,8 @@ class RequestObserver:
                 status = message["status"]
                 headers = MutableHeaders(scope=message)
                 headers[REQUEST_ID_HEADER] = info.request_id
+                if info.allowance is not None:
+                    headers.update(info.allowance.headers())
             await send(message)
 
         try:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .auth import KeyUsage
+from .ratelimit import RateLimiter
 from .settings import Settings
 from .storage.engine import Database
 
@@ -25,6 +26,8 @@ class Services:
     db: Database
     queue: JobQueue
     key_usage: KeyUsage = field(init=False)  # api_keys.last_used_at, written at most once a minute per key
+    limiter: RateLimiter = field(init=False)  # requests per API key (ratelimit.py)
 
     def __post_init__(self) -> None:
         self.key_usage = KeyUsage(self.db)
+        self.limiter = RateLimiter(self.settings)

@@ -42,6 +42,9 @@ class Settings:
     log_format: str = "text"  # or "json": one object a line
     # /metrics is open to loopback; from elsewhere it needs `Authorization: Bearer <metrics_token>`.
     metrics_token: str | None = None
+    # Per API key (ratelimit.py): requests a minute, and the most at once (a full bucket); 0 switches it off.
+    rate_limit_per_minute: int = 3000
+    rate_limit_burst: int = 3000
     # Browser origins allowed to call the API (CORS); empty: no CORS headers at all. ("*",) allows any origin.
     cors_origins: tuple[str, ...] = ()
     # Host headers served (TrustedHostMiddleware): names, `*.example.com`; empty: any host.
@@ -94,6 +97,7 @@ class Settings:
         if llm_base_url is not None and get("LLM_MODEL") is None:
             raise SettingsError("SIGNALGRAPH_LLM_MODEL is required when SIGNALGRAPH_LLM_BASE_URL is set")
         cors_origins = _cors_origins(get("CORS_ORIGINS"))
+        rate_limit_per_minute = get_int("RATE_LIMIT_PER_MINUTE", 3000, 0, 10_000_000)
         return cls(
             database_url=database_url,
             redis_url=redis_url,
@@ -115,6 +119,8 @@ class Settings:
             log_level=log_level,
             log_format=log_format,
             metrics_token=get("METRICS_TOKEN"),
+            rate_limit_per_minute=rate_limit_per_minute,
+            rate_limit_burst=get_int("RATE_LIMIT_BURST", rate_limit_per_minute, 0, 10_000_000),
             cors_origins=cors_origins,
             allowed_hosts=_allowed_hosts(get("ALLOWED_HOSTS")),
         )

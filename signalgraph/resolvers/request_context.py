@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .. import logs
 from ..auth import Principal, authenticate
-from ..errors import Forbidden, Unauthenticated
+from ..errors import Forbidden, RateLimited, Unauthenticated
 from ..scopes import Scope
 from ..services import Services
 from ..settings import Settings
@@ -58,6 +59,20 @@ class Context:
     @property
     def settings(self) -> Settings:
         return self.services.settings
+
+    async def charge_rate_limit(self, units: int = 1) -> None:
+        """Take `units` requests from the caller's bucket (ratelimit.py); RateLimited when it is empty. The
+        answer goes on the request for the RateLimit-* headers."""
+        if self.principal is None:
+            return
+        allowance = await self.services.limiter.charge(self.principal.key_prefix, units)
+        if allowance is None:
+            return
+        info = logs.current_request()
+        if info is not None:
+            info.allowance = allowance
+        if allowance.retry_after is not None:
+            raise RateLimited(allowance.message(), retry_after=allowance.retry_after)
 
     def require(self, scope: Scope | None = None) -> Principal:
         """The caller, checked for `scope`: UNAUTHENTICATED without a valid key, FORBIDDEN without the scope."""

@@ -77,6 +77,7 @@ async def handle(services: Services, route: RestRoute, request: Request) -> Resp
     try:
         ctx = await build_context(services, request.headers.get("authorization"))
         principal = ctx.require()
+        await ctx.charge_rate_limit()  # a REST request costs one
         call = await read_call(request, route)
         key = request.headers.get(idempotency.HEADER)
         if key is None or route.method not in idempotency.METHODS:

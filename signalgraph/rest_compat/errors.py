@@ -33,6 +33,7 @@ REASONS = {
     422: "Unprocessable Entity",
     500: "Internal Server Error",
     502: "Bad Gateway",
+    429: "Too Many Requests",
     503: "Service Unavailable",
 }
 

@@ -30,6 +30,7 @@ from .partial_results import make_nullable
 from .products import ProductMutation, ProductQuery
 from .projects import ProjectMutation, ProjectQuery
 from .query_cost import QueryCost
+from .rate_limit import RateLimit
 from .signals import SignalMutation, SignalQuery
 from .tags import TagMutation, TagQuery
 from .workspaces import WorkspaceQuery
@@ -56,6 +57,7 @@ schema = Schema(
     extensions=[
         ErrorCodes,
         QueryCost,
+        RateLimit,  # after QueryCost, whose cost it charges
         lambda: AddValidationRules([DocumentLimits]),
         lambda: MaxTokensLimiter(max_token_count=LIMITS["max_tokens"]),
     ],
