@@ -15,8 +15,8 @@ instead of polling the file lock through SQLite's busy handler, which sleeps up 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, nullcontext
 from pathlib import Path
 
 import orjson
@@ -35,6 +35,8 @@ ABORTED_BY_CONCURRENCY = ("40P01", "40001")
 _IMMEDIATE = "signalgraph_begin_immediate"
 POOL_TIMEOUT_SECONDS = 10.0
 BUSY = "Every database connection is busy; retry shortly"
+# PostgreSQL refusing a connection for now: too many clients, or starting up / shutting down.
+REFUSED_FOR_NOW = ("53300", "57P03")
 
 
 def describe_database(database_url: str) -> str:
@@ -112,11 +114,9 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for reads only; its transaction is rolled back at the end."""
-        try:
+        with _busy_is_unavailable():
             async with self._reads() as session:
                 yield session
-        except PoolTimeout as exc:
-            raise Unavailable(BUSY) from exc
 
     def shared_reads(self) -> SharedReads:
         """One request's reads on one session (see SharedReads)."""
@@ -130,10 +130,9 @@ class Database:
         concurrent one (say, an update of an insight while its product is deleted) is a Conflict to retry.
         """
         try:
-            async with self._writer_turn, self._writes() as session, session.begin():
-                yield session
-        except PoolTimeout as exc:
-            raise Unavailable(BUSY) from exc
+            with _busy_is_unavailable():
+                async with self._writer_turn, self._writes() as session, session.begin():
+                    yield session
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) not in ABORTED_BY_CONCURRENCY:
                 raise
@@ -141,6 +140,23 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _refused_for_now(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in REFUSED_FOR_NOW
+
+
+@contextmanager
+def _busy_is_unavailable() -> Iterator[None]:
+    """No connection to be had now (the pool's all taken, or PostgreSQL has too many clients): a 503."""
+    try:
+        yield
+    except PoolTimeout as exc:
+        raise Unavailable(BUSY) from exc
+    except DBAPIError as exc:
+        if _refused_for_now(exc):
+            raise Unavailable(BUSY) from exc
+        raise
 
 
 class SharedReads:
@@ -164,11 +180,10 @@ class SharedReads:
             if self._session is None:
                 self._session = self._factory()
             try:
-                yield self._session
-            except BaseException as exc:
+                with _busy_is_unavailable():
+                    yield self._session
+            except BaseException:
                 await self._close()  # a failed statement may have aborted the transaction (PostgreSQL)
-                if isinstance(exc, PoolTimeout):
-                    raise Unavailable(BUSY) from exc
                 raise
 
     async def end(self) -> None:
