@@ -16,6 +16,7 @@ import logging
 from collections import defaultdict
 from inspect import isawaitable
 
+import orjson
 from graphql import ExecutionResult, execute
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -37,6 +38,16 @@ from .responses import JSONBody
 from .routes import PREFIX, ROUTES, RestRoute
 
 logger = logging.getLogger("signalgraph.rest")
+# A create row → the row that reads what it created (`POST /insights` → `GET /insights/:id`).
+READ_CREATED = {
+    create: read
+    for create in ROUTES
+    for read in ROUTES
+    if create.method == "POST"
+    and read.method == "GET"
+    and read.path_params
+    and read.path == f"{create.path}/:{read.path_params[-1]}"
+}
 
 
 def create_rest_app(services: Services) -> Starlette:
@@ -82,9 +93,12 @@ async def handle(services: Services, route: RestRoute, request: Request) -> Resp
         key = request.headers.get(idempotency.HEADER)
         if key is None or route.method not in idempotency.METHODS:
             return await run(call, ctx)
-        claimed = await idempotency.begin(
-            services.db, principal, key, route.method, route.concrete_path(call.path_params), call.fingerprint
-        )
+        path = route.concrete_path(call.path_params)
+        claimed = await idempotency.begin(services.db, principal, key, route.method, path, call.fingerprint)
+        if isinstance(claimed, Response) and await _created_and_gone(route, claimed, ctx):
+            # The replay would name a resource deleted since: the retry is a new request.
+            await idempotency.forget(services.db, principal, key, route.method, path)
+            claimed = await idempotency.begin(services.db, principal, key, route.method, path, call.fingerprint)
         if isinstance(claimed, Response):
             return claimed
         try:
@@ -106,6 +120,21 @@ async def handle(services: Services, route: RestRoute, request: Request) -> Resp
     except Exception:
         logger.exception("unexpected error serving %s %s", request.method, request.url.path)
         return error_response(500, "Internal server error")
+
+
+async def _created_and_gone(route: RestRoute, replay: Response, ctx: Context) -> bool:
+    """Whether a replayed 201 names a resource its GET row (`<path>/:id`) no longer finds."""
+    getter = READ_CREATED.get(route)
+    if replay.status_code != 201 or getter is None:
+        return False
+    param = getter.path_params[-1]
+    created = orjson.loads(bytes(replay.body))
+    if not isinstance(created, dict) or not isinstance(created.get(param), str):
+        return False
+    document = operation(getter.document)
+    params = {param: created[param]}
+    found = await run(Call(route=getter, document=document, path_params=params, variables=dict(params)), ctx)
+    return found.status_code == 404
 
 
 async def run(call: Call, ctx: Context) -> Response:

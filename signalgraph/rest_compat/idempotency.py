@@ -10,6 +10,7 @@ reuse the key. A claim whose request never finished (a crashed process) is taken
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,6 +28,8 @@ METHODS = ("POST", "PATCH")
 TTL = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=2)
 MAX_KEY_LENGTH = 255
+# Visible ASCII, no spaces: what any HTTP client sends unchanged (HTTP trims spaces around a header value).
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]+$")
 REPLAYED = "Idempotent-Replayed"
 
 
@@ -39,9 +42,9 @@ async def begin(
     db: Database, principal: Principal, key: str, method: str, path: str, fingerprint: str
 ) -> Claim | Response:
     """Own the key for this request (a Claim), or the stored response to replay; RestError on misuse."""
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise RestError(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters")
-    record_id = hashlib.sha256(f"{principal.key_id}\n{method}\n{path}\n{key}".encode()).hexdigest()
+    if len(key) > MAX_KEY_LENGTH or not KEY_PATTERN.fullmatch(key):
+        raise RestError(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} visible ASCII characters, without spaces")
+    record_id = _record_id(principal, key, method, path)
     for _ in range(3):
         now = utcnow()
         async with db.write() as session:
@@ -70,6 +73,16 @@ async def begin(
             raise RestError(409, f"A request with this {HEADER} is still in progress; retry later")
         return _replay(existing)
     raise RestError(409, f"A request with this {HEADER} is still in progress; retry later")
+
+
+async def forget(db: Database, principal: Principal, key: str, method: str, path: str) -> None:
+    """Drop the kept response for this key, so that the next request with it runs anew."""
+    async with db.write() as session:
+        await repo.forget(session, _record_id(principal, key, method, path))
+
+
+def _record_id(principal: Principal, key: str, method: str, path: str) -> str:
+    return hashlib.sha256(f"{principal.key_id}\n{method}\n{path}\n{key}".encode()).hexdigest()
 
 
 async def finish(db: Database, claim: Claim, response: Response) -> None:

@@ -11,6 +11,8 @@ from functools import cache
 from typing import Any
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -23,12 +25,19 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
     InlineFragmentNode,
+    ObjectValueNode,
     SelectionSetNode,
+    VariableNode,
+    get_named_type,
     get_nullable_type,
 )
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..limits import text_limit
+from ..schema import input_rules
+from ..schema.input_guard import MAX_LIST_ITEMS
+from ..schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from . import idempotency
 from .documents import OperationDocument, operation
 from .errors import REASONS
@@ -41,12 +50,21 @@ JSONSchema = dict[str, Any]
 SCALARS: dict[str, JSONSchema] = {
     "String": {"type": "string"},
     "ID": {"type": "string"},
-    "Int": {"type": "integer"},
+    "Int": {"type": "integer", "minimum": GRAPHQL_MIN_INT, "maximum": GRAPHQL_MAX_INT},  # 32 bits
     "Float": {"type": "number"},
     "Boolean": {"type": "boolean"},
     "DateTime": {"type": "string", "format": "date-time"},
     "JSON": {},
     "Upload": {"type": "string", "format": "binary"},
+}
+PAGING = {
+    "limit": {
+        "type": "integer",
+        "minimum": 0,
+        "default": DEFAULT_PAGE_SIZE,
+        "description": f"At most {MAX_PAGE_SIZE}; larger values are clamped.",
+    },
+    "offset": {"type": "integer", "minimum": 0, "maximum": GRAPHQL_MAX_INT, "default": 0},
 }
 LIST_HEADERS = {
     "X-Total-Count": "How many items match, over all pages.",
@@ -119,33 +137,40 @@ def _operation(route: RestRoute, op: OperationDocument, schemas: dict[str, JSONS
     }
     if route.body != "none":
         media = "application/json" if route.body == "json" else "multipart/form-data"
+        body = op.variables["input"]
         result["requestBody"] = {
-            "required": True,
-            "content": {media: {"schema": _input(op.variables["input"], schemas)}},
+            # An empty body is `{}`: it may be left out where nothing in it is required.
+            "required": any(isinstance(f.type, GraphQLNonNull) for f in _input_object(body).fields.values()),
+            "content": {media: {"schema": _input(body, schemas, "input")}},
         }
     return result
 
 
+def _input_object(type_: GraphQLInputType) -> GraphQLInputObjectType:
+    named = get_named_type(type_)
+    assert isinstance(named, GraphQLInputObjectType)
+    return named
+
+
 def _parameters(route: RestRoute, op: OperationDocument) -> list[JSONSchema]:
+    sites = _variable_sites(op)
     params = [
-        {"name": name, "in": "path", "required": True, "schema": _input(op.variables[name], {})}
+        {"name": name, "in": "path", "required": True, "schema": _argument(op, name, sites)}
         for name in route.path_params
     ]
+    defaults = {
+        v.variable.name.value: v.default_value for v in op.operation.variable_definitions or ()
+    }
     includes = {include_variable(value) for value in route.include}
     for name, type_ in op.variables.items():
         if name in route.path_params or name == "input" or name in includes:
             continue
-        schema = _input(type_, {})
-        if name == "limit":
-            schema = {
-                "type": "integer",
-                "minimum": 0,
-                "default": 20,
-                "description": "At most 100; larger values are clamped.",
-            }
-        elif name == "offset":
-            schema = {"type": "integer", "minimum": 0, "default": 0}
-        params.append({"name": name, "in": "query", "required": False, "schema": schema})
+        if route.paged and name in PAGING:
+            schema = dict(PAGING[name])
+        else:
+            schema = _argument(op, name, sites)
+        required = isinstance(type_, GraphQLNonNull) and defaults.get(name) is None and not route.paged
+        params.append({"name": name, "in": "query", "required": required, "schema": schema})
     if route.include:
         params.append(
             {
@@ -153,27 +178,55 @@ def _parameters(route: RestRoute, op: OperationDocument) -> list[JSONSchema]:
                 "in": "query",
                 "required": False,
                 "description": "Comma-separated: " + ", ".join(route.include),
-                "schema": {"type": "string"},
+                "style": "form",
+                "explode": False,
+                "schema": {"type": "array", "items": {"type": "string", "enum": list(route.include)}},
             }
         )
-    if route.method in ("POST", "PATCH"):
+    if route.method in idempotency.METHODS:
         params.append(
             {
-                "name": "Idempotency-Key",
+                "name": idempotency.HEADER,
                 "in": "header",
                 "required": False,
                 "description": "Replays the first response to a retry with the same key for 24 hours.",
-                # Visible ASCII, no spaces (HTTP trims them): any client can send it; the server also takes
-                # other printable text.
                 "schema": {
                     "type": "string",
                     "minLength": 1,
                     "maxLength": idempotency.MAX_KEY_LENGTH,
-                    "pattern": "^[\\x21-\\x7e]+$",
+                    "pattern": idempotency.KEY_PATTERN.pattern,
                 },
             }
         )
     return params
+
+
+def _variable_sites(op: OperationDocument) -> dict[str, tuple[str, str]]:
+    """Variable → where it is used: (the root field, `Query.searchContext`, or an input type; the name)."""
+    root = f"{'Mutation' if op.is_mutation else 'Query'}.{op.root.name.value}"
+    sites: dict[str, tuple[str, str]] = {}
+    pending = [
+        (root, arg.name.value, op.root_field.args[arg.name.value].type, arg.value)
+        for arg in op.root.arguments or ()
+    ]
+    while pending:
+        owner, name, type_, value = pending.pop()
+        if isinstance(value, VariableNode):
+            sites[value.name.value] = (owner, name)
+        elif isinstance(value, ObjectValueNode):
+            named = _input_object(type_)
+            pending.extend(
+                (named.name, f.name.value, named.fields[f.name.value].type, f.value) for f in value.fields
+            )
+    return sites
+
+
+def _argument(op: OperationDocument, name: str, sites: dict[str, tuple[str, str]]) -> JSONSchema:
+    """A path or query parameter: never null (absent is the default), with the rule of where it goes."""
+    schema = _input_named(get_nullable_type(op.variables[name]), {}, name)
+    site = sites.get(name)
+    found = input_rules.rule(*site) if site else None
+    return {**schema, **found.json_schema()} if found else schema
 
 
 def _responses(route: RestRoute, op: OperationDocument) -> JSONSchema:
@@ -191,7 +244,9 @@ def _responses(route: RestRoute, op: OperationDocument) -> JSONSchema:
     for status, description in route.shape.other_statuses:
         responses[str(status)] = {**success, "description": description}
     errors = [400, 401] + ([403] if route.scopes else [])
-    errors += [404] if route.path_params or route.body != "none" else []  # bodies link ids too
+    # A missing id is a 404: in the path, in the body (linked ids) or in the query (`productId`).
+    ids = any(get_named_type(t).name == "ID" for t in op.variables.values())
+    errors += [404] if route.path_params or route.body != "none" or ids else []
     errors += [413, 415] if route.body != "none" else []
     errors += [409, 422] if route.method in ("POST", "PATCH") else []
     for status in sorted(errors):
@@ -207,29 +262,44 @@ def _nullable(schema: JSONSchema) -> JSONSchema:
     return {"anyOf": [schema, {"type": "null"}]} if schema else schema
 
 
-def _input(type_: GraphQLInputType, schemas: dict[str, JSONSchema]) -> JSONSchema:
+def _input(type_: GraphQLInputType, schemas: dict[str, JSONSchema], name: str) -> JSONSchema:
+    """`name`: the field, argument or variable the value is for, whose size limit its text has."""
     if isinstance(type_, GraphQLNonNull):
-        return _input_named(type_.of_type, schemas)
-    return _nullable(_input_named(type_, schemas))
+        return _input_named(type_.of_type, schemas, name)
+    return _nullable(_input_named(type_, schemas, name))
 
 
-def _input_named(type_: Any, schemas: dict[str, JSONSchema]) -> JSONSchema:
+def _input_named(type_: Any, schemas: dict[str, JSONSchema], name: str) -> JSONSchema:
     if isinstance(type_, GraphQLList):
-        return {"type": "array", "items": _input(type_.of_type, schemas)}
+        return {"type": "array", "items": _input(type_.of_type, schemas, name), "maxItems": MAX_LIST_ITEMS}
     if isinstance(type_, GraphQLInputObjectType):
         if type_.name not in schemas:
             schemas[type_.name] = {}  # placed first, so that a recursive type terminates
             schemas[type_.name] = {
                 "type": "object",
                 "properties": {
-                    name: _described(_input(f.type, schemas), f.description)
-                    for name, f in type_.fields.items()
+                    field: _described(_field(type_.name, field, f.type, schemas), f.description)
+                    for field, f in type_.fields.items()
                 },
-                "required": [name for name, f in type_.fields.items() if isinstance(f.type, GraphQLNonNull)],
+                "required": [field for field, f in type_.fields.items() if isinstance(f.type, GraphQLNonNull)],
                 "additionalProperties": False,
             }
         return {"$ref": f"#/components/schemas/{type_.name}"}
-    return _leaf(type_)
+    schema = _leaf(type_)
+    if schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+        schema["maxLength"] = text_limit(name)  # every text input's limit (signalgraph/limits.py)
+    return schema
+
+
+def _field(owner: str, name: str, type_: GraphQLInputType, schemas: dict[str, JSONSchema]) -> JSONSchema:
+    """An input object's field, with its rule: a field that may not be null is not nullable here."""
+    found = input_rules.rule(owner, name)
+    if found is None:
+        return _input(type_, schemas, name)
+    schema = {**_input_named(get_nullable_type(type_), schemas, name), **found.json_schema()}
+    if "enum" in schema:
+        schema.pop("maxLength", None)
+    return schema if isinstance(type_, GraphQLNonNull) or found.not_null else _nullable(schema)
 
 
 def _leaf(type_: Any) -> JSONSchema:

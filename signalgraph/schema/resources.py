@@ -26,6 +26,7 @@ from strawberry.types.lazy_type import LazyType
 from ..resolvers.request_context import Context
 from ..resolvers.resources import Field, Json, Links, Ref, Resource
 from ..scopes import Scope
+from . import input_rules
 from .common import DeleteResult
 from .inputs import provided
 from .pagination import Connection, window
@@ -64,6 +65,7 @@ def build(
     """`extra`: hand-written fields of the type (a field named like a declared one replaces it); `inputs`:
     input types of fields whose GraphQL input is an input object; `relations`: their order, when not the
     declaration's; `filters`: (type, strawberry.field) of filter fields that are no field of the resource."""
+    input_rules.register(resource)  # its inputs' rules, for openapi.json
     enums = {f.name: _enum(resource, f) for f in resource.fields if isinstance(f, Field) and f.values and f.enum}
     types = {f.name: enums.get(f.name) or _scalar(f) for f in resource.fields if isinstance(f, Field)}
     obj = _object_type(resource, module, types, extra, relations)

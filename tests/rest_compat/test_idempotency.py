@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from signalgraph.storage.models import IdempotencyRecord
@@ -140,6 +141,17 @@ async def test_concurrent_retries_create_exactly_one_object(api):
     assert await count_insights(api) == 1
 
 
+@pytest.mark.parametrize("key", ["a b", "clé", "tab\there"])
+async def test_a_key_of_other_than_visible_ascii_is_400_naming_the_header(api, key):
+    """As openapi.json documents it: `^[\\x21-\\x7e]+$`; nothing is created."""
+    response = await api.rest(
+        "POST", INSIGHTS, json={"description": "a"}, headers={"Idempotency-Key": key.encode()}
+    )
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["message"]
+    assert await count_insights(api) == 0
+
+
 async def test_a_key_that_is_too_long_is_400(api):
     response = await api.rest("POST", INSIGHTS, json={"description": "a"}, headers=keyed("k" * 256))
     assert response.status_code == 400
@@ -149,3 +161,24 @@ async def test_a_key_that_is_too_long_is_400(api):
 async def test_get_ignores_the_header(api):
     response = await api.rest("GET", INSIGHTS, headers=keyed("k-10"))
     assert response.status_code == 200 and "Idempotent-Replayed" not in response.headers
+
+
+async def test_a_retry_after_the_created_resource_was_deleted_creates_it_anew(api):
+    """A replay would answer 201 naming a resource that is gone: the retry runs as a new request."""
+    first = await api.rest("POST", INSIGHTS, json={"description": "once"}, headers=keyed("k-gone"))
+    assert (await api.rest("DELETE", f"{INSIGHTS}/{first.json()['id']}")).status_code == 200
+    retry = await api.rest("POST", INSIGHTS, json={"description": "once"}, headers=keyed("k-gone"))
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry.headers
+    assert retry.json()["id"] != first.json()["id"]
+    assert (await api.rest("GET", f"{INSIGHTS}/{retry.json()['id']}")).status_code == 200
+    again = await api.rest("POST", INSIGHTS, json={"description": "once"}, headers=keyed("k-gone"))
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json() == retry.json()
+
+
+async def test_a_deleted_signal_is_created_anew_too(api):
+    body = {"text": "Exports are slow.", "signalType": "review"}
+    first = await api.rest("POST", "/external/v1/signals", json=body, headers=keyed("k-gone-signal"))
+    public_id = first.json()["publicId"]
+    assert (await api.rest("DELETE", f"/external/v1/signals/{public_id}")).status_code == 200
+    retry = await api.rest("POST", "/external/v1/signals", json=body, headers=keyed("k-gone-signal"))
+    assert retry.status_code == 201 and retry.json()["id"] != first.json()["id"]

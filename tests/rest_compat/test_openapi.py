@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
+from signalgraph.rest_compat import idempotency
+from signalgraph.rest_compat.documents import graphql_schema
 from signalgraph.rest_compat.routes import ROUTES
+from signalgraph.schema import input_rules
+from signalgraph.vocabulary import INSIGHT_TYPES
 from tests.rest_compat.reference import endpoints
 
 METHODS = ("get", "post", "patch", "delete")
@@ -99,3 +103,85 @@ async def test_include_is_documented_with_its_values(http):
     body = product["responses"]["200"]["content"]["application/json"]["schema"]
     assert {"features", "personas", "questions", "metrics"} <= set(body["properties"])
     assert "features" not in body["required"]
+
+
+def body_schema(spec, method, path):
+    content = operations(spec)[(method, path)]["requestBody"]["content"]
+    ref = next(iter(content.values()))["schema"]["$ref"]
+    return spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+def parameter(spec, method, path, name):
+    return next(p for p in operations(spec)[(method, path)]["parameters"] if p["name"] == name)
+
+
+async def test_paging_and_integers_carry_the_bounds_the_server_applies(http):
+    spec = (await http.get("/external/v1/openapi.json")).json()
+    limit = parameter(spec, "GET", "/external/v1/signals", "limit")["schema"]
+    offset = parameter(spec, "GET", "/external/v1/signals", "offset")["schema"]
+    assert limit["minimum"] == 0 and "maximum" not in limit  # larger limits are clamped to 100
+    assert (offset["minimum"], offset["maximum"]) == (0, 2**31 - 1)  # an Int is 32 bits
+    okr = body_schema(spec, "POST", "/external/v1/okrs")
+    assert (okr["properties"]["priority"]["minimum"], okr["properties"]["priority"]["maximum"]) == (
+        -(2**31),
+        2**31 - 1,
+    )
+    search_limit = parameter(spec, "GET", "/external/v1/context/search", "limit")["schema"]
+    assert (search_limit["minimum"], search_limit["maximum"]) == (1, 100)
+
+
+async def test_required_text_is_not_blank_and_update_fields_that_refuse_null_are_not_nullable(http):
+    spec = (await http.get("/external/v1/openapi.json")).json()
+    create = body_schema(spec, "POST", "/external/v1/accounts")["properties"]
+    assert create["name"]["minLength"] == 1 and create["name"]["pattern"] == r"^\s*\S"
+    assert create["name"]["maxLength"] == 500
+    assert {"type": "null"} in create["domain"]["anyOf"]  # optional text may be null, or blank
+    update = body_schema(spec, "PATCH", "/external/v1/accounts/{id}")["properties"]
+    assert update["name"]["type"] == "string" and "anyOf" not in update["name"]
+    contact = body_schema(spec, "PATCH", "/external/v1/accounts/{id}/contacts/{contactId}")["properties"]
+    assert contact["isPrimary"]["type"] == "boolean" and "anyOf" not in contact["isPrimary"]
+    document = body_schema(spec, "PATCH", "/external/v1/context-documents/{id}")["properties"]
+    assert "anyOf" not in document["fileName"]
+    opportunity = body_schema(spec, "PATCH", "/external/v1/opportunities/{id}")["properties"]  # declared
+    assert opportunity["name"]["minLength"] == 1 and "anyOf" not in opportunity["name"]
+    assert (opportunity["score"]["anyOf"][0]["minimum"], opportunity["score"]["anyOf"][0]["maximum"]) == (0, 100)
+    assert operations(spec)[("PATCH", "/external/v1/accounts/{id}")]["requestBody"]["required"] is False
+    assert operations(spec)[("POST", "/external/v1/accounts")]["requestBody"]["required"] is True
+
+
+async def test_value_sets_are_enums_not_prose(http):
+    spec = (await http.get("/external/v1/openapi.json")).json()
+    insight = body_schema(spec, "POST", "/external/v1/insights")["properties"]
+    assert insight["type"]["anyOf"][0]["enum"] == list(INSIGHT_TYPES)
+    include = parameter(spec, "GET", "/external/v1/insights", "include")
+    assert include["schema"] == {"type": "array", "items": {"type": "string", "enum": ["classifications", "provenance"]}}
+    assert (include["style"], include["explode"]) == ("form", False)
+
+
+async def test_context_search_requires_q_and_may_answer_404(http):
+    spec = (await http.get("/external/v1/openapi.json")).json()
+    q = parameter(spec, "GET", "/external/v1/context/search", "q")
+    assert q["required"] is True
+    assert q["schema"] == {"type": "string", "minLength": 1, "pattern": r"^\s*\S", "maxLength": 1000}
+    assert "404" in operations(spec)[("GET", "/external/v1/context/search")]["responses"]
+
+
+async def test_the_idempotency_key_pattern_is_the_one_the_server_enforces(http):
+    spec = (await http.get("/external/v1/openapi.json")).json()
+    key = parameter(spec, "POST", "/external/v1/insights", "Idempotency-Key")["schema"]
+    assert key["pattern"] == idempotency.KEY_PATTERN.pattern
+    assert key["maxLength"] == idempotency.MAX_KEY_LENGTH
+
+
+def test_every_rule_names_a_field_of_the_schema():
+    """The rules are keyed by name: a typo would silently check (and document) nothing."""
+    gql = graphql_schema()
+    for key in input_rules.RULES:
+        owner, _, name = key.rpartition(".")
+        if owner == "Filter":
+            continue
+        if owner.startswith(("Query.", "Mutation.")):
+            root, field = owner.split(".")
+            assert name in gql.get_type(root).fields[field].args, key
+        else:
+            assert name in gql.get_type(owner).fields, key

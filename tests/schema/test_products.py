@@ -153,8 +153,8 @@ async def test_validation_names_the_field(api):
         ({"name": "n", "description": "d", "techStack": [{"roles": ["x"]}]}, "techStack"),
         ({"name": "n", "description": "d", "techStack": [{"name": "x", "roles": "dev"}]}, "techStack"),
         ({"name": "n", "description": "d", "techStack": [{"name": "x", "level": 3}]}, "techStack"),
-        ({"name": "n", "description": "d", "features": [{"name": "f", "description": " "}]}, "description"),
-        ({"name": "n", "description": "d", "personas": [{"name": "", "description": "p"}]}, "name"),
+        ({"name": "n", "description": "d", "features": [{"name": "f", "description": " "}]}, "features.description"),
+        ({"name": "n", "description": "d", "personas": [{"name": "", "description": "p"}]}, "personas.name"),
     ]
     for product_input, field in cases:
         error = await api.error(CREATE, {"input": product_input})

@@ -9,6 +9,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ..models import IdempotencyRecord
 
@@ -64,6 +65,11 @@ async def release(session: AsyncSession, record_id: str) -> None:
             IdempotencyRecord.id == record_id, IdempotencyRecord.completed_at.is_(None)
         )
     )
+
+
+async def forget(session: AsyncSession, record_id: str) -> None:
+    """Drop a record, finished or not."""
+    await session.execute(delete(IdempotencyRecord).where(col(IdempotencyRecord.id) == record_id))
 
 
 async def delete_expired(session: AsyncSession, api_key_id: str, now: datetime) -> None:
