@@ -161,9 +161,6 @@ class Resource(Generic[M]):
     def plural(self) -> str:
         return plural(self.key)
 
-    def field(self, name: str) -> Field | Ref | Links:
-        return next(f for f in self.fields if f.name == name)
-
     # -- reads -------------------------------------------------------------------------------
     def loader(self, ctx: Context) -> DataLoader[str, M | None]:
         return getattr(ctx.loaders, f"{self.key}_by_id")

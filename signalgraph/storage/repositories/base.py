@@ -46,20 +46,6 @@ async def get(session: AsyncSession, model: type[M], workspace_id: str, id_: str
     return (await session.execute(stmt.with_for_update(key_share=True))).scalars().first()
 
 
-async def page(
-    session: AsyncSession,
-    stmt: Select,
-    *,
-    limit: int,
-    offset: int,
-    order_by: Sequence[ColumnElement[Any]],
-) -> Page:
-    """Run `stmt` for one page in a stable order, and count what it matches."""
-    total = (await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))).scalar_one()
-    rows = (await session.execute(stmt.order_by(*order_by).limit(limit).offset(offset))).scalars().all()
-    return Page(rows=list(rows), total=total, offset=offset, limit=limit)
-
-
 def search_clause(text: str, *columns: Any) -> ColumnElement[bool]:
     """Case-insensitive substring match across columns, with LIKE wildcards in `text` taken literally.
 
@@ -144,9 +130,13 @@ class Repository(Generic[M]):
         return await get(session, self.model, workspace_id, id_)
 
     async def list(self, session: AsyncSession, workspace_id: str, *, limit: int, offset: int, **filters: Any) -> Page:
+        """One page in a stable order, and how many rows the filters match."""
         model: Any = self.model
         order_by = self.order_by or (model.created_at.desc(), model.id.desc())
-        return await page(session, self.select(workspace_id, **filters), limit=limit, offset=offset, order_by=order_by)
+        stmt = self.select(workspace_id, **filters).order_by(*order_by).limit(limit).offset(offset)
+        rows = (await session.execute(stmt)).scalars().all()
+        total = await self.count(session, workspace_id, **filters)
+        return Page(rows=list(rows), total=total, offset=offset, limit=limit)
 
     async def count(self, session: AsyncSession, workspace_id: str, **filters: Any) -> int:
         stmt = self.select(workspace_id, **filters).order_by(None).subquery()
