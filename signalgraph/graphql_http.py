@@ -20,13 +20,20 @@ from cross_web import HTTPException as GraphQLRequestError  # what Strawberry's 
 from graphql import FieldNode, GraphQLSyntaxError, OperationDefinitionNode, parse
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from . import graphiql, logs, metrics
 from .auth import WWW_AUTHENTICATE, Principal, authenticate
 from .errors import RateLimited, Unavailable
-from .limits import JSON_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, UPLOAD_BODY_BYTES, too_large_message
+from .limits import (
+    JSON_BODY_BYTES,
+    MULTIPART_OVERHEAD_BYTES,
+    UPLOAD_BODY_BYTES,
+    BodyTooLarge,
+    capped,
+    too_large_message,
+)
 from .resolvers.request_context import Context
 from .schema import document_limits, schema
 from .services import Services
@@ -37,28 +44,6 @@ PRINCIPAL = "signalgraph.principal"  # where the view finds the caller the key c
 MULTIPART = "multipart/form-data"
 # The mutations a multipart request may run: the ones that take an Upload.
 UPLOAD_MUTATIONS = frozenset({"uploadContextDocument"})
-
-
-class BodyTooLarge(Exception):
-    def __init__(self, limit: int):
-        super().__init__(too_large_message(limit))
-        self.limit = limit
-
-
-def capped(receive: Receive, limit: int) -> Receive:
-    """`receive`, raising BodyTooLarge as soon as more than `limit` body bytes have come in."""
-    received = 0
-
-    async def receive_capped() -> Message:
-        nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise BodyTooLarge(limit)
-        return message
-
-    return receive_capped
 
 
 def unauthenticated(reason: str) -> Response:

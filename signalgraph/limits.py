@@ -7,6 +7,8 @@ at UPLOAD_BODY_BYTES (plus MULTIPART_OVERHEAD_BYTES for its other parts on /grap
 
 from __future__ import annotations
 
+from starlette.types import Message, Receive
+
 MB = 1024 * 1024
 JSON_BODY_BYTES = 10 * MB
 UPLOAD_BODY_BYTES = 50 * MB
@@ -15,6 +17,7 @@ MULTIPART_OVERHEAD_BYTES = 1 * MB
 
 def too_large_message(limit: int) -> str:
     return f"Request body exceeds the limit of {limit // MB} MB"
+
 
 # Free-form values, checked in every operation's variables and literals before any resolver runs
 # (schema/input_guard.py): a 400 naming the field. Fields with tighter limits of their own (names: 500
@@ -32,3 +35,25 @@ JSON_VALUE_BYTES = 1 * MB  # any JSON value (source, data, suggestions, analysis
 
 def text_limit(field: str) -> int:
     return LONG_TEXT_CHARS.get(field, TEXT_CHARS)
+
+
+class BodyTooLarge(Exception):
+    def __init__(self, limit: int):
+        super().__init__(too_large_message(limit))
+        self.limit = limit
+
+
+def capped(receive: Receive, limit: int) -> Receive:
+    """`receive`, raising BodyTooLarge as soon as more than `limit` body bytes have come in."""
+    received = 0
+
+    async def receive_capped() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    return receive_capped

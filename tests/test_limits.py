@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from signalgraph.limits import JSON_VALUE_BYTES, LONG_TEXT_CHARS, TEXT_CHARS, TRANSCRIPT_CHARS
+from signalgraph.limits import (
+    JSON_VALUE_BYTES,
+    LONG_TEXT_CHARS,
+    TEXT_CHARS,
+    TRANSCRIPT_CHARS,
+    UPLOAD_BODY_BYTES,
+)
 
 CREATE = "mutation($input: CreateInsightInput!) { createInsight(input: $input) { id } }"
 COUNT = "{ insights { totalCount } }"
@@ -69,3 +75,21 @@ async def test_a_body_over_the_limit_is_413_on_both_faces(api):
     rest = await api.rest("POST", "/external/v1/insights", json={"description": "d", "suggestions": huge})
     assert rest.status_code == 413 and rest.json()["error"] == "Payload Too Large"
     assert (await api.ok(COUNT))["insights"]["totalCount"] == 0
+
+
+async def test_a_chunked_multipart_upload_is_capped_while_it_streams(api):
+    """No Content-Length to refuse it by: the parser spooled the whole body to disk before looking."""
+    boundary = b"sgboundary"
+
+    async def body():
+        yield b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n'
+        yield b"Content-Type: text/plain\r\n\r\n"
+        for _ in range(UPLOAD_BODY_BYTES // (1024 * 1024) + 2):
+            yield b"x" * (1024 * 1024)
+        yield b"\r\n--" + boundary + b"--\r\n"
+
+    response = await api.rest(
+        "POST", "/external/v1/context-documents/upload", content=body(),
+        headers={"Content-Type": "multipart/form-data; boundary=sgboundary"},
+    )
+    assert response.status_code == 413 and response.json()["error"] == "Payload Too Large"

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
-from ..limits import too_large_message
+from ..limits import BodyTooLarge, capped, too_large_message
 from ..schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .documents import OperationDocument, operation
 from .errors import RestError
@@ -177,8 +177,12 @@ async def _multipart_body(request: Request, limit: int) -> tuple[dict[str, Any],
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
+    # Counted while it streams in: a chunked body declares no length, and the parser spools files to disk.
+    request = Request(request.scope, receive=capped(request.receive, limit))
     try:
         form = await request.form(max_files=1, max_fields=20)
+    except BodyTooLarge:
+        raise _too_large(limit) from None
     except (MultiPartException, HTTPException, ValueError) as exc:
         detail = getattr(exc, "message", None) or getattr(exc, "detail", None) or str(exc)
         raise RestError(400, f"Malformed multipart body: {detail}") from None
