@@ -166,24 +166,29 @@ class SharedReads:
     checkout with its ping, then BEGIN, the SELECT and ROLLBACK, for one statement. Here they share one
     connection and one transaction, one at a time (an AsyncSession serves one task at a time). `end()`
     closes it: after a write, so that later reads see what it wrote (an SQLite read transaction keeps the
-    snapshot it began with), and when the request is over. Rows already read stay readable.
+    snapshot it began with), and when the request is over. Rows already read stay readable. Once no
+    connection could be had, the request's other reads fail at once rather than each wait the pool out.
     """
 
     def __init__(self, factory: async_sessionmaker[AsyncSession]):
         self._factory = factory
         self._session: AsyncSession | None = None
         self._turn = asyncio.Lock()
+        self._unavailable = False
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self._turn:
+            if self._unavailable:
+                raise Unavailable(BUSY)
             if self._session is None:
                 self._session = self._factory()
             try:
                 with _busy_is_unavailable():
                     yield self._session
-            except BaseException:
+            except BaseException as exc:
                 await self._close()  # a failed statement may have aborted the transaction (PostgreSQL)
+                self._unavailable = isinstance(exc, Unavailable)
                 raise
 
     async def end(self) -> None:

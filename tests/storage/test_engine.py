@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import struct
+import time
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -126,4 +127,25 @@ async def test_a_postgresql_with_too_many_clients_is_a_503_not_a_500(crowded_pos
                     await session.execute(text("SELECT 1"))
             assert refused.value.http_status == 503
     finally:
+        await db.dispose()
+
+
+async def test_once_a_request_gets_no_connection_its_other_reads_fail_at_once(database_url):
+    """After the pool was waited out once, each other field of the request would wait it out again."""
+    db = Database(database_url, pool_size=1, pool_timeout=0.2)
+    shared = db.shared_reads()
+    try:
+        async with db.read() as first, db.read() as second:
+            await first.execute(text("SELECT 1"))
+            await second.execute(text("SELECT 1"))
+            with pytest.raises(Unavailable):
+                async with shared.session() as session:
+                    await session.execute(text("SELECT 1"))
+            started = time.monotonic()
+            with pytest.raises(Unavailable):
+                async with shared.session() as session:
+                    await session.execute(text("SELECT 1"))
+            assert time.monotonic() - started < 0.2
+    finally:
+        await shared.end()
         await db.dispose()
