@@ -48,6 +48,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bbug(s|gy)?\b|\bglitch(es|y)?\b", 1.5, "~failure"),
         (r"\berrors?\b(?! (monitoring|tracking|handling|budget|reporting|rates?)\b)|\bexceptions?\b", 1.2, "~failure"),
         (r"\bbroken\b|\bbreaks\b|\bbroke (our|my|the|all|every)\b", 1.3, "~failure"),
+        (r"\bdisconnect(s|ed|ing)?\b(?! from (slack|the|our|your)\b)|\bdrops? off\b", 1.3, "~failure"),
         # "the app closes", "it just spun forever": the product giving up
         (
             (
@@ -164,7 +165,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(log|sign) in again\b", 1.0, "~logout"),
         (
             (
-                r"\bkeeps? (logging|kicking|signing|crashing|freezing|failing|dropping|disconnecting|resetting|"
+                r"\b(keeps?|kept) (logging|kicking|signing|crashing|freezing|failing|dropping|disconnecting|resetting|"
                 r"retrying|disappearing|reverting|duplicating)\b"
             ),
             1.5,
@@ -246,7 +247,18 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             None,
         ),
         (r"\b\w+ (integration|support|export|import|sync|api|option|setting|mode|view|report|widget)s? please\b", 1.6, None),
-        (r"\b(could|can|will|would) you (guys )?(please )?(add|support|build|consider|offer|bring|make|let|give|implement)\b", 1.4, None),
+        # "could you add a partial refund button?": a question whose point is a missing capability
+        (r"\b(could|can|will|would) you (guys )?(please )?(add|support|build|consider|offer|bring|make|let|give|implement)\b", 1.9, None),
+        # a requirement: "it has to talk to ADP", "must integrate with NetSuite"
+        (
+            (
+                r"\b(has to|have to|must|needs to|need to|should) (talk to|integrate with|connect to|sync with|work with|"
+                r"plug into|support|read from|write to|export to|import from)\b"
+            ),
+            1.4,
+            None,
+        ),
+        (r"\b(the )?lack of (a |an |any )?\w+", 1.3, None),
         (r"\bfeature requests?\b", 2.0, None),
         (
             (
@@ -403,7 +415,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (
             (
                 r"\b(can't|cannot|can not|couldn't|could not|unable to|no way to|doesn't let (me|us)|won't let (me|us)) "
-            r"(share|invite|assign|skip|edit|delete|rename|pause|disable|turn (it |them )?off|opt out|"
+            r"(share|invite|assign|skip|edit|delete|rename|pause|disable|turn (it |them )?off|opt out|look up|"
                 r"add|customi[sz]e|filter|sort|group|merge|schedule|automate|hide|reuse|integrate|search|bulk|switch|"
                 r"choose|set|configure|restore|undo|tag|comment|mention|embed|translate|duplicate|copy|move)\b"
             ),
@@ -443,7 +455,17 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"^(the |my |our )?(main |biggest |real |only |big )?(problem|issue|pain|challenge|headache) (is|was)\b", 1.5, None),
         (r"\b(nobody|no one) (notices|noticed|knows|knew|tells|told|checks)\b", 1.2, None),
         (r"\b(nobody|no one|few|none of them) (understood|understands|could tell|could explain|gets|got)\b", 1.3, "~confusion"),
-        (r"\bunfair\b|\bkills? (the )?deals?\b|\bdeal[- ]?killer\b", 1.2, None),
+        (r"\bunfair\b|\bkills? (the )?deals?\b|\bdeal[- ]?killer\b|\bunacceptable\b|\bnot acceptable\b", 1.2, None),
+        (
+            (
+                r"\bhard sell\b|\b(worry|concern|hesitation|objection) (is|was) (the )?(price|pricing|cost)\b|"
+                r"\bnow (a |an )?(subscription|paid|premium|extra|add-on)\b|\b(was|were) (free|included) (when|before|until)\b"
+            ),
+            1.3,
+            "~cost",
+        ),
+        # found out late: "admins find out about new tools only when the invoice arrives"
+        (r"\b(find|finds|found|hear|hears|learn|learns) (out )?(about [\w ]{1,30} )?only (when|after|once)\b", 1.3, None),
         (r"\b(fee|price|pricing|cost|bill|contract)s? (\w+ )?worr(y|ies|ied)\b|\bworried about (the )?(price|cost|fee|bill)", 1.2, "~cost"),
         (r"\b(forget|forgets|forgot) to\b", 1.1, None),
         # a limit: "you can only export 30 days at a time"
@@ -656,7 +678,8 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (
             (
                 r"\b(completed|finished|figured (it )?out|set (it )?up|got (it )?working)\b.{0,40}\b(quickly|easily|"
-                r"without (any )?help|in minutes|first try)\b|\bin (under|less than) \d+ (seconds|minutes)\b"
+                r"without (any )?help|in minutes|first try)\b|\bin (under|less than) (\d+|a|an|one|two) (seconds?|"
+                r"minutes?|hours?|days?|weeks?)\b"
             ),
             1.3,
             None,
@@ -682,6 +705,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
             None,
         ),
         (r"\bexactly what (we|i|they) (needed|wanted|were looking for|was looking for)\b", 2.0, None),
+        (r"\b(pointed to|cited|credited|singled out) (our|the|your)\b", 1.2, None),
         # "deploy speed was considered good", "menu editing was called fast": a judgement reported
         (
             (
@@ -910,7 +934,7 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
         (
             r"\b(like best|benefit\w*|solving|what works|working well|bright spots?|went well|pros|positives?|"
             r"made you (pick|choose|buy|switch)|why did you (pick|choose|buy|switch)|"
-            r"praised?|strengths?|highlights?|kudos|what they like|what people like|what they love)\b"
+            r"praised?|strengths?|highlights?|kudos|what they like|what people like|what they love|won|wins)\b"
         ),
     ),
     (
@@ -919,7 +943,7 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
             r"\b(dislike\w*|cons|pains?|pain points?|problems?|issues?|complaints?|frustrations?|negatives?|"
             r"weakness(es)?|risks?|challenges|blockers?|not working|doesn't work|concerns?|downsides?|"
             r"gripes?|annoying|gets? in the way|getting in the way|in your way|slows? you down|hardest|worst|frustrat\w*|"
-            r"what's not|what isn't|what doesn't|difficult)\b"
+            r"what's not|what isn't|what doesn't|difficult|lost|losses|objections?)\b"
         ),
     ),
     ("question", r"\b(open questions?|questions?)\b"),
@@ -928,7 +952,8 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
         (
             r"\b(asked for|requests?|requested|wants?|wishlist|wish list|suggestions?|ideas?|missing|"
             r"improve\w*|better|would make|must[- ]haves?|miss|feature requests?|what would|"
-            r"change one thing|what else would|kept you|keep you|needs|magic wand|if you could|top of your list)\b"
+            r"change one thing|what else would|kept you|keep you|needs|magic wand|if you could|top of your list|"
+            r"matters? most|most important|priorit\w*|requirements?|non-negotiables?|add)\b"
         ),
     ),
     ("praise", r"\b(likes?|liked|love|loved)\b(?! to\b)"),
@@ -944,7 +969,9 @@ PROMPT = (
     r"(why|what)( is| was)? (this|that|the|your) (score|rating)|"
     r"(what's missing|what is missing|anything else|why not|tell us why|any (other )?(comments|feedback|thoughts)|"
     r"what could be better|what should (we|be) improved?|what would make (it|this|the \w+) (better|more \w+)|"
-    r"how easy (was|is) it|what problems (is|are|does|do) .{1,40} solv\w*|recommendations to others))"
+    r"how easy (was|is) it|what problems (is|are|does|do) .{1,40} solv\w*|recommendations to others|"
+    r"would you (consider|recommend|come back|return|use))"
+    r")"
 )
 # Line labels whose text is the respondent's answer ("Comments: …", "Primary reason for cancelling: …").
 ANSWER_KEY = (

@@ -64,6 +64,7 @@ CONSEQUENCE_MAX_TERMS = 2
 FOLLOW_ON = re.compile(r"^(?:and )?(?:so|which|causing|meaning|resulting in|that means|then|and then)\b", re.IGNORECASE)
 # "…, because fraud is found too late": the reason for the part before it, which it is about
 # "…, dragging a phase and …": an action, said of the thing before it
+SUBORDINATE = re.compile(r"^(?:once|when|whenever|after|before|until|as soon as)\b", re.IGNORECASE)
 GERUND = re.compile(r"^\w+ing\b(?! (?:is|are|was|were)\b)", re.IGNORECASE)
 REASON = re.compile(r"^(?:because|since|as otherwise|otherwise)\b", re.IGNORECASE)
 PRONOUN_LED = re.compile(r"(?:i|we|you|they|it|he|she)(?:'\w+)?\b", re.IGNORECASE)
@@ -162,7 +163,7 @@ def _apply_hint(scores: dict[str, float], hint: str | None, lowered: str) -> Non
 def _bare_clause(lowered: str) -> bool:
     """A phrase that can stand for a finding by itself: a few words, not opening with a pronoun."""
     words = re.findall(r"[a-z0-9'/-]+", strip_openers(lowered))
-    if sum(len(w) >= 3 and w.isalpha() for w in words) < MIN_STATEMENT_WORDS and len(words) < 3:
+    if sum(len(w) >= 3 and w.replace("-", "").isalpha() for w in words) < MIN_STATEMENT_WORDS and len(words) < 3:
         return False  # "ticket #48213"
     if lowered.rstrip().endswith("?"):
         return len(words) >= MIN_STATEMENT_WORDS  # under a "Questions" heading
@@ -309,8 +310,10 @@ def statements_of(text: str, clause: Span, profile: str) -> list[Statement]:
     ]
     merged: list[tuple[Span, list[Statement], Span | None]] = []
     prefer: dict[int, str] = {}  # merged index → the kind of a part that a later part only qualifies
-    for part in parts:
-        found = _statements(text, part, profile)
+    for i, part in enumerate(parts):
+        # "Once the data model is set up, building dashboards is fast": a condition of the part after it
+        condition = i + 1 < len(parts) and SUBORDINATE.match(text[part.start : part.end]) is not None
+        found = [] if condition else _statements(text, part, profile)
         if not merged:
             merged.append((part, found, part if found else None))
             continue

@@ -18,6 +18,7 @@ RATCHET = {
     "set": {"precision": 0.905, "recall": 0.968},
     "holdout": {"precision": 0.94, "recall": 1.0},
     "holdout2": {"precision": 0.96, "recall": 0.98},
+    "holdout3": {"precision": 0.87, "recall": 0.89},
 }
 SIGNAL = '[[signal]]\nid = "a"\ntype = "review"\ntext = "x"\n'
 

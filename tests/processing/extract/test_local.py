@@ -394,6 +394,24 @@ RULES = [
     ("'if you fixed X I'd come back' asks for a fix, which the bug already says",
      "Kim: The offline downloads keep failing. If you fixed the downloads I'd come back.", "transcript",
      {("bug", "Offline downloads keep failing")}),
+    ("a hyphenated noun phrase answering 'what would you add?' is a request",
+     "Interviewer: What would you add?\nAna: Bulk e-signing. We send forty contracts a month.", "transcript",
+     {("feature_request", "Bulk e-signing")}),
+    ("'it has to talk to X' is a requirement", "Ana: And it has to talk to Xero, otherwise invoicing is double entry.",
+     "transcript", {("feature_request", "Talk to Xero")}),
+    ("'kept freezing' is a bug", "Ana: The sync kept freezing on slower connections.", "transcript",
+     {("bug", "Sync kept freezing on slower connections")}),
+    ("a condition ('once X is set up') is part of what follows it",
+     "Once the workspace is set up, building reports is fast.", "review", {("praise", "Building reports is fast")}),
+    ("what became paid is a pain", "why is the weekly digest now a subscription?? it was free when i signed up",
+     "review", {("pain_point", "Why is the weekly digest now a subscription")}),
+    ("what buyers pointed to when we won is praise", "Win/loss review\n\nWon: buyers pointed to our Slack app.",
+     "discovery_report", {("praise", "Buyers pointed to our Slack app")}),
+    ("learning of something only when it is too late is a pain, a device that disconnects a bug",
+     ("- Finance teams find out about overspend only when the invoice arrives.\n"
+      "- One warehouse saw the label printer disconnect every morning."), "discovery_report",
+     {("pain_point", "Finance teams find out about overspend only"),
+      ("bug", "One warehouse saw the label printer disconnect every morning")}),
 ]
 
 
