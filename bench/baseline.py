@@ -8,7 +8,8 @@ keys refused, the scope checked):
   queries (opportunities, ideas, tags), rendered with orjson into bytes identical to Signalgraph's body
   (tests/test_bench_baseline.py holds it to that), with the same paging headers.
 - `POST /graphql` for one document only, the nested
-  `signals(first: $first) { nodes { insights { opportunities { ideas { id name } } } } }`: the key
+  `signals(first: $first) { nodes { insights(first: 10) { nodes { opportunities(first: 10) { nodes {
+  ideas(first: 10) { nodes { id name } } } } } } } }` (each relation a page of 10): the key
   lookup and one query per level selecting only the columns needed, assembled in Python into the same
   `{"data": …}` body Signalgraph answers.
 
@@ -112,7 +113,11 @@ INSIGHT_LINKS = (
     ("tagIds", insight_tags, "tag_id"),
 )
 # The one GraphQL document the baseline answers, with the scopes Signalgraph checks on its way down.
-NESTED = "query Nested($first: Int!) { signals(first: $first) { nodes { insights { opportunities { ideas { id name } } } } } }"
+NESTED = (
+    "query Nested($first: Int!) { signals(first: $first) { nodes { insights(first: 10) { nodes {"
+    " opportunities(first: 10) { nodes { ideas(first: 10) { nodes { id name } } } } } } } } }"
+)
+RELATION_PAGE = 10  # the page size of each nested relation in NESTED
 NESTED_DEPTH = 4  # signals → insights → opportunities → ideas
 NESTED_SCOPES = ("signals:read", "insights:read", "opportunities:read", "ideas:read")
 
@@ -224,7 +229,7 @@ async def list_insights(engine: AsyncEngine, request: Request) -> Response:
 
 
 async def _children(conn: AsyncConnection, link: Table, left: str, target: Table, ws: str, keys: list[str], *cols):
-    """Each key's linked rows (`cols` of `target`), ordered as Signalgraph orders a relation."""
+    """Each key's first RELATION_PAGE linked rows (`cols` of `target`), ordered as Signalgraph orders a relation."""
     grouped: dict[str, list[Any]] = defaultdict(list)
     if not keys:
         return grouped
@@ -236,7 +241,8 @@ async def _children(conn: AsyncConnection, link: Table, left: str, target: Table
         .order_by(target.c.created_at, target.c.id)
     )
     for row in await conn.execute(stmt):
-        grouped[row[0]].append(row)
+        if len(grouped[row[0]]) < RELATION_PAGE:
+            grouped[row[0]].append(row)
     return grouped
 
 
@@ -268,11 +274,11 @@ async def nested_signals(engine: AsyncEngine, request: Request) -> Response:
         return refused.response()
     ideas_of = {key: [{"id": r.id, "name": r.name} for r in rows] for key, rows in by_opportunity.items()}
     opportunities_of = {
-        key: [{"ideas": ideas_of.get(r.id, [])} for r in rows] for key, rows in by_insight.items()
+        key: [{"ideas": {"nodes": ideas_of.get(r.id, [])}} for r in rows] for key, rows in by_insight.items()
     }
     nodes = [
-        {"insights": [{"opportunities": opportunities_of.get(r.id, [])} for r in by_signal.get(signal_id, [])]}
-        for signal_id in page
+        {"insights": {"nodes": [{"opportunities": {"nodes": opportunities_of.get(r.id, [])}} for r in by_signal.get(s, [])]}}
+        for s in page
     ]
     return Response(orjson.dumps({"data": {"signals": {"nodes": nodes}}}), media_type="application/json")
 

@@ -64,8 +64,8 @@ async def given_a_workspace_of_insights(api: Api, services) -> None:
     for text in ("Exports are really slow and it keeps timing out.", "It would be great to schedule exports."):
         await create_signal(api, text=text, signalType="transcript")
     await services.queue.drain()
-    linked = await api.ok("{ signals(first: 10) { nodes { insights { id } } } }")
-    extracted = [i["id"] for s in linked["signals"]["nodes"] for i in s["insights"]]
+    linked = await api.ok("{ signals(first: 10) { nodes { insights { nodes { id } } } } }")
+    extracted = [i["id"] for s in linked["signals"]["nodes"] for i in s["insights"]["nodes"]]
     assert extracted, "processing linked no insights to the signals"
     await api.ok(
         "mutation($id: ID!, $ids: [ID!]) { updateInsight(id: $id, input: {opportunityIds: $ids}) { id } }",

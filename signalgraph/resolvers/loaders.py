@@ -36,7 +36,7 @@ from ..storage.repositories import base as repo
 from ..storage.repositories import links
 from ..storage.repositories import products as products_repo
 from ..storage.repositories import signals as signals_repo
-from ..storage.repositories.base import Link
+from ..storage.repositories.base import Link, Related
 
 V = TypeVar("V")
 M = TypeVar("M")
@@ -47,9 +47,10 @@ Fetch = Callable[[AsyncSession, str, list[str]], Awaitable[dict[str, Any]]]
 class Loader(Generic[V]):
     """A loader declared on `Loaders`: built on first use in a request, then the same for that request."""
 
-    def __init__(self, fetch: Fetch, default: Callable[[], Any] = lambda: None):
+    def __init__(self, fetch: Fetch, default: Callable[[], Any] = lambda: None, related: Related | None = None):
         self.fetch = fetch
         self.default = default
+        self.related = related  # a has-many relation, which `Loaders.page` also reads a page at a time
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -72,11 +73,19 @@ def by_id(model: type[M]) -> Loader[M | None]:
 
 
 def linked(link: Link, target: type[M]) -> Loader[list[M]]:
-    return Loader(lambda s, ws, keys: repo.linked_rows(s, link, target, ws, keys), list)
+    related = Related(target, link=link)  # type: ignore[arg-type]
+    return Loader(lambda s, ws, keys: repo.linked_rows(s, link, target, ws, keys), list, related)
 
 
 def linked_ids(link: Link) -> Loader[list[str]]:
     return Loader(lambda s, ws, keys: repo.linked_ids(s, link, ws, keys), list)
+
+
+def by_parent(model: type[M], column: str) -> Loader[list[M]]:
+    """A has-many relation by a foreign key of the target (insights by product id), oldest first."""
+    table: Any = model
+    key, order = getattr(table, column), (table.created_at, table.id)
+    return Loader(lambda s, ws, keys: repo.by_key(s, model, key, ws, keys, order), list, Related(table, column=column))
 
 
 def children(model: type[M], key: Any, *order_by: Any) -> Loader[list[M]]:
@@ -90,6 +99,7 @@ class Loaders:
     def __init__(self, read: Callable[[], AbstractAsyncContextManager[AsyncSession]], workspace_id: str):
         self._read = read
         self._workspace_id = workspace_id
+        self._pages: dict[tuple[Any, ...], DataLoader[str, Any]] = {}
 
     def build(self, loader: Loader[V]) -> DataLoader[str, V]:
         async def load(keys: list[str]) -> list[Any]:
@@ -98,6 +108,35 @@ class Loaders:
             return [found[key] if key in found else loader.default() for key in keys]
 
         return DataLoader(load_fn=load)
+
+    def page(self, relation: str, limit: int, after: tuple[Any, ...] | None) -> DataLoader[str, list[Any]]:
+        """One page of the has-many relation `relation` (the name of its list loader) for every parent that
+        asks for the same page: (sort key, row) pairs, up to `limit + 1` of them."""
+        related = self._related(relation)
+        key = ("page", relation, limit, after)
+        if key not in self._pages:
+            self._pages[key] = self.build(
+                Loader(lambda s, ws, keys: repo.related_page(s, related, ws, keys, limit=limit, after=after), list)
+            )
+        return self._pages[key]
+
+    def count(self, relation: str) -> DataLoader[str, int]:
+        """How many rows each parent has in the relation `relation`."""
+        related = self._related(relation)
+        key = ("count", relation)
+        if key not in self._pages:
+            self._pages[key] = self.build(Loader(lambda s, ws, keys: repo.related_counts(s, related, ws, keys), int))
+        return self._pages[key]
+
+    def page_key(self, relation: str, values: list[Any]) -> tuple[Any, ...]:
+        """A cursor's sort key, typed for the relation's sort columns (InvalidInput naming `after`)."""
+        related = self._related(relation)
+        return repo.keyset_values(related.parts(self._workspace_id)[2], values, "after")
+
+    def _related(self, relation: str) -> Related:
+        declared = getattr(type(self), relation)
+        assert isinstance(declared, Loader) and declared.related is not None, f"{relation} is no has-many relation"
+        return declared.related
 
     # In alphabetical order. by_id: one row by id; linked: the rows linked to each key through a link table;
     # linked_ids: their ids (the REST contract's id lists); children: child rows by their parent's id.
@@ -131,6 +170,7 @@ class Loaders:
     insights_by_account_id = linked(links.ACCOUNT_INSIGHTS, Insight)
     insights_by_idea_id = linked(links.INSIGHT_IDEAS.reversed(), Insight)
     insights_by_opportunity_id = linked(links.INSIGHT_OPPORTUNITIES.reversed(), Insight)
+    insights_by_product_id = by_parent(Insight, "product_id")
     insights_by_signal_id = linked(links.SIGNAL_INSIGHTS, Insight)
     insights_by_tag_id = linked(links.INSIGHT_TAGS.reversed(), Insight)
     key_results_by_okr_id = children(KeyResult, KeyResult.okr_id, KeyResult.position)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -14,10 +13,7 @@ from .common import DeleteResult
 from .inputs import provided
 from .pagination import Connection, window
 from .permissions import HasScope
-
-if TYPE_CHECKING:
-    from .products import Product
-    from .projects import Project
+from .resources import connection
 
 
 @strawberry.type
@@ -33,9 +29,7 @@ class KeyResult:
     async def project_ids(self, info: Info) -> list[strawberry.ID]:
         return await info.context.loaders.project_ids_by_key_result_id.load(self.id)
 
-    @strawberry.field
-    async def projects(self, info: Info) -> list[Annotated[Project, strawberry.lazy("signalgraph.schema.projects")]]:
-        return await info.context.loaders.projects_by_key_result_id.load(self.id)
+    projects = connection("projects_by_key_result_id", "projects.Project")
 
     @strawberry.field
     async def okr(self, info: Info) -> Okr:
@@ -59,9 +53,7 @@ class Okr:
     async def key_results(self, info: Info) -> list[KeyResult]:
         return await info.context.loaders.key_results_by_okr_id.load(self.id)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
-    async def products(self, info: Info) -> list[Annotated[Product, strawberry.lazy("signalgraph.schema.products")]]:
-        return await info.context.loaders.products_by_okr_id.load(self.id)
+    products = connection("products_by_okr_id", "products.Product", Scope.PRODUCTS_READ)
 
 
 @strawberry.input(description="A key result; with the id of one of this OKR's key results it updates that one.")

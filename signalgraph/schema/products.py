@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -15,10 +14,8 @@ from .common import DeleteResult
 from .inputs import provided
 from .pagination import Connection, window
 from .permissions import HasScope
+from .resources import connection
 from .scalars import JSON
-
-if TYPE_CHECKING:
-    from .okrs import Okr
 
 
 @strawberry.type
@@ -117,9 +114,10 @@ class Product:
     async def metrics(self, info: Info) -> ProductMetrics:
         return ProductMetrics(**await info.context.loaders.metrics_by_product_id.load(self.id))
 
-    @strawberry.field(permission_classes=[HasScope(Scope.OKRS_READ)])
-    async def okrs(self, info: Info) -> list[Annotated[Okr, strawberry.lazy("signalgraph.schema.okrs")]]:
-        return await info.context.loaders.okrs_by_product_id.load(self.id)
+    okrs = connection("okrs_by_product_id", "okrs.Okr", Scope.OKRS_READ)
+    insights = connection(
+        "insights_by_product_id", "insights.Insight", Scope.INSIGHTS_READ, "The insights about this product (their productId)."
+    )
 
 
 @strawberry.type

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -29,7 +29,7 @@ from ..scopes import Scope
 from . import input_rules
 from .common import DeleteResult
 from .inputs import provided
-from .pagination import Connection, window
+from .pagination import Connection, decode_key, encode_key, page_size, window
 from .permissions import HasScope
 
 Info = strawberry.Info[Context, None]
@@ -103,11 +103,7 @@ def _object_type(
     if order is not None:
         links.sort(key=lambda f: order.index(f.relation))
     for f in links:
-        namespace[f.relation] = strawberry.field(
-            resolver=_load(f"{f.relation}_by_{resource.key}_id", "id"),
-            graphql_type=LIST[_lazy(f.target)],
-            permission_classes=[HasScope(f.scope)] if f.scope else [],
-        )
+        namespace[f.relation] = connection(f"{f.relation}_by_{resource.key}_id", f.target, f.scope)
     for ref in (f for f in resource.fields if isinstance(f, Ref)):
         namespace[ref.relation] = strawberry.field(
             resolver=_load(f"{ref.relation}_by_id", ref.name),
@@ -117,13 +113,55 @@ def _object_type(
     return strawberry.type(type(resource.name, (), {"__annotations__": annotations, "__module__": module, **namespace}))
 
 
+FIRST = "How many items to return: 0 to 100, 20 when not given."
+AFTER = "Return the items after this cursor (an edge's `cursor`, or `pageInfo.endCursor`)."
+
+
+def connection(relation: str, target: type | str, scope: Scope | None = None, description: str | None = None) -> Any:
+    """A has-many relation as a connection, a page at a time: `relation` names its list loader (e.g.
+    `insights_by_signal_id`), `target` the model of its rows or "<schema module>.<Type>" (found lazily);
+    guarded by `scope` where it crosses into another resource (and then nullable: a refusal nulls only
+    this field). One statement per page for all the parents asking, one more for `totalCount` when asked."""
+
+    async def resolve(
+        root: Any,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> Any:
+        limit = page_size(first)
+        loaders = info.context.loaders
+        key = None if after is None else loaders.page_key(relation, decode_key(after))
+        found = await loaders.page(relation, limit, key).load(root.id)
+        rows = found[:limit]
+        return Connection.of(
+            [row for _, row in rows],
+            [encode_key(sort) for sort, _ in rows],
+            has_next=len(found) > limit,
+            has_previous=after is not None,
+            total=lambda: loaders.count(relation).load(root.id),
+        )
+
+    module, _, name = target.rpartition(".") if isinstance(target, str) else ("", "", "")
+    lazy = LazyType(name, f"signalgraph.schema.{module}") if isinstance(target, str) else _lazy(target)
+    kind: Any = Connection[lazy]  # type: ignore[valid-type]
+    return strawberry.field(
+        resolver=resolve,
+        graphql_type=kind | None if scope else kind,
+        permission_classes=[HasScope(scope)] if scope else [],
+        description=description,
+    )
+
+
 def relation(loader: str, target: str, scope: Scope | None = None, *, many: bool = True, key: str = "id") -> Any:
     """A hand-written type's relation: the loader `loader` with the parent's `key`; `target` names the
     GraphQL type as "<schema module>.<Type>" (found lazily); guarded by `scope` where it crosses into
-    another resource."""
+    another resource. A has-many relation (`many`) is a connection."""
+    if many:
+        return connection(loader, target, scope)
     module, _, name = target.rpartition(".")
     lazy = LazyType(name, f"signalgraph.schema.{module}")
-    kind = LIST[lazy] if many else lazy | None
+    kind = lazy | None
     return strawberry.field(
         resolver=_load(loader, key), graphql_type=kind, permission_classes=[HasScope(scope)] if scope else []
     )

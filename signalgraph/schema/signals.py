@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -17,14 +16,8 @@ from .common import DeleteResult
 from .inputs import provided
 from .pagination import Connection, window
 from .permissions import HasScope
-from .resources import value_enum
+from .resources import connection, value_enum
 from .scalars import JSON
-
-if TYPE_CHECKING:
-    from .accounts import Account
-    from .insights import Insight
-    from .products import Product
-
 
 SignalStatus = value_enum("SignalStatus", SIGNAL_STATUSES)
 SignalType = value_enum("SignalType", SIGNAL_TYPES)
@@ -131,17 +124,9 @@ class Signal:
     async def product_ids(self, info: Info) -> list[strawberry.ID]:
         return await info.context.loaders.product_ids_by_signal_id.load(self.id)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.INSIGHTS_READ)])
-    async def insights(self, info: Info) -> list[Annotated[Insight, strawberry.lazy("signalgraph.schema.insights")]]:
-        return await info.context.loaders.insights_by_signal_id.load(self.id)
-
-    @strawberry.field(permission_classes=[HasScope(Scope.ACCOUNTS_READ)])
-    async def accounts(self, info: Info) -> list[Annotated[Account, strawberry.lazy("signalgraph.schema.accounts")]]:
-        return await info.context.loaders.accounts_by_signal_id.load(self.id)
-
-    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
-    async def products(self, info: Info) -> list[Annotated[Product, strawberry.lazy("signalgraph.schema.products")]]:
-        return await info.context.loaders.products_by_signal_id.load(self.id)
+    insights = connection("insights_by_signal_id", "insights.Insight", Scope.INSIGHTS_READ)
+    accounts = connection("accounts_by_signal_id", "accounts.Account", Scope.ACCOUNTS_READ)
+    products = connection("products_by_signal_id", "products.Product", Scope.PRODUCTS_READ)
 
 
 @strawberry.type

@@ -16,7 +16,7 @@ CREATE = "mutation($input: CreateSignalInput!) { createSignal(input: $input) { s
 PROCESS = "mutation($publicId: String!) { processSignal(publicId: $publicId) { jobId } }"
 SIGNAL = """
 query($publicId: String!) { signal(publicId: $publicId) {
-  status insights { id name description status signalIds productId classifications provenance }
+  status insights { nodes { id name description status signalIds productId classifications provenance } }
 } }
 """
 INSIGHT = "query($id: ID!) { insight(id: $id) { id name description status signalIds } }"
@@ -37,8 +37,8 @@ async def read(api, signal):
 
 
 def shared(first, second) -> list[dict]:
-    ids = {i["id"] for i in second["insights"]}
-    return [i for i in first["insights"] if i["id"] in ids]
+    ids = {i["id"] for i in second["insights"]["nodes"]}
+    return [i for i in first["insights"]["nodes"] if i["id"] in ids]
 
 
 async def test_two_signals_with_the_same_request_share_one_insight_that_gathers_their_quotes(api, services):
@@ -77,13 +77,13 @@ async def test_merging_stays_within_a_workspace_and_a_product(api, make_api, ser
 
     mine, theirs, in_product = await read(api, mine), await read(other_workspace, theirs), await read(api, in_product)
     assert shared(mine, theirs) == [] and shared(mine, in_product) == []
-    assert {i["productId"] for i in in_product["insights"]} == {product["id"]}
+    assert {i["productId"] for i in in_product["insights"]["nodes"]} == {product["id"]}
 
 
 async def test_an_insight_a_person_edited_or_published_is_never_merged_into(api, services):
     one = await create(api, FIRST)
     await services.queue.drain()
-    edited = next(i for i in (await read(api, one))["insights"] if "dark mode" in i["description"])
+    edited = next(i for i in (await read(api, one))["insights"]["nodes"] if "dark mode" in i["description"])
     await api.ok(RENAME, {"id": edited["id"]})
     before = (await api.ok(INSIGHT, {"id": edited["id"]}))["insight"]
 
@@ -94,9 +94,9 @@ async def test_an_insight_a_person_edited_or_published_is_never_merged_into(api,
 
     assert (await api.ok(INSIGHT, {"id": edited["id"]}))["insight"] == before
     second = await read(api, two)
-    fresh, = [i for i in second["insights"] if "dark mode" in i["description"]]
+    fresh, = [i for i in second["insights"]["nodes"] if "dark mode" in i["description"]]
     assert fresh["id"] != edited["id"] and fresh["signalIds"] == [two["id"]] and fresh["status"] == "draft"
-    assert edited["id"] in {i["id"] for i in (await read(api, one))["insights"]}  # still linked to its signal
+    assert edited["id"] in {i["id"] for i in (await read(api, one))["insights"]["nodes"]}  # still linked to its signal
 
 
 def named(name: str, quote: str) -> dict:
@@ -138,7 +138,7 @@ async def test_differently_worded_signals_named_alike_by_a_model_merge_and_withd
             await app.services.queue.drain()
             left = (await api.ok(INSIGHT, {"id": insight["id"]}))["insight"]
             assert left["signalIds"] == [two["id"]] and "if it had a dark mode" not in left["description"]
-            assert (await read(api, one))["insights"] == []
+            assert (await read(api, one))["insights"]["nodes"] == []
 
 
 async def test_two_jobs_extracting_the_same_finding_at_once_make_one_insight(jobs_database_url):

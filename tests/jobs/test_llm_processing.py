@@ -13,7 +13,7 @@ from tests.processing.extract.test_llm import GOOD, TEXT
 
 CREATE = "mutation($input: CreateSignalInput!) { createSignal(input: $input) { jobId signal { publicId } } }"
 SIGNAL = """
-query($publicId: String!) { signal(publicId: $publicId) { status insights { name } processing { lastError } } }
+query($publicId: String!) { signal(publicId: $publicId) { status insights { nodes { name } } processing { lastError } } }
 """
 JOB = """
 query($id: ID!) { job(id: $id) {
@@ -36,7 +36,7 @@ async def test_a_signal_job_records_the_tokens_it_used_across_its_tries(jobs_dat
             await app.services.queue.drain()
 
             signal = (await api.ok(SIGNAL, {"publicId": created["signal"]["publicId"]}))["signal"]
-            assert signal["status"] == "processed" and len(signal["insights"]) == 2
+            assert signal["status"] == "processed" and len(signal["insights"]["nodes"]) == 2
             job = (await api.ok(JOB, {"id": created["jobId"]}))["job"]
             assert (job["status"], job["attempts"]) == ("succeeded", 2)  # the 503 failed the first try
             assert job["tokenUsage"] == {"promptTokens": 1200, "completionTokens": 300, "totalTokens": 1500,

@@ -34,7 +34,7 @@ mutation($input: CreateSignalInput!) {
 """
 SIGNAL = """
 query($publicId: String!) { signal(publicId: $publicId) {
-  status context insightIds insights { id name type }
+  status context insightIds insights { nodes { id name type } }
   processing { lastJobId startedAt processedAt failedAt lastError }
 } }
 """
@@ -77,8 +77,8 @@ async def test_a_signalgraph_worker_on_redis_runs_the_whole_pipeline(
         assert await wait_for_signal(api, public_id, "processed", "failed") == "processed"
         second = await read(api, public_id)
 
-        assert first["context"] == "user_interview" and len(first["insights"]) == 5
-        assert {i["type"] for i in first["insights"]} == {"user-interview"}
+        assert first["context"] == "user_interview" and len(first["insights"]["nodes"]) == 5
+        assert {i["type"] for i in first["insights"]["nodes"]} == {"user-interview"}
         assert sorted(second["insightIds"]) == sorted(first["insightIds"])
         assert second["processing"]["lastJobId"] == rerun["jobId"]
         assert (await api.ok(JOB, {"id": rerun["jobId"]}))["job"] == {"status": "succeeded", "attempts": 1,
@@ -106,7 +106,7 @@ async def test_a_signal_created_while_redis_is_down_waits_as_pending_and_is_proc
         await private_redis.start()
         await run_burst_worker(settings)  # its start-up sweep queues the job
         signal = await read(api, created["signal"]["publicId"])
-        assert signal["status"] == "processed" and len(signal["insights"]) == 5
+        assert signal["status"] == "processed" and len(signal["insights"]["nodes"]) == 5
         assert (await api.ok(JOB, {"id": created["jobId"]}))["job"]["attempts"] == 1
 
 
@@ -136,7 +136,7 @@ async def test_a_worker_killed_mid_processing_loses_and_duplicates_nothing(
             public_id = created["signal"]["publicId"]
             assert await wait_for_signal(api, public_id, "processed", "failed", timeout=90) == "processed"
             signal = await read(api, public_id)
-            assert sorted(i["name"] for i in signal["insights"]) == ["Scheduled exports", "Slow CSV export"]
+            assert sorted(i["name"] for i in signal["insights"]["nodes"]) == ["Scheduled exports", "Slow CSV export"]
             job = (await api.ok(JOB, {"id": created["jobId"]}))["job"]
             assert (job["status"], job["attempts"]) == ("succeeded", 2)
             assert len(llm.requests) == 2
@@ -155,7 +155,7 @@ async def test_an_extractor_that_keeps_failing_leaves_the_signal_failed_with_not
             await app.services.queue.drain()
 
             signal = await read(api, created["signal"]["publicId"])
-            assert signal["status"] == "failed" and signal["insights"] == []
+            assert signal["status"] == "failed" and signal["insights"]["nodes"] == []
             assert signal["processing"]["failedAt"] and signal["processing"]["processedAt"] is None
             assert signal["processing"]["lastError"].startswith("LLM endpoint answered HTTP 500")
             job = (await api.ok(JOB, {"id": created["jobId"]}))["job"]
@@ -167,7 +167,7 @@ async def test_an_extractor_that_keeps_failing_leaves_the_signal_failed_with_not
             await api.ok(PROCESS, {"publicId": created["signal"]["publicId"]})
             await app.services.queue.drain()
             signal = await read(api, created["signal"]["publicId"])
-            assert signal["status"] == "processed" and len(signal["insights"]) == 2
+            assert signal["status"] == "processed" and len(signal["insights"]["nodes"]) == 2
             assert signal["processing"]["failedAt"] is None and signal["processing"]["lastError"] is None
 
 

@@ -15,8 +15,8 @@ SIGNAL = """
 query($publicId: String!) { signal(publicId: $publicId) {
   id status context insightIds accountIds
   processing { lastJobId startedAt processedAt failedAt lastError }
-  insights { id name description status type productId accountIds signalIds classifications provenance }
-  accounts { name domain }
+  insights { nodes { id name description status type productId accountIds signalIds classifications provenance } }
+  accounts { nodes { name domain } }
 } }
 """
 PROCESS = """
@@ -52,7 +52,7 @@ async def test_a_created_signal_is_processed_into_linked_insights(api, services)
     signal = await settled(api, services, created["signal"]["publicId"])
     assert signal["status"] == "processed" and signal["context"] == "user_interview"
     assert signal["processing"]["processedAt"] and signal["processing"]["lastError"] is None
-    insights = {i["name"]: i for i in signal["insights"]}
+    insights = {i["name"]: i for i in signal["insights"]["nodes"]}
     assert set(insights) == {
         "CSV export is so slow for our larger accounts",
         "Export failed with a 500 error twice",
@@ -71,7 +71,7 @@ async def test_a_created_signal_is_processed_into_linked_insights(api, services)
     assert TRANSCRIPT[slow["provenance"]["start"]:slow["provenance"]["end"]] == quote
     assert slow["provenance"]["speaker"] == "Dana Whitfield" and len(slow["provenance"]["evidence"]) == 2
     assert "“The CSV export is so slow for our larger accounts" in slow["description"]
-    assert sorted(signal["insightIds"]) == sorted(i["id"] for i in signal["insights"])
+    assert sorted(signal["insightIds"]) == sorted(i["id"] for i in signal["insights"]["nodes"])
     # the speaker named her company, which the existing account matched, and became its contact
     assert signal["accountIds"] == [customer["id"]]
     contacts = (await api.ok(CONTACTS, {"id": customer["id"]}))["account"]["contacts"]
@@ -86,7 +86,7 @@ async def test_re_processing_reconciles_instead_of_duplicating(api, services):
                            createMissingAccounts=True)
     public_id = created["signal"]["publicId"]
     first = await settled(api, services, public_id)
-    kept = first["insights"][0]
+    kept = first["insights"]["nodes"][0]
     await api.ok(PUBLISH, {"id": kept["id"]})
 
     rerun = (await api.ok(PROCESS, {"publicId": public_id}))["processSignal"]
@@ -96,9 +96,9 @@ async def test_re_processing_reconciles_instead_of_duplicating(api, services):
     second = await settled(api, services, public_id)
     assert second["status"] == "processed"
     assert sorted(second["insightIds"]) == sorted(first["insightIds"])  # the same insights, updated
-    assert {i["id"]: i["status"] for i in second["insights"]}[kept["id"]] == "published"
+    assert {i["id"]: i["status"] for i in second["insights"]["nodes"]}[kept["id"]] == "published"
     # the sender's company was created once, with her as its contact, and found again on the re-run
-    assert second["accounts"] == [{"name": "Brightside Health", "domain": "brightside-health.com"}]
+    assert second["accounts"]["nodes"] == [{"name": "Brightside Health", "domain": "brightside-health.com"}]
     contacts = (await api.ok(CONTACTS, {"id": second["accountIds"][0]}))["account"]["contacts"]
     assert contacts == [{"name": "Priya Raman", "email": "priya.raman@brightside-health.com",
                          "role": "Finance Operations Manager"}]
@@ -110,8 +110,8 @@ async def test_participant_policies_decide_what_is_linked_or_created(api, servic
                         createMissingAccounts=True)
     link_only = await create(api, text=TICKET, signalType="support_ticket", participantPolicy="link")
 
-    assert (await settled(api, services, none["signal"]["publicId"]))["accounts"] == []
-    assert (await settled(api, services, link_only["signal"]["publicId"]))["accounts"] == []  # nothing to link to
+    assert (await settled(api, services, none["signal"]["publicId"]))["accounts"]["nodes"] == []
+    assert (await settled(api, services, link_only["signal"]["publicId"]))["accounts"]["nodes"] == []  # nothing to link to
     account = await create_account(api, name="Brightside", domain="brightside-health.com")
     relinked = (await api.ok(PROCESS, {"publicId": link_only["signal"]["publicId"]}))["processSignal"]
     signal = await settled(api, services, link_only["signal"]["publicId"])

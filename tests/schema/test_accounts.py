@@ -28,7 +28,7 @@ mutation($id: ID!, $input: UpdateAccountInput!) {
 }
 """
 DELETE = "mutation($id: ID!) { deleteAccount(id: $id) { id message } }"
-ACCOUNT_SIGNALS = "query($id: ID!) { account(id: $id) { signals { id } } }"
+ACCOUNT_SIGNALS = "query($id: ID!) { account(id: $id) { signals { nodes { id } } } }"
 MISSING = "00000000-0000-0000-0000-000000000000"
 
 FULL_INPUT = {
@@ -227,7 +227,7 @@ async def test_creating_an_account_links_the_signals_waiting_for_its_external_id
     assert await links_of(services, linked_elsewhere) == [(other["id"], 0), (account["id"], 1)]
     assert await links_of(services, unrelated) == []
     assert await links_of(services, foreign) == []
-    signals = (await api.ok(ACCOUNT_SIGNALS, {"id": account["id"]}))["account"]["signals"]
+    signals = (await api.ok(ACCOUNT_SIGNALS, {"id": account["id"]}))["account"]["signals"]["nodes"]
     assert sorted(s["id"] for s in signals) == sorted([early, linked_elsewhere])
 
 

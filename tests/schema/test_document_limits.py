@@ -49,14 +49,16 @@ def test_a_long_fragment_chain_is_measured_without_recursion_and_quickly():
 
 
 async def test_depth_over_the_limit_is_refused(api):
-    def deep(pairs: int) -> str:
-        return "{ insights { nodes { " + "signals { insights { " * pairs + "id" + " } }" * pairs + " } } }"
+    def deep(pairs: int, leaf: str) -> str:
+        """Connections nested `pairs` times below the root list, a page of one each (the cost stays small)."""
+        levels = ["insights(first: 1) { nodes {"] + ["signals(first: 1) { nodes {", "insights(first: 1) { nodes {"] * pairs
+        return "{ " + " ".join(levels[:-1]) + " " + levels[-1].split(" {")[0] + " { " + leaf + " }" + " } }" * (len(levels) - 1) + " }"
 
-    at_the_limit = deep(5)
+    at_the_limit = deep(2, "edges { node { product { id } } }")
     assert depth_of(at_the_limit) == LIMITS["max_depth"]
     assert (await api.ok(at_the_limit))["insights"]["nodes"] == []
-    too_deep = deep(6)
-    assert depth_of(too_deep) == 14
+    too_deep = deep(2, "edges { node { signals(first: 1) { pageInfo { hasNextPage } } } }")
+    assert depth_of(too_deep) == 13
     error = await api.error(too_deep)
     assert error["message"] == f"'anonymous' exceeds maximum operation depth of {LIMITS['max_depth']}"
     assert error["extensions"]["code"] == "BAD_USER_INPUT"

@@ -181,9 +181,9 @@ async def test_tags_link_and_replace(api):
     a = (await api.ok(CREATE_TAG, {"input": {"name": "billing"}}))["createTag"]
     b = (await api.ok(CREATE_TAG, {"input": {"name": "ux"}}))["createTag"]
     created = await create_insight(api, description="d", tagIds=[a["id"], b["id"]])
-    linked = (await api.ok("query($id: ID!) { insight(id: $id) { tagIds tags { name } } }", {"id": created["id"]}))
+    linked = (await api.ok("query($id: ID!) { insight(id: $id) { tagIds tags { nodes { name } } } }", {"id": created["id"]}))
     assert sorted(linked["insight"]["tagIds"]) == sorted([a["id"], b["id"]])
-    assert sorted(t["name"] for t in linked["insight"]["tags"]) == ["billing", "ux"]
+    assert sorted(t["name"] for t in linked["insight"]["tags"]["nodes"]) == ["billing", "ux"]
     replaced = (await api.ok(UPDATE, {"id": created["id"], "input": {"tagIds": [b["id"]]}}))["updateInsight"]
     assert replaced["tagIds"] == [b["id"]]
 
@@ -204,7 +204,7 @@ async def test_scopes_guard_read_write_delete(make_api):
 async def test_relation_into_another_resource_needs_its_scope(make_api):
     api = await make_api(scopes=["insights:read", "insights:write"])
     created = await create_insight(api, description="d")
-    error = await api.error("query($id: ID!) { insight(id: $id) { opportunities { id } } }", {"id": created["id"]})
+    error = await api.error("query($id: ID!) { insight(id: $id) { opportunities { nodes { id } } } }", {"id": created["id"]})
     assert error["extensions"]["code"] == "FORBIDDEN" and "opportunities:read" in error["message"]
 
 

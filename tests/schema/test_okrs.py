@@ -17,7 +17,7 @@ query($id: ID!) { okr(id: $id) {
 """
 RELATIONS = """
 query($id: ID!) { okr(id: $id) {
-  products { id name } keyResults { name projects { id name } okr { id } }
+  products { nodes { id name } } keyResults { name projects { nodes { id name } } okr { id } }
 } }
 """
 OKRS = """
@@ -39,11 +39,11 @@ DELETE = "mutation($id: ID!) { deleteOkr(id: $id) { id message } }"
 CREATE = "mutation($input: CreateOkrInput!) { createOkr(input: $input) { id } }"
 NESTED = """
 query($first: Int!) { okrs(first: $first) { nodes {
-  productIds products { id } keyResults { projectIds projects { id keyResults { id } } okr { id } }
+  productIds products { nodes { id } } keyResults { projectIds projects { nodes { id keyResults { nodes { id } } } } okr { id } }
 } } }
 """
-PROJECT_KEY_RESULTS = "query($id: ID!) { project(id: $id) { keyResults { id } } }"
-PRODUCT_OKRS = "query($id: ID!) { product(id: $id) { okrs { id } } }"
+PROJECT_KEY_RESULTS = "query($id: ID!) { project(id: $id) { keyResults { nodes { id } } } }"
+PRODUCT_OKRS = "query($id: ID!) { product(id: $id) { okrs { nodes { id } } } }"
 MISSING = "00000000-0000-0000-0000-000000000000"
 
 
@@ -82,17 +82,17 @@ async def test_relations_products_key_results_projects_and_back(api):
         api, productIds=[product["id"]], keyResults=[{"name": "Activation 55%", "projectIds": [project["id"]]}]
     )
     related = (await api.ok(RELATIONS, {"id": created["id"]}))["okr"]
-    assert related["products"] == [{"id": product["id"], "name": "Self-serve"}]
+    assert related["products"]["nodes"] == [{"id": product["id"], "name": "Self-serve"}]
     assert related["keyResults"] == [
         {
             "name": "Activation 55%",
-            "projects": [{"id": project["id"], "name": "Guided setup"}],
+            "projects": {"nodes": [{"id": project["id"], "name": "Guided setup"}]},
             "okr": {"id": created["id"]},
         }
     ]
-    assert (await api.ok(PRODUCT_OKRS, {"id": product["id"]}))["product"]["okrs"] == [{"id": created["id"]}]
+    assert (await api.ok(PRODUCT_OKRS, {"id": product["id"]}))["product"]["okrs"]["nodes"] == [{"id": created["id"]}]
     key_result_id = created["keyResults"][0]["id"]
-    back = (await api.ok(PROJECT_KEY_RESULTS, {"id": project["id"]}))["project"]["keyResults"]
+    back = (await api.ok(PROJECT_KEY_RESULTS, {"id": project["id"]}))["project"]["keyResults"]["nodes"]
     assert back == [{"id": key_result_id}]
 
 
@@ -150,7 +150,7 @@ async def test_key_result_project_links_replace_when_sent_and_stay_when_left_out
     assert kept["keyResults"][0]["projectIds"] == [a["id"]]
     replaced = await update(api, created["id"], keyResults=[{"id": kr_id, "name": "kr", "projectIds": [b["id"]]}])
     assert replaced["keyResults"][0]["projectIds"] == [b["id"]]
-    assert (await api.ok(PROJECT_KEY_RESULTS, {"id": a["id"]}))["project"]["keyResults"] == []
+    assert (await api.ok(PROJECT_KEY_RESULTS, {"id": a["id"]}))["project"]["keyResults"]["nodes"] == []
     emptied = await update(api, created["id"], keyResults=[{"id": kr_id, "name": "kr", "projectIds": []}])
     assert emptied["keyResults"][0]["projectIds"] == []
 
@@ -159,7 +159,7 @@ async def test_removed_key_results_take_their_project_links_with_them(api):
     project = await create_project(api)
     created = await create_okr(api, keyResults=[{"name": "kr", "projectIds": [project["id"]]}])
     assert (await update(api, created["id"], keyResults=[]))["keyResults"] == []
-    assert (await api.ok(PROJECT_KEY_RESULTS, {"id": project["id"]}))["project"]["keyResults"] == []
+    assert (await api.ok(PROJECT_KEY_RESULTS, {"id": project["id"]}))["project"]["keyResults"]["nodes"] == []
 
 
 async def test_a_key_result_id_of_another_okr_is_not_found_and_changes_nothing(api):
@@ -208,7 +208,7 @@ async def test_delete_takes_key_results_with_it_and_second_delete_is_not_found(a
     created = await create_okr(api, keyResults=[{"name": "kr", "projectIds": [project["id"]]}])
     assert (await api.ok(DELETE, {"id": created["id"]}))["deleteOkr"] == {"id": created["id"], "message": "Deleted"}
     assert (await api.ok(OKR, {"id": created["id"]}))["okr"] is None
-    assert (await api.ok(PROJECT_KEY_RESULTS, {"id": project["id"]}))["project"]["keyResults"] == []
+    assert (await api.ok(PROJECT_KEY_RESULTS, {"id": project["id"]}))["project"]["keyResults"]["nodes"] == []
     assert await api.error_code(DELETE, {"id": created["id"]}) == "NOT_FOUND"
 
 
@@ -250,11 +250,11 @@ async def test_products_relation_needs_products_read_but_projects_do_not(make_ap
     api = await make_api(scopes=["okrs:read", "okrs:write"])
     project = await create_project(api)
     created = await create_okr(api, keyResults=[{"name": "kr", "projectIds": [project["id"]]}])
-    error = await api.error("query($id: ID!) { okr(id: $id) { products { id } } }", {"id": created["id"]})
+    error = await api.error("query($id: ID!) { okr(id: $id) { products { nodes { id } } } }", {"id": created["id"]})
     assert error["extensions"]["code"] == "FORBIDDEN" and "products:read" in error["message"]
-    query = "query($id: ID!) { okr(id: $id) { keyResults { projects { id } } } }"
+    query = "query($id: ID!) { okr(id: $id) { keyResults { projects { nodes { id } } } } }"
     projects = await api.ok(query, {"id": created["id"]})
-    assert projects["okr"]["keyResults"] == [{"projects": [{"id": project["id"]}]}]
+    assert projects["okr"]["keyResults"] == [{"projects": {"nodes": [{"id": project["id"]}]}}]
 
 
 async def test_other_workspace_cannot_read_update_delete_or_link(make_api):
@@ -307,8 +307,11 @@ async def test_a_page_of_okrs_with_nested_relations_costs_one_statement_per_rela
 
     nodes = data["okrs"]["nodes"]
     assert len(nodes) == 40
-    assert all(len(o["products"]) == 1 and len(o["keyResults"]) == 2 for o in nodes)
-    assert all(len(kr["projects"]) == 1 and kr["projects"][0]["keyResults"] for o in nodes for kr in o["keyResults"])
+    assert all(len(o["products"]["nodes"]) == 1 and len(o["keyResults"]) == 2 for o in nodes)
+    assert all(
+        len(kr["projects"]["nodes"]) == 1 and kr["projects"]["nodes"][0]["keyResults"]["nodes"]
+        for o in nodes for kr in o["keyResults"]
+    )
     # key lookup, count + page, then one batch each: productIds, products, keyResults, projectIds,
     # projects, projects' keyResults, okr.
     assert len(statements) <= 10, "\n".join(statements)

@@ -14,7 +14,7 @@ query($first: Int, $after: String, $offset: Int, $filter: ProjectFilter) {
   }
 }
 """
-KEY_RESULTS = "query($id: ID!) { project(id: $id) { keyResults { id name okr { id objective } } } }"
+KEY_RESULTS = "query($id: ID!) { project(id: $id) { keyResults { nodes { id name okr { id objective } } } } }"
 UPDATE = """
 mutation($id: ID!, $input: UpdateProjectInput!) {
   updateProject(id: $id, input: $input) { id name description status updatedAt }
@@ -41,7 +41,7 @@ async def test_key_results_relation_lists_the_key_results_linking_it(api):
     okr = await create_okr(
         api, objective="Activate teams", keyResults=[{"name": "Lift activation", "projectIds": [project["id"]]}]
     )
-    linked = (await api.ok(KEY_RESULTS, {"id": project["id"]}))["project"]["keyResults"]
+    linked = (await api.ok(KEY_RESULTS, {"id": project["id"]}))["project"]["keyResults"]["nodes"]
     okr_ref = {"id": okr["id"], "objective": "Activate teams"}
     assert linked == [{"id": okr["keyResults"][0]["id"], "name": "Lift activation", "okr": okr_ref}]
 

@@ -15,7 +15,8 @@ from tests.sql import counting_selects
 
 NESTED = """
 query($first: Int!) {
-  signals(first: $first) { totalCount nodes { publicId insights { id opportunities { id ideas { id } } } } }
+  signals(first: $first) { totalCount nodes { publicId
+    insights(first: 5) { nodes { id opportunities(first: 5) { nodes { id ideas(first: 5) { nodes { id } } } } } } } }
 }
 """
 
@@ -52,9 +53,9 @@ async def test_nested_signal_graph_costs_one_statement_per_level(api, services):
 
     nodes = data["signals"]["nodes"]
     assert len(nodes) == 100
-    assert all(len(s["insights"]) == 3 for s in nodes)
-    assert all(len(i["opportunities"]) == 1 and len(i["opportunities"][0]["ideas"]) == 2
-               for s in nodes for i in s["insights"])
+    assert all(len(s["insights"]["nodes"]) == 3 for s in nodes)
+    assert all(len(i["opportunities"]["nodes"]) == 1 and len(i["opportunities"]["nodes"][0]["ideas"]["nodes"]) == 2
+               for s in nodes for i in s["insights"]["nodes"])
     # key lookup, signals count + page, then one batch per nested level: insights, opportunities, ideas.
     assert len(statements) <= 6, "\n".join(statements)
 

@@ -98,7 +98,7 @@ IDEA = Resource(
     read="query($id: ID!) { idea(id: $id) { id name } }",
     relations="""
     query($id: ID!) { idea(id: $id) {
-      product { id name } opportunities { id name } insights { id description } accounts { id name }
+      product { id name } opportunities { nodes { id name } } insights { nodes { id description } } accounts { nodes { id name } }
     } }
     """,
     list="""
@@ -108,7 +108,7 @@ IDEA = Resource(
     """,
     nested="""
     query($first: Int!) { ideas(first: $first) { nodes {
-      opportunityIds insightIds accountIds product { id } opportunities { id } insights { id } accounts { id }
+      opportunityIds insightIds accountIds product { id } opportunities { nodes { id } } insights { nodes { id } } accounts { nodes { id } }
     } } }
     """,
     create_document="mutation($input: CreateIdeaInput!) { createIdea(input: $input) { id } }",
@@ -123,7 +123,7 @@ OPPORTUNITY = Resource(
     read="query($id: ID!) { opportunity(id: $id) { id name } }",
     relations="""
     query($id: ID!) { opportunity(id: $id) {
-      product { id name } insights { id description } ideas { id name } accounts { id name }
+      product { id name } insights { nodes { id description } } ideas { nodes { id name } } accounts { nodes { id name } }
     } }
     """,
     list="""
@@ -135,7 +135,7 @@ OPPORTUNITY = Resource(
     """,
     nested="""
     query($first: Int!) { opportunities(first: $first) { nodes {
-      insightIds ideaIds accountIds product { id } insights { id } ideas { id } accounts { id }
+      insightIds ideaIds accountIds product { id } insights { nodes { id } } ideas { nodes { id } } accounts { nodes { id } }
     } } }
     """,
     create_document="mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id } }",
@@ -181,7 +181,7 @@ async def test_links_on_create_are_readable_as_ids_and_relations(api, resource):
     assert related["product"] == {"id": product["id"], "name": "Search"}
     for field, other in resource.links.items():
         row = linked[field]
-        assert related[other.relation] == [{"id": row["id"], other.label: f"linked through {field}"}]
+        assert related[other.relation]["nodes"] == [{"id": row["id"], other.label: f"linked through {field}"}]
 
 
 @pytest.mark.parametrize("blank", ["", "  "])
@@ -247,7 +247,8 @@ async def test_relation_into_another_resource_needs_its_scope(make_api, resource
     created = await resource.create(api)
     relations = {other.relation: f"{other.relation}:read" for other in resource.links.values()}
     for relation, scope in {**relations, "product": "products:read"}.items():
-        query = f"query($id: ID!) {{ {resource.name}(id: $id) {{ {relation} {{ id }} }} }}"
+        selection = "id" if relation == "product" else "nodes { id }"
+        query = f"query($id: ID!) {{ {resource.name}(id: $id) {{ {relation} {{ {selection} }} }} }}"
         error = await api.error(query, {"id": created["id"]})
         assert error["extensions"]["code"] == "FORBIDDEN" and scope in error["message"], relation
 

@@ -31,7 +31,7 @@ mutation($publicId: String!, $input: UpdateSignalInput!) {
 DELETE = "mutation($publicId: String!) { deleteSignal(publicId: $publicId) { id message } }"
 RELATIONS = """
 query($publicId: String!) { signal(publicId: $publicId) {
-  insights { id description } accounts { id name } products { id name }
+  insights { nodes { id description } } accounts { nodes { id name } } products { nodes { id name } }
 } }
 """
 
@@ -124,7 +124,7 @@ async def test_update_links_insights_by_replacing_them(api):
     replaced = (await api.ok(UPDATE, {"publicId": "SIGNAL-1", "input": {"insightIds": [b["id"]]}}))
     assert replaced["updateSignal"]["insightIds"] == [b["id"]]
     relations = (await api.ok(RELATIONS, {"publicId": "SIGNAL-1"}))["signal"]
-    assert [i["description"] for i in relations["insights"]] == ["b"]
+    assert [i["description"] for i in relations["insights"]["nodes"]] == ["b"]
     cleared = (await api.ok(UPDATE, {"publicId": "SIGNAL-1", "input": {"insightIds": []}}))
     assert cleared["updateSignal"]["insightIds"] == []
 
@@ -185,8 +185,8 @@ async def test_relations_return_linked_rows(api):
     account = await create_account(api, name="Acme")
     await create_signal(api, productIds=[product["id"]], accountIds=[account["id"]])
     relations = (await api.ok(RELATIONS, {"publicId": "SIGNAL-1"}))["signal"]
-    assert relations == {"insights": [], "accounts": [{"id": account["id"], "name": "Acme"}],
-                         "products": [{"id": product["id"], "name": "Discovery"}]}
+    assert relations == {"insights": {"nodes": []}, "accounts": {"nodes": [{"id": account["id"], "name": "Acme"}]},
+                         "products": {"nodes": [{"id": product["id"], "name": "Discovery"}]}}
 
 
 async def test_scopes_guard_read_write_delete_and_relations(make_api):
@@ -201,7 +201,7 @@ async def test_scopes_guard_read_write_delete_and_relations(make_api):
     assert (await reader.ok(SIGNAL, {"publicId": "SIGNAL-1"}))["signal"]["publicId"] == "SIGNAL-1"
     for relation, scope in (("insights", "insights:read"), ("accounts", "accounts:read"),
                             ("products", "products:read")):
-        query = f"query {{ signal(publicId: \"SIGNAL-1\") {{ {relation} {{ id }} }} }}"
+        query = f"query {{ signal(publicId: \"SIGNAL-1\") {{ {relation} {{ nodes {{ id }} }} }} }}"
         error = await reader.error(query)
         assert error["extensions"]["code"] == "FORBIDDEN" and scope in error["message"]
     deleter = await make_api(scopes=["signals:delete"], workspace=writer.workspace)

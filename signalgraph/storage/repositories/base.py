@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, literal, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import SQLModel
 
@@ -305,3 +306,101 @@ async def count_by(
         .group_by(column)
     )
     return {key: n for key, n in (await session.execute(stmt)).all()}
+
+
+# -- has-many relations a page at a time ----------------------------------------------------------
+@dataclass(frozen=True)
+class Related:
+    """A has-many relation seen from the parent: the `target` rows linked to a parent's id through a link
+    table (`link`), or whose foreign-key column `column` holds it. Its order is the link's position (where
+    the link table keeps one), then the target's `created_at` and `id`: oldest first, stable."""
+
+    target: type[SQLModel]
+    link: Link | None = None
+    column: str | None = None
+
+    def parts(self, workspace_id: str) -> tuple[Select, Any, list[Any]]:
+        """(the rows of this workspace with their parent key, the parent key, the sort key columns)."""
+        model: Any = self.target
+        if self.link is None:
+            key = getattr(model, self.column or "")
+            return select(model).where(model.workspace_id == workspace_id), key, [model.created_at, model.id]
+        t: Any = self.link.table
+        key = getattr(t, self.link.from_col)
+        stmt = (
+            select(model)
+            .select_from(t)
+            .join(model, model.id == getattr(t, self.link.to_col))
+            .where(t.workspace_id == workspace_id, model.workspace_id == workspace_id)
+        )
+        return stmt, key, [*_link_order(self.link), model.created_at, model.id]
+
+
+def keyset_values(columns: Sequence[Any], values: Sequence[Any], argument: str) -> tuple[Any, ...]:
+    """A cursor's sort key (JSON values) as the typed values of `columns`; anything else is InvalidInput."""
+    message = f"{argument} is not a valid cursor"
+    if len(values) != len(columns):
+        raise InvalidInput(message, field=argument)
+    typed = []
+    for column, value in zip(columns, values):
+        kind = getattr(column.type, "impl_instance", column.type).python_type  # a TypeDecorator's own type
+        if kind is datetime and isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                raise InvalidInput(message, field=argument) from None
+        if value is not None and not (isinstance(value, kind) and not isinstance(value, bool)):
+            raise InvalidInput(message, field=argument)
+        typed.append(value)
+    return tuple(typed)
+
+
+def keyset_after(columns: Sequence[Any], values: Sequence[Any], *, descending: bool = False) -> ColumnElement[bool]:
+    """Rows strictly after `values` in the order of `columns` (all ascending, or all descending)."""
+    left = tuple_(*columns)
+    right = tuple_(*(literal(v, type_=c.type) for c, v in zip(columns, values)))
+    return left < right if descending else left > right
+
+
+async def related_page(
+    session: AsyncSession,
+    related: Related,
+    workspace_id: str,
+    keys: Iterable[str],
+    *,
+    limit: int,
+    after: Sequence[Any] | None = None,
+) -> dict[str, list[tuple[tuple[Any, ...], Any]]]:
+    """Up to `limit + 1` rows of each parent (the extra one says there is a next page) after the sort key
+    `after`, each with its sort key: one statement for every parent, numbering each parent's rows with
+    ROW_NUMBER() OVER (PARTITION BY parent ORDER BY the sort key)."""
+    grouped: dict[str, list[tuple[tuple[Any, ...], Any]]] = defaultdict(list)
+    wanted = list(set(keys))
+    if not wanted:
+        return grouped
+    stmt, key, order = related.parts(workspace_id)
+    stmt = stmt.where(key.in_(wanted))
+    if after is not None:
+        stmt = stmt.where(keyset_after(order, after))
+    extra = [c for c in order if c.class_ is not related.target]  # sort columns of the link table
+    number = func.row_number().over(partition_by=key, order_by=order).label("sg_row")
+    inner = stmt.add_columns(key.label("sg_parent"), *(c.label(f"sg_sort{i}") for i, c in enumerate(extra)), number).subquery()
+    row: Any = aliased(related.target, inner)
+    outer = (
+        select(inner.c.sg_parent, row, *(inner.c[f"sg_sort{i}"] for i in range(len(extra))))
+        .where(inner.c.sg_row <= limit + 1)
+        .order_by(inner.c.sg_parent, inner.c.sg_row)
+    )
+    for parent, target, *sort in (await session.execute(outer)).all():
+        grouped[parent].append(((*sort, target.created_at, target.id), target))
+    return grouped
+
+
+async def related_counts(session: AsyncSession, related: Related, workspace_id: str, keys: Iterable[str]) -> dict[str, int]:
+    """How many rows each parent has in the relation, in one statement."""
+    wanted = list(set(keys))
+    if not wanted:
+        return {}
+    stmt, key, _ = related.parts(workspace_id)
+    counted = stmt.with_only_columns(key, func.count()).where(key.in_(wanted)).group_by(key)
+    return {parent: n for parent, n in (await session.execute(counted)).all()}
