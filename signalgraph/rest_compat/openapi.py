@@ -94,7 +94,8 @@ def document() -> JSONSchema:
             "version": "v1",
             "description": (
                 f"The External REST API v1, served under `{PREFIX}` and `/api{PREFIX}`. "
-                "Every POST and PATCH accepts an `Idempotency-Key` header."
+                "Every POST and PATCH accepts an `Idempotency-Key` header. No text may contain the null "
+                "character (U+0000): it is refused with a 400 naming the field."
             ),
         },
         "servers": [{"url": "/"}],
@@ -140,7 +141,8 @@ def _operation(route: RestRoute, op: OperationDocument, schemas: dict[str, JSONS
         body = op.variables["input"]
         result["requestBody"] = {
             # An empty body is `{}`: it may be left out where nothing in it is required.
-            "required": any(isinstance(f.type, GraphQLNonNull) for f in _input_object(body).fields.values()),
+            "required": _input_object(body).name in input_rules.SHAPES
+            or any(isinstance(f.type, GraphQLNonNull) for f in _input_object(body).fields.values()),
             "content": {media: {"schema": _input(body, schemas, "input")}},
         }
     return result
@@ -178,9 +180,7 @@ def _parameters(route: RestRoute, op: OperationDocument) -> list[JSONSchema]:
                 "in": "query",
                 "required": False,
                 "description": "Comma-separated: " + ", ".join(route.include),
-                "style": "form",
-                "explode": False,
-                "schema": {"type": "array", "items": {"type": "string", "enum": list(route.include)}},
+                "schema": {"type": "string", "pattern": include_pattern(route.include)},
             }
         )
     if route.method in idempotency.METHODS:
@@ -199,6 +199,13 @@ def _parameters(route: RestRoute, op: OperationDocument) -> list[JSONSchema]:
             }
         )
     return params
+
+
+def include_pattern(values: tuple[str, ...]) -> str:
+    """What `include` takes (rest_compat/inputs.py): values from the list, comma-separated; spaces around a
+    value and empty items are ignored."""
+    item = rf"\s*(?:{'|'.join(values)})?\s*"
+    return rf"^{item}(?:,{item})*$"
 
 
 def _variable_sites(op: OperationDocument) -> dict[str, tuple[str, str]]:
@@ -283,6 +290,7 @@ def _input_named(type_: Any, schemas: dict[str, JSONSchema], name: str) -> JSONS
                 },
                 "required": [field for field, f in type_.fields.items() if isinstance(f.type, GraphQLNonNull)],
                 "additionalProperties": False,
+                **input_rules.SHAPES.get(type_.name, {}),
             }
         return {"$ref": f"#/components/schemas/{type_.name}"}
     schema = _leaf(type_)

@@ -115,6 +115,7 @@ _CONTACT = {
     **_optional(accounts.CONTACT_LENGTHS),
     "name": NAME,
     "email": replace(EMAIL, max_length=accounts.CONTACT_LENGTHS["email"]),
+    "isPrimary": Rule(not_null=True),
 }
 _CONTEXT_DOCUMENT = {
     "fileName": Rule(not_blank=True, max_length=context_documents.FILE_NAME_MAX),
@@ -156,7 +157,7 @@ RULES: dict[str, Rule] = _table(
     CreateAccountInput=_ACCOUNT,
     UpdateAccountInput=_update(_ACCOUNT, "name"),
     CreateContactInput=_CONTACT,
-    UpdateContactInput=_update(_CONTACT, "isPrimary"),
+    UpdateContactInput=_update(_CONTACT, "name"),
     CreateContextDocumentInput=_CONTEXT_DOCUMENT,
     UploadContextDocumentInput={"description": _CONTEXT_DOCUMENT["description"]},
     UpdateContextDocumentInput=_update(_CONTEXT_DOCUMENT, "fileName"),
@@ -195,6 +196,40 @@ RULES: dict[str, Rule] = _table(
     "Query.searchContext.first": Rule(minimum=1, maximum=context_search.FIRST_MAX),
 }
 
+
+# Rules across fields, as JSON Schema for the whole input object, by input type. Checked by the resolver
+# (resolvers/signal_creation.py: typed text or raw payload).
+_TYPED = signal_creation.TYPED_PROCESSOR
+SHAPES: dict[str, dict[str, Any]] = {
+    "CreateSignalInput": {
+        "oneOf": [
+            {
+                "description": "Typed text: text and signalType; the server builds source and data.",
+                "properties": {
+                    "text": {"type": "string"},
+                    "signalType": {"type": "string"},
+                    "source": {"type": "null"},
+                    "data": {"type": "null"},
+                    "processorType": {"anyOf": [{"const": _TYPED}, {"type": "null"}]},
+                },
+                "required": ["text", "signalType"],
+            },
+            {
+                "description": "Raw: no text; processorType, source or data as given.",
+                "properties": {
+                    "text": {"type": "null"},
+                    "signalType": {"type": "null"},
+                    "processorType": {"not": {"const": _TYPED}},
+                },
+                "anyOf": [
+                    {"properties": {"processorType": {"type": "string"}}, "required": ["processorType"]},
+                    {"properties": {"source": {"type": "object"}}, "required": ["source"]},
+                    {"properties": {"data": {"type": "object"}}, "required": ["data"]},
+                ],
+            },
+        ]
+    }
+}
 
 # The resources of the generic layer (resolvers/resources.py), by GraphQL name: their inputs' rules come
 # from their declarations, which also check them (schema/resources.py registers each one it builds).
