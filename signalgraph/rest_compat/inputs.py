@@ -33,6 +33,8 @@ JSON_TYPES = ("application/json",)
 # (as in the reference's own examples) sends `application/x-www-form-urlencoded`.
 SNIFFED_TYPES = ("", "application/x-www-form-urlencoded")
 _INTEGER = re.compile(r"[+-]?\d{1,40}")
+# A path or query parameter's longest value: the request line must fit the server's 16 KiB for it.
+PARAMETER_CHARS = 1000
 
 
 @dataclass
@@ -55,6 +57,9 @@ class Call:
 async def read_call(request: Request, route: RestRoute) -> Call:
     document = operation(route.document)
     path_params = {name: str(request.path_params[name]) for name in route.path_params}
+    for name, value in (*path_params.items(), *request.query_params.multi_items()):
+        if len(value) > PARAMETER_CHARS:
+            raise RestError(400, f"{name} must be at most {PARAMETER_CHARS} characters")
     call = Call(route=route, document=document, path_params=path_params)
     call.variables.update({k: v for k, v in path_params.items() if k in document.variables})
     for name, value in request.query_params.items():

@@ -41,7 +41,7 @@ from ..schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from . import idempotency
 from .documents import OperationDocument, operation
 from .errors import REASONS
-from .inputs import include_variable
+from .inputs import PARAMETER_CHARS, include_variable
 from .responses import JSONBody
 from .routes import PREFIX, ROUTES, RestRoute
 
@@ -233,7 +233,10 @@ def _argument(op: OperationDocument, name: str, sites: dict[str, tuple[str, str]
     schema = _input_named(get_nullable_type(op.variables[name]), {}, name)
     site = sites.get(name)
     found = input_rules.rule(*site) if site else None
-    return {**schema, **found.json_schema()} if found else schema
+    schema = {**schema, **found.json_schema()} if found else schema
+    if schema.get("type") == "string" and "enum" not in schema:
+        schema["maxLength"] = min(schema.get("maxLength", PARAMETER_CHARS), PARAMETER_CHARS)
+    return schema
 
 
 def _responses(route: RestRoute, op: OperationDocument) -> JSONSchema:

@@ -69,7 +69,7 @@ class Rule:
 
     def json_schema(self) -> dict[str, Any]:
         """The same constraints in JSON Schema, for a non-null value."""
-        schema: dict[str, Any] = dict(self.json)
+        schema: dict[str, Any] = {}
         if self.not_blank:
             schema |= {"minLength": 1, "pattern": NOT_BLANK_PATTERN}
         if self.max_length is not None:
@@ -82,6 +82,7 @@ class Rule:
             schema["minimum"] = self.minimum
         if self.maximum is not None:
             schema["maximum"] = self.maximum
+        schema |= self.json  # a shape of its own (a JSON value's, a tighter pattern) comes last
         return schema
 
 
@@ -117,8 +118,11 @@ _CONTACT = {
     "email": replace(EMAIL, max_length=accounts.CONTACT_LENGTHS["email"]),
     "isPrimary": Rule(not_null=True),
 }
+# A plain file name once stripped (resolvers/context_documents.py, which checks it): no control characters,
+# no path separators, not . or ..
+FILE_NAME = r"^\s*(?!\.\.?\s*$)[^\s\x00-\x1f/\\](?:[^\x00-\x1f/\\]*[^\s\x00-\x1f/\\])?\s*$"
 _CONTEXT_DOCUMENT = {
-    "fileName": Rule(not_blank=True, max_length=context_documents.FILE_NAME_MAX),
+    "fileName": Rule(not_blank=True, max_length=context_documents.FILE_NAME_MAX, json={"pattern": FILE_NAME}),
     "description": Rule(max_length=context_documents.DESCRIPTION_MAX),
 }
 TECH_STACK = {  # resolvers/products.py: [{name, roles}]
@@ -139,6 +143,11 @@ _PRODUCT = {
     "externalId": NAME,
     "type": Rule(max_length=200),
     "techStack": Rule(json=TECH_STACK),
+}
+# A new product's features cannot name a parent yet (resolvers/products.py).
+INITIAL_FEATURES = {
+    "type": "array",
+    "items": {"$ref": "#/components/schemas/CreateProductFeatureInput", "properties": {"parentId": {"type": "null"}}},
 }
 _NAMED = {"name": NAME, "description": TEXT}  # product features and personas
 
@@ -165,7 +174,7 @@ RULES: dict[str, Rule] = _table(
     CreateOkrInput={"objective": TEXT},
     UpdateOkrInput=_update({"objective": TEXT}, "objective", "priority", "keyResults"),
     KeyResultInput={"name": Rule(not_blank=True, max_length=1000)},
-    CreateProductInput=_PRODUCT,
+    CreateProductInput={**_PRODUCT, "features": Rule(json=INITIAL_FEATURES)},
     UpdateProductInput=_update(_PRODUCT, "name", "description"),
     CreateProductFeatureInput=_NAMED,
     UpdateProductFeatureInput=_update(_NAMED, "name", "description"),

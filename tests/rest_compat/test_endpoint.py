@@ -244,3 +244,11 @@ async def test_a_list_longer_than_the_limit_is_400_naming_the_field(api):
         f"tagIds must have at most {MAX_LIST_ITEMS} items",
     )
     assert (await api.rest("GET", INSIGHTS)).json() == []
+
+
+async def test_a_parameter_longer_than_its_documented_limit_is_400_naming_it(api):
+    """openapi.json gives every path and query parameter maxLength 1000: the request line must fit."""
+    response = await api.rest("GET", "/external/v1/accounts", params={"name": "x" * 1001})
+    assert response.status_code == 400
+    assert response.json()["message"] == "name must be at most 1000 characters"
+    assert (await api.rest("GET", "/external/v1/accounts", params={"name": "x" * 1000})).status_code == 200
