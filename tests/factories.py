@@ -112,42 +112,42 @@ async def execute_in_process(
 
 
 CREATE_INSIGHT = """
-mutation($input: CreateInsightInput!) { createInsight(input: $input) { id name description status type productId } }
+mutation($input: CreateInsightInput!) { createInsight(input: $input) { insight { id name description status type productId } } }
 """
 
 
 async def create_insight(api: Api, **fields: Any) -> dict[str, Any]:
     data = await api.ok(CREATE_INSIGHT, {"input": {"description": "An observation", **fields}})
-    return data["createInsight"]
+    return data["createInsight"]["insight"]
 
 
 CREATE_CONTEXT_UNIT = """
 mutation($input: CreateContextUnitInput!) {
-  createContextUnit(input: $input) { id name description data productId indexingStatus vectorFileId }
+  createContextUnit(input: $input) { contextUnit { id name description data productId indexingStatus vectorFileId } }
 }
 """
 
 
 async def create_context_unit(api: Api, **fields: Any) -> dict[str, Any]:
     data = await api.ok(CREATE_CONTEXT_UNIT, {"input": {"name": "Principles", "data": "## Principles", **fields}})
-    return data["createContextUnit"]
+    return data["createContextUnit"]["contextUnit"]
 
 
 CREATE_CONTEXT_DOCUMENT = """
 mutation($input: CreateContextDocumentInput!) {
-  createContextDocument(input: $input) { id fileName mimeType size description productId indexingStatus vectorFileId }
+  createContextDocument(input: $input) { contextDocument { id fileName mimeType size description productId indexingStatus vectorFileId } }
 }
 """
 
 
 async def create_context_document(api: Api, **fields: Any) -> dict[str, Any]:
     variables = {"input": {"fileName": "notes.md", "content": "# Notes", **fields}}
-    return (await api.ok(CREATE_CONTEXT_DOCUMENT, variables))["createContextDocument"]
+    return (await api.ok(CREATE_CONTEXT_DOCUMENT, variables))["createContextDocument"]["contextDocument"]
 
 
 UPLOAD_CONTEXT_DOCUMENT = """
 mutation($input: UploadContextDocumentInput!) {
-  uploadContextDocument(input: $input) { id fileName mimeType size description productId indexingStatus }
+  uploadContextDocument(input: $input) { contextDocument { id fileName mimeType size description productId indexingStatus } }
 }
 """
 
@@ -189,23 +189,23 @@ async def mark_indexed(services: Services, model: type, id_: str, vector_file_id
 
 
 CREATE_PRODUCT = """
-mutation($input: CreateProductInput!) { createProduct(input: $input) { id name description externalId } }
+mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id name description externalId } } }
 """
 
 
 async def create_product(api: Api, **fields: Any) -> dict[str, Any]:
     data = await api.ok(CREATE_PRODUCT, {"input": {"name": "Discovery", "description": "A product", **fields}})
-    return data["createProduct"]
+    return data["createProduct"]["product"]
 
 
 CREATE_ACCOUNT = """
-mutation($input: CreateAccountInput!) { createAccount(input: $input) { id name externalId domain website } }
+mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id name externalId domain website } } }
 """
 
 
 async def create_account(api: Api, **fields: Any) -> dict[str, Any]:
     data = await api.ok(CREATE_ACCOUNT, {"input": {"name": "Example Account", **fields}})
-    return data["createAccount"]
+    return data["createAccount"]["account"]
 
 
 CREATE_SIGNAL = """
@@ -223,7 +223,7 @@ async def create_signal(api: Api, **fields: Any) -> dict[str, Any]:
 
 CREATE_OPPORTUNITY = """
 mutation($input: CreateOpportunityInput!) {
-  createOpportunity(input: $input) { id name description score status productId insightIds ideaIds accountIds }
+  createOpportunity(input: $input) { opportunity { id name description score status productId insightIds ideaIds accountIds } }
 }
 """
 
@@ -231,40 +231,40 @@ mutation($input: CreateOpportunityInput!) {
 async def create_opportunity(api: Api, **fields: Any) -> dict[str, Any]:
     variables = {"input": {"name": "Faster exports", "description": "Exports time out", **fields}}
     data = await api.ok(CREATE_OPPORTUNITY, variables)
-    return data["createOpportunity"]
+    return data["createOpportunity"]["opportunity"]
 
 
 CREATE_IDEA = """
 mutation($input: CreateIdeaInput!) {
-  createIdea(input: $input) { id name description status productId opportunityIds insightIds accountIds }
+  createIdea(input: $input) { idea { id name description status productId opportunityIds insightIds accountIds } }
 }
 """
 
 
 async def create_idea(api: Api, **fields: Any) -> dict[str, Any]:
     data = await api.ok(CREATE_IDEA, {"input": {"name": "Async exports", "description": "Email a link", **fields}})
-    return data["createIdea"]
+    return data["createIdea"]["idea"]
 
 
 CREATE_PROJECT = """
-mutation($input: CreateProjectInput!) { createProject(input: $input) { id name description status } }
+mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id name description status } } }
 """
 
 
 async def create_project(api: Api, **fields: Any) -> dict[str, Any]:
     data = await api.ok(CREATE_PROJECT, {"input": {"name": "Export rewrite", **fields}})
-    return data["createProject"]
+    return data["createProject"]["project"]
 
 
 CREATE_OKR = """
 mutation($input: CreateOkrInput!) {
-  createOkr(input: $input) {
+  createOkr(input: $input) { okr {
     id objective priority productIds keyResults { id name position projectIds createdAt updatedAt }
-  }
+  } }
 }
 """
 
 
 async def create_okr(api: Api, **fields: Any) -> dict[str, Any]:
     variables = {"input": {"objective": "Grow activation", "priority": 1, "keyResults": [], **fields}}
-    return (await api.ok(CREATE_OKR, variables))["createOkr"]
+    return (await api.ok(CREATE_OKR, variables))["createOkr"]["okr"]

@@ -63,7 +63,7 @@ async def test_graphql_viewer_returns_the_keys_workspace_and_scopes(make_api):
     assert api.key.split("_")[1] == viewer["key"]["prefix"]
 
 
-UPLOAD = '{"query": "mutation($f: Upload!) { uploadContextDocument(input: {file: $f}) { id } }", "variables": {"f": null}}'
+UPLOAD = '{"query": "mutation($f: Upload!) { uploadContextDocument(input: {file: $f}) { contextDocument { id } } }", "variables": {"f": null}}'
 
 
 async def test_graphql_bodies_that_are_json_but_not_an_operation_are_400(api):
@@ -75,7 +75,7 @@ async def test_graphql_bodies_that_are_json_but_not_an_operation_are_400(api):
 
 
 async def test_graphql_json_with_a_lone_surrogate_is_400_not_stored(api):
-    raw = b'{"query": "mutation { createInsight(input: {description: \\"d\\"}) { id } }", "variables": {"x": "\\ud800"}}'
+    raw = b'{"query": "mutation { createInsight(input: {description: \\"d\\"}) { insight { id } } }", "variables": {"x": "\\ud800"}}'
     response = await api.http.post("/graphql", content=raw, headers={**api.headers, "Content-Type": "application/json"})
     assert (response.status_code, response.text) == (400, "Unable to parse request body as JSON")
     assert (await api.ok("{ insights { totalCount } }"))["insights"]["totalCount"] == 0

@@ -22,12 +22,12 @@ from .factories import Api, create_idea, create_opportunity, create_signal
 from .serving import serving
 
 BATCH = 20
-TAGS = "mutation($input: CreateTagInput!) { createTag(input: $input) { id } }"
+TAGS = "mutation($input: CreateTagInput!) { createTag(input: $input) { tag { id } } }"
 
 
 def create_insights_document(count: int) -> str:
     variables = ", ".join(f"$i{n}: CreateInsightInput!" for n in range(count))
-    fields = " ".join(f"i{n}: createInsight(input: $i{n}) {{ id }}" for n in range(count))
+    fields = " ".join(f"i{n}: createInsight(input: $i{n}) {{ insight {{ id }} }}" for n in range(count))
     return f"mutation({variables}) {{ {fields} }}"
 
 
@@ -47,7 +47,7 @@ async def given_a_workspace_of_insights(api: Api, services) -> None:
     opportunities = [
         (await create_opportunity(api, name=f"opportunity {n}", ideaIds=ideas[n:]))["id"] for n in range(3)
     ]
-    tag = (await api.ok(TAGS, {"input": {"name": "exports"}}))["createTag"]["id"]
+    tag = (await api.ok(TAGS, {"input": {"name": "exports"}}))["createTag"]["tag"]["id"]
     inputs = [
         {
             "description": f"observation {n}",
@@ -68,7 +68,7 @@ async def given_a_workspace_of_insights(api: Api, services) -> None:
     extracted = [i["id"] for s in linked["signals"]["nodes"] for i in s["insights"]["nodes"]]
     assert extracted, "processing linked no insights to the signals"
     await api.ok(
-        "mutation($id: ID!, $ids: [ID!]) { updateInsight(id: $id, input: {opportunityIds: $ids}) { id } }",
+        "mutation($id: ID!, $ids: [ID!]) { updateInsight(id: $id, input: {opportunityIds: $ids}) { insight { id } } }",
         {"id": extracted[0], "ids": opportunities},
     )
 

@@ -117,8 +117,8 @@ async def test_a_multipart_body_over_the_upload_limit_is_413(api):
 async def test_multipart_runs_only_the_upload_mutation(api):
     for query in (
         "{ viewer { scopes } }",
-        "mutation { createTag(input: {name: \"x\"}) { id } }",
-        "mutation($f: Upload!) { uploadContextDocument(input: {file: $f}) { id } createTag(input: {name: \"x\"}) { id } }",
+        "mutation { createTag(input: {name: \"x\"}) { tag { id } } }",
+        "mutation($f: Upload!) { uploadContextDocument(input: {file: $f}) { contextDocument { id } } createTag(input: {name: \"x\"}) { tag { id } } }",
     ):
         operations = json.dumps({"query": query, "variables": {"f": None}})
         response = await api.http.post(

@@ -13,7 +13,7 @@ from signalgraph.limits import (
     UPLOAD_BODY_BYTES,
 )
 
-CREATE = "mutation($input: CreateInsightInput!) { createInsight(input: $input) { id } }"
+CREATE = "mutation($input: CreateInsightInput!) { createInsight(input: $input) { insight { id } } }"
 COUNT = "{ insights { totalCount } }"
 TOO_BIG_JSON = {"note": "x" * JSON_VALUE_BYTES}
 
@@ -39,7 +39,7 @@ async def test_a_json_value_over_the_limit_is_refused_naming_the_field_on_both_f
 
 async def test_a_json_value_under_the_limit_is_stored(api):
     fits = {"note": "x" * (JSON_VALUE_BYTES - 100)}
-    created = (await api.ok(CREATE, {"input": {"description": "d", "suggestions": fits}}))["createInsight"]
+    created = (await api.ok(CREATE, {"input": {"description": "d", "suggestions": fits}}))["createInsight"]["insight"]
     assert created["id"]
 
 
@@ -47,7 +47,7 @@ async def test_a_text_field_over_the_limit_is_refused_naming_the_field(api):
     long_text = "x" * (TEXT_CHARS + 1)
     rest = await api.rest("POST", "/external/v1/ideas", json={"name": "n", "description": long_text})
     assert (rest.status_code, rest.json()["message"]) == (400, f"description must be at most {TEXT_CHARS:,} characters")
-    literal = await api.error(f'mutation {{ createInsight(input: {{description: "{long_text}"}}) {{ id }} }}')
+    literal = await api.error(f'mutation {{ createInsight(input: {{description: "{long_text}"}}) {{ insight {{ id }} }} }}')
     assert literal["extensions"] == {"code": "BAD_USER_INPUT", "field": "description"}
     assert (await api.ok(COUNT))["insights"]["totalCount"] == 0
 

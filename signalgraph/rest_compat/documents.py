@@ -2,7 +2,9 @@
 
 Each named operation becomes an `OperationDocument`: a small document (the operation plus the fragments
 it uses) ready for execution, and what the REST layer needs to know about it: its variables and their
-types, and its single root field.
+types, its single root field, and where the body sits. A mutation returns a payload
+(`createInsight(input: $input) { insight { ...Insight } }`); when the document selects one object of it,
+that object is the body, so the REST answer is the object itself, as the reference documents it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -18,6 +21,8 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLField,
     GraphQLInputType,
+    GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
     ObjectValueNode,
@@ -25,6 +30,7 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     VariableNode,
+    get_named_type,
     parse,
     validate,
 )
@@ -48,6 +54,27 @@ class OperationDocument:
     root: FieldNode
     root_field: GraphQLField
     is_mutation: bool
+    unwrap: FieldNode | None  # the payload's one selected object field, or None: the root's value is the body
+
+    @property
+    def result_type(self) -> GraphQLOutputType:
+        """The GraphQL type of the body's value (before shaping)."""
+        if self.unwrap is None:
+            return self.root_field.type
+        payload = get_named_type(self.root_field.type)
+        assert isinstance(payload, GraphQLObjectType)
+        return payload.fields[self.unwrap.name.value].type
+
+    @property
+    def result_selection(self) -> SelectionSetNode | None:
+        return (self.unwrap or self.root).selection_set
+
+    def result(self, data: dict[str, Any]) -> Any:
+        """The body's value in the operation's `data`: the root field's value, or its payload's object."""
+        value = data[self.root_key]
+        if self.unwrap is None or value is None:
+            return value
+        return value[(self.unwrap.alias or self.unwrap.name).value]
 
     @property
     def root_key(self) -> str:
@@ -108,6 +135,7 @@ def _load(path: Path) -> list[OperationDocument]:
         root_type = (
             gql_schema.mutation_type if op.operation == OperationType.MUTATION else gql_schema.query_type
         )
+        root_field = root_type.fields[root.name.value]
         used = [fragments[name] for name in sorted(_fragments_used(op.selection_set, fragments))]
         loaded.append(
             OperationDocument(
@@ -119,11 +147,21 @@ def _load(path: Path) -> list[OperationDocument]:
                     for v in op.variable_definitions or ()
                 },
                 root=root,
-                root_field=root_type.fields[root.name.value],
+                root_field=root_field,
                 is_mutation=op.operation == OperationType.MUTATION,
+                unwrap=_payload_object(root, root_field),
             )
         )
     return loaded
+
+
+def _payload_object(root: FieldNode, field: GraphQLField) -> FieldNode | None:
+    """In `createX { x { ... } }` on a `…Payload` type: the `x` whose value is the REST body."""
+    selections = root.selection_set.selections if root.selection_set else ()
+    if not get_named_type(field.type).name.endswith("Payload") or len(selections) != 1:
+        return None
+    only = selections[0]
+    return only if isinstance(only, FieldNode) and only.selection_set is not None else None
 
 
 def _fragments_used(

@@ -160,7 +160,7 @@ async def _run(call: Call, ctx: Context) -> Response:
     if result.errors:
         return from_graphql(result.errors, call.document.argument_variables).response()
     try:
-        shaped = call.route.shape(result.data[call.document.root_key], call)
+        shaped = call.route.shape(call.document.result(result.data), call)
     except DomainError as error:
         return RestError.from_domain(error).response()
     return JSONBody(shaped.body, status_code=shaped.status or call.route.status, headers=shaped.headers)

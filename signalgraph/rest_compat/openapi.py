@@ -241,7 +241,7 @@ def _argument(op: OperationDocument, name: str, sites: dict[str, tuple[str, str]
 
 def _responses(route: RestRoute, op: OperationDocument) -> JSONSchema:
     # A null root is never a body: REST answers the error (or a 404) instead.
-    selection = _output_named(get_nullable_type(op.root_field.type), op.root.selection_set, _fragments(op))
+    selection = _output_named(get_nullable_type(op.result_type), op.result_selection, _fragments(op))
     success: JSONSchema = {
         "description": "Success",
         "content": {"application/json": {"schema": route.shape.body_schema(selection)}},

@@ -41,7 +41,7 @@ class Shaper:
 def _node(value: Any, call: Call) -> Shaped:
     if value is None:
         what = re.sub(
-            r"(?<!^)(?=[A-Z])", " ", get_named_type(call.document.root_field.type).name
+            r"(?<!^)(?=[A-Z])", " ", get_named_type(call.document.result_type).name
         ).capitalize()
         raise NotFound(f"{what} {call.resource_id} not found")
     return Shaped(value)

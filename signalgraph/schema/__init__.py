@@ -27,6 +27,7 @@ from .jobs import JobQuery
 from .okrs import OkrMutation, OkrQuery
 from .opportunities import OpportunityMutation, OpportunityQuery
 from .partial_results import make_nullable
+from .payloads import with_payloads
 from .products import ProductMutation, ProductQuery
 from .projects import ProjectMutation, ProjectQuery
 from .query_cost import QueryCost
@@ -36,7 +37,7 @@ from .tags import TagMutation, TagQuery
 from .workspaces import WorkspaceQuery
 
 Query = merge_types("Query", (WorkspaceQuery, JobQuery, SignalQuery, InsightQuery, TagQuery, ContextUnitQuery, ContextDocumentQuery, ContextSearchQuery, ProductQuery, AccountQuery, OpportunityQuery, IdeaQuery, OkrQuery, ProjectQuery))
-Mutation = merge_types("Mutation", (SignalMutation, InsightMutation, InsightExtractionMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation))
+Mutation = with_payloads(merge_types("Mutation", (SignalMutation, InsightMutation, InsightExtractionMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation)))
 
 
 class Schema(strawberry.Schema):

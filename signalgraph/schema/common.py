@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import strawberry
+from dataclasses import dataclass
 
 
-@strawberry.type
+@dataclass(frozen=True)
 class DeleteResult:
-    id: strawberry.ID
+    """What a delete mutation's resolver returns; payloads.py makes it `Delete<Thing>Payload`."""
+
+    id: str
     message: str = "Deleted"

@@ -129,9 +129,9 @@ class Signal:
     products = connection("products_by_signal_id", "products.Product", Scope.PRODUCTS_READ)
 
 
-@strawberry.type
-class CreateSignalResult:
-    signal: Signal
+@strawberry.type(description="What createSignal returns.")
+class CreateSignalPayload:
+    signal: Signal = strawberry.field(description="The signal created, or the one that had this externalId.")
     created: bool = strawberry.field(description="False when a signal with this externalId already existed.")
     job_id: str | None = strawberry.field(description="The processing job queued for the signal, if any.")
 
@@ -198,12 +198,12 @@ class UpdateSignalInput:
     insight_ids: list[strawberry.ID] | None = strawberry.field(default=strawberry.UNSET, description="Replaces the links.")
 
 
-@strawberry.type
-class ProcessSignalResult:
+@strawberry.type(description="What processSignal returns.")
+class ProcessSignalPayload:
     job_id: str = strawberry.field(
         description="The queued job: its state is `job(id:)` and `signal.processing`."
     )
-    signal: Signal
+    signal: Signal = strawberry.field(description="The signal queued again.")
 
 
 @strawberry.type
@@ -229,7 +229,7 @@ class SignalQuery:
 @strawberry.type
 class SignalMutation:
     @strawberry.mutation(permission_classes=[HasScope(Scope.SIGNALS_WRITE)])
-    async def create_signal(self, info: Info, input: CreateSignalInput) -> CreateSignalResult:
+    async def create_signal(self, info: Info, input: CreateSignalInput) -> CreateSignalPayload:
         return await resolvers.create_signal(info.context, provided(input))
 
     @strawberry.mutation(permission_classes=[HasScope(Scope.SIGNALS_WRITE)])
@@ -246,6 +246,6 @@ class SignalMutation:
         "reconciled, "
         "never duplicated; a signal without text (raw) is BAD_USER_INPUT.",
     )
-    async def process_signal(self, info: Info, public_id: str) -> ProcessSignalResult:
+    async def process_signal(self, info: Info, public_id: str) -> ProcessSignalPayload:
         job_id, signal = await resolvers.process_signal(info.context, public_id)
-        return ProcessSignalResult(job_id=job_id, signal=signal)
+        return ProcessSignalPayload(job_id=job_id, signal=signal)

@@ -21,7 +21,7 @@ query($publicId: String!) { signal(publicId: $publicId) {
 """
 INSIGHT = "query($id: ID!) { insight(id: $id) { id name description status signalIds } }"
 INSIGHTS = "{ insights(first: 100) { nodes { id name signalIds } } }"
-RENAME = 'mutation($id: ID!) { updateInsight(id: $id, input: {name: "Dark theme (PM notes)"}) { id } }'
+RENAME = 'mutation($id: ID!) { updateInsight(id: $id, input: {name: "Dark theme (PM notes)"}) { insight { id } } }'
 REQUEST = "Please add a dark mode to the dashboard."
 FIRST = f"The mobile app crashes every time I open the map view. {REQUEST}"
 SECOND = f"{REQUEST} Your onboarding emails are really helpful."

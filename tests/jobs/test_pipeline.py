@@ -42,7 +42,7 @@ PROCESS = "mutation($publicId: String!) { processSignal(publicId: $publicId) { j
 JOB = "query($id: ID!) { job(id: $id) { status attempts lastError } }"
 SEARCH = "query($q: String!) { searchContext(query: $q) { id } }"
 QUESTIONS = "query($id: ID!) { product(id: $id) { questions { topic } } }"
-EXTRACT = "mutation($input: ExtractInsightsInput!) { extractInsights(input: $input) { id } }"
+EXTRACT = "mutation($input: ExtractInsightsInput!) { extractInsights(input: $input) { insights { id } } }"
 
 
 async def create(api, **fields):

@@ -23,7 +23,7 @@ PROCESS = """
 mutation($publicId: String!) { processSignal(publicId: $publicId) { jobId signal { status processing { lastJobId } } } }
 """
 JOB = "query($id: ID!) { job(id: $id) { id kind targetId status attempts lastError startedAt finishedAt } }"
-PUBLISH = 'mutation($id: ID!) { updateInsight(id: $id, input: {status: published}) { id } }'
+PUBLISH = 'mutation($id: ID!) { updateInsight(id: $id, input: {status: published}) { insight { id } } }'
 CONTACTS = "query($id: ID!) { account(id: $id) { contacts { name email role } } }"
 
 

@@ -8,9 +8,9 @@ PRODUCT = """
 query($id: ID!) { product(id: $id) { descriptionAnalysis questions { topic question status answer } } }
 """
 CREATE = """
-mutation($input: CreateProductInput!) { createProduct(input: $input) { id descriptionAnalysis } }
+mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id descriptionAnalysis } } }
 """
-UPDATE = "mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id } }"
+UPDATE = "mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { product { id } } }"
 RICH = (
     "Fleetline helps dispatch managers plan delivery routes so that every truck leaves on time. "
     "It offers route planning, live tracking and CSV exports. We measure on-time rate and weekly retention."
@@ -56,7 +56,7 @@ async def read(api, product_id):
 
 
 async def test_creating_a_product_analyses_it_and_writes_questions(api, services):
-    created = (await api.ok(CREATE, {"input": {"name": "Fleetline", "description": "A tool."}}))["createProduct"]
+    created = (await api.ok(CREATE, {"input": {"name": "Fleetline", "description": "A tool."}}))["createProduct"]["product"]
     assert created["descriptionAnalysis"] is None
     await services.queue.drain()
 
@@ -72,7 +72,7 @@ async def test_creating_a_product_analyses_it_and_writes_questions(api, services
 async def test_covering_topics_removes_their_questions_and_running_again_duplicates_nothing(api, services):
     created = (await api.ok(CREATE, {"input": {
         "name": "Fleetline", "description": "A tool.", "features": [{"name": "Route planning", "description": "x"}],
-    }}))["createProduct"]
+    }}))["createProduct"]["product"]
     await services.queue.drain()
 
     await api.ok(UPDATE, {"id": created["id"], "input": {"description": RICH}})
@@ -90,23 +90,23 @@ async def test_covering_topics_removes_their_questions_and_running_again_duplica
 
 async def test_adding_and_removing_personas_and_features_re_asks_only_what_is_missing(api, services):
     created = (await api.ok(CREATE, {"input": {"name": "Fleetline", "description": "A tool.", "mission": "On time.",
-                                               "kpis": ["NPS"]}}))["createProduct"]
+                                               "kpis": ["NPS"]}}))["createProduct"]["product"]
     await services.queue.drain()
     assert sorted(q["topic"] for q in (await read(api, created["id"]))["questions"]) == ["features", "personas"]
 
     persona = (await api.ok(
         "mutation($p: ID!) { createProductPersona(productId: $p, input: {name: \"Dispatcher\", description: \"d\"}) "
         "{ id } }", {"p": created["id"]},
-    ))["createProductPersona"]
+    ))["createProductPersona"]["productPersona"]
     await api.ok(
-        "mutation($p: ID!) { createProductFeature(productId: $p, input: {name: \"Maps\", description: \"m\"}) { id } }",
+        "mutation($p: ID!) { createProductFeature(productId: $p, input: {name: \"Maps\", description: \"m\"}) { productFeature { id } } }",
         {"p": created["id"]},
     )
     await services.queue.drain()
     product = await read(api, created["id"])
     assert product["questions"] == [] and product["descriptionAnalysis"]["personas"] == ["Dispatcher"]
 
-    await api.ok("mutation($p: ID!, $id: ID!) { deleteProductPersona(productId: $p, id: $id) { id } }",
+    await api.ok("mutation($p: ID!, $id: ID!) { deleteProductPersona(productId: $p, id: $id) { deletedId } }",
                  {"p": created["id"], "id": persona["id"]})
     await services.queue.drain()
     assert [q["topic"] for q in (await read(api, created["id"]))["questions"]] == ["personas"]

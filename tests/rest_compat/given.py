@@ -29,7 +29,7 @@ async def account(api: Api, **fields: Any) -> dict[str, Any]:
 
 async def tag(api: Api, name: str = "billing") -> dict[str, Any]:
     data = await api.ok(
-        "mutation($input: CreateTagInput!) { createTag(input: $input) { id name } }",
+        "mutation($input: CreateTagInput!) { createTag(input: $input) { tag { id name } } }",
         {"input": {"name": name}},
     )
-    return data["createTag"]
+    return data["createTag"]["tag"]

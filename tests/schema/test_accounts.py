@@ -21,13 +21,13 @@ query($first: Int, $after: String, $offset: Int, $filter: AccountFilter) {
   }
 }
 """
-CREATE = "mutation($input: CreateAccountInput!) { createAccount(input: $input) { id name externalId } }"
+CREATE = "mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id name externalId } } }"
 UPDATE = """
 mutation($id: ID!, $input: UpdateAccountInput!) {
-  updateAccount(id: $id, input: $input) { id name externalId domain website lifecycleStage notes updatedAt }
+  updateAccount(id: $id, input: $input) { account { id name externalId domain website lifecycleStage notes updatedAt } }
 }
 """
-DELETE = "mutation($id: ID!) { deleteAccount(id: $id) { id message } }"
+DELETE = "mutation($id: ID!) { deleteAccount(id: $id) { deletedId message } }"
 ACCOUNT_SIGNALS = "query($id: ID!) { account(id: $id) { signals { nodes { id } } } }"
 MISSING = "00000000-0000-0000-0000-000000000000"
 
@@ -44,7 +44,7 @@ FULL_INPUT = {
 
 
 async def test_create_then_read_returns_every_field(api):
-    created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createAccount"]
+    created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createAccount"]["account"]
     account = (await api.ok(ACCOUNT, {"id": created["id"]}))["account"]
     for field, value in FULL_INPUT.items():
         assert account[field] == value, field
@@ -63,10 +63,10 @@ async def test_insights_linked_to_the_account_show_in_its_ids(api):
     account = await create_account(api)
     insight = (
         await api.ok(
-            'mutation($a: [ID!]) { createInsight(input: {description: "d", accountIds: $a}) { id } }',
+            'mutation($a: [ID!]) { createInsight(input: {description: "d", accountIds: $a}) { insight { id } } }',
             {"a": [account["id"]]},
         )
-    )["createInsight"]
+    )["createInsight"]["insight"]
     assert (await api.ok(ACCOUNT, {"id": account["id"]}))["account"]["insightIds"] == [insight["id"]]
 
 
@@ -77,7 +77,7 @@ async def test_duplicate_external_id_is_a_conflict_on_create_and_update(api, mak
     other = await create_account(api, externalId="crm-2")
     error = await api.error(UPDATE, {"id": other["id"], "input": {"externalId": "crm-1"}})
     assert error["extensions"] == {"code": "CONFLICT", "field": "externalId"}
-    assert (await api.ok(UPDATE, {"id": other["id"], "input": {"externalId": "crm-2"}}))["updateAccount"][
+    assert (await api.ok(UPDATE, {"id": other["id"], "input": {"externalId": "crm-2"}}))["updateAccount"]["account"][
         "externalId"
     ] == "crm-2"
     elsewhere = await make_api()
@@ -85,21 +85,21 @@ async def test_duplicate_external_id_is_a_conflict_on_create_and_update(api, mak
 
 
 async def test_update_changes_only_sent_fields_and_null_clears(api):
-    created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createAccount"]
+    created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createAccount"]["account"]
     staged = (await api.ok(UPDATE, {"id": created["id"], "input": {"lifecycleStage": "ACTIVE"}}))[
         "updateAccount"
-    ]
+    ]["account"]
     assert staged["lifecycleStage"] == "ACTIVE"
     assert staged["name"] == "Example Account" and staged["domain"] == "example.com"
     cleared = await api.ok(
         UPDATE, {"id": created["id"], "input": {"domain": None, "externalId": None, "notes": None}}
     )
-    assert cleared["updateAccount"]["domain"] is None and cleared["updateAccount"]["externalId"] is None
+    assert cleared["updateAccount"]["account"]["domain"] is None and cleared["updateAccount"]["account"]["externalId"] is None
     assert (
-        cleared["updateAccount"]["notes"] is None
-        and cleared["updateAccount"]["website"] == "https://example.com"
+        cleared["updateAccount"]["account"]["notes"] is None
+        and cleared["updateAccount"]["account"]["website"] == "https://example.com"
     )
-    assert cleared["updateAccount"]["updatedAt"] >= staged["updatedAt"]
+    assert cleared["updateAccount"]["account"]["updatedAt"] >= staged["updatedAt"]
 
 
 async def test_validation_names_the_field(api):
@@ -159,11 +159,11 @@ async def test_list_filters(api):
 async def test_delete_removes_the_account_and_its_contacts(api, services):
     account = await create_account(api)
     await api.ok(
-        'mutation($a: ID!) { createContact(accountId: $a, input: {name: "Pat"}) { id } }',
+        'mutation($a: ID!) { createContact(accountId: $a, input: {name: "Pat"}) { contact { id } } }',
         {"a": account["id"]},
     )
     assert (await api.ok(DELETE, {"id": account["id"]}))["deleteAccount"] == {
-        "id": account["id"],
+        "deletedId": account["id"],
         "message": "Deleted",
     }
     assert (await api.ok(ACCOUNT, {"id": account["id"]}))["account"] is None
@@ -253,7 +253,7 @@ async def test_scopes_guard_read_write_delete(make_api):
     assert await writer.error_code(DELETE, {"id": created["id"]}) == "FORBIDDEN"
     assert (await reader.ok(ACCOUNT, {"id": created["id"]}))["account"]["id"] == created["id"]
     deleter = await make_api(scopes=["accounts:delete"], workspace=reader.workspace)
-    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteAccount"]["id"] == created["id"]
+    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteAccount"]["deletedId"] == created["id"]
 
 
 async def test_relations_into_other_resources_need_their_scope(make_api):
@@ -272,7 +272,7 @@ async def test_other_workspace_cannot_see_or_change_the_account(make_api, servic
     assert await bob.error_code(UPDATE, {"id": secret["id"], "input": {"name": "pwned"}}) == "NOT_FOUND"
     assert await bob.error_code(DELETE, {"id": secret["id"]}) == "NOT_FOUND"
     error = await bob.error(
-        'mutation($a: [ID!]) { createInsight(input: {description: "d", accountIds: $a}) { id } }',
+        'mutation($a: [ID!]) { createInsight(input: {description: "d", accountIds: $a}) { insight { id } } }',
         {"a": [secret["id"]]},
     )
     assert error["extensions"] == {"code": "NOT_FOUND", "field": "accountIds"}

@@ -10,22 +10,22 @@ CONTACTS = "query($a: ID!) { contacts(accountId: $a) { id name isPrimary } }"
 ACCOUNT_CONTACTS = "query($id: ID!) { account(id: $id) { contactIds contacts { name } } }"
 CREATE = """
 mutation($a: ID!, $input: CreateContactInput!) {
-  createContact(accountId: $a, input: $input) {
+  createContact(accountId: $a, input: $input) { contact {
     id accountId name role email phone notes isPrimary createdAt updatedAt account { id }
-  }
+  } }
 }
 """
 UPDATE = """
 mutation($a: ID!, $id: ID!, $input: UpdateContactInput!) {
-  updateContact(accountId: $a, id: $id, input: $input) { id name role email phone notes isPrimary updatedAt }
+  updateContact(accountId: $a, id: $id, input: $input) { contact { id name role email phone notes isPrimary updatedAt } }
 }
 """
-DELETE = "mutation($a: ID!, $id: ID!) { deleteContact(accountId: $a, id: $id) { id message } }"
+DELETE = "mutation($a: ID!, $id: ID!) { deleteContact(accountId: $a, id: $id) { deletedId message } }"
 MISSING = "00000000-0000-0000-0000-000000000000"
 
 
 async def add_contact(api, account_id: str, name: str = "Pat", **fields) -> dict:
-    return (await api.ok(CREATE, {"a": account_id, "input": {"name": name, **fields}}))["createContact"]
+    return (await api.ok(CREATE, {"a": account_id, "input": {"name": name, **fields}}))["createContact"]["contact"]
 
 
 async def primaries(api, account_id: str) -> list[str]:
@@ -86,11 +86,11 @@ async def test_update_changes_only_sent_fields_and_null_clears(api):
     updated = await api.ok(
         UPDATE, {"a": account["id"], "id": contact["id"], "input": {"phone": None, "role": "CEO"}}
     )
-    assert updated["updateContact"]["phone"] is None and updated["updateContact"]["role"] == "CEO"
+    assert updated["updateContact"]["contact"]["phone"] is None and updated["updateContact"]["contact"]["role"] == "CEO"
     assert (
-        updated["updateContact"]["email"] == "pat@example.com" and updated["updateContact"]["name"] == "Pat"
+        updated["updateContact"]["contact"]["email"] == "pat@example.com" and updated["updateContact"]["contact"]["name"] == "Pat"
     )
-    assert updated["updateContact"]["updatedAt"] >= contact["updatedAt"]
+    assert updated["updateContact"]["contact"]["updatedAt"] >= contact["updatedAt"]
 
 
 @pytest.mark.parametrize(

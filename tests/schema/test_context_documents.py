@@ -37,13 +37,13 @@ query($id: ID!) { contextDocumentContent(id: $id) {
   supported content contentFormat truncated maxChars sourceUrl sourceLabel
 } }
 """
-CREATE = "mutation($input: CreateContextDocumentInput!) { createContextDocument(input: $input) { id } }"
+CREATE = "mutation($input: CreateContextDocumentInput!) { createContextDocument(input: $input) { contextDocument { id } } }"
 UPDATE = """
 mutation($id: ID!, $input: UpdateContextDocumentInput!) {
-  updateContextDocument(id: $id, input: $input) { id fileName mimeType description productId indexingStatus vectorFileId }
+  updateContextDocument(id: $id, input: $input) { contextDocument { id fileName mimeType description productId indexingStatus vectorFileId } }
 }
 """
-DELETE = "mutation($id: ID!) { deleteContextDocument(id: $id) { id message } }"
+DELETE = "mutation($id: ID!) { deleteContextDocument(id: $id) { deletedId message } }"
 MISSING_ID = "00000000-0000-0000-0000-000000000000"
 
 
@@ -59,14 +59,14 @@ async def preview(api, document_id):
 
 
 async def update(api, document_id, **changes):
-    return (await api.ok(UPDATE, {"id": document_id, "input": changes}))["updateContextDocument"]
+    return (await api.ok(UPDATE, {"id": document_id, "input": changes}))["updateContextDocument"]["contextDocument"]
 
 
 async def upload(api, file_name, content, content_type="application/octet-stream", **fields):
     """The uploaded document, asserting the upload succeeded."""
     body = await upload_context_document(api, file_name, content, content_type, **fields)
     assert not body.get("errors"), body
-    return body["data"]["uploadContextDocument"]
+    return body["data"]["uploadContextDocument"]["contextDocument"]
 
 
 async def upload_error(api, file_name, content, content_type="application/octet-stream", **fields):
@@ -180,7 +180,7 @@ async def test_a_real_file_over_50_mb_is_refused(http_api):
 
 async def test_a_file_variable_that_is_not_an_upload_is_refused(api):
     error = await api.error(
-        "mutation($f: Upload!) { uploadContextDocument(input: {file: $f}) { id } }", {"f": "not a file"}
+        "mutation($f: Upload!) { uploadContextDocument(input: {file: $f}) { contextDocument { id } } }", {"f": "not a file"}
     )
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "file"}
 
@@ -360,7 +360,7 @@ async def test_scopes_guard_read_write_delete(make_api):
     assert await writer.error_code(DELETE, {"id": created["id"]}) == "FORBIDDEN"
     assert (await preview(reader, created["id"]))["content"] == "# Notes"
     deleter = await make_api(scopes=["context-documents:delete"], workspace=reader.workspace)
-    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteContextDocument"]["id"] == created["id"]
+    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteContextDocument"]["deletedId"] == created["id"]
 
 
 async def test_product_relation_needs_the_products_scope(make_api):
@@ -391,7 +391,7 @@ async def test_multipart_requests_need_the_api_key_like_any_other(http_api):
     anonymous = dataclasses.replace(http_api, key="sg_invalid")
     body = await upload_file(
         anonymous,
-        "mutation($f: Upload!) { uploadContextDocument(input: {file: $f}) { id } }",
+        "mutation($f: Upload!) { uploadContextDocument(input: {file: $f}) { contextDocument { id } } }",
         {"f": None},
         "variables.f",
         ("a.md", b"x", "text/markdown"),

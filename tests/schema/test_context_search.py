@@ -22,15 +22,15 @@ query($query: String!, $productId: ID, $first: Int) {
 UNIT = "query($id: ID!) { contextUnit(id: $id) { indexingStatus vectorFileId } }"
 DOCUMENT = "query($id: ID!) { contextDocument(id: $id) { indexingStatus vectorFileId } }"
 UPDATE_UNIT = """
-mutation($id: ID!, $input: UpdateContextUnitInput!) { updateContextUnit(id: $id, input: $input) { id indexingStatus } }
+mutation($id: ID!, $input: UpdateContextUnitInput!) { updateContextUnit(id: $id, input: $input) { contextUnit { id indexingStatus } } }
 """
 UPDATE_DOCUMENT = """
 mutation($id: ID!, $input: UpdateContextDocumentInput!) {
-  updateContextDocument(id: $id, input: $input) { id indexingStatus }
+  updateContextDocument(id: $id, input: $input) { contextDocument { id indexingStatus } }
 }
 """
-DELETE_UNIT = "mutation($id: ID!) { deleteContextUnit(id: $id) { id } }"
-DELETE_DOCUMENT = "mutation($id: ID!) { deleteContextDocument(id: $id) { id } }"
+DELETE_UNIT = "mutation($id: ID!) { deleteContextUnit(id: $id) { deletedId } }"
+DELETE_DOCUMENT = "mutation($id: ID!) { deleteContextDocument(id: $id) { deletedId } }"
 
 
 async def search(api, query, **variables):
@@ -101,7 +101,7 @@ async def test_a_changed_unit_is_indexed_again(api, services):
     await services.queue.drain()
 
     changed = (await api.ok(UPDATE_UNIT, {"id": unit["id"], "input": {"data": "Write casually, like a friend."}}))
-    assert changed["updateContextUnit"]["indexingStatus"] == "pending"
+    assert changed["updateContextUnit"]["contextUnit"]["indexingStatus"] == "pending"
     await services.queue.drain()
 
     assert await search(api, "formal register") == []
@@ -139,7 +139,7 @@ async def test_deleted_context_is_removed_from_the_index(api, services):
 async def test_binary_documents_are_found_by_name_and_description_only(api, services):
     body = await upload_context_document(api, "roadmap.pdf", b"%PDF-1.7 binary quarterly roadmap",
                                          "application/pdf", description="Board deck")
-    document = body["data"]["uploadContextDocument"]
+    document = body["data"]["uploadContextDocument"]["contextDocument"]
     html = await create_context_document(api, fileName="page.html", mimeType="text/html",
                                          content="<html><style>.x{}</style><body><p>Churn <b>playbook</b></p></body>")
     await services.queue.drain()

@@ -21,20 +21,20 @@ query($first: Int, $after: String, $offset: Int, $filter: ContextUnitFilter) {
 """
 UPDATE = """
 mutation($id: ID!, $input: UpdateContextUnitInput!) {
-  updateContextUnit(id: $id, input: $input) {
+  updateContextUnit(id: $id, input: $input) { contextUnit {
     id name description data productId indexingStatus vectorFileId updatedAt
-  }
+  } }
 }
 """
-DELETE = "mutation($id: ID!) { deleteContextUnit(id: $id) { id message } }"
+DELETE = "mutation($id: ID!) { deleteContextUnit(id: $id) { deletedId message } }"
 CREATE_IN = """
-mutation($p: ID) { createContextUnit(input: {name: "n", data: "d", productId: $p}) { id } }
+mutation($p: ID) { createContextUnit(input: {name: "n", data: "d", productId: $p}) { contextUnit { id } } }
 """
 MISSING_ID = "00000000-0000-0000-0000-000000000000"
 
 
 async def update(api, unit_id, **changes):
-    return (await api.ok(UPDATE, {"id": unit_id, "input": changes}))["updateContextUnit"]
+    return (await api.ok(UPDATE, {"id": unit_id, "input": changes}))["updateContextUnit"]["contextUnit"]
 
 
 async def test_create_then_read_returns_every_field(api):
@@ -66,7 +66,7 @@ async def test_product_scope_links_the_product(api):
 @pytest.mark.parametrize("field", ["name", "data"])
 async def test_blank_name_or_data_is_refused(api, field):
     error = await api.error(
-        "mutation($input: CreateContextUnitInput!) { createContextUnit(input: $input) { id } }",
+        "mutation($input: CreateContextUnitInput!) { createContextUnit(input: $input) { contextUnit { id } } }",
         {"input": {"name": "n", "data": "d", field: "   "}},
     )
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
@@ -184,7 +184,7 @@ async def test_scopes_guard_read_write_delete(make_api):
     read = await reader.ok("query($id: ID!) { contextUnit(id: $id) { id name } }", {"id": created["id"]})
     assert read["contextUnit"] == {"id": created["id"], "name": "Principles"}
     deleter = await make_api(scopes=["context-units:delete"], workspace=reader.workspace)
-    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteContextUnit"]["id"] == created["id"]
+    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteContextUnit"]["deletedId"] == created["id"]
 
 
 async def test_product_relation_needs_the_products_scope(make_api):

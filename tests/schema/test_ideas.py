@@ -25,12 +25,12 @@ query($first: Int, $after: String, $offset: Int, $filter: IdeaFilter) {
 """
 UPDATE = """
 mutation($id: ID!, $input: UpdateIdeaInput!) {
-  updateIdea(id: $id, input: $input) {
+  updateIdea(id: $id, input: $input) { idea {
     id name description status productId opportunityIds insightIds accountIds updatedAt
-  }
+  } }
 }
 """
-CREATE = "mutation($input: CreateIdeaInput!) { createIdea(input: $input) { id } }"
+CREATE = "mutation($input: CreateIdeaInput!) { createIdea(input: $input) { idea { id } } }"
 OPPORTUNITY_LINKS = "query($id: ID!) { opportunity(id: $id) { ideaIds } }"
 INSIGHT_LINKS = "query($id: ID!) { insight(id: $id) { ideaIds } }"
 ACCOUNT_LINKS = "query($id: ID!) { account(id: $id) { ideaIds } }"
@@ -60,7 +60,7 @@ async def test_links_read_the_same_from_the_other_side(api):
     assert (await api.ok(ACCOUNT_LINKS, {"id": account["id"]}))["account"]["ideaIds"] == [idea["id"]]
     from_insight = await create_idea(api, name="Linked from the insight")
     await api.ok(
-        "mutation($id: ID!, $i: [ID!]) { updateInsight(id: $id, input: {ideaIds: $i}) { id } }",
+        "mutation($id: ID!, $i: [ID!]) { updateInsight(id: $id, input: {ideaIds: $i}) { insight { id } } }",
         {"id": insight["id"], "i": [idea["id"], from_insight["id"]]},
     )
     assert (await api.ok(IDEA, {"id": from_insight["id"]}))["idea"]["insightIds"] == [insight["id"]]
@@ -74,7 +74,7 @@ async def test_unknown_status_is_bad_user_input(api):
 async def test_update_changes_only_sent_fields_and_bumps_updated_at(api):
     created = await create_idea(api, name="Before", description="Keep me")
     before = (await api.ok(IDEA, {"id": created["id"]}))["idea"]
-    updated = (await api.ok(UPDATE, {"id": created["id"], "input": {"status": "development"}}))["updateIdea"]
+    updated = (await api.ok(UPDATE, {"id": created["id"], "input": {"status": "development"}}))["updateIdea"]["idea"]
     assert updated["status"] == "development"
     assert (updated["name"], updated["description"]) == ("Before", "Keep me")
     assert updated["updatedAt"] >= before["updatedAt"]
@@ -83,7 +83,7 @@ async def test_update_changes_only_sent_fields_and_bumps_updated_at(api):
 async def test_update_null_clears_product_but_not_name_description_or_status(api):
     product = await create_product(api)
     created = await create_idea(api, productId=product["id"])
-    cleared = (await api.ok(UPDATE, {"id": created["id"], "input": {"productId": None}}))["updateIdea"]
+    cleared = (await api.ok(UPDATE, {"id": created["id"], "input": {"productId": None}}))["updateIdea"]["idea"]
     assert cleared["productId"] is None
     for field in ("name", "description", "status"):
         error = await api.error(UPDATE, {"id": created["id"], "input": {field: None}})
@@ -95,10 +95,10 @@ async def test_update_replaces_link_lists(api):
     insight = await create_insight(api, description="d")
     created = await create_idea(api, opportunityIds=[first["id"]], insightIds=[insight["id"]])
     updated = (await api.ok(UPDATE, {"id": created["id"], "input": {"opportunityIds": [second["id"]]}}))
-    updated = updated["updateIdea"]
+    updated = updated["updateIdea"]["idea"]
     assert updated["opportunityIds"] == [second["id"]] and updated["insightIds"] == [insight["id"]]
     assert (await api.ok(OPPORTUNITY_LINKS, {"id": first["id"]}))["opportunity"]["ideaIds"] == []
-    emptied = (await api.ok(UPDATE, {"id": created["id"], "input": {"insightIds": None}}))["updateIdea"]
+    emptied = (await api.ok(UPDATE, {"id": created["id"], "input": {"insightIds": None}}))["updateIdea"]["idea"]
     assert emptied["insightIds"] == []
 
 

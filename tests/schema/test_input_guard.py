@@ -12,8 +12,8 @@ from tests.factories import create_insight
 
 NUL = "a\x00b"
 
-CREATE = "mutation($input: CreateInsightInput!) { createInsight(input: $input) { id } }"
-UPDATE = "mutation($id: ID!, $input: UpdateInsightInput!) { updateInsight(id: $id, input: $input) { id } }"
+CREATE = "mutation($input: CreateInsightInput!) { createInsight(input: $input) { insight { id } } }"
+UPDATE = "mutation($id: ID!, $input: UpdateInsightInput!) { updateInsight(id: $id, input: $input) { insight { id } } }"
 INSIGHT = "query($id: ID!) { insight(id: $id) { name description suggestions } }"
 COUNT = "{ insights { totalCount } }"
 ACCOUNTS = "query($filter: AccountFilter) { accounts(filter: $filter) { totalCount } }"
@@ -53,7 +53,7 @@ async def test_ids_and_filters_are_checked_too(api):
 
 
 async def test_literals_in_the_document_are_checked(api):
-    refused(await api.error('mutation { createInsight(input: {description: "a\\u0000b"}) { id } }'), "description")
+    refused(await api.error('mutation { createInsight(input: {description: "a\\u0000b"}) { insight { id } } }'), "description")
     refused(await api.error('{ insight(id: "\\u0000") { id } }'), "id")
     refused(await api.error('query($s: String = "\\u0000") { accounts(filter: {search: $s}) { totalCount } }'), "s")
     assert (await api.ok(COUNT))["insights"]["totalCount"] == 0

@@ -12,9 +12,9 @@ PROCESS = """
 mutation($publicId: String!) { processSignal(publicId: $publicId) { jobId signal { status processing { lastJobId } } } }
 """
 EXTRACT = """
-mutation($input: ExtractInsightsInput!) { extractInsights(input: $input) {
+mutation($input: ExtractInsightsInput!) { extractInsights(input: $input) { insights {
   id name description status type productId classifications provenance opportunityIds tagIds createdAt
-} }
+} } }
 """
 INSIGHT = "query($id: ID!) { insight(id: $id) { id name productId } }"
 INSIGHT_COUNT = "{ insights { totalCount } }"
@@ -76,7 +76,7 @@ async def test_extract_insights_with_saving_persists_them(api):
     product = await create_product(api)
 
     insights = (await api.ok(EXTRACT, {"input": {"transcript": TRANSCRIPT, "productId": product["id"],
-                                                 "createInsights": True}}))["extractInsights"]
+                                                 "createInsights": True}}))["extractInsights"]["insights"]
 
     assert len(insights) == 5
     for insight in insights:
@@ -93,4 +93,4 @@ async def test_extract_insights_validation_scopes_and_isolation(api, make_api):
     error = await api.error(EXTRACT, {"input": {"transcript": "Exports are slow.", "productId": other_product["id"]}})
     assert error["extensions"]["code"] == "NOT_FOUND" and error["extensions"]["field"] == "productId"
     assert await reader.error_code(EXTRACT, {"input": {"transcript": "Exports are slow."}}) == "FORBIDDEN"
-    assert (await api.ok(EXTRACT, {"input": {"transcript": "Nothing to see here."}}))["extractInsights"] == []
+    assert (await api.ok(EXTRACT, {"input": {"transcript": "Nothing to see here."}}))["extractInsights"]["insights"] == []

@@ -25,11 +25,11 @@ query($first: Int, $after: String, $offset: Int, $filter: InsightFilter) {
 """
 UPDATE = """
 mutation($id: ID!, $input: UpdateInsightInput!) {
-  updateInsight(id: $id, input: $input) { id name description status type tagIds updatedAt }
+  updateInsight(id: $id, input: $input) { insight { id name description status type tagIds updatedAt } }
 }
 """
-DELETE = "mutation($id: ID!) { deleteInsight(id: $id) { id message } }"
-CREATE_TAG = "mutation($input: CreateTagInput!) { createTag(input: $input) { id name } }"
+DELETE = "mutation($id: ID!) { deleteInsight(id: $id) { deletedId message } }"
+CREATE_TAG = "mutation($input: CreateTagInput!) { createTag(input: $input) { tag { id name } } }"
 
 
 async def test_create_then_read_returns_every_field(api):
@@ -54,20 +54,20 @@ async def test_status_defaults_to_draft(api):
 
 async def test_unknown_type_is_bad_user_input_naming_the_field(api):
     error = await api.error(
-        "mutation { createInsight(input: {description: \"d\", type: \"gossip\"}) { id } }"
+        "mutation { createInsight(input: {description: \"d\", type: \"gossip\"}) { insight { id } } }"
     )
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == "type"
 
 
 async def test_blank_description_is_refused(api):
-    error = await api.error("mutation { createInsight(input: {description: \"  \"}) { id } }")
+    error = await api.error("mutation { createInsight(input: {description: \"  \"}) { insight { id } } }")
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "description"}
 
 
 async def test_bad_enum_value_in_variables_is_bad_user_input(api):
     error = await api.error(
-        "mutation($input: CreateInsightInput!) { createInsight(input: $input) { id } }",
+        "mutation($input: CreateInsightInput!) { createInsight(input: $input) { insight { id } } }",
         {"input": {"description": "d", "status": "bogus"}},
     )
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
@@ -77,7 +77,7 @@ async def test_bad_enum_value_in_variables_is_bad_user_input(api):
 async def test_update_changes_only_sent_fields_and_bumps_updated_at(api):
     created = await create_insight(api, name="Before", description="Keep me", type="feedback")
     before = (await api.ok(INSIGHT, {"id": created["id"]}))["insight"]
-    updated = (await api.ok(UPDATE, {"id": created["id"], "input": {"status": "archived"}}))["updateInsight"]
+    updated = (await api.ok(UPDATE, {"id": created["id"], "input": {"status": "archived"}}))["updateInsight"]["insight"]
     assert updated["status"] == "archived"
     assert updated["name"] == "Before" and updated["description"] == "Keep me" and updated["type"] == "feedback"
     assert updated["updatedAt"] >= before["updatedAt"]
@@ -85,7 +85,7 @@ async def test_update_changes_only_sent_fields_and_bumps_updated_at(api):
 
 async def test_update_null_clears_name_but_not_description(api):
     created = await create_insight(api, name="Named", description="d")
-    cleared = (await api.ok(UPDATE, {"id": created["id"], "input": {"name": None}}))["updateInsight"]
+    cleared = (await api.ok(UPDATE, {"id": created["id"], "input": {"name": None}}))["updateInsight"]["insight"]
     assert cleared["name"] is None
     error = await api.error(UPDATE, {"id": created["id"], "input": {"description": None}})
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "description"}
@@ -93,7 +93,7 @@ async def test_update_null_clears_name_but_not_description(api):
 
 async def test_delete_then_read_is_null_and_second_delete_is_not_found(api):
     created = await create_insight(api, description="gone soon")
-    assert (await api.ok(DELETE, {"id": created["id"]}))["deleteInsight"] == {"id": created["id"], "message": "Deleted"}
+    assert (await api.ok(DELETE, {"id": created["id"]}))["deleteInsight"] == {"deletedId": created["id"], "message": "Deleted"}
     assert (await api.ok(INSIGHT, {"id": created["id"]}))["insight"] is None
     assert await api.error_code(DELETE, {"id": created["id"]}) == "NOT_FOUND"
 
@@ -178,20 +178,20 @@ async def test_concurrent_tags_with_one_name_make_one_tag_and_conflicts(api):
 
 
 async def test_tags_link_and_replace(api):
-    a = (await api.ok(CREATE_TAG, {"input": {"name": "billing"}}))["createTag"]
-    b = (await api.ok(CREATE_TAG, {"input": {"name": "ux"}}))["createTag"]
+    a = (await api.ok(CREATE_TAG, {"input": {"name": "billing"}}))["createTag"]["tag"]
+    b = (await api.ok(CREATE_TAG, {"input": {"name": "ux"}}))["createTag"]["tag"]
     created = await create_insight(api, description="d", tagIds=[a["id"], b["id"]])
     linked = (await api.ok("query($id: ID!) { insight(id: $id) { tagIds tags { nodes { name } } } }", {"id": created["id"]}))
     assert sorted(linked["insight"]["tagIds"]) == sorted([a["id"], b["id"]])
     assert sorted(t["name"] for t in linked["insight"]["tags"]["nodes"]) == ["billing", "ux"]
-    replaced = (await api.ok(UPDATE, {"id": created["id"], "input": {"tagIds": [b["id"]]}}))["updateInsight"]
+    replaced = (await api.ok(UPDATE, {"id": created["id"], "input": {"tagIds": [b["id"]]}}))["updateInsight"]["insight"]
     assert replaced["tagIds"] == [b["id"]]
 
 
 async def test_scopes_guard_read_write_delete(make_api):
     reader = await make_api(scopes=["insights:read"])
     assert await reader.error_code(
-        "mutation { createInsight(input: {description: \"d\"}) { id } }"
+        "mutation { createInsight(input: {description: \"d\"}) { insight { id } } }"
     ) == "FORBIDDEN"
     writer = await make_api(scopes=["insights:write"], workspace=reader.workspace)
     created = await create_insight(writer, description="d")
@@ -216,9 +216,9 @@ async def test_other_workspace_cannot_read_update_delete_or_link(make_api):
     assert (await bob.ok(INSIGHTS))["insights"]["totalCount"] == 0
     assert await bob.error_code(UPDATE, {"id": secret["id"], "input": {"name": "pwned"}}) == "NOT_FOUND"
     assert await bob.error_code(DELETE, {"id": secret["id"]}) == "NOT_FOUND"
-    alice_tag = (await alice.ok(CREATE_TAG, {"input": {"name": "private"}}))["createTag"]
+    alice_tag = (await alice.ok(CREATE_TAG, {"input": {"name": "private"}}))["createTag"]["tag"]
     error = await bob.error(
-        "mutation($t: [ID!]) { createInsight(input: {description: \"d\", tagIds: $t}) { id } }", {"t": [alice_tag["id"]]}
+        "mutation($t: [ID!]) { createInsight(input: {description: \"d\", tagIds: $t}) { insight { id } } }", {"t": [alice_tag["id"]]}
     )
     assert error["extensions"] == {"code": "NOT_FOUND", "field": "tagIds"}
     assert (await alice.ok(INSIGHT, {"id": secret["id"]}))["insight"]["description"] == "alice only"

@@ -29,14 +29,14 @@ query($first: Int, $after: String, $offset: Int, $filter: OkrFilter) {
 """
 UPDATE = """
 mutation($id: ID!, $input: UpdateOkrInput!) {
-  updateOkr(id: $id, input: $input) {
+  updateOkr(id: $id, input: $input) { okr {
     id objective priority productIds updatedAt
     keyResults { id name position projectIds createdAt updatedAt }
-  }
+  } }
 }
 """
-DELETE = "mutation($id: ID!) { deleteOkr(id: $id) { id message } }"
-CREATE = "mutation($input: CreateOkrInput!) { createOkr(input: $input) { id } }"
+DELETE = "mutation($id: ID!) { deleteOkr(id: $id) { deletedId message } }"
+CREATE = "mutation($input: CreateOkrInput!) { createOkr(input: $input) { okr { id } } }"
 NESTED = """
 query($first: Int!) { okrs(first: $first) { nodes {
   productIds products { nodes { id } } keyResults { projectIds projects { nodes { id keyResults { nodes { id } } } } okr { id } }
@@ -52,7 +52,7 @@ def okr_input(**fields):
 
 
 async def update(api, okr_id, **fields):
-    return (await api.ok(UPDATE, {"id": okr_id, "input": fields}))["updateOkr"]
+    return (await api.ok(UPDATE, {"id": okr_id, "input": fields}))["updateOkr"]["okr"]
 
 
 async def test_create_then_read_returns_every_field_in_order(api):
@@ -243,7 +243,7 @@ async def test_scopes_guard_read_write_delete(make_api):
     assert await writer.error_code(DELETE, {"id": created["id"]}) == "FORBIDDEN"
     assert (await reader.ok(OKR, {"id": created["id"]}))["okr"]["id"] == created["id"]
     deleter = await make_api(scopes=["okrs:delete"], workspace=reader.workspace)
-    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteOkr"]["id"] == created["id"]
+    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteOkr"]["deletedId"] == created["id"]
 
 
 async def test_products_relation_needs_products_read_but_projects_do_not(make_api):

@@ -27,12 +27,12 @@ query($first: Int, $after: String, $offset: Int, $filter: OpportunityFilter) {
 """
 UPDATE = """
 mutation($id: ID!, $input: UpdateOpportunityInput!) {
-  updateOpportunity(id: $id, input: $input) {
+  updateOpportunity(id: $id, input: $input) { opportunity {
     id name description score status productId insightIds ideaIds accountIds updatedAt
-  }
+  } }
 }
 """
-CREATE = "mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id } }"
+CREATE = "mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }"
 IDEA_LINKS = "query($id: ID!) { idea(id: $id) { opportunityIds } }"
 INSIGHT_LINKS = "query($id: ID!) { insight(id: $id) { opportunityIds } }"
 
@@ -57,11 +57,11 @@ async def test_linking_from_either_side_gives_the_same_pairs(api):
     opportunity = await create_opportunity(api, ideaIds=[idea["id"]])
     assert (await api.ok(IDEA_LINKS, {"id": idea["id"]}))["idea"]["opportunityIds"] == [opportunity["id"]]
     await api.ok(
-        "mutation($id: ID!, $o: [ID!]) { updateIdea(id: $id, input: {opportunityIds: $o}) { id } }",
+        "mutation($id: ID!, $o: [ID!]) { updateIdea(id: $id, input: {opportunityIds: $o}) { idea { id } } }",
         {"id": from_idea_side["id"], "o": [opportunity["id"]]},
     )
     await api.ok(
-        "mutation($id: ID!, $o: [ID!]) { updateInsight(id: $id, input: {opportunityIds: $o}) { id } }",
+        "mutation($id: ID!, $o: [ID!]) { updateInsight(id: $id, input: {opportunityIds: $o}) { insight { id } } }",
         {"id": insight["id"], "o": [opportunity["id"]]},
     )
     read = (await api.ok(OPPORTUNITY, {"id": opportunity["id"]}))["opportunity"]
@@ -92,7 +92,7 @@ async def test_update_changes_only_sent_fields_and_bumps_updated_at(api):
     created = await create_opportunity(api, name="Before", description="Keep me", score=10)
     before = (await api.ok(OPPORTUNITY, {"id": created["id"]}))["opportunity"]
     updated = (await api.ok(UPDATE, {"id": created["id"], "input": {"score": 95, "status": "defined"}}))
-    updated = updated["updateOpportunity"]
+    updated = updated["updateOpportunity"]["opportunity"]
     assert (updated["score"], updated["status"]) == (95, "defined")
     assert (updated["name"], updated["description"]) == ("Before", "Keep me")
     assert updated["updatedAt"] >= before["updatedAt"]
@@ -102,8 +102,8 @@ async def test_update_null_clears_score_and_product_but_not_name_or_status(api):
     product = await create_product(api)
     created = await create_opportunity(api, score=50, productId=product["id"])
     cleared = (await api.ok(UPDATE, {"id": created["id"], "input": {"score": None, "productId": None}}))
-    assert cleared["updateOpportunity"]["score"] is None
-    assert cleared["updateOpportunity"]["productId"] is None
+    assert cleared["updateOpportunity"]["opportunity"]["score"] is None
+    assert cleared["updateOpportunity"]["opportunity"]["productId"] is None
     for field in ("name", "description", "status"):
         error = await api.error(UPDATE, {"id": created["id"], "input": {field: None}})
         assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
@@ -115,12 +115,12 @@ async def test_update_replaces_link_lists_and_null_empties_them(api):
     account = await create_account(api)
     created = await create_opportunity(api, insightIds=[a["id"]], ideaIds=[idea["id"]], accountIds=[account["id"]])
     replaced = (await api.ok(UPDATE, {"id": created["id"], "input": {"insightIds": [b["id"]]}}))
-    replaced = replaced["updateOpportunity"]
+    replaced = replaced["updateOpportunity"]["opportunity"]
     assert replaced["insightIds"] == [b["id"]]
     assert replaced["ideaIds"] == [idea["id"]] and replaced["accountIds"] == [account["id"]]
     assert (await api.ok(INSIGHT_LINKS, {"id": a["id"]}))["insight"]["opportunityIds"] == []
     emptied = (await api.ok(UPDATE, {"id": created["id"], "input": {"ideaIds": None, "accountIds": []}}))
-    assert emptied["updateOpportunity"]["ideaIds"] == [] and emptied["updateOpportunity"]["accountIds"] == []
+    assert emptied["updateOpportunity"]["opportunity"]["ideaIds"] == [] and emptied["updateOpportunity"]["opportunity"]["accountIds"] == []
     assert (await api.ok(IDEA_LINKS, {"id": idea["id"]}))["idea"]["opportunityIds"] == []
 
 

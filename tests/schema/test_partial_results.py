@@ -10,11 +10,11 @@ from signalgraph.schema.partial_results import can_fail_alone
 from tests.factories import create_insight, create_signal
 
 SIGNALS_WITH_INSIGHTS = "{ signals { nodes { publicId insights { description } } } }"
-LINK = "mutation($id: String!, $ids: [ID!]) { updateSignal(publicId: $id, input: {insightIds: $ids}) { id } }"
+LINK = "mutation($id: String!, $ids: [ID!]) { updateSignal(publicId: $id, input: {insightIds: $ids}) { signal { id } } }"
 TWO_CREATES = """
 mutation {
-  a: createInsight(input: {description: "ok"}) { id }
-  b: createInsight(input: {description: ""}) { id }
+  a: createInsight(input: {description: "ok"}) { insight { id } }
+  b: createInsight(input: {description: ""}) { insight { id } }
 }
 """
 
@@ -67,7 +67,7 @@ async def test_a_root_field_the_key_may_not_read_is_null_and_its_siblings_surviv
 async def test_aliased_mutations_run_in_order_and_each_reports_its_outcome(http_api):
     body = await http_api.graphql(TWO_CREATES)
 
-    saved = body["data"]["a"]["id"]
+    saved = body["data"]["a"]["insight"]["id"]
     assert body["data"]["b"] is None
     [error] = body["errors"]
     assert (error["path"], error["extensions"]["code"]) == (["b"], "BAD_USER_INPUT")

@@ -11,33 +11,33 @@ query($id: ID!) { product(id: $id) { features { name parent { name } children { 
 """
 CREATE_FEATURE = """
 mutation($p: ID!, $input: CreateProductFeatureInput!) {
-  createProductFeature(productId: $p, input: $input) { id productId name description parentId createdAt }
+  createProductFeature(productId: $p, input: $input) { productFeature { id productId name description parentId createdAt } }
 }
 """
 UPDATE_FEATURE = """
 mutation($p: ID!, $id: ID!, $input: UpdateProductFeatureInput!) {
-  updateProductFeature(productId: $p, id: $id, input: $input) { id name description parentId updatedAt }
+  updateProductFeature(productId: $p, id: $id, input: $input) { productFeature { id name description parentId updatedAt } }
 }
 """
-DELETE_FEATURE = "mutation($p: ID!, $id: ID!) { deleteProductFeature(productId: $p, id: $id) { id message } }"
+DELETE_FEATURE = "mutation($p: ID!, $id: ID!) { deleteProductFeature(productId: $p, id: $id) { deletedId message } }"
 PERSONAS = (
     "query($p: ID!) { productPersonas(productId: $p) { id name description goals painPoints useCases } }"
 )
 CREATE_PERSONA = """
 mutation($p: ID!, $input: CreateProductPersonaInput!) {
-  createProductPersona(productId: $p, input: $input) {
+  createProductPersona(productId: $p, input: $input) { productPersona {
     id productId name description goals painPoints useCases
-  }
+  } }
 }
 """
 UPDATE_PERSONA = """
 mutation($p: ID!, $id: ID!, $input: UpdateProductPersonaInput!) {
-  updateProductPersona(productId: $p, id: $id, input: $input) {
+  updateProductPersona(productId: $p, id: $id, input: $input) { productPersona {
     id name description goals painPoints useCases
-  }
+  } }
 }
 """
-DELETE_PERSONA = "mutation($p: ID!, $id: ID!) { deleteProductPersona(productId: $p, id: $id) { id message } }"
+DELETE_PERSONA = "mutation($p: ID!, $id: ID!) { deleteProductPersona(productId: $p, id: $id) { deletedId message } }"
 QUESTIONS = "query($p: ID!) { productQuestions(productId: $p) { id productId topic question status answer } }"
 QUESTION = "query($p: ID!, $id: ID!) { productQuestion(productId: $p, id: $id) { id topic question } }"
 MISSING = "00000000-0000-0000-0000-000000000000"
@@ -45,12 +45,12 @@ MISSING = "00000000-0000-0000-0000-000000000000"
 
 async def add_feature(api, product_id: str, name: str, parent_id: str | None = None) -> dict:
     feature = {"name": name, "description": f"{name} description", "parentId": parent_id}
-    return (await api.ok(CREATE_FEATURE, {"p": product_id, "input": feature}))["createProductFeature"]
+    return (await api.ok(CREATE_FEATURE, {"p": product_id, "input": feature}))["createProductFeature"]["productFeature"]
 
 
 async def add_persona(api, product_id: str, name: str = "PM", **fields) -> dict:
     persona = {"name": name, "description": "Owns discovery", **fields}
-    return (await api.ok(CREATE_PERSONA, {"p": product_id, "input": persona}))["createProductPersona"]
+    return (await api.ok(CREATE_PERSONA, {"p": product_id, "input": persona}))["createProductPersona"]["productPersona"]
 
 
 # -- features ----------------------------------------------------------------------------------
@@ -97,18 +97,18 @@ async def test_update_moves_renames_and_makes_a_root(api):
     a = await add_feature(api, product["id"], "A")
     b = await add_feature(api, product["id"], "B")
     moved = await api.ok(UPDATE_FEATURE, {"p": product["id"], "id": b["id"], "input": {"parentId": a["id"]}})
-    assert moved["updateProductFeature"]["parentId"] == a["id"]
+    assert moved["updateProductFeature"]["productFeature"]["parentId"] == a["id"]
     assert (
-        moved["updateProductFeature"]["name"] == "B"
-        and moved["updateProductFeature"]["description"] == "B description"
+        moved["updateProductFeature"]["productFeature"]["name"] == "B"
+        and moved["updateProductFeature"]["productFeature"]["description"] == "B description"
     )
     renamed = await api.ok(UPDATE_FEATURE, {"p": product["id"], "id": b["id"], "input": {"name": "B2"}})
     assert (
-        renamed["updateProductFeature"]["parentId"] == a["id"]
-        and renamed["updateProductFeature"]["name"] == "B2"
+        renamed["updateProductFeature"]["productFeature"]["parentId"] == a["id"]
+        and renamed["updateProductFeature"]["productFeature"]["name"] == "B2"
     )
     rooted = await api.ok(UPDATE_FEATURE, {"p": product["id"], "id": b["id"], "input": {"parentId": None}})
-    assert rooted["updateProductFeature"]["parentId"] is None
+    assert rooted["updateProductFeature"]["productFeature"]["parentId"] is None
 
 
 async def test_a_feature_cannot_become_its_own_ancestor(api):
@@ -186,7 +186,7 @@ async def test_persona_create_list_update_delete(api):
 
     changes = {"description": "Synthesises discovery", "goals": ["Evidence"], "painPoints": None}
     updated = await api.ok(UPDATE_PERSONA, {"p": product["id"], "id": persona["id"], "input": changes})
-    assert updated["updateProductPersona"] == {
+    assert updated["updateProductPersona"]["productPersona"] == {
         "id": persona["id"],
         "name": "PM",
         "description": "Synthesises discovery",
@@ -195,7 +195,7 @@ async def test_persona_create_list_update_delete(api):
         "useCases": [],
     }
     listed = (await api.ok(PERSONAS, {"p": product["id"]}))["productPersonas"]
-    assert listed == [updated["updateProductPersona"]]
+    assert listed == [updated["updateProductPersona"]["productPersona"]]
 
     deleted = (await api.ok(DELETE_PERSONA, {"p": product["id"], "id": persona["id"]}))[
         "deleteProductPersona"

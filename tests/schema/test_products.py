@@ -25,15 +25,15 @@ query($first: Int, $after: String, $offset: Int, $filter: ProductFilter) {
   }
 }
 """
-CREATE = "mutation($input: CreateProductInput!) { createProduct(input: $input) { id name externalId } }"
+CREATE = "mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id name externalId } } }"
 UPDATE = """
 mutation($id: ID!, $input: UpdateProductInput!) {
-  updateProduct(id: $id, input: $input) {
+  updateProduct(id: $id, input: $input) { product {
     id name description externalId mission kpis type stack techStack updatedAt
-  }
+  } }
 }
 """
-DELETE = "mutation($id: ID!) { deleteProduct(id: $id) { id message } }"
+DELETE = "mutation($id: ID!) { deleteProduct(id: $id) { deletedId message } }"
 METRIC_FIELDS = "insights ideas opportunities signals contextPersonas contextFeatureMapNodes initiativesTotal"
 PRODUCT_METRICS = f"query($id: ID!) {{ productMetrics(id: $id) {{ {METRIC_FIELDS} }} }}"
 PRODUCTS_WITH_METRICS = (
@@ -58,7 +58,7 @@ FULL_INPUT = {
 
 
 async def test_create_then_read_returns_every_field_with_initial_features_and_personas(api):
-    created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createProduct"]
+    created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createProduct"]["product"]
     product = (await api.ok(PRODUCT, {"id": created["id"]}))["product"]
     assert product["workspaceId"] == api.workspace_id
     for field in ("name", "description", "externalId", "type", "stack", "mission", "kpis", "techStack"):
@@ -99,7 +99,7 @@ async def test_duplicate_external_id_is_a_conflict_on_create_and_update(api, mak
     other = await create_product(api, externalId="prd-2")
     error = await api.error(UPDATE, {"id": other["id"], "input": {"externalId": "prd-1"}})
     assert error["extensions"] == {"code": "CONFLICT", "field": "externalId"}
-    same = (await api.ok(UPDATE, {"id": other["id"], "input": {"externalId": "prd-2"}}))["updateProduct"]
+    same = (await api.ok(UPDATE, {"id": other["id"], "input": {"externalId": "prd-2"}}))["updateProduct"]["product"]
     assert same["externalId"] == "prd-2"
     elsewhere = await make_api()
     assert (await create_product(elsewhere, externalId="prd-1"))["externalId"] == "prd-1"
@@ -107,14 +107,14 @@ async def test_duplicate_external_id_is_a_conflict_on_create_and_update(api, mak
 
 async def test_cleared_external_id_can_be_taken_by_another_product(api):
     first = await create_product(api, externalId="prd-x")
-    cleared = (await api.ok(UPDATE, {"id": first["id"], "input": {"externalId": None}}))["updateProduct"]
+    cleared = (await api.ok(UPDATE, {"id": first["id"], "input": {"externalId": None}}))["updateProduct"]["product"]
     assert cleared["externalId"] is None
     assert (await create_product(api, externalId="prd-x"))["externalId"] == "prd-x"
 
 
 async def test_update_changes_only_sent_fields_and_clears_what_may_be_cleared(api):
-    created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createProduct"]
-    renamed = (await api.ok(UPDATE, {"id": created["id"], "input": {"name": "Renamed"}}))["updateProduct"]
+    created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createProduct"]["product"]
+    renamed = (await api.ok(UPDATE, {"id": created["id"], "input": {"name": "Renamed"}}))["updateProduct"]["product"]
     assert renamed["name"] == "Renamed"
     assert renamed["mission"] == FULL_INPUT["mission"] and renamed["kpis"] == FULL_INPUT["kpis"]
     changes = {
@@ -124,7 +124,7 @@ async def test_update_changes_only_sent_fields_and_clears_what_may_be_cleared(ap
         "type": "Platform",
         "stack": None,
     }
-    updated = (await api.ok(UPDATE, {"id": created["id"], "input": changes}))["updateProduct"]
+    updated = (await api.ok(UPDATE, {"id": created["id"], "input": changes}))["updateProduct"]["product"]
     assert updated["mission"] is None and updated["kpis"] == [] and updated["stack"] is None
     assert updated["techStack"] == [{"name": "Redis", "roles": []}] and updated["type"] == "Platform"
     assert updated["updatedAt"] >= renamed["updatedAt"]
@@ -199,7 +199,7 @@ async def test_list_filters(api):
 
 
 async def test_delete_removes_the_product_and_its_features_but_unlinks_insights(api):
-    created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createProduct"]
+    created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createProduct"]["product"]
     insight = await create_insight(api, description="d", productId=created["id"])
     assert (await api.ok(DELETE, {"id": created["id"]}))["deleteProduct"] == {
         "id": created["id"],
@@ -252,7 +252,7 @@ async def seed_counts(services, workspace_id: str, product_id: str, *, old_signa
 
 
 async def test_metrics_count_what_links_to_the_product(api, services):
-    product = (await api.ok(CREATE, {"input": FULL_INPUT}))["createProduct"]
+    product = (await api.ok(CREATE, {"input": FULL_INPUT}))["createProduct"]["product"]
     empty = await create_product(api, name="Empty")
     await create_insight(api, description="d", productId=product["id"])
     await seed_counts(services, api.workspace_id, product["id"], old_signals=1)
@@ -316,7 +316,7 @@ async def test_scopes_guard_read_write_delete(make_api):
     assert await writer.error_code(PORTFOLIO) == "FORBIDDEN"
     assert await writer.error_code(DELETE, {"id": created["id"]}) == "FORBIDDEN"
     deleter = await make_api(scopes=["products:delete"], workspace=reader.workspace)
-    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteProduct"]["id"] == created["id"]
+    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteProduct"]["deletedId"] == created["id"]
     assert (await reader.ok(PRODUCT, {"id": created["id"]}))["product"] is None
 
 
@@ -335,7 +335,7 @@ async def test_other_workspace_cannot_see_or_change_the_product(make_api):
     assert await bob.error_code(UPDATE, {"id": secret["id"], "input": {"name": "pwned"}}) == "NOT_FOUND"
     assert await bob.error_code(DELETE, {"id": secret["id"]}) == "NOT_FOUND"
     error = await bob.error(
-        'mutation($p: ID) { createInsight(input: {description: "d", productId: $p}) { id } }',
+        'mutation($p: ID) { createInsight(input: {description: "d", productId: $p}) { insight { id } } }',
         {"p": secret["id"]},
     )
     assert error["extensions"] == {"code": "NOT_FOUND", "field": "productId"}

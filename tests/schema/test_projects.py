@@ -17,11 +17,11 @@ query($first: Int, $after: String, $offset: Int, $filter: ProjectFilter) {
 KEY_RESULTS = "query($id: ID!) { project(id: $id) { keyResults { nodes { id name okr { id objective } } } } }"
 UPDATE = """
 mutation($id: ID!, $input: UpdateProjectInput!) {
-  updateProject(id: $id, input: $input) { id name description status updatedAt }
+  updateProject(id: $id, input: $input) { project { id name description status updatedAt } }
 }
 """
-DELETE = "mutation($id: ID!) { deleteProject(id: $id) { id message } }"
-CREATE = "mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }"
+DELETE = "mutation($id: ID!) { deleteProject(id: $id) { deletedId message } }"
+CREATE = "mutation($input: CreateProjectInput!) { createProject(input: $input) { project { id } } }"
 OKR_PROJECT_IDS = "query($id: ID!) { okr(id: $id) { keyResults { projectIds } } }"
 MISSING = "00000000-0000-0000-0000-000000000000"
 
@@ -55,9 +55,9 @@ async def test_blank_name_is_refused_and_unknown_status_is_bad_user_input(api):
 
 async def test_update_changes_sent_fields_null_clears_description_but_not_name_or_status(api):
     created = await create_project(api, name="Before", description="Something")
-    updated = (await api.ok(UPDATE, {"id": created["id"], "input": {"status": "active"}}))["updateProject"]
+    updated = (await api.ok(UPDATE, {"id": created["id"], "input": {"status": "active"}}))["updateProject"]["project"]
     assert (updated["name"], updated["description"], updated["status"]) == ("Before", "Something", "active")
-    cleared = (await api.ok(UPDATE, {"id": created["id"], "input": {"description": None}}))["updateProject"]
+    cleared = (await api.ok(UPDATE, {"id": created["id"], "input": {"description": None}}))["updateProject"]["project"]
     assert cleared["description"] is None
     for field in ("name", "status"):
         error = await api.error(UPDATE, {"id": created["id"], "input": {field: None}})
@@ -103,7 +103,7 @@ async def test_projects_travel_with_the_okr_scopes(make_api):
     assert await writer.error_code(DELETE, {"id": created["id"]}) == "FORBIDDEN"
     assert (await reader.ok(PROJECT, {"id": created["id"]}))["project"]["id"] == created["id"]
     deleter = await make_api(scopes=["okrs:delete"], workspace=reader.workspace)
-    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteProject"]["id"] == created["id"]
+    assert (await deleter.ok(DELETE, {"id": created["id"]}))["deleteProject"]["deletedId"] == created["id"]
 
 
 async def test_other_workspace_cannot_read_update_or_delete(make_api):

@@ -34,7 +34,7 @@ def test_the_operation_named_is_the_one_costed():
 
 async def test_a_query_over_the_limit_is_refused_before_it_runs_naming_cost_and_limit(api, monkeypatch):
     monkeypatch.setattr(query_cost_module, "COST_LIMIT", 1_500)
-    created = "mutation { createInsight(input: {description: \"never\"}) { id } }"
+    created = "mutation { createInsight(input: {description: \"never\"}) { insight { id } } }"
     response = await api.graphql("{ a: signals(first: 100) { totalCount } b: insights(first: 100) { totalCount } }")
     assert response["extensions"]["cost"] == {"requested": 200, "limit": 1_500}
     big = " ".join(f"a{i}: signals(first: 100) {{ totalCount }}" for i in range(16))

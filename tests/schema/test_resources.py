@@ -111,9 +111,9 @@ IDEA = Resource(
       opportunityIds insightIds accountIds product { id } opportunities { nodes { id } } insights { nodes { id } } accounts { nodes { id } }
     } } }
     """,
-    create_document="mutation($input: CreateIdeaInput!) { createIdea(input: $input) { id } }",
-    update="mutation($id: ID!, $input: UpdateIdeaInput!) { updateIdea(id: $id, input: $input) { id } }",
-    delete="mutation($id: ID!) { deleteIdea(id: $id) { id message } }",
+    create_document="mutation($input: CreateIdeaInput!) { createIdea(input: $input) { idea { id } } }",
+    update="mutation($id: ID!, $input: UpdateIdeaInput!) { updateIdea(id: $id, input: $input) { idea { id } } }",
+    delete="mutation($id: ID!) { deleteIdea(id: $id) { deletedId message } }",
 )
 OPPORTUNITY = Resource(
     name="opportunity", plural="opportunities", create=create_opportunity, linked_status="validated",
@@ -138,11 +138,11 @@ OPPORTUNITY = Resource(
       insightIds ideaIds accountIds product { id } insights { nodes { id } } ideas { nodes { id } } accounts { nodes { id } }
     } } }
     """,
-    create_document="mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id } }",
+    create_document="mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }",
     update="""
-    mutation($id: ID!, $input: UpdateOpportunityInput!) { updateOpportunity(id: $id, input: $input) { id } }
+    mutation($id: ID!, $input: UpdateOpportunityInput!) { updateOpportunity(id: $id, input: $input) { opportunity { id } } }
     """,
-    delete="mutation($id: ID!) { deleteOpportunity(id: $id) { id message } }",
+    delete="mutation($id: ID!) { deleteOpportunity(id: $id) { deletedId message } }",
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from signalgraph.schema.scalars import MAX_JSON_DEPTH
 from tests.factories import upload_file
 
-CREATE = "mutation($input: CreateInsightInput!) { createInsight(input: $input) { id suggestions } }"
+CREATE = "mutation($input: CreateInsightInput!) { createInsight(input: $input) { insight { id suggestions } } }"
 COUNT = "{ insights { totalCount } }"
 INSIGHTS_SINCE = "query($since: DateTime) { insights(filter: {updatedSince: $since}) { totalCount } }"
 
@@ -19,7 +19,7 @@ def nested(depth: int) -> object:
 
 async def test_json_up_to_the_depth_limit_is_stored_and_read_back(api):
     created = (await api.ok(CREATE, {"input": {"description": "d", "suggestions": nested(MAX_JSON_DEPTH)}}))
-    assert created["createInsight"]["suggestions"] == nested(MAX_JSON_DEPTH)
+    assert created["createInsight"]["insight"]["suggestions"] == nested(MAX_JSON_DEPTH)
 
 
 async def test_json_deeper_than_the_limit_is_refused_and_nothing_is_created(api):
@@ -58,7 +58,7 @@ async def test_json_numbers_no_response_could_render_are_bad_user_input(api):
         ("1e400", "JSON numbers must be finite"),
     ):
         error = await api.error(
-            f'mutation {{ createInsight(input: {{description: "d", suggestions: [{literal}]}}) {{ id }} }}'
+            f'mutation {{ createInsight(input: {{description: "d", suggestions: [{literal}]}}) {{ insight {{ id }} }} }}'
         )
         assert error["extensions"]["code"] == "BAD_USER_INPUT", error
         assert error["message"] == (
@@ -71,7 +71,7 @@ async def test_json_numbers_past_64_bits_are_read_back_as_sent(api):
     """PostgreSQL's jsonb gives 1.5e21 back as the integer 1500000000000000000000, which orjson cannot
     render: every read of the row was a 500 there."""
     numbers = [1.5e21, -1e300, 2**64 - 1, -(2**63), 0.1]
-    created = (await api.ok(CREATE, {"input": {"description": "d", "suggestions": numbers}}))["createInsight"]
+    created = (await api.ok(CREATE, {"input": {"description": "d", "suggestions": numbers}}))["createInsight"]["insight"]
     read = await api.ok("query($id: ID!) { insight(id: $id) { suggestions } }", {"id": created["id"]})
     assert read["insight"]["suggestions"] == numbers
     listed = await api.ok("{ insights { nodes { suggestions } } }")

@@ -23,12 +23,12 @@ query($first: Int, $after: String, $offset: Int, $filter: SignalFilter) {
 """
 UPDATE = """
 mutation($publicId: String!, $input: UpdateSignalInput!) {
-  updateSignal(publicId: $publicId, input: $input) {
+  updateSignal(publicId: $publicId, input: $input) { signal {
     publicId name status context externalId source data sourceLinks { name url type primary } insightIds updatedAt
-  }
+  } }
 }
 """
-DELETE = "mutation($publicId: String!) { deleteSignal(publicId: $publicId) { id message } }"
+DELETE = "mutation($publicId: String!) { deleteSignal(publicId: $publicId) { deletedId message } }"
 RELATIONS = """
 query($publicId: String!) { signal(publicId: $publicId) {
   insights { nodes { id description } } accounts { nodes { id name } } products { nodes { id name } }
@@ -93,7 +93,7 @@ async def test_update_changes_sent_fields_and_recomputes_links(api):
         "externalId": "e-2",
         "source": {"type": "zendesk", "external_data": {"url": "https://example.zendesk.com/t/9"}},
         "data": {"permalink": "http://example.com/row/9", "other": "javascript:void(0)"},
-    }}))["updateSignal"]
+    }}))["updateSignal"]["signal"]
     assert updated["publicId"] == "SIGNAL-1"
     assert (updated["name"], updated["status"], updated["context"], updated["externalId"]) == (
         "After", "processed", "feature_feedback", "e-2"
@@ -109,7 +109,7 @@ async def test_update_changes_sent_fields_and_recomputes_links(api):
     assert (await api.ok(SIGNAL, {"publicId": "SIGNAL-1"}))["signal"]["text"] == "Exports are slow."
     # absent fields stay, null clears where allowed
     cleared = (await api.ok(UPDATE, {"publicId": "SIGNAL-1", "input": {"context": None, "externalId": None,
-                                                                        "data": None}}))["updateSignal"]
+                                                                        "data": None}}))["updateSignal"]["signal"]
     assert (cleared["name"], cleared["context"], cleared["externalId"], cleared["data"]) == ("After", None, None, None)
     assert cleared["sourceLinks"] == [{"name": "Open review", "url": "https://example.zendesk.com/t/9",
                                        "type": "review", "primary": True}]
@@ -120,13 +120,13 @@ async def test_update_links_insights_by_replacing_them(api):
     await create_signal(api)
     a, b = await create_insight(api, description="a"), await create_insight(api, description="b")
     linked = (await api.ok(UPDATE, {"publicId": "SIGNAL-1", "input": {"insightIds": [a["id"], b["id"], a["id"]]}}))
-    assert sorted(linked["updateSignal"]["insightIds"]) == sorted([a["id"], b["id"]])
+    assert sorted(linked["updateSignal"]["signal"]["insightIds"]) == sorted([a["id"], b["id"]])
     replaced = (await api.ok(UPDATE, {"publicId": "SIGNAL-1", "input": {"insightIds": [b["id"]]}}))
-    assert replaced["updateSignal"]["insightIds"] == [b["id"]]
+    assert replaced["updateSignal"]["signal"]["insightIds"] == [b["id"]]
     relations = (await api.ok(RELATIONS, {"publicId": "SIGNAL-1"}))["signal"]
     assert [i["description"] for i in relations["insights"]["nodes"]] == ["b"]
     cleared = (await api.ok(UPDATE, {"publicId": "SIGNAL-1", "input": {"insightIds": []}}))
-    assert cleared["updateSignal"]["insightIds"] == []
+    assert cleared["updateSignal"]["signal"]["insightIds"] == []
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ async def test_update_to_a_taken_external_id_is_a_conflict(api):
     error = await api.error(UPDATE, {"publicId": "SIGNAL-2", "input": {"externalId": "taken"}})
     assert error["extensions"] == {"code": "CONFLICT", "field": "externalId"}
     same = await api.ok(UPDATE, {"publicId": "SIGNAL-2", "input": {"externalId": "mine"}})
-    assert same["updateSignal"]["externalId"] == "mine"
+    assert same["updateSignal"]["signal"]["externalId"] == "mine"
 
 
 async def test_update_missing_signal_is_not_found(api):
