@@ -96,7 +96,7 @@ async def test_adding_and_removing_personas_and_features_re_asks_only_what_is_mi
 
     persona = (await api.ok(
         "mutation($p: ID!) { createProductPersona(productId: $p, input: {name: \"Dispatcher\", description: \"d\"}) "
-        "{ id } }", {"p": created["id"]},
+        "{ productPersona { id } } }", {"p": created["id"]},
     ))["createProductPersona"]["productPersona"]
     await api.ok(
         "mutation($p: ID!) { createProductFeature(productId: $p, input: {name: \"Maps\", description: \"m\"}) { productFeature { id } } }",

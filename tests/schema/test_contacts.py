@@ -128,7 +128,7 @@ async def test_delete_then_gone_and_second_delete_is_not_found(api):
     account = await create_account(api)
     contact = await add_contact(api, account["id"])
     assert (await api.ok(DELETE, {"a": account["id"], "id": contact["id"]}))["deleteContact"] == {
-        "id": contact["id"],
+        "deletedId": contact["id"],
         "message": "Deleted",
     }
     assert (await api.ok(CONTACTS, {"a": account["id"]}))["contacts"] == []
@@ -172,7 +172,7 @@ async def test_contact_writes_need_accounts_write_deletes_included(make_api):
     writer = await make_api(scopes=["accounts:write"], workspace=owner.workspace)
     assert await writer.error_code(CONTACTS, {"a": account["id"]}) == "FORBIDDEN"
     assert (await writer.ok(DELETE, {"a": account["id"], "id": contact["id"]}))["deleteContact"][
-        "id"
+        "deletedId"
     ] == contact["id"]
 
 

@@ -28,7 +28,7 @@ def aliased(count: int) -> str:
 
 async def test_the_preview_of_a_large_document_reads_only_its_head(api):
     body = await upload_context_document(api, "big.txt", b"x" * SIZE, "text/plain")
-    document_id = body["data"]["uploadContextDocument"]["id"]
+    document_id = body["data"]["uploadContextDocument"]["contextDocument"]["id"]
 
     tracemalloc.start()
     try:

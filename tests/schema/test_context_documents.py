@@ -312,7 +312,7 @@ async def test_delete_removes_the_row_and_its_bytes(api, services):
     created = await create_context_document(api, fileName="gone.md")
     assert await stored_blob(services, api, created) is not None
     deleted = (await api.ok(DELETE, {"id": created["id"]}))["deleteContextDocument"]
-    assert deleted == {"id": created["id"], "message": "Deleted"}
+    assert deleted == {"deletedId": created["id"], "message": "Deleted"}
     assert (await api.ok(DOCUMENT, {"id": created["id"]}))["contextDocument"] is None
     assert await stored_blob(services, api, created) is None
     assert await api.error_code(DELETE, {"id": created["id"]}) == "NOT_FOUND"

@@ -137,7 +137,7 @@ async def test_update_missing_unit_is_not_found(api):
 async def test_delete_then_read_is_null_and_second_delete_is_not_found(api):
     created = await create_context_unit(api)
     deleted = (await api.ok(DELETE, {"id": created["id"]}))["deleteContextUnit"]
-    assert deleted == {"id": created["id"], "message": "Deleted"}
+    assert deleted == {"deletedId": created["id"], "message": "Deleted"}
     assert (await api.ok(UNIT, {"id": created["id"]}))["contextUnit"] is None
     assert await api.error_code(DELETE, {"id": created["id"]}) == "NOT_FOUND"
 

@@ -57,7 +57,7 @@ async def test_extract_insights_without_saving_returns_candidates(api):
 
     insights = (await api.ok(EXTRACT, {"input": {"transcript": TRANSCRIPT, "productId": product["id"]}}))[
         "extractInsights"
-    ]
+    ]["insights"]
 
     assert [i["classifications"]["kind"] for i in insights] == [
         "pain_point", "bug", "feature_request", "praise", "question"

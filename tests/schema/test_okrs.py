@@ -206,7 +206,7 @@ async def test_update_replaces_product_links_and_refuses_nulls_for_required_fiel
 async def test_delete_takes_key_results_with_it_and_second_delete_is_not_found(api):
     project = await create_project(api)
     created = await create_okr(api, keyResults=[{"name": "kr", "projectIds": [project["id"]]}])
-    assert (await api.ok(DELETE, {"id": created["id"]}))["deleteOkr"] == {"id": created["id"], "message": "Deleted"}
+    assert (await api.ok(DELETE, {"id": created["id"]}))["deleteOkr"] == {"deletedId": created["id"], "message": "Deleted"}
     assert (await api.ok(OKR, {"id": created["id"]}))["okr"] is None
     assert (await api.ok(PROJECT_KEY_RESULTS, {"id": project["id"]}))["project"]["keyResults"]["nodes"] == []
     assert await api.error_code(DELETE, {"id": created["id"]}) == "NOT_FOUND"

@@ -142,7 +142,7 @@ async def test_deleting_a_feature_makes_its_children_roots(api):
     a = await add_feature(api, product["id"], "A")
     await add_feature(api, product["id"], "B", a["id"])
     deleted = (await api.ok(DELETE_FEATURE, {"p": product["id"], "id": a["id"]}))["deleteProductFeature"]
-    assert deleted == {"id": a["id"], "message": "Deleted"}
+    assert deleted == {"deletedId": a["id"], "message": "Deleted"}
     assert [
         (f["name"], f["parentId"]) for f in (await api.ok(FEATURES, {"p": product["id"]}))["productFeatures"]
     ] == [("B", None)]
@@ -200,7 +200,7 @@ async def test_persona_create_list_update_delete(api):
     deleted = (await api.ok(DELETE_PERSONA, {"p": product["id"], "id": persona["id"]}))[
         "deleteProductPersona"
     ]
-    assert deleted == {"id": persona["id"], "message": "Deleted"}
+    assert deleted == {"deletedId": persona["id"], "message": "Deleted"}
     assert (await api.ok(PERSONAS, {"p": product["id"]}))["productPersonas"] == []
     assert await api.error_code(DELETE_PERSONA, {"p": product["id"], "id": persona["id"]}) == "NOT_FOUND"
 

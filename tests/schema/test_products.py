@@ -202,7 +202,7 @@ async def test_delete_removes_the_product_and_its_features_but_unlinks_insights(
     created = (await api.ok(CREATE, {"input": FULL_INPUT}))["createProduct"]["product"]
     insight = await create_insight(api, description="d", productId=created["id"])
     assert (await api.ok(DELETE, {"id": created["id"]}))["deleteProduct"] == {
-        "id": created["id"],
+        "deletedId": created["id"],
         "message": "Deleted",
     }
     assert (await api.ok(PRODUCT, {"id": created["id"]}))["product"] is None

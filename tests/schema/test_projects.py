@@ -67,7 +67,7 @@ async def test_update_changes_sent_fields_null_clears_description_but_not_name_o
 async def test_delete_unlinks_key_results_then_read_is_null(api):
     project = await create_project(api)
     okr = await create_okr(api, keyResults=[{"name": "kr", "projectIds": [project["id"]]}])
-    assert (await api.ok(DELETE, {"id": project["id"]}))["deleteProject"] == {"id": project["id"], "message": "Deleted"}
+    assert (await api.ok(DELETE, {"id": project["id"]}))["deleteProject"] == {"deletedId": project["id"], "message": "Deleted"}
     assert (await api.ok(PROJECT, {"id": project["id"]}))["project"] is None
     assert (await api.ok(OKR_PROJECT_IDS, {"id": okr["id"]}))["okr"]["keyResults"] == [{"projectIds": []}]
     assert await api.error_code(DELETE, {"id": project["id"]}) == "NOT_FOUND"

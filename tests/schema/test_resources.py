@@ -203,7 +203,7 @@ async def test_delete_unlinks_then_read_is_null_and_second_delete_is_not_found(a
 
     deleted = (await api.ok(resource.delete, {"id": created["id"]}))[payload(resource, "delete")]
 
-    assert deleted == {"id": created["id"], "message": "Deleted"}
+    assert deleted == {"deletedId": created["id"], "message": "Deleted"}
     assert (await api.ok(resource.read, {"id": created["id"]}))[resource.name] is None
     for field, other in resource.links.items():
         assert await read_back(api, other, linked[field]["id"]) == []
@@ -239,7 +239,7 @@ async def test_scopes_guard_read_write_delete(make_api, resource):
     assert await writer.error_code(resource.delete, {"id": created["id"]}) == "FORBIDDEN"
     assert (await reader.ok(resource.read, {"id": created["id"]}))[resource.name]["id"] == created["id"]
     deleter = await make_api(scopes=[f"{resource.plural}:delete"], workspace=reader.workspace)
-    assert (await deleter.ok(resource.delete, {"id": created["id"]}))[payload(resource, "delete")]["id"] == created["id"]
+    assert (await deleter.ok(resource.delete, {"id": created["id"]}))[payload(resource, "delete")]["deletedId"] == created["id"]
 
 
 async def test_relation_into_another_resource_needs_its_scope(make_api, resource):

@@ -169,7 +169,7 @@ async def test_delete_removes_signal_links_and_text(api, services):
     insight = await create_insight(api, description="kept")
     await api.ok(UPDATE, {"publicId": "SIGNAL-1", "input": {"insightIds": [insight["id"]]}})
     deleted = (await api.ok(DELETE, {"publicId": "SIGNAL-1"}))["deleteSignal"]
-    assert deleted == {"id": created["id"], "message": "Deleted"}
+    assert deleted == {"deletedId": created["id"], "message": "Deleted"}
     assert (await api.ok(SIGNAL, {"publicId": "SIGNAL-1"}))["signal"] is None
     async with services.db.read() as session:
         assert await blobs.get(session, api.workspace_id, text_key(api.workspace_id, created["id"])) is None

@@ -16,7 +16,7 @@ from tests.test_cli import bearer, run_cli
 
 pytestmark = pytest.mark.processes  # started first: see pytest_collection_modifyitems
 
-CREATE_INSIGHT = "mutation($input: CreateInsightInput!) { createInsight(input: $input) { id } }"
+CREATE_INSIGHT = "mutation($input: CreateInsightInput!) { createInsight(input: $input) { insight { id } } }"
 
 
 def rows(path: Path) -> tuple[list[str], set[str]]:
@@ -49,7 +49,7 @@ async def test_a_backup_under_concurrent_writes_is_whole_and_restores(cli_env, t
                         return
                     variables = {"input": {"description": f"writer {n}, write {i}"}}
                     answer = await http.post("/graphql", json={"query": CREATE_INSIGHT, "variables": variables})
-                    acknowledged.append(answer.json()["data"]["createInsight"]["id"])
+                    acknowledged.append(answer.json()["data"]["createInsight"]["insight"]["id"])
 
             writers = [asyncio.create_task(writer(n)) for n in range(4)]
             await until(40)
