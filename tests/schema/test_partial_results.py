@@ -9,7 +9,7 @@ from signalgraph.schema import schema
 from signalgraph.schema.partial_results import can_fail_alone
 from tests.factories import create_insight, create_signal
 
-SIGNALS_WITH_INSIGHTS = "{ signals { nodes { publicId insights { description } } } }"
+SIGNALS_WITH_INSIGHTS = "{ signals { nodes { publicId insights { nodes { description } } } } }"
 LINK = "mutation($id: String!, $ids: [ID!]) { updateSignal(publicId: $id, input: {insightIds: $ids}) { signal { id } } }"
 TWO_CREATES = """
 mutation {
