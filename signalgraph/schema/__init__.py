@@ -24,6 +24,7 @@ from .input_guard import InputGuard
 from .insight_extraction import InsightExtractionMutation
 from .insights import InsightMutation, InsightQuery
 from .jobs import JobQuery
+from .nodes import NodeQuery
 from .okrs import OkrMutation, OkrQuery
 from .opportunities import OpportunityMutation, OpportunityQuery
 from .partial_results import make_nullable
@@ -36,7 +37,7 @@ from .signals import SignalMutation, SignalQuery
 from .tags import TagMutation, TagQuery
 from .workspaces import WorkspaceQuery
 
-Query = merge_types("Query", (WorkspaceQuery, JobQuery, SignalQuery, InsightQuery, TagQuery, ContextUnitQuery, ContextDocumentQuery, ContextSearchQuery, ProductQuery, AccountQuery, OpportunityQuery, IdeaQuery, OkrQuery, ProjectQuery))
+Query = merge_types("Query", (WorkspaceQuery, NodeQuery, JobQuery, SignalQuery, InsightQuery, TagQuery, ContextUnitQuery, ContextDocumentQuery, ContextSearchQuery, ProductQuery, AccountQuery, OpportunityQuery, IdeaQuery, OkrQuery, ProjectQuery))
 Mutation = with_payloads(merge_types("Mutation", (SignalMutation, InsightMutation, InsightExtractionMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation)))
 
 

@@ -11,7 +11,7 @@ from ..resolvers import accounts as resolvers
 from ..resolvers.resources import Field
 from ..scopes import Scope
 from ..vocabulary import LIFECYCLE_STAGES
-from .common import DeleteResult
+from .common import DeleteResult, Node
 from .inputs import provided
 from .pagination import Connection, window
 from .permissions import HasScope
@@ -21,7 +21,7 @@ LifecycleStage = value_enum("LifecycleStage", LIFECYCLE_STAGES)
 
 
 @strawberry.type
-class Contact:
+class Contact(Node):
     id: strawberry.ID
     account_id: strawberry.ID
     name: str
@@ -39,7 +39,7 @@ class Contact:
 
 
 @strawberry.type
-class Account:
+class Account(Node):
     id: strawberry.ID
     workspace_id: strawberry.ID
     name: str

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from sqlmodel import SQLModel
 
 
 @dataclass(frozen=True)
@@ -11,3 +15,23 @@ class DeleteResult:
 
     id: str
     message: str = "Deleted"
+
+
+@strawberry.interface(
+    description="An object with an id that `node(id:)` and `nodes(ids:)` resolve: every object type with an id."
+)
+class Node:
+    id: strawberry.ID = strawberry.field(description="The object's id: the REST id, resolvable through `node`.")
+
+    @classmethod
+    def resolve_type(cls, obj: Any, info: Any, type_: Any) -> str:
+        """A row's type is its model's name (`Insight` row → `Insight`); a Strawberry object names its own."""
+        definition = getattr(obj, "__strawberry_definition__", None)
+        return definition.name if definition is not None else type(obj).__name__
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        """Inherited by every node type: rows are of the type named like their model, other values as given."""
+        if isinstance(obj, SQLModel):
+            return type(obj).__name__ == cls.__strawberry_definition__.name  # type: ignore[attr-defined]
+        return True

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from ..resolvers import context_documents as resolvers
 from ..scopes import Scope
-from .common import DeleteResult
+from .common import DeleteResult, Node
 from .context_units import IndexingStatus
 from .inputs import provided
 from .pagination import Connection, window
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type
-class ContextDocument:
+class ContextDocument(Node):
     id: strawberry.ID
     workspace_id: strawberry.ID
     file_name: str

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from ..resolvers import jobs as resolvers
+from .common import Node
 
 KIND_DESCRIPTION = "One of: " + ", ".join(resolvers.KIND_SCOPES)
 
@@ -33,7 +34,7 @@ class TokenUsage:
 
 
 @strawberry.type
-class Job:
+class Job(Node):
     id: strawberry.ID
     kind: str = strawberry.field(description=KIND_DESCRIPTION)
     target_id: strawberry.ID = strawberry.field(

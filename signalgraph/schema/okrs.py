@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from ..resolvers import okrs as resolvers
 from ..scopes import Scope
-from .common import DeleteResult
+from .common import DeleteResult, Node
 from .inputs import provided
 from .pagination import Connection, window
 from .permissions import HasScope
@@ -17,7 +17,7 @@ from .resources import connection
 
 
 @strawberry.type
-class KeyResult:
+class KeyResult(Node):
     id: strawberry.ID
     okr_id: strawberry.ID
     name: str
@@ -37,7 +37,7 @@ class KeyResult:
 
 
 @strawberry.type
-class Okr:
+class Okr(Node):
     id: strawberry.ID
     workspace_id: strawberry.ID
     objective: str

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from ..resolvers import product_features
 from ..resolvers import products as resolvers
 from ..scopes import Scope
-from .common import DeleteResult
+from .common import DeleteResult, Node
 from .inputs import provided
 from .pagination import Connection, window
 from .permissions import HasScope
@@ -19,7 +19,7 @@ from .scalars import JSON
 
 
 @strawberry.type
-class ProductFeature:
+class ProductFeature(Node):
     id: strawberry.ID
     product_id: strawberry.ID
     name: str
@@ -38,7 +38,7 @@ class ProductFeature:
 
 
 @strawberry.type
-class ProductPersona:
+class ProductPersona(Node):
     id: strawberry.ID
     product_id: strawberry.ID
     name: str
@@ -51,7 +51,7 @@ class ProductPersona:
 
 
 @strawberry.type
-class ProductQuestion:
+class ProductQuestion(Node):
     id: strawberry.ID
     product_id: strawberry.ID
     topic: str = strawberry.field(
@@ -78,7 +78,7 @@ class ProductMetrics:
 
 
 @strawberry.type
-class Product:
+class Product(Node):
     id: strawberry.ID
     workspace_id: strawberry.ID
     name: str

@@ -27,7 +27,7 @@ from ..resolvers.request_context import Context
 from ..resolvers.resources import Field, Json, Links, Ref, Resource
 from ..scopes import Scope
 from . import input_rules
-from .common import DeleteResult
+from .common import DeleteResult, Node
 from .inputs import provided
 from .pagination import Connection, decode_key, encode_key, page_size, window
 from .permissions import HasScope
@@ -110,7 +110,8 @@ def _object_type(
             graphql_type=_lazy(ref.target) | None,
             permission_classes=[HasScope(ref.scope)],
         )
-    return strawberry.type(type(resource.name, (), {"__annotations__": annotations, "__module__": module, **namespace}))
+    cls = type(resource.name, (Node,), {"__annotations__": annotations, "__module__": module, **namespace})
+    return strawberry.type(cls)
 
 
 FIRST = "How many items to return: 0 to 100, 20 when not given."

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from ..errors import InvalidInput
 from ..processing import signal_derivation as derive
 from ..resolvers import signals as resolvers
 from ..scopes import Scope
 from ..vocabulary import ANALYSIS_PROFILES, PARTICIPANT_POLICIES, SIGNAL_STATUSES, SIGNAL_TYPES
-from .common import DeleteResult
+from .common import DeleteResult, Node
 from .inputs import provided
 from .pagination import Connection, window
 from .permissions import HasScope
@@ -52,7 +54,7 @@ class SignalProcessing:
 
 
 @strawberry.type
-class Signal:
+class Signal(Node):
     id: strawberry.ID
     workspace_id: strawberry.ID
     name: str
@@ -208,8 +210,20 @@ class ProcessSignalPayload:
 
 @strawberry.type
 class SignalQuery:
-    @strawberry.field(permission_classes=[HasScope(Scope.SIGNALS_READ)])
-    async def signal(self, info: Info, public_id: str) -> Signal | None:
+    @strawberry.field(
+        permission_classes=[HasScope(Scope.SIGNALS_READ)],
+        description="A signal by its publicId or by its id (give one); null when absent or another workspace's.",
+    )
+    async def signal(
+        self,
+        info: Info,
+        public_id: Annotated[str | None, strawberry.argument(description="SIGNAL-<n>.")] = None,
+        id: Annotated[strawberry.ID | None, strawberry.argument(description="The signal's id (a UUID).")] = None,
+    ) -> Signal | None:
+        if (public_id is None) == (id is None):
+            raise InvalidInput("give exactly one of id and publicId", field="id" if id is not None else "publicId")
+        if id is not None:
+            return await info.context.loaders.signal_by_id.load(id)
         return await resolvers.get_signal(info.context, public_id)
 
     @strawberry.field(permission_classes=[HasScope(Scope.SIGNALS_READ)], description="Newest first.")

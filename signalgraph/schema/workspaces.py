@@ -5,15 +5,18 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from ..auth import Principal
+from .common import Node
+
 
 @strawberry.type
-class Workspace:
+class Workspace(Node):
     id: strawberry.ID
     name: str
 
 
 @strawberry.type
-class ApiKeyInfo:
+class ApiKeyInfo(Node):
     id: strawberry.ID
     name: str
     prefix: str
@@ -32,7 +35,15 @@ class WorkspaceQuery:
     def viewer(self, info: Info) -> Viewer:
         principal = info.context.require()
         return Viewer(
-            workspace=Workspace(id=strawberry.ID(principal.workspace_id), name=principal.workspace_name),
-            key=ApiKeyInfo(id=strawberry.ID(principal.key_id), name=principal.key_name, prefix=principal.key_prefix),
+            workspace=viewer_workspace(principal),
+            key=viewer_key(principal),
             scopes=sorted(s.value for s in principal.scopes),
         )
+
+
+def viewer_workspace(principal: Principal) -> Workspace:
+    return Workspace(id=strawberry.ID(principal.workspace_id), name=principal.workspace_name)
+
+
+def viewer_key(principal: Principal) -> ApiKeyInfo:
+    return ApiKeyInfo(id=strawberry.ID(principal.key_id), name=principal.key_name, prefix=principal.key_prefix)
