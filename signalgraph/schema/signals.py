@@ -222,7 +222,7 @@ class SignalQuery:
     ) -> Signal | None:
         if (public_id is None) == (id is None):
             raise InvalidInput("give exactly one of id and publicId", field="id" if id is not None else "publicId")
-        if id is not None:
+        if public_id is None:
             return await info.context.loaders.signal_by_id.load(id)
         return await resolvers.get_signal(info.context, public_id)
 
