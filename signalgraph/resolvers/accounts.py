@@ -13,7 +13,7 @@ from ..storage.models import Account, Contact
 from ..storage.models.base import utcnow
 from ..storage.repositories import accounts as accounts_repo
 from ..storage.repositories import base as repo
-from ..storage.repositories.base import Page
+from ..storage.repositories.base import Page, Slice
 from ..vocabulary import LIFECYCLE_STAGES
 from . import common
 from .request_context import Context
@@ -40,8 +40,8 @@ async def get_account(ctx: Context, account_id: str) -> Account | None:
     return await ctx.loaders.account_by_id.load(account_id)
 
 
-async def list_accounts(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    return await list_rows(ctx, ACCOUNTS, limit=limit, offset=offset, **filters)
+async def list_accounts(ctx: Context, *, window: Slice, **filters: Any) -> Page:
+    return await list_rows(ctx, ACCOUNTS, window=window, **filters)
 
 
 def _validate_account(data: dict[str, Any]) -> None:

@@ -24,7 +24,7 @@ from ..storage.models import ContextDocument, Product
 from ..storage.models.base import new_id, utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import context_documents as documents_repo
-from ..storage.repositories.base import Page
+from ..storage.repositories.base import Page, Slice
 from . import common
 from .context_search import remove_from_index, schedule_indexing
 from .context_units import DESCRIPTION_MAX, mark_pending
@@ -56,8 +56,8 @@ async def get_context_document(ctx: Context, document_id: str) -> ContextDocumen
     return await ctx.loaders.context_document_by_id.load(document_id)
 
 
-async def list_context_documents(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    return await list_rows(ctx, CONTEXT_DOCUMENTS, limit=limit, offset=offset, **filters)
+async def list_context_documents(ctx: Context, *, window: Slice, **filters: Any) -> Page:
+    return await list_rows(ctx, CONTEXT_DOCUMENTS, window=window, **filters)
 
 
 async def get_document_content(ctx: Context, document_id: str) -> DocumentContent | None:

@@ -16,7 +16,7 @@ from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import links
 from ..storage.repositories import okrs as okrs_repo
-from ..storage.repositories.base import Page
+from ..storage.repositories.base import Page, Slice
 from ..storage.repositories.okrs import OKRS
 from . import common
 from .request_context import Context
@@ -27,8 +27,8 @@ async def get_okr(ctx: Context, okr_id: str) -> Okr | None:
     return await ctx.loaders.okr_by_id.load(okr_id)
 
 
-async def list_okrs(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    return await list_rows(ctx, OKRS, limit=limit, offset=offset, **filters)
+async def list_okrs(ctx: Context, *, window: Slice, **filters: Any) -> Page:
+    return await list_rows(ctx, OKRS, window=window, **filters)
 
 
 def _validate(data: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from ..storage.models import Product, ProductFeature, ProductPersona
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import products as products_repo
-from ..storage.repositories.base import Page
+from ..storage.repositories.base import Page, Slice
 from . import common
 from .product_features import feature_fields, persona_fields, require_product, schedule_analysis
 from .request_context import Context
@@ -35,8 +35,8 @@ async def get_product(ctx: Context, product_id: str) -> Product | None:
     return await ctx.loaders.product_by_id.load(product_id)
 
 
-async def list_products(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    return await list_rows(ctx, PRODUCTS, limit=limit, offset=offset, **filters)
+async def list_products(ctx: Context, *, window: Slice, **filters: Any) -> Page:
+    return await list_rows(ctx, PRODUCTS, window=window, **filters)
 
 
 async def product_metrics(ctx: Context, product_id: str) -> dict[str, int]:

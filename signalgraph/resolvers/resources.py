@@ -28,7 +28,7 @@ from ..errors import Conflict, InvalidInput
 from ..scopes import Scope
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
-from ..storage.repositories.base import Link, Page, Repository
+from ..storage.repositories.base import Link, Page, Repository, Slice
 from . import common
 from .request_context import Context, Write
 
@@ -168,8 +168,8 @@ class Resource(Generic[M]):
     async def get(self, ctx: Context, id_: str) -> M | None:
         return await self.loader(ctx).load(id_)
 
-    async def list(self, ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-        return await list_rows(ctx, self.repository, limit=limit, offset=offset, **filters)
+    async def list(self, ctx: Context, *, window: Slice, **filters: Any) -> Page:
+        return await list_rows(ctx, self.repository, window=window, **filters)
 
     # -- writes ------------------------------------------------------------------------------
     async def create(self, ctx: Context, data: dict[str, Any]) -> M:
@@ -253,10 +253,10 @@ class Resource(Generic[M]):
                 await repo.replace_links(w.session, f.link, w.workspace_id, row.id, values[f.name])
 
 
-async def list_rows(ctx: Context, repository: Repository[Any], *, limit: int, offset: int, **filters: Any) -> Page:
+async def list_rows(ctx: Context, repository: Repository[Any], *, window: Slice, **filters: Any) -> Page:
     """One page of the caller's rows: the list of every resource, declared or written by hand."""
     async with ctx.read() as session:
-        return await repository.list(session, ctx.workspace_id, limit=limit, offset=offset, **filters)
+        return await repository.list(session, ctx.workspace_id, window=window, **filters)
 
 
 async def delete_row(

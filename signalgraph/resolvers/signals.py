@@ -18,7 +18,7 @@ from ..storage.repositories import base as repo
 from ..storage.repositories import links
 from ..storage.repositories import signals as signals_repo
 from ..storage.repositories import workspaces as workspaces_repo
-from ..storage.repositories.base import Page
+from ..storage.repositories.base import Page, Slice
 from . import common
 from .request_context import Context
 from .signal_creation import Draft, checked_source, draft, typed_data
@@ -61,8 +61,8 @@ async def get_signal(ctx: Context, public_id: str) -> Signal | None:
         return await _by_public_id(session, ctx.workspace_id, public_id)
 
 
-async def list_signals(ctx: Context, *, limit: int, offset: int, **filters: Any) -> Page:
-    return await list_rows(ctx, SIGNALS, limit=limit, offset=offset, **filters)
+async def list_signals(ctx: Context, *, window: Slice, **filters: Any) -> Page:
+    return await list_rows(ctx, SIGNALS, window=window, **filters)
 
 
 async def create_signal(ctx: Context, body: dict[str, Any]) -> SignalCreation:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -13,12 +14,14 @@ from ..scopes import Scope
 from ..vocabulary import LIFECYCLE_STAGES
 from .common import DeleteResult, Node
 from .inputs import provided
-from .pagination import Connection, window
+from .pagination import AFTER, BEFORE, FIRST, LAST, OFFSET, ORDER_BY, Connection, order_input, window
 from .permissions import HasScope
 from .resources import id_list, input_types, relation, value_enum
 
 LifecycleStage = value_enum("LifecycleStage", LIFECYCLE_STAGES)
 
+
+AccountOrder: Any = order_input("Account")
 
 @strawberry.type
 class Contact(Node):
@@ -122,13 +125,16 @@ class AccountQuery:
     async def accounts(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        offset: int | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
         filter: AccountFilter | None = None,
+        order_by: Annotated[AccountOrder | None, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Connection[Account]:
-        w = window(first, after, offset)
-        page = await resolvers.list_accounts(info.context, limit=w.limit, offset=w.offset, **provided(filter))
+        w = window(first, after, offset, last, before, order_by)
+        page = await resolvers.list_accounts(info.context, window=w, **provided(filter))
         return Connection.from_page(page)
 
     @strawberry.field(permission_classes=[HasScope(Scope.ACCOUNTS_READ)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -14,12 +14,14 @@ from ..scopes import Scope
 from .common import DeleteResult, Node
 from .context_units import IndexingStatus
 from .inputs import provided
-from .pagination import Connection, window
+from .pagination import AFTER, BEFORE, FIRST, LAST, OFFSET, ORDER_BY, Connection, order_input, window
 from .permissions import HasScope
 
 if TYPE_CHECKING:
     from .products import Product
 
+
+ContextDocumentOrder: Any = order_input("ContextDocument")
 
 @strawberry.type
 class ContextDocument(Node):
@@ -110,14 +112,17 @@ class ContextDocumentQuery:
     async def context_documents(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        offset: int | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
         filter: ContextDocumentFilter | None = None,
+        order_by: Annotated[ContextDocumentOrder | None, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Connection[ContextDocument]:
-        w = window(first, after, offset)
+        w = window(first, after, offset, last, before, order_by)
         page = await resolvers.list_context_documents(
-            info.context, limit=w.limit, offset=w.offset, **provided(filter)
+            info.context, window=w, **provided(filter)
         )
         return Connection.from_page(page)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -11,10 +12,11 @@ from ..resolvers import okrs as resolvers
 from ..scopes import Scope
 from .common import DeleteResult, Node
 from .inputs import provided
-from .pagination import Connection, window
+from .pagination import AFTER, BEFORE, FIRST, LAST, OFFSET, ORDER_BY, Connection, order_input, window
 from .permissions import HasScope
 from .resources import connection
 
+OkrOrder: Any = order_input("Okr")
 
 @strawberry.type
 class KeyResult(Node):
@@ -101,13 +103,16 @@ class OkrQuery:
     async def okrs(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        offset: int | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
         filter: OkrFilter | None = None,
+        order_by: Annotated[OkrOrder | None, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Connection[Okr]:
-        w = window(first, after, offset)
-        page = await resolvers.list_okrs(info.context, limit=w.limit, offset=w.offset, **provided(filter))
+        w = window(first, after, offset, last, before, order_by)
+        page = await resolvers.list_okrs(info.context, window=w, **provided(filter))
         return Connection.from_page(page)
 
 

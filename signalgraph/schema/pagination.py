@@ -1,4 +1,5 @@
-"""Connections: `nodes`, `edges { cursor node }`, `pageInfo`, `totalCount`, paged by first/after/offset.
+"""Connections: `nodes`, `edges { cursor node }`, `pageInfo`, `totalCount`, paged by first/after,
+last/before or (for the REST layer) offset, sorted by `orderBy`.
 
 A keyset cursor is the row's position in the sort order, its sort key (the sort column, then the id), as
 opaque base64 of a JSON list: a page that starts after it neither skips nor repeats rows when rows are
@@ -10,21 +11,19 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from graphql import GRAPHQL_MAX_INT
 
 from ..errors import InvalidInput
-from ..storage.repositories.base import Page
+from ..storage.repositories.base import Page, Slice
 
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-INVALID_CURSOR = "after is not a valid cursor"
 
 
 @strawberry.type
@@ -54,8 +53,8 @@ class Connection(Generic[T]):
 
     @classmethod
     def from_page(cls, page: Page) -> Connection[T]:
-        cursors = [encode_cursor(page.offset + i) for i in range(len(page.rows))]
-        return cls.of(page.rows, cursors, has_next=page.has_next, has_previous=page.offset > 0, total=page.total)
+        cursors = [encode_key(key) for key in page.keys]
+        return cls.of(page.rows, cursors, has_next=page.has_next, has_previous=page.has_previous, total=page.total)
 
     @classmethod
     def of(
@@ -81,37 +80,69 @@ class Connection(Generic[T]):
         )
 
 
-@dataclass(frozen=True)
-class Window:
-    limit: int
-    offset: int
+@strawberry.enum(description="Which way a list runs.")
+class OrderDirection(Enum):
+    ASC = strawberry.enum_value("asc", description="Smallest (oldest) first.")
+    DESC = strawberry.enum_value("desc", description="Largest (newest) first.")
 
 
-def encode_cursor(position: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{position}".encode()).decode()
+@strawberry.enum(description="The indexed columns a list can be sorted by; the id breaks ties.")
+class OrderField(Enum):
+    CREATED_AT = strawberry.enum_value("created_at", description="When the item was created.")
+    UPDATED_AT = strawberry.enum_value("updated_at", description="When the item last changed.")
 
 
-def decode_cursor(cursor: str) -> int:
-    """The position after which a page starts: one an Int `offset` could name (more overflows SQL OFFSET)."""
-    try:
-        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        position = int(number)
-    except ValueError:
-        raise InvalidInput(INVALID_CURSOR, field="after") from None
-    if kind != "o" or not 0 <= position < GRAPHQL_MAX_INT:
-        raise InvalidInput(INVALID_CURSOR, field="after")
-    return position
+_ORDERS: dict[str, type] = {}
 
 
-def window(first: int | None, after: str | None, offset: int | None) -> Window:
-    """Validate paging arguments: `first` 0..100, `offset` ≥ 0; `after` continues after a cursor."""
-    limit = page_size(first)
+def order_input(name: str) -> type:
+    """`<name>Order`, the `orderBy` argument of a list of `name`s (one type per list, the same fields)."""
+    if name not in _ORDERS:
+        namespace = {
+            "__annotations__": {"field": OrderField, "direction": OrderDirection},
+            "field": strawberry.field(description="The column to sort by."),
+            "direction": strawberry.field(default=OrderDirection.DESC, description="Which way; newest first by default."),
+        }
+        made = type(f"{name}Order", (), namespace)
+        _ORDERS[name] = strawberry.input(made, description=f"How to sort a list of {name} items.")
+    return _ORDERS[name]
+
+
+FIRST = "How many items to return from the start (or after `after`): 0 to 100, 20 when not given."
+AFTER = "Return the items after this cursor (an edge's `cursor`, or `pageInfo.endCursor`)."
+LAST = "How many items to return from the end (or before `before`): 0 to 100."
+BEFORE = "Return the items before this cursor (an edge's `cursor`, or `pageInfo.startCursor`)."
+OFFSET = "Skip this many items first (the REST layer's paging); not together with `after` or `before`."
+ORDER_BY = "How to sort the list; the list's own order when not given."
+
+
+def window(
+    first: int | None,
+    after: str | None,
+    offset: int | None,
+    last: int | None = None,
+    before: str | None = None,
+    order_by: Any = None,
+) -> Slice:
+    """Check the paging arguments: `first` or `last` 0..100, `offset` ≥ 0 and not with a cursor; the
+    cursors are keyset cursors (a row's sort key), which the repository checks against its sort columns."""
+    for name, value in (("after", after), ("before", before)):
+        if value is not None and offset is not None:
+            raise InvalidInput(f"offset cannot be combined with {name}: page by cursor or by offset", field="offset")
+    if first is not None and last is not None:
+        raise InvalidInput("first and last cannot be combined: page forward or backward", field="last")
     if offset is not None and offset < 0:
         raise InvalidInput("offset must not be negative", field="offset")
-    start = offset or 0
-    if after is not None:
-        start = decode_cursor(after) + 1
-    return Window(limit=limit, offset=start)
+    if offset is not None and last is not None:
+        raise InvalidInput("offset cannot be combined with last", field="offset")
+    return Slice(
+        limit=page_size(first if last is None else last, "first" if last is None else "last"),
+        offset=offset or 0,
+        after=None if after is None else decode_key(after, "after"),
+        before=None if before is None else decode_key(before, "before"),
+        last=last is not None,
+        order=None if order_by is None else (order_by.field.value, order_by.direction is OrderDirection.DESC),
+    )
 
 
 def encode_key(key: Sequence[Any]) -> str:
@@ -132,9 +163,9 @@ def decode_key(cursor: str, argument: str = "after") -> list[Any]:
     return values
 
 
-def page_size(first: int | None) -> int:
-    """`first` checked: 0..100, 20 when not given."""
+def page_size(first: int | None, argument: str = "first") -> int:
+    """`first` (or `last`) checked: 0..100, 20 when not given."""
     limit = DEFAULT_PAGE_SIZE if first is None else first
     if limit < 0 or limit > MAX_PAGE_SIZE:
-        raise InvalidInput(f"first must be between 0 and {MAX_PAGE_SIZE}", field="first")
+        raise InvalidInput(f"{argument} must be between 0 and {MAX_PAGE_SIZE}", field=argument)
     return limit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -12,11 +13,12 @@ from ..resolvers import products as resolvers
 from ..scopes import Scope
 from .common import DeleteResult, Node
 from .inputs import provided
-from .pagination import Connection, window
+from .pagination import AFTER, BEFORE, FIRST, LAST, OFFSET, ORDER_BY, Connection, order_input, window
 from .permissions import HasScope
 from .resources import connection
 from .scalars import JSON
 
+ProductOrder: Any = order_input("Product")
 
 @strawberry.type
 class ProductFeature(Node):
@@ -225,13 +227,16 @@ class ProductQuery:
     async def products(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        offset: int | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
         filter: ProductFilter | None = None,
+        order_by: Annotated[ProductOrder | None, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Connection[Product]:
-        w = window(first, after, offset)
-        page = await resolvers.list_products(info.context, limit=w.limit, offset=w.offset, **provided(filter))
+        w = window(first, after, offset, last, before, order_by)
+        page = await resolvers.list_products(info.context, window=w, **provided(filter))
         return Connection.from_page(page)
 
     @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])

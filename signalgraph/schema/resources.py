@@ -29,7 +29,20 @@ from ..scopes import Scope
 from . import input_rules
 from .common import DeleteResult, Node
 from .inputs import provided
-from .pagination import Connection, decode_key, encode_key, page_size, window
+from .pagination import (
+    AFTER,
+    BEFORE,
+    FIRST,
+    LAST,
+    OFFSET,
+    ORDER_BY,
+    Connection,
+    decode_key,
+    encode_key,
+    order_input,
+    page_size,
+    window,
+)
 from .permissions import HasScope
 
 Info = strawberry.Info[Context, None]
@@ -112,10 +125,6 @@ def _object_type(
         )
     cls = type(resource.name, (Node,), {"__annotations__": annotations, "__module__": module, **namespace})
     return strawberry.type(cls)
-
-
-FIRST = "How many items to return: 0 to 100, 20 when not given."
-AFTER = "Return the items after this cursor (an edge's `cursor`, or `pageInfo.endCursor`)."
 
 
 def connection(relation: str, target: type | str, scope: Scope | None = None, description: str | None = None) -> Any:
@@ -292,24 +301,35 @@ def _query(resource: Resource[Any], module: str, obj: type, filter_: Any) -> typ
 
     filter_arg: Any = filter_ | None if filter_ is not None else None  # many is not used without a filter
 
+    order_arg: Any = order_input(resource.name) | None
+
     async def many(
         root: Any,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        offset: int | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
         filter: filter_arg = None,
+        order_by: Annotated[order_arg, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Any:
-        w = window(first, after, offset)
-        page = await resource.list(info.context, limit=w.limit, offset=w.offset, **provided(filter))
-        return Connection.from_page(page)
+        w = window(first, after, offset, last, before, order_by)
+        return Connection.from_page(await resource.list(info.context, window=w, **provided(filter)))
 
     async def searched(
-        root: Any, info: Info, first: int | None = None, after: str | None = None, offset: int | None = None,
+        root: Any,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
         search: str | None = None,
+        order_by: Annotated[order_arg, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Any:
-        w = window(first, after, offset)
-        return Connection.from_page(await resource.list(info.context, limit=w.limit, offset=w.offset, search=search))
+        w = window(first, after, offset, last, before, order_by)
+        return Connection.from_page(await resource.list(info.context, window=w, search=search))
 
     scope = [HasScope(resource.read)]
     namespace = {

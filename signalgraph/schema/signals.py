@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -16,7 +16,7 @@ from ..scopes import Scope
 from ..vocabulary import ANALYSIS_PROFILES, PARTICIPANT_POLICIES, SIGNAL_STATUSES, SIGNAL_TYPES
 from .common import DeleteResult, Node
 from .inputs import provided
-from .pagination import Connection, window
+from .pagination import AFTER, BEFORE, FIRST, LAST, OFFSET, ORDER_BY, Connection, order_input, window
 from .permissions import HasScope
 from .resources import connection, value_enum
 from .scalars import JSON
@@ -28,6 +28,8 @@ ParticipantPolicy = value_enum(
     "ParticipantPolicy", PARTICIPANT_POLICIES, "What processing does with the people a signal mentions."
 )
 
+
+SignalOrder: Any = order_input("Signal")
 
 @strawberry.type(description="Canonical provenance, without the operational processor route.")
 class SignalProvenance:
@@ -230,13 +232,16 @@ class SignalQuery:
     async def signals(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        offset: int | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
         filter: SignalFilter | None = None,
+        order_by: Annotated[SignalOrder | None, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Connection[Signal]:
-        w = window(first, after, offset)
-        page = await resolvers.list_signals(info.context, limit=w.limit, offset=w.offset, **provided(filter))
+        w = window(first, after, offset, last, before, order_by)
+        page = await resolvers.list_signals(info.context, window=w, **provided(filter))
         return Connection.from_page(page)
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import delete, func, literal, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement, Select, operators
+from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import SQLModel
 
 from ...errors import InvalidInput
@@ -24,17 +25,40 @@ MAX_SEARCH_CHARS = 1000
 
 
 @dataclass(frozen=True)
+class Slice:
+    """Which rows of a list: `limit` of them, after `offset` rows or after/before a sort key (a keyset
+    cursor's JSON values, typed against the sort columns here); `last`: the `limit` rows just before
+    `before` (or the end). `order`: (column, descending) to sort by instead of the list's own order; the
+    id (or the list's unique column) always follows, so the order is total."""
+
+    limit: int
+    offset: int = 0
+    after: Sequence[Any] | None = None
+    before: Sequence[Any] | None = None
+    last: bool = False
+    order: tuple[str, bool] | None = None
+
+
+@dataclass(frozen=True)
 class Page:
-    """One page of rows plus the total the filter matches."""
+    """One page of rows plus the total the filter matches, each row's sort key (for its cursor), and
+    whether rows follow and precede it."""
 
     rows: list[Any]
     total: int
     offset: int
     limit: int
+    keys: list[tuple[Any, ...]] = field(default_factory=list)
+    more_after: bool | None = None
+    more_before: bool | None = None
 
     @property
     def has_next(self) -> bool:
-        return self.offset + len(self.rows) < self.total
+        return self.more_after if self.more_after is not None else self.offset + len(self.rows) < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.more_before if self.more_before is not None else self.offset > 0
 
 
 async def get(session: AsyncSession, model: type[M], workspace_id: str, id_: str) -> M | None:
@@ -130,14 +154,46 @@ class Repository(Generic[M]):
         """The row, locked for the writing transaction (see `get`); another workspace's row is None."""
         return await get(session, self.model, workspace_id, id_)
 
-    async def list(self, session: AsyncSession, workspace_id: str, *, limit: int, offset: int, **filters: Any) -> Page:
-        """One page in a stable order, and how many rows the filters match."""
+    def ordering(self, order: tuple[str, bool] | None) -> tuple[list[Any], bool]:
+        """The sort columns (the last one unique) and whether they run descending: `order`'s column then the
+        id, else the list's own order, else newest first."""
         model: Any = self.model
-        order_by = self.order_by or (model.created_at.desc(), model.id.desc())
-        stmt = self.select(workspace_id, **filters).order_by(*order_by).limit(limit).offset(offset)
-        rows = (await session.execute(stmt)).scalars().all()
+        if order is not None:
+            return [getattr(model, order[0]), model.id], order[1]
+        if not self.order_by:
+            return [model.created_at, model.id], True
+        first = self.order_by[0]
+        descending = isinstance(first, UnaryExpression) and first.modifier is operators.desc_op
+        return [o.element if isinstance(o, UnaryExpression) else o for o in self.order_by], descending
+
+    async def list(self, session: AsyncSession, workspace_id: str, *, window: Slice, **filters: Any) -> Page:
+        """One page in a stable order (keyset: after/before a row's sort key, so rows inserted or deleted
+        meanwhile neither repeat nor skip rows), and how many rows the filters match."""
+        columns, descending = self.ordering(window.order)
+        stmt = self.select(workspace_id, **filters)
+        if window.after is not None:
+            after = keyset_values(columns, window.after, "after")
+            stmt = stmt.where(keyset_after(columns, after, descending=descending))
+        if window.before is not None:
+            before = keyset_values(columns, window.before, "before")
+            stmt = stmt.where(keyset_after(columns, before, descending=not descending))
+        backward = window.last
+        order = [c.desc() if descending != backward else c.asc() for c in columns]
+        stmt = stmt.order_by(*order).limit(window.limit + 1).offset(window.offset)
+        rows = list((await session.execute(stmt)).scalars().all())
+        more, rows = len(rows) > window.limit, rows[: window.limit]
+        if backward:
+            rows.reverse()
         total = await self.count(session, workspace_id, **filters)
-        return Page(rows=list(rows), total=total, offset=offset, limit=limit)
+        return Page(
+            rows=rows,
+            total=total,
+            offset=window.offset,
+            limit=window.limit,
+            keys=[tuple(getattr(row, c.key) for c in columns) for row in rows],
+            more_after=window.before is not None if backward else more,
+            more_before=more if backward else (window.after is not None or window.offset > 0),
+        )
 
     async def count(self, session: AsyncSession, workspace_id: str, **filters: Any) -> int:
         stmt = self.select(workspace_id, **filters).order_by(None).subquery()
@@ -350,6 +406,8 @@ def keyset_values(columns: Sequence[Any], values: Sequence[Any], argument: str) 
             except ValueError:
                 raise InvalidInput(message, field=argument) from None
         if value is not None and not (isinstance(value, kind) and not isinstance(value, bool)):
+            raise InvalidInput(message, field=argument)
+        if isinstance(value, int) and not -(2**31) <= value < 2**31:  # no integer column holds more
             raise InvalidInput(message, field=argument)
         typed.append(value)
     return tuple(typed)
