@@ -26,9 +26,18 @@ from ..resolvers.common import camel
 from ..resolvers.resources import Field, Resource
 from ..storage.repositories.base import MAX_SEARCH_CHARS
 
+
 # What `str.strip()` leaves something of. Anchored: Schemathesis' coverage phase handles a bare `\S`
 # together with maxLength badly (it generates a body that is not even an object).
-NOT_BLANK_PATTERN = r"^\s*\S"
+def _space_class() -> str:
+    r"""Python's whitespace (`str.isspace`, what `strip()` removes) as a character class body: ECMA's `\s`
+    differs (it lacks U+001C-U+001F and U+0085, and has U+FEFF)."""
+    spaces = [c for c in map(chr, range(0x3001)) if c.isspace()]
+    return "".join(f"\\u{ord(c):04x}" for c in spaces)
+
+
+SPACE = _space_class()
+NOT_BLANK_PATTERN = rf"^[{SPACE}]*[^{SPACE}]"
 TEXT_MAX = 100_000  # resolvers.common.text's default
 NAME_MAX = 500
 
@@ -94,7 +103,7 @@ TEXT = Rule(not_blank=True, max_length=TEXT_MAX)  # required text: not blank
 NAME = Rule(not_blank=True, max_length=NAME_MAX)
 OBJECT = {"type": "object"}
 # One @, something before it, a dotted domain after it, no spaces.
-EMAIL = Rule(pattern=r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+", pattern_names="an email address")
+EMAIL = Rule(pattern=rf"[^@{SPACE}]+@[^@{SPACE}.]+(?:\.[^@{SPACE}.]+)+", pattern_names="an email address")
 SOURCE = {  # a signal's source descriptor
     "type": "object",
     "properties": {"type": {"type": "string", "minLength": 1, "pattern": NOT_BLANK_PATTERN}},
@@ -120,7 +129,11 @@ _CONTACT = {
 }
 # A plain file name once stripped (resolvers/context_documents.py, which checks it): no control characters,
 # no path separators, not . or ..
-FILE_NAME = r"^\s*(?!\.\.?\s*$)[^\s\x00-\x1f/\\](?:[^\x00-\x1f/\\]*[^\s\x00-\x1f/\\])?\s*$"
+FILE_NAME = (
+    rf"^[{SPACE}]*(?!\.\.?[{SPACE}]*$)[^{SPACE}\x00-\x1f/\\](?:[^\x00-\x1f/\\]*[^{SPACE}\x00-\x1f/\\])?[{SPACE}]*$"
+)
+# resolvers/context_documents.py's MIME_TYPE_PATTERN, once stripped
+MIME_TYPE = Rule(max_length=255, json={"pattern": rf"^[{SPACE}]*[\w.+-]+/[\w.+-]+(?:\s*;.*)?[{SPACE}]*$"})
 _CONTEXT_DOCUMENT = {
     "fileName": Rule(not_blank=True, max_length=context_documents.FILE_NAME_MAX, json={"pattern": FILE_NAME}),
     "description": Rule(max_length=context_documents.DESCRIPTION_MAX),
@@ -167,7 +180,7 @@ RULES: dict[str, Rule] = _table(
     UpdateAccountInput=_update(_ACCOUNT, "name"),
     CreateContactInput=_CONTACT,
     UpdateContactInput=_update(_CONTACT, "name"),
-    CreateContextDocumentInput=_CONTEXT_DOCUMENT,
+    CreateContextDocumentInput={**_CONTEXT_DOCUMENT, "mimeType": MIME_TYPE},
     UploadContextDocumentInput={"description": _CONTEXT_DOCUMENT["description"]},
     UpdateContextDocumentInput=_update(_CONTEXT_DOCUMENT, "fileName"),
     ExtractInsightsInput={"transcript": Rule(not_blank=True, max_length=TRANSCRIPT_CHARS)},

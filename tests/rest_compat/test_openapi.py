@@ -135,7 +135,7 @@ async def test_paging_and_integers_carry_the_bounds_the_server_applies(http):
 async def test_required_text_is_not_blank_and_update_fields_that_refuse_null_are_not_nullable(http):
     spec = (await http.get("/external/v1/openapi.json")).json()
     create = body_schema(spec, "POST", "/external/v1/accounts")["properties"]
-    assert create["name"]["minLength"] == 1 and create["name"]["pattern"] == r"^\s*\S"
+    assert create["name"]["minLength"] == 1 and create["name"]["pattern"] == input_rules.NOT_BLANK_PATTERN
     assert create["name"]["maxLength"] == 500
     assert {"type": "null"} in create["domain"]["anyOf"]  # optional text may be null, or blank
     update = body_schema(spec, "PATCH", "/external/v1/accounts/{id}")["properties"]
@@ -166,7 +166,7 @@ async def test_context_search_requires_q_and_may_answer_404(http):
     spec = (await http.get("/external/v1/openapi.json")).json()
     q = parameter(spec, "GET", "/external/v1/context/search", "q")
     assert q["required"] is True
-    assert q["schema"] == {"type": "string", "minLength": 1, "pattern": r"^\s*\S", "maxLength": 1000}
+    assert q["schema"] == {"type": "string", "minLength": 1, "pattern": input_rules.NOT_BLANK_PATTERN, "maxLength": 1000}
     assert "404" in operations(spec)[("GET", "/external/v1/context/search")]["responses"]
 
 
