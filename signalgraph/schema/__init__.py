@@ -17,6 +17,7 @@ from .accounts import AccountMutation, AccountQuery
 from .context_documents import ContextDocumentMutation, ContextDocumentQuery
 from .context_search import ContextSearchQuery
 from .context_units import ContextUnitMutation, ContextUnitQuery
+from .descriptions import describe
 from .document_limits import LIMITS, DocumentLimits
 from .errors import ErrorCodes, log_unexpected
 from .ideas import IdeaMutation, IdeaQuery
@@ -45,6 +46,7 @@ class Schema(strawberry.Schema):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         make_nullable(self._schema)
+        describe(self._schema)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Log only the unexpected: client errors are answers, not incidents."""

@@ -26,28 +26,30 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-@strawberry.type
+@strawberry.type(description="Where a page sits in its list, and the cursors to continue from.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Whether items precede this page.")
+    start_cursor: str | None = strawberry.field(description="The cursor of the page's first item; null when the page is empty.")
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last item, to pass as `after` for the next page; null when the page is empty."
+    )
 
 
 @strawberry.type
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="Opaque: pass it as `after` to continue the list after this item.")
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type
 class Connection(Generic[T]):
-    nodes: list[T]
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    nodes: list[T] = strawberry.field(description="The items of the page, in order.")
+    edges: list[Edge[T]] = strawberry.field(description="The items of the page with their cursors, in order.")
+    page_info: PageInfo = strawberry.field(description="Whether more items follow, and the cursors to ask for them.")
     total: strawberry.Private[int | Callable[[], Awaitable[int]]]
 
-    @strawberry.field(description="How many items the whole list has (every page).")
+    @strawberry.field(description="How many items the whole list has (every page), with the filter applied.")
     async def total_count(self) -> int:
         return self.total if isinstance(self.total, int) else await self.total()
 
