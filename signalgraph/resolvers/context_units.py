@@ -51,12 +51,13 @@ CONTEXT_UNIT = Resource[ContextUnit](
     "ContextUnit",
     "context-units",
     label="Context unit",
+    description="A piece of Markdown guidance about the business, global or for one product, indexed for context search.",
     before_save=_pending_if_changed,
     after_save=_index,
     after_delete=_unindex,
     fields=(
-        Field("name", required=True, max_length=NAME_MAX, strip=True),
-        Field("description", max_length=DESCRIPTION_MAX),
+        Field("name", required=True, max_length=NAME_MAX, strip=True, description=f"Short title (at most {NAME_MAX} characters)."),
+        Field("description", max_length=DESCRIPTION_MAX, description="Human-readable summary; null: none."),
         Field(
             "data",
             required=True,
@@ -71,7 +72,10 @@ CONTEXT_UNIT = Resource[ContextUnit](
             description="The product this guidance is for; absent or null: global.",
             update_description="Null makes the unit global; a new scope makes it pending.",
         ),
-        Field("vector_file_id", writable=False),
-        Field("indexing_status", values=INDEXING_STATUSES, enum="IndexingStatus", default="pending", writable=False),
+        Field("vector_file_id", writable=False, description="The id of the unit's entry in the search index; null until indexed."),
+        Field(
+            "indexing_status", values=INDEXING_STATUSES, enum="IndexingStatus", default="pending", writable=False,
+            description="Whether context search finds the current body yet; pending after every change to it.",
+        ),
     ),
 )

@@ -9,11 +9,13 @@ from ..storage.repositories.opportunities import OPPORTUNITIES
 from ..vocabulary import OPPORTUNITY_STATUSES
 from .resources import Field, Links, Ref, Resource
 
-OPPORTUNITY = Resource[Opportunity](OPPORTUNITIES, "Opportunity", "opportunities", fields=(
-    Field("name", required=True, max_length=500),
-    Field("description", required=True),
-    Field("score", float, bounds=(0, 100), description="Priority score, 0 to 100."),
-    Field("status", values=OPPORTUNITY_STATUSES, default="discovery"),
+OPPORTUNITY = Resource[Opportunity](OPPORTUNITIES, "Opportunity", "opportunities", description=(
+    "A customer problem worth solving, backed by insights and addressed by ideas."
+), fields=(
+    Field("name", required=True, max_length=500, description="Title of the opportunity (at most 500 characters)."),
+    Field("description", required=True, description="Detailed problem statement."),
+    Field("score", float, bounds=(0, 100), description="Priority score, 0 to 100; null: not scored."),
+    Field("status", values=OPPORTUNITY_STATUSES, default="discovery", description="Where the opportunity is in discovery; new ones start at discovery."),
     Ref("product_id", Product, Scope.PRODUCTS_READ),
     Links("insight_ids", Insight, links.INSIGHT_OPPORTUNITIES.reversed(), Scope.INSIGHTS_READ),
     Links("idea_ids", Idea, links.OPPORTUNITY_IDEAS, Scope.IDEAS_READ),

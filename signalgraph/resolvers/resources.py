@@ -129,6 +129,7 @@ class Resource(Generic[M]):
     filter: bool = True
     search: str | None = None
     label: str | None = None  # in messages: "<label> <id> not found"; the name by default
+    description: str | None = None  # of the GraphQL object type
     clean: Callable[[dict[str, Any], bool], None] | None = None
     before_save: Hook | None = None
     after_save: Hook | None = None

@@ -28,9 +28,10 @@ TAG = Resource[Tag](
     TAGS,
     "Tag",
     "insights",
+    description="A label for insights; its name is unique in the workspace.",
     fields=(
-        Field("name", required=True, max_length=200, strip=True),
-        Field("color"),
+        Field("name", required=True, max_length=200, strip=True, description="The label, trimmed (at most 200 characters); unique in the workspace."),
+        Field("color", description="A display colour for the tag, as the client chooses to write it (e.g. #ff8800); null: none."),
         Links("insight_ids", Insight, links.INSIGHT_TAGS.reversed(), None, writable=False, ids=False),
     ),
     filter=False,

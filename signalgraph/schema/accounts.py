@@ -23,7 +23,7 @@ LifecycleStage = value_enum("LifecycleStage", LIFECYCLE_STAGES)
 
 AccountOrder: Any = order_input("Account")
 
-@strawberry.type
+@strawberry.type(description="A person at an account.")
 class Contact(Node):
     id: strawberry.ID
     account_id: strawberry.ID
@@ -32,7 +32,7 @@ class Contact(Node):
     email: str | None
     phone: str | None
     notes: str | None
-    is_primary: bool
+    is_primary: bool = strawberry.field(description="Whether this is the account's primary contact (at most one is).")
     created_at: datetime
     updated_at: datetime
 
@@ -41,7 +41,7 @@ class Contact(Node):
         return await info.context.loaders.account_by_id.load(self.account_id)
 
 
-@strawberry.type
+@strawberry.type(description="A customer or prospect company that signals, insights, opportunities and ideas attach to.")
 class Account(Node):
     id: strawberry.ID
     workspace_id: strawberry.ID
@@ -56,11 +56,11 @@ class Account(Node):
     created_at: datetime
     updated_at: datetime
 
-    @strawberry.field
+    @strawberry.field(description="The account's contacts.")
     async def contacts(self, info: Info) -> list[Contact]:
         return await info.context.loaders.contacts_by_account_id.load(self.id)
 
-    @strawberry.field
+    @strawberry.field(description="Ids of the account's contacts.")
     async def contact_ids(self, info: Info) -> list[strawberry.ID]:
         return [c.id for c in await info.context.loaders.contacts_by_account_id.load(self.id)]
 
@@ -73,7 +73,7 @@ class Account(Node):
     ideas = relation("ideas_by_account_id", "ideas.Idea", Scope.IDEAS_READ)
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on the list of accounts; every condition given must hold.")
 class AccountFilter:
     search: str | None = strawberry.field(
         default=strawberry.UNSET, description="Case-insensitive, across name, domain, website and externalId."
@@ -88,14 +88,18 @@ class AccountFilter:
 
 
 ACCOUNT_FIELDS = (
-    Field("name", required=True),
-    Field("external_id", description="Unique per workspace.", update_description="null clears it."),
-    Field("domain"),
-    Field("website"),
-    Field("industry"),
-    Field("company_size"),
-    Field("lifecycle_stage"),
-    Field("notes"),
+    Field("name", required=True, description="Account display name."),
+    Field(
+        "external_id",
+        description="Stable client-side identifier such as crm-example-account; unique per workspace, null: none.",
+        update_description="null clears it.",
+    ),
+    Field("domain", description="Primary company domain, such as example.com; null: none."),
+    Field("website", description="Canonical website URL; null: none."),
+    Field("industry", description="Industry or vertical label; null: none."),
+    Field("company_size", description="Company size bucket, such as 51-200; null: none."),
+    Field("lifecycle_stage", description="Where the account stands as a customer; null: unknown."),
+    Field("notes", description="Supplemental operator or CRM notes; null: none."),
 )
 CreateAccountInput, UpdateAccountInput = input_types(
     "Account",
@@ -105,11 +109,11 @@ CreateAccountInput, UpdateAccountInput = input_types(
     "Contacts are not accepted here: use createContact, updateContact, deleteContact.",
 )
 CONTACT_FIELDS = (
-    Field("name", required=True),
-    Field("role"),
-    Field("email"),
-    Field("phone"),
-    Field("notes"),
+    Field("name", required=True, description="Contact display name."),
+    Field("role", description="Role, title, or account-specific responsibility; null: none."),
+    Field("email", description="Email address; null: none."),
+    Field("phone", description="Phone number; null: none."),
+    Field("notes", description="Operator notes such as influence, interests, and outreach guidance; null: none."),
     Field("is_primary", bool, description="true makes this the account's only primary contact."),
 )
 CreateContactInput, UpdateContactInput = input_types("Contact", CONTACT_FIELDS, __name__)
@@ -137,7 +141,7 @@ class AccountQuery:
         page = await resolvers.list_accounts(info.context, window=w, **provided(filter))
         return Connection.from_page(page)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.ACCOUNTS_READ)])
+    @strawberry.field(permission_classes=[HasScope(Scope.ACCOUNTS_READ)], description="Every contact of an account.")
     async def contacts(self, info: Info, account_id: strawberry.ID) -> list[Contact]:
         return await resolvers.list_contacts(info.context, account_id)
 

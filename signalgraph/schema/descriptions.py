@@ -7,6 +7,7 @@ resource — declared or written by hand — is documented without repeating a s
 - root fields `thing(id)`, `things(first, after, offset, filter)`, `createThing(input)`,
   `updateThing(id, input)`, `deleteThing(id)`, and their arguments;
 - connections and edges (`ThingConnection`, `ThingEdge`), `CreateThingInput`, `UpdateThingInput`, `ThingFilter`;
+- a field of `Thing` as the same field of `CreateThingInput` (declared once, with its input);
 - the fields every object has (`id`, `workspaceId`, `createdAt`, `updatedAt`), id lists (`insightIds`) and
   the relations they name (`insights`, `product` for `productId`), and the filter fields of every list.
 
@@ -27,7 +28,9 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     get_named_type,
+    is_non_null_type,
 )
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 # The paging arguments of every list (schema/pagination.py checks them).
 ARGUMENTS = {
@@ -63,6 +66,7 @@ def plural(phrase: str) -> str:
 
 def describe(schema: GraphQLSchema) -> None:
     """Fill the blank descriptions of the repeated shapes, in place."""
+    _from_inputs(schema)
     for type_ in schema.type_map.values():
         if type_.name.startswith("__"):
             continue
@@ -81,11 +85,32 @@ def describe(schema: GraphQLSchema) -> None:
                 if not field.description and type_.name.endswith("Filter"):
                     field.description = FILTER_FIELDS.get(name)
                 if not field.description and name.endswith("Ids"):
-                    field.description = f"Ids of the {plural(words(name[:-3]))} to link; replaces the whole list."
+                    replaces = "; replaces the whole list" if type_.name.startswith("Update") else ""
+                    field.description = f"Ids of the {plural(words(name[:-3]))} to link{replaces}."
+                if not field.description and name.endswith("Id"):
+                    field.description = f"Id of the {words(name[:-2])} it belongs to; null: none."
+
+
+ROOTS = {
+    "Query": "Every read. Root fields are nullable: a failure nulls only its own field, reported in `errors` at its path.",
+    "Mutation": "Every write. Each runs in one transaction; a failure nulls only its own field, reported in `errors`.",
+}
+
+
+def _from_inputs(schema: GraphQLSchema) -> None:
+    """A field of `Thing` is described like the same field of `CreateThingInput`: one declaration per field."""
+    for type_ in schema.type_map.values():
+        source = schema.type_map.get(f"Create{type_.name}Input")
+        if isinstance(type_, GraphQLObjectType) and isinstance(source, GraphQLInputObjectType):
+            for name, field in type_.fields.items():
+                if not field.description and name in source.fields:
+                    field.description = source.fields[name].description
 
 
 def _type(type_: GraphQLNamedType) -> str | None:
     name = type_.name
+    if name in ROOTS:
+        return ROOTS[name]
     if name.endswith("Connection"):
         return (
             f"A page of {plural(words(name[: -len('Connection')]))}: the items (`nodes`, or `edges` with their "
@@ -131,13 +156,19 @@ def _field(owner: GraphQLNamedType, name: str, field: GraphQLField) -> str | Non
     if name.endswith("Ids") and name != "Ids":
         return f"Ids of the linked {plural(words(name[:-3]))}."
     if name.endswith("Id") and name != "Id":
+        if is_non_null_type(field.type):
+            return f"Id of the {words(name[:-2])} it belongs to."
         return f"Id of the {words(name[:-2])}; null when there is none."
     fields = getattr(owner, "fields", {})
+    guarded = bool(getattr(field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF), "permission_classes", None))
+    unread = "; null when the key may not read them" if guarded else ""
     if f"{name}Id" in fields:
         return f"The {words(name)} that `{name}Id` names; null when there is none or the key may not read it."
     singular = name[:-3] + "y" if name.endswith("ies") else name[:-1]
     if f"{singular}Ids" in fields:
-        return f"The linked {words(name)} (the objects of `{singular}Ids`); null when the key may not read them."
+        return f"The linked {words(name)} (the objects of `{singular}Ids`){unread}."
+    if isinstance(get_named_type(field.type), (GraphQLObjectType, GraphQLInterfaceType)):
+        return f"The {words(name)} linked to this {thing}{unread}."
     return None
 
 

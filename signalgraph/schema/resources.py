@@ -26,6 +26,7 @@ from strawberry.types.lazy_type import LazyType
 from ..resolvers.request_context import Context
 from ..resolvers.resources import Field, Json, Links, Ref, Resource
 from ..scopes import Scope
+from ..vocabulary import MEANINGS
 from . import input_rules
 from .common import DeleteResult, Node
 from .inputs import provided
@@ -124,7 +125,7 @@ def _object_type(
             permission_classes=[HasScope(ref.scope)],
         )
     cls = type(resource.name, (Node,), {"__annotations__": annotations, "__module__": module, **namespace})
-    return strawberry.type(cls)
+    return strawberry.type(cls, description=resource.description)
 
 
 def connection(relation: str, target: type | str, scope: Scope | None = None, description: str | None = None) -> Any:
@@ -200,12 +201,17 @@ def _lazy(model: type) -> Any:
 _ENUMS: dict[str, type[Enum]] = {}
 
 
-def value_enum(name: str, values: tuple[str, ...], description: str | None = None) -> Any:
-    """A value set (vocabulary.py) as a GraphQL enum whose values are the wire values; one per name."""
+def value_enum(name: str, values: tuple[str, ...]) -> Any:
+    """A value set (vocabulary.py) as a GraphQL enum whose values are the wire values, described by
+    `vocabulary.MEANINGS`; one per name."""
     if name not in _ENUMS:
         functional: Any = Enum  # the functional API: a name made at run time
         made = functional(name, [(v, v) for v in values], type=str, module=__name__)
-        _ENUMS[name] = strawberry.enum(made, description=description)
+        description, meanings = MEANINGS[values]
+        enum: Any = strawberry.enum(made, description=description)
+        for value in enum.__strawberry_definition__.values:
+            value.description = meanings[value.value]
+        _ENUMS[name] = enum
     return _ENUMS[name]
 
 
