@@ -23,17 +23,21 @@ if TYPE_CHECKING:
 
 ContextDocumentOrder: Any = order_input("ContextDocument")
 
-@strawberry.type
+
+@strawberry.type(
+    description="A file of business context (text or binary), global or for one product; text documents are indexed "
+    "for context search."
+)
 class ContextDocument(Node):
     id: strawberry.ID
     workspace_id: strawberry.ID
     file_name: str
     mime_type: str | None
-    size: int | None
+    size: int | None = strawberry.field(description='Size of the stored content in bytes; null when unknown.')
     description: str | None
     product_id: strawberry.ID | None
     vector_file_id: str | None
-    indexing_status: IndexingStatus
+    indexing_status: IndexingStatus = strawberry.field(description='Whether context search finds the current content yet; pending after every change to it.')
     created_at: datetime
     updated_at: datetime
 
@@ -48,15 +52,15 @@ class ContextDocument(Node):
     description="A preview of a document's text; binary documents are stored but not previewable."
 )
 class ContextDocumentContent:
-    supported: bool
+    supported: bool = strawberry.field(description="Whether the document's type can be previewed as text.")
     content: str | None = strawberry.field(description="Null when the document is not text-like.")
     content_format: str | None = strawberry.field(
         description="markdown, text, html, json or csv; null when unsupported."
     )
     truncated: bool = strawberry.field(description="Whether the content was cut at maxChars characters.")
-    max_chars: int
-    source_url: str | None
-    source_label: str | None
+    max_chars: int = strawberry.field(description='The longest preview served, in characters.')
+    source_url: str | None = strawberry.field(description='Where the document came from, when it was imported from a URL; null otherwise.')
+    source_label: str | None = strawberry.field(description='Display label of that source; null when there is none.')
 
 
 @strawberry.input
@@ -80,23 +84,23 @@ class CreateContextDocumentInput:
     mime_type: str | None = strawberry.field(
         default=strawberry.UNSET, description="Defaults to text/markdown."
     )
-    product_id: strawberry.ID | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+    product_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description='The product the document is about; left out or null: global context.')
+    description: str | None = strawberry.field(default=strawberry.UNSET, description='Human-readable context note; null: none.')
 
 
-@strawberry.input
+@strawberry.input(description="A new context document from an uploaded file.")
 class UploadContextDocumentInput:
     file: Upload = strawberry.field(
         description="The file, sent as a GraphQL multipart request (at most 50 MB)."
     )
-    product_id: strawberry.ID | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+    product_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description='The product the document is about; left out or null: global context.')
+    description: str | None = strawberry.field(default=strawberry.UNSET, description='Human-readable context note; null: none.')
 
 
 @strawberry.input
 class UpdateContextDocumentInput:
-    file_name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+    file_name: str | None = strawberry.field(default=strawberry.UNSET, description='New display file name, with its extension.')
+    description: str | None = strawberry.field(default=strawberry.UNSET, description='New context note; null clears it.')
     product_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="Null makes the document global; a new scope makes it pending."
     )
@@ -137,7 +141,10 @@ class ContextDocumentMutation:
     async def create_context_document(self, info: Info, input: CreateContextDocumentInput) -> ContextDocument:
         return await resolvers.create_context_document(info.context, provided(input))
 
-    @strawberry.mutation(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_WRITE)])
+    @strawberry.mutation(
+        permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_WRITE)],
+        description="Creates a context document from a file sent as a GraphQL multipart request, and returns it.",
+    )
     async def upload_context_document(self, info: Info, input: UploadContextDocumentInput) -> ContextDocument:
         return await resolvers.upload_context_document(info.context, input.file, provided(input))
 

@@ -50,6 +50,7 @@ FILTER_FIELDS = {
     "search": "Case-insensitive text the item contains (at most 1,000 characters); empty: no condition.",
     "updatedSince": "Only items changed at or after this time (ISO-8601).",
     "status": "Only items with one of these statuses; empty or null: any status.",
+    "type": "Only items of one of these types; empty or null: any type.",
     "productId": "Only items of this product.",
     "accountId": "Only items linked to this account.",
 }
@@ -98,10 +99,12 @@ ROOTS = {
 
 
 def _from_inputs(schema: GraphQLSchema) -> None:
-    """A field of `Thing` is described like the same field of `CreateThingInput`: one declaration per field."""
+    """A field of `Thing` or `UpdateThingInput` is described like the same field of `CreateThingInput`: one
+    declaration per field."""
     for type_ in schema.type_map.values():
-        source = schema.type_map.get(f"Create{type_.name}Input")
-        if isinstance(type_, GraphQLObjectType) and isinstance(source, GraphQLInputObjectType):
+        thing = type_.name.removeprefix("Update").removesuffix("Input") if type_.name.startswith("Update") else type_.name
+        source = schema.type_map.get(f"Create{thing}Input")
+        if isinstance(type_, (GraphQLObjectType, GraphQLInputObjectType)) and isinstance(source, GraphQLInputObjectType) and source is not type_:
             for name, field in type_.fields.items():
                 if not field.description and name in source.fields:
                     field.description = source.fields[name].description

@@ -13,7 +13,7 @@ from .insights import Insight
 from .permissions import HasScope
 
 
-@strawberry.input
+@strawberry.input(description="A text to extract insights from.")
 class ExtractInsightsInput:
     transcript: str = strawberry.field(
         description=f"The text to analyse: a transcript, ticket or any feedback (at most {TRANSCRIPT_CHARS:,} characters)."

@@ -8,18 +8,18 @@ from ..resolvers.insights import INSIGHT
 from .resources import build
 
 
-@strawberry.type
+@strawberry.type(description="A link from an insight to an external reference (a ticket, document or page).")
 class ExternalLink:
-    type: str | None
-    url: str
-    name: str | None
+    type: str | None = strawberry.field(description='What the link points at, such as jira or doc; null: unspecified.')
+    url: str = strawberry.field(description='The URL.')
+    name: str | None = strawberry.field(description='Display text; null: none.')
 
 
-@strawberry.input
+@strawberry.input(description="A link from an insight to an external reference.")
 class ExternalLinkInput:
-    url: str
-    type: str | None = None
-    name: str | None = None
+    url: str = strawberry.field(description='The URL.')
+    type: str | None = strawberry.field(default=None, description="What the link points at, such as jira or doc.")
+    name: str | None = strawberry.field(default=None, description="Display text.")
 
 
 class InsightFields:

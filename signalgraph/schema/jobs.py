@@ -10,16 +10,24 @@ from strawberry.types import Info
 
 from ..resolvers import jobs as resolvers
 from .common import Node
+from .resources import with_meanings
 
 KIND_DESCRIPTION = "One of: " + ", ".join(resolvers.KIND_SCOPES)
 
 
-@strawberry.enum
 class JobStatus(str, Enum):
     queued = "queued"
     running = "running"
     succeeded = "succeeded"
     failed = "failed"
+
+
+with_meanings(strawberry.enum(JobStatus, description="Where a job is."), {
+    "queued": "Waiting for a worker (also between retries).",
+    "running": "A try is running.",
+    "succeeded": "Done.",
+    "failed": "Given up: `lastError` says why.",
+})
 
 
 @strawberry.type(description="Tokens a job's model calls used, over all its tries, as the model server reported them.")
@@ -33,18 +41,18 @@ class TokenUsage:
     )
 
 
-@strawberry.type
+@strawberry.type(description="Queued work (signal processing, indexing, product analysis) and how it went.")
 class Job(Node):
     id: strawberry.ID
     kind: str = strawberry.field(description=KIND_DESCRIPTION)
     target_id: strawberry.ID = strawberry.field(
         description="What the job works on: a signal, product, unit or document."
     )
-    status: JobStatus
+    status: JobStatus = strawberry.field(description='Where the job is.')
     attempts: int = strawberry.field(description="Tries started so far (retries are tries).")
-    last_error: str | None
+    last_error: str | None = strawberry.field(description='Why the latest try failed; null when none failed.')
     started_at: datetime | None = strawberry.field(description="When the latest try started.")
-    finished_at: datetime | None
+    finished_at: datetime | None = strawberry.field(description='When the job succeeded or finally failed; null while it is not finished.')
     created_at: datetime
     updated_at: datetime
 

@@ -18,11 +18,11 @@ from .resources import connection
 
 OkrOrder: Any = order_input("Okr")
 
-@strawberry.type
+@strawberry.type(description="A measurable result of an OKR, advanced by projects.")
 class KeyResult(Node):
     id: strawberry.ID
     okr_id: strawberry.ID
-    name: str
+    name: str = strawberry.field(description='What the key result measures.')
     position: int = strawberry.field(description="Place in the OKR's key-result list, from 0.")
     created_at: datetime
     updated_at: datetime
@@ -33,12 +33,12 @@ class KeyResult(Node):
 
     projects = connection("projects_by_key_result_id", "projects.Project")
 
-    @strawberry.field
+    @strawberry.field(description="The OKR the key result belongs to.")
     async def okr(self, info: Info) -> Okr:
         return await info.context.loaders.okr_by_id.load(self.okr_id)
 
 
-@strawberry.type
+@strawberry.type(description="An objective and its key results, for the products it supports.")
 class Okr(Node):
     id: strawberry.ID
     workspace_id: strawberry.ID
@@ -60,8 +60,8 @@ class Okr(Node):
 
 @strawberry.input(description="A key result; with the id of one of this OKR's key results it updates that one.")
 class KeyResultInput:
-    id: strawberry.ID | None = strawberry.UNSET
-    name: str
+    id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="The id of one of this OKR's key results, to update it; left out: a new key result.")
+    name: str = strawberry.field(description='What the key result measures.')
     project_ids: list[strawberry.ID] | None = strawberry.field(
         default=strawberry.UNSET, description="Replaces the links when sent; left out, an existing one keeps its own."
     )
@@ -76,9 +76,9 @@ class OkrFilter:
 
 @strawberry.input
 class CreateOkrInput:
-    objective: str
-    priority: int
-    key_results: list[KeyResultInput]
+    objective: str = strawberry.field(description='Outcome-oriented objective.')
+    priority: int = strawberry.field(description='Numeric priority used by planning surfaces.')
+    key_results: list[KeyResultInput] = strawberry.field(description='The key results, in order.')
     product_ids: list[strawberry.ID] | None = strawberry.UNSET
 
 

@@ -20,7 +20,7 @@ from .scalars import JSON
 
 ProductOrder: Any = order_input("Product")
 
-@strawberry.type
+@strawberry.type(description="A node of a product's feature map: features nest under a parent feature.")
 class ProductFeature(Node):
     id: strawberry.ID
     product_id: strawberry.ID
@@ -30,16 +30,16 @@ class ProductFeature(Node):
     created_at: datetime
     updated_at: datetime
 
-    @strawberry.field
+    @strawberry.field(description="The feature this one nests under; null for a root feature.")
     async def parent(self, info: Info) -> ProductFeature | None:
         return await info.context.loaders.feature_by_id.load(self.parent_id) if self.parent_id else None
 
-    @strawberry.field
+    @strawberry.field(description="The features nested directly under this one.")
     async def children(self, info: Info) -> list[ProductFeature]:
         return await info.context.loaders.features_by_parent_id.load(self.id)
 
 
-@strawberry.type
+@strawberry.type(description="A kind of user the product serves.")
 class ProductPersona(Node):
     id: strawberry.ID
     product_id: strawberry.ID
@@ -52,34 +52,34 @@ class ProductPersona(Node):
     updated_at: datetime
 
 
-@strawberry.type
+@strawberry.type(description="A clarification question product analysis asks about a product.")
 class ProductQuestion(Node):
     id: strawberry.ID
     product_id: strawberry.ID
     topic: str = strawberry.field(
         description="What the question is about: mission, kpis, personas, features."
     )
-    question: str
-    status: str
-    answer: str | None
+    question: str = strawberry.field(description='The question, as analysis wrote it.')
+    status: str = strawberry.field(description='open while the question waits for an answer.')
+    answer: str | None = strawberry.field(description='The answer; null while there is none.')
     created_at: datetime
     updated_at: datetime
 
 
-@strawberry.type
+@strawberry.type(description="Counts of what is linked to a product.")
 class ProductMetrics:
-    insights: int
-    ideas: int
-    opportunities: int
+    insights: int = strawberry.field(description='Insights of the product.')
+    ideas: int = strawberry.field(description='Ideas of the product.')
+    opportunities: int = strawberry.field(description='Opportunities of the product.')
     signals: int = strawberry.field(
         description="Signals linked to the product (productIds on signal create)."
     )
-    context_personas: int
-    context_feature_map_nodes: int
+    context_personas: int = strawberry.field(description='Personas of the product.')
+    context_feature_map_nodes: int = strawberry.field(description="Features in the product's feature map, at every depth.")
     initiatives_total: int = strawberry.field(description="OKRs linked to the product.")
 
 
-@strawberry.type
+@strawberry.type(description="A product of the workspace, with its feature map, personas, clarification questions and OKRs.")
 class Product(Node):
     id: strawberry.ID
     workspace_id: strawberry.ID
@@ -100,34 +100,34 @@ class Product(Node):
     created_at: datetime
     updated_at: datetime
 
-    @strawberry.field
+    @strawberry.field(description="Every feature of the product's feature map (roots and nested ones).")
     async def features(self, info: Info) -> list[ProductFeature]:
         return await info.context.loaders.features_by_product_id.load(self.id)
 
-    @strawberry.field
+    @strawberry.field(description="The product's personas.")
     async def personas(self, info: Info) -> list[ProductPersona]:
         return await info.context.loaders.personas_by_product_id.load(self.id)
 
-    @strawberry.field
+    @strawberry.field(description="The clarification questions product analysis asked.")
     async def questions(self, info: Info) -> list[ProductQuestion]:
         return await info.context.loaders.questions_by_product_id.load(self.id)
 
-    @strawberry.field
+    @strawberry.field(description="Counts of what is linked to the product.")
     async def metrics(self, info: Info) -> ProductMetrics:
         return ProductMetrics(**await info.context.loaders.metrics_by_product_id.load(self.id))
 
-    okrs = connection("okrs_by_product_id", "okrs.Okr", Scope.OKRS_READ)
+    okrs = connection("okrs_by_product_id", "okrs.Okr", Scope.OKRS_READ, "The OKRs the product supports.")
     insights = connection(
         "insights_by_product_id", "insights.Insight", Scope.INSIGHTS_READ, "The insights about this product (their productId)."
     )
 
 
-@strawberry.type
+@strawberry.type(description="How the portfolio summary was computed.")
 class PortfolioMeta:
-    signals_lookback_days: int
+    signals_lookback_days: int = strawberry.field(description="The days of signals counted in the summary's metrics (the last 7).")
 
 
-@strawberry.type
+@strawberry.type(description="Every product with its counts, for a portfolio dashboard.")
 class PortfolioSummary:
     products: list[Product] = strawberry.field(
         description=f"At most {resolvers.PORTFOLIO_MAX_PRODUCTS} products, by name."
@@ -135,10 +135,10 @@ class PortfolioSummary:
     metrics: JSON = strawberry.field(
         description="productId → {insights, ideas, opportunities, signals}; signals of the lookback only."
     )
-    meta: PortfolioMeta
+    meta: PortfolioMeta = strawberry.field(description='How the summary was computed.')
 
 
-@strawberry.input
+@strawberry.input(description="Conditions on the list of products; every condition given must hold.")
 class ProductFilter:
     search: str | None = strawberry.field(
         default=strawberry.UNSET,
@@ -149,10 +149,10 @@ class ProductFilter:
     updated_since: datetime | None = strawberry.UNSET
 
 
-@strawberry.input
+@strawberry.input(description="A new feature of a product.")
 class CreateProductFeatureInput:
-    name: str
-    description: str
+    name: str = strawberry.field(description='Feature name.')
+    description: str = strawberry.field(description='Feature description.')
     parent_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="A feature of the same product."
     )
@@ -167,13 +167,13 @@ class UpdateProductFeatureInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A new persona of a product.")
 class CreateProductPersonaInput:
-    name: str
-    description: str
-    goals: list[str] | None = strawberry.UNSET
-    pain_points: list[str] | None = strawberry.UNSET
-    use_cases: list[str] | None = strawberry.UNSET
+    name: str = strawberry.field(description='Persona name.')
+    description: str = strawberry.field(description='Persona description.')
+    goals: list[str] | None = strawberry.field(default=strawberry.UNSET, description='What the persona wants to achieve; an update replaces the list.')
+    pain_points: list[str] | None = strawberry.field(default=strawberry.UNSET, description="What gets in the persona's way; an update replaces the list.")
+    use_cases: list[str] | None = strawberry.field(default=strawberry.UNSET, description='What the persona uses the product for; an update replaces the list.')
 
 
 @strawberry.input
@@ -185,20 +185,22 @@ class UpdateProductPersonaInput:
     use_cases: list[str] | None = strawberry.UNSET
 
 
-@strawberry.input
+@strawberry.input(description="A new product, optionally with its first features and personas.")
 class CreateProductInput:
-    name: str
-    description: str
-    external_id: str | None = strawberry.field(default=strawberry.UNSET, description="Unique per workspace.")
-    type: str | None = strawberry.UNSET
-    stack: str | None = strawberry.UNSET
-    mission: str | None = strawberry.UNSET
-    kpis: list[str] | None = strawberry.UNSET
+    name: str = strawberry.field(description='Product display name.')
+    description: str = strawberry.field(description='Product description.')
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Stable client-side identifier, unique per workspace; null: none."
+    )
+    type: str | None = strawberry.field(default=strawberry.UNSET, description='Product category; null: none.')
+    stack: str | None = strawberry.field(default=strawberry.UNSET, description='Short implementation stack summary; null: none.')
+    mission: str | None = strawberry.field(default=strawberry.UNSET, description='Outcome or mission statement; null: none.')
+    kpis: list[str] | None = strawberry.field(default=strawberry.UNSET, description='Outcome measures tracked for this product.')
     tech_stack: JSON | None = strawberry.field(default=strawberry.UNSET, description="[{name, roles}]")
     features: list[CreateProductFeatureInput] | None = strawberry.field(
         default=strawberry.UNSET, description="Initial root features; add children with createProductFeature."
     )
-    personas: list[CreateProductPersonaInput] | None = strawberry.UNSET
+    personas: list[CreateProductPersonaInput] | None = strawberry.field(default=strawberry.UNSET, description='Initial personas; add more with createProductPersona.')
 
 
 @strawberry.input(description="Core fields only: features and personas have their own mutations.")
@@ -239,11 +241,11 @@ class ProductQuery:
         page = await resolvers.list_products(info.context, window=w, **provided(filter))
         return Connection.from_page(page)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Counts of what is linked to a product.")
     async def product_metrics(self, info: Info, id: strawberry.ID) -> ProductMetrics:
         return ProductMetrics(**await resolvers.product_metrics(info.context, id))
 
-    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Every product with its counts, for a portfolio dashboard.")
     async def portfolio_summary(self, info: Info) -> PortfolioSummary:
         summary = await resolvers.portfolio_summary(info.context)
         return PortfolioSummary(
@@ -252,19 +254,22 @@ class ProductQuery:
             meta=PortfolioMeta(signals_lookback_days=summary.signals_lookback_days),
         )
 
-    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Every feature of a product's feature map.")
     async def product_features(self, info: Info, product_id: strawberry.ID) -> list[ProductFeature]:
         return await product_features.list_features(info.context, product_id)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Every persona of a product.")
     async def product_personas(self, info: Info, product_id: strawberry.ID) -> list[ProductPersona]:
         return await product_features.list_personas(info.context, product_id)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Every clarification question of a product.")
     async def product_questions(self, info: Info, product_id: strawberry.ID) -> list[ProductQuestion]:
         return await product_features.list_questions(info.context, product_id)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
+    @strawberry.field(
+        permission_classes=[HasScope(Scope.PRODUCTS_READ)],
+        description="One clarification question of a product; null when there is none.",
+    )
     async def product_question(
         self, info: Info, product_id: strawberry.ID, id: strawberry.ID
     ) -> ProductQuestion | None:

@@ -208,11 +208,15 @@ def value_enum(name: str, values: tuple[str, ...]) -> Any:
         functional: Any = Enum  # the functional API: a name made at run time
         made = functional(name, [(v, v) for v in values], type=str, module=__name__)
         description, meanings = MEANINGS[values]
-        enum: Any = strawberry.enum(made, description=description)
-        for value in enum.__strawberry_definition__.values:
-            value.description = meanings[value.value]
-        _ENUMS[name] = enum
+        _ENUMS[name] = with_meanings(strawberry.enum(made, description=description), meanings)
     return _ENUMS[name]
+
+
+def with_meanings(enum: Any, meanings: dict[str, str]) -> Any:
+    """The Strawberry enum `enum` with a description on each value (`meanings`: wire value → meaning)."""
+    for value in enum.__strawberry_definition__.values:
+        value.description = meanings[value.value]
+    return enum
 
 
 def _enum(resource: Resource[Any], f: Field) -> type[Enum]:

@@ -9,24 +9,24 @@ from ..auth import Principal
 from .common import Node
 
 
-@strawberry.type
+@strawberry.type(description="A workspace: every item an API key reaches belongs to its workspace.")
 class Workspace(Node):
     id: strawberry.ID
-    name: str
+    name: str = strawberry.field(description="The workspace's display name.")
 
 
-@strawberry.type
+@strawberry.type(description="The API key making the request (never its secret).")
 class ApiKeyInfo(Node):
     id: strawberry.ID
-    name: str
-    prefix: str
+    name: str = strawberry.field(description="The key's display name, given when it was created.")
+    prefix: str = strawberry.field(description="The key's public prefix, the `<prefix>` of `sg_<prefix>_<secret>`, to tell keys apart.")
 
 
-@strawberry.type
+@strawberry.type(description="Who is calling: the API key, its workspace and its scopes.")
 class Viewer:
-    workspace: Workspace
-    key: ApiKeyInfo
-    scopes: list[str]
+    workspace: Workspace = strawberry.field(description="The key's workspace.")
+    key: ApiKeyInfo = strawberry.field(description='The key making the request.')
+    scopes: list[str] = strawberry.field(description="The key's scopes, such as signals:read, sorted.")
 
 
 @strawberry.type
