@@ -32,10 +32,12 @@ from graphql import (
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from .resources import AFTER, FIRST
+
 # The paging arguments of every list (schema/pagination.py checks them).
 ARGUMENTS = {
-    "first": "How many items to return: 0 to 100, default 20.",
-    "after": "A cursor from this list (`pageInfo.endCursor` or an edge's `cursor`): the page starts after that item.",
+    "first": FIRST,
+    "after": AFTER,
     "offset": "How many items to skip before the page starts (at least 0, default 0); `after` takes precedence.",
     "filter": "Conditions every returned item meets (all of them); left out, the list is unfiltered.",
 }
@@ -57,8 +59,13 @@ FILTER_FIELDS = {
 
 
 def words(type_name: str) -> str:
-    """`ContextDocument` → "context document"."""
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", type_name).lower()
+    """`ContextDocument` → "context document"; `Okr` → "OKR"."""
+    return re.sub(r"\bokr\b", "OKR", re.sub(r"(?<!^)(?=[A-Z])", " ", type_name).lower())
+
+
+def a(phrase: str) -> str:
+    """"an insight", "a signal"."""
+    return f"{'an' if phrase[:1] in 'aeiouAEIOU' else 'a'} {phrase}"
 
 
 def plural(phrase: str) -> str:
@@ -126,7 +133,7 @@ def _type(type_: GraphQLNamedType) -> str | None:
             return f"A new {words(name[6:-5])}: required fields are non-null; the others may be left out."
         if name.startswith("Update") and name.endswith("Input"):
             return (
-                f"Changes to a {words(name[6:-5])}: a field left out stays as it is; null clears it where the "
+                f"Changes to {a(words(name[6:-5]))}: a field left out stays as it is; null clears it where the "
                 "field may be null; a list replaces the whole list."
             )
         if name.endswith("Filter"):
@@ -139,12 +146,13 @@ def _root_field(name: str, field: GraphQLField) -> str | None:
     if target.endswith("Connection"):
         return f"A page of the workspace's {plural(words(target[: -len('Connection')]))}."
     for verb, sentence in (
-        ("create", "Creates a {0} and returns it."),
-        ("update", "Changes the fields given of a {0} and returns it; NOT_FOUND when there is no such {0}."),
-        ("delete", "Deletes a {0} and returns its id; NOT_FOUND when there is no such {0}."),
+        ("create", "Creates {1}; the payload holds it."),
+        ("update", "Changes the fields given of {1}; the payload holds it. NOT_FOUND when there is no such {0}."),
+        ("delete", "Deletes {1}; the payload holds its id. NOT_FOUND when there is no such {0}."),
     ):
         if name.startswith(verb) and name[len(verb) : len(verb) + 1].isupper():
-            return sentence.format(words(name[len(verb) :]))
+            thing = words(name[len(verb) :])
+            return sentence.format(thing, a(thing))
     if "id" in field.args and words(target).replace(" ", "") == name.lower():
         return f"One {words(target)} by id; null when there is none in the key's workspace."
     return None
