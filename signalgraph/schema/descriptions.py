@@ -153,7 +153,7 @@ def _root_field(name: str, field: GraphQLField) -> str | None:
         if name.startswith(verb) and name[len(verb) : len(verb) + 1].isupper():
             thing = words(name[len(verb) :])
             return sentence.format(thing, a(thing))
-    if "id" in field.args and words(target).replace(" ", "") == name.lower():
+    if "id" in field.args and words(target).replace(" ", "").lower() == name.lower():
         return f"One {words(target)} by id; null when there is none in the key's workspace."
     return None
 
