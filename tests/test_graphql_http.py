@@ -43,7 +43,8 @@ async def test_the_exponential_fragment_document_is_refused_before_parsing_witho
     assert response.status_code == 401
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert response.headers["www-authenticate"] == WWW_AUTHENTICATE
-    assert time.monotonic() - started < 5 and waited < 5  # exponential validation: 2**40 fragment walks
+    # Exponential validation is 2**40 fragment walks: hours. The bound is loose for a busy shared machine.
+    assert time.monotonic() - started < 30 and waited < 30
 
 
 async def test_the_exponential_fragment_document_is_refused_promptly_with_a_key(http, api):
@@ -54,7 +55,7 @@ async def test_the_exponential_fragment_document_is_refused_promptly_with_a_key(
     errors = response.json()["errors"]
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "aliases" in errors[0]["message"] and response.json().get("data") is None
-    assert time.monotonic() - started < 5 and waited < 5
+    assert time.monotonic() - started < 30 and waited < 30
 
 
 async def test_a_wrong_key_is_401_and_the_graphiql_page_needs_none(http):

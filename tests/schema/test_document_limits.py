@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from graphql import get_introspection_query, parse
 
 from signalgraph.schema.document_limits import LIMITS, fragment_measures, measure
@@ -42,10 +40,9 @@ def test_aliases_count_once_per_place_a_fragment_ends_up():
     assert aliases_of(chain(200, "a: scopes")) == 2**200
 
 
-def test_a_long_fragment_chain_is_measured_without_recursion_and_quickly():
-    started = time.monotonic()
-    assert aliases_of(chain(600, "a: scopes", spreads=1)) == 1
-    assert time.monotonic() - started < 2
+def test_a_long_fragment_chain_is_measured_without_recursion():
+    # Deeper than Python's recursion limit (1,000): a recursive walk raises RecursionError here.
+    assert aliases_of(chain(3000, "a: scopes", spreads=1)) == 1
 
 
 async def test_depth_over_the_limit_is_refused(api):
