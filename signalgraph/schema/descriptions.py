@@ -38,7 +38,7 @@ from .resources import AFTER, FIRST
 ARGUMENTS = {
     "first": FIRST,
     "after": AFTER,
-    "offset": "How many items to skip before the page starts (at least 0, default 0); `after` takes precedence.",
+    "offset": "How many items to skip before the page starts (at least 0, default 0); not together with a cursor.",
     "filter": "Conditions every returned item meets (all of them); left out, the list is unfiltered.",
 }
 
