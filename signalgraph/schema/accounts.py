@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -14,9 +14,9 @@ from ..scopes import Scope
 from ..vocabulary import LIFECYCLE_STAGES
 from .common import DeleteResult, Node
 from .inputs import provided
-from .pagination import AFTER, BEFORE, FIRST, LAST, OFFSET, ORDER_BY, Connection, order_input, window
+from .pagination import order_input
 from .permissions import HasScope
-from .resources import id_list, input_types, relation, value_enum
+from .resources import id_list, input_types, list_field, relation, value_enum
 
 LifecycleStage = value_enum("LifecycleStage", LIFECYCLE_STAGES)
 
@@ -125,21 +125,7 @@ class AccountQuery:
     async def account(self, info: Info, id: strawberry.ID) -> Account | None:
         return await resolvers.get_account(info.context, id)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.ACCOUNTS_READ)])
-    async def accounts(
-        self,
-        info: Info,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
-        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
-        filter: AccountFilter | None = None,
-        order_by: Annotated[AccountOrder | None, strawberry.argument(description=ORDER_BY)] = None,
-    ) -> Connection[Account]:
-        w = window(first, after, offset, last, before, order_by)
-        page = await resolvers.list_accounts(info.context, window=w, **provided(filter))
-        return Connection.from_page(page)
+    accounts = list_field(resolvers.list_accounts, Account, AccountFilter, AccountOrder, Scope.ACCOUNTS_READ)
 
     @strawberry.field(permission_classes=[HasScope(Scope.ACCOUNTS_READ)], description="Every contact of an account.")
     async def contacts(self, info: Info, account_id: strawberry.ID) -> list[Contact]:

@@ -14,8 +14,9 @@ from ..scopes import Scope
 from .common import DeleteResult, Node
 from .context_units import IndexingStatus
 from .inputs import provided
-from .pagination import AFTER, BEFORE, FIRST, LAST, OFFSET, ORDER_BY, Connection, order_input, window
+from .pagination import order_input
 from .permissions import HasScope
+from .resources import list_field
 
 if TYPE_CHECKING:
     from .products import Product
@@ -112,23 +113,7 @@ class ContextDocumentQuery:
     async def context_document(self, info: Info, id: strawberry.ID) -> ContextDocument | None:
         return await resolvers.get_context_document(info.context, id)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_READ)])
-    async def context_documents(
-        self,
-        info: Info,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
-        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
-        filter: ContextDocumentFilter | None = None,
-        order_by: Annotated[ContextDocumentOrder | None, strawberry.argument(description=ORDER_BY)] = None,
-    ) -> Connection[ContextDocument]:
-        w = window(first, after, offset, last, before, order_by)
-        page = await resolvers.list_context_documents(
-            info.context, window=w, **provided(filter)
-        )
-        return Connection.from_page(page)
+    context_documents = list_field(resolvers.list_context_documents, ContextDocument, ContextDocumentFilter, ContextDocumentOrder, Scope.CONTEXT_DOCUMENTS_READ)
 
     @strawberry.field(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_READ)])
     async def context_document_content(self, info: Info, id: strawberry.ID) -> ContextDocumentContent | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -12,9 +12,9 @@ from ..resolvers import okrs as resolvers
 from ..scopes import Scope
 from .common import DeleteResult, Node
 from .inputs import provided
-from .pagination import AFTER, BEFORE, FIRST, LAST, OFFSET, ORDER_BY, Connection, order_input, window
+from .pagination import order_input
 from .permissions import HasScope
-from .resources import connection
+from .resources import connection, list_field
 
 OkrOrder: Any = order_input("Okr")
 
@@ -99,21 +99,7 @@ class OkrQuery:
     async def okr(self, info: Info, id: strawberry.ID) -> Okr | None:
         return await resolvers.get_okr(info.context, id)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.OKRS_READ)])
-    async def okrs(
-        self,
-        info: Info,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
-        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
-        filter: OkrFilter | None = None,
-        order_by: Annotated[OkrOrder | None, strawberry.argument(description=ORDER_BY)] = None,
-    ) -> Connection[Okr]:
-        w = window(first, after, offset, last, before, order_by)
-        page = await resolvers.list_okrs(info.context, window=w, **provided(filter))
-        return Connection.from_page(page)
+    okrs = list_field(resolvers.list_okrs, Okr, OkrFilter, OkrOrder, Scope.OKRS_READ)
 
 
 @strawberry.type

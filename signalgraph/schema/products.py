@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -13,9 +13,9 @@ from ..resolvers import products as resolvers
 from ..scopes import Scope
 from .common import DeleteResult, Node
 from .inputs import provided
-from .pagination import AFTER, BEFORE, FIRST, LAST, OFFSET, ORDER_BY, Connection, order_input, window
+from .pagination import order_input
 from .permissions import HasScope
-from .resources import connection
+from .resources import connection, list_field
 from .scalars import JSON
 
 ProductOrder: Any = order_input("Product")
@@ -225,21 +225,7 @@ class ProductQuery:
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:
         return await resolvers.get_product(info.context, id)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
-    async def products(
-        self,
-        info: Info,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
-        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
-        filter: ProductFilter | None = None,
-        order_by: Annotated[ProductOrder | None, strawberry.argument(description=ORDER_BY)] = None,
-    ) -> Connection[Product]:
-        w = window(first, after, offset, last, before, order_by)
-        page = await resolvers.list_products(info.context, window=w, **provided(filter))
-        return Connection.from_page(page)
+    products = list_field(resolvers.list_products, Product, ProductFilter, ProductOrder, Scope.PRODUCTS_READ)
 
     @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Counts of what is linked to a product.")
     async def product_metrics(self, info: Info, id: strawberry.ID) -> ProductMetrics:

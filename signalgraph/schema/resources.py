@@ -12,7 +12,7 @@ The module `module` must bind the object type under its name (relations find the
 `Idea` in `signalgraph.schema.ideas`).
 """
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -26,6 +26,7 @@ from strawberry.types.lazy_type import LazyType
 from ..resolvers.request_context import Context
 from ..resolvers.resources import Field, Json, Links, Ref, Resource
 from ..scopes import Scope
+from ..storage.repositories.base import Page
 from ..vocabulary import MEANINGS
 from . import input_rules
 from .common import DeleteResult, Node
@@ -305,15 +306,21 @@ def _class(decorator: Any, name: str, module: str, fields: list[tuple[str, Any, 
 
 
 # -- root fields ---------------------------------------------------------------------------------
-def _query(resource: Resource[Any], module: str, obj: type, filter_: Any) -> type:
-    async def one(root: Any, info: Info, id: strawberry.ID) -> Any:
-        return await resource.get(info.context, id)
+def list_field(
+    fetch: Callable[..., Awaitable[Page]],
+    node: type,
+    filter_: type | None,
+    order: type,
+    scope: Scope,
+    description: str | None = None,
+) -> Any:
+    """A root list of `node`s, declared or hand-written alike: the paging arguments (first/after,
+    last/before, offset), then `filter` (or, for a list without one, `search`) and `orderBy`; the page is
+    `await fetch(ctx, window=…, **filters)`, guarded by `scope`."""
+    filter_arg: Any = filter_ | None if filter_ is not None else None  # unused without a filter
+    order_arg: Any = order | None
 
-    filter_arg: Any = filter_ | None if filter_ is not None else None  # many is not used without a filter
-
-    order_arg: Any = order_input(resource.name) | None
-
-    async def many(
+    async def filtered(
         root: Any,
         info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
@@ -325,7 +332,7 @@ def _query(resource: Resource[Any], module: str, obj: type, filter_: Any) -> typ
         order_by: Annotated[order_arg, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Any:
         w = window(first, after, offset, last, before, order_by)
-        return Connection.from_page(await resource.list(info.context, window=w, **provided(filter)))
+        return Connection.from_page(await fetch(info.context, window=w, **provided(filter)))
 
     async def searched(
         root: Any,
@@ -339,12 +346,24 @@ def _query(resource: Resource[Any], module: str, obj: type, filter_: Any) -> typ
         order_by: Annotated[order_arg, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Any:
         w = window(first, after, offset, last, before, order_by)
-        return Connection.from_page(await resource.list(info.context, window=w, search=search))
+        return Connection.from_page(await fetch(info.context, window=w, search=search))
+
+    return strawberry.field(
+        resolver=filtered if filter_ is not None else searched,
+        graphql_type=Connection[node],  # type: ignore[valid-type]
+        permission_classes=[HasScope(scope)],
+        description=description,
+    )
+
+
+def _query(resource: Resource[Any], module: str, obj: type, filter_: Any) -> type:
+    async def one(root: Any, info: Info, id: strawberry.ID) -> Any:
+        return await resource.get(info.context, id)
 
     scope = [HasScope(resource.read)]
     namespace = {
         resource.key: strawberry.field(resolver=one, graphql_type=obj | None, permission_classes=scope),
-        resource.plural: strawberry.field(resolver=many if filter_ else searched, graphql_type=Connection[obj], permission_classes=scope),  # type: ignore[valid-type]
+        resource.plural: list_field(resource.list, obj, filter_, order_input(resource.name), resource.read),
     }
     return strawberry.type(type(f"{resource.name}Query", (), {"__module__": module, **namespace}))
 

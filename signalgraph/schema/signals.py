@@ -16,9 +16,9 @@ from ..scopes import Scope
 from ..vocabulary import ANALYSIS_PROFILES, PARTICIPANT_POLICIES, SIGNAL_STATUSES, SIGNAL_TYPES
 from .common import DeleteResult, Node
 from .inputs import provided
-from .pagination import AFTER, BEFORE, FIRST, LAST, OFFSET, ORDER_BY, Connection, order_input, window
+from .pagination import order_input
 from .permissions import HasScope
-from .resources import connection, value_enum
+from .resources import connection, list_field, value_enum
 from .scalars import JSON
 
 PublicId = Annotated[str, strawberry.argument(description="The signal's workspace-scoped public id, such as SIGNAL-42.")]
@@ -234,21 +234,7 @@ class SignalQuery:
             return await info.context.loaders.signal_by_id.load(id)
         return await resolvers.get_signal(info.context, public_id)
 
-    @strawberry.field(permission_classes=[HasScope(Scope.SIGNALS_READ)], description="Newest first.")
-    async def signals(
-        self,
-        info: Info,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
-        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
-        filter: SignalFilter | None = None,
-        order_by: Annotated[SignalOrder | None, strawberry.argument(description=ORDER_BY)] = None,
-    ) -> Connection[Signal]:
-        w = window(first, after, offset, last, before, order_by)
-        page = await resolvers.list_signals(info.context, window=w, **provided(filter))
-        return Connection.from_page(page)
+    signals = list_field(resolvers.list_signals, Signal, SignalFilter, SignalOrder, Scope.SIGNALS_READ, description="Newest first.")
 
 
 @strawberry.type
