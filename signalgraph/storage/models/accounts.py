@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import WorkspaceRow, created_field, link_field, ref_field, updated_field, workspace_field
@@ -12,7 +12,10 @@ from .base import WorkspaceRow, created_field, link_field, ref_field, updated_fi
 
 class Account(WorkspaceRow, table=True):
     __tablename__ = "accounts"
-    __table_args__ = (UniqueConstraint("workspace_id", "external_id", name="uq_accounts_workspace_external_id"),)
+    __table_args__ = (
+        Index("ix_accounts_workspace_created", "workspace_id", "created_at"),
+        UniqueConstraint("workspace_id", "external_id", name="uq_accounts_workspace_external_id"),
+    )
 
     name: str = Field(sa_type=String(500))
     external_id: str | None = Field(default=None, sa_type=String(500))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text
 from sqlmodel import Field
 
 from .base import WorkspaceRow, created_field, ref_field, updated_field
@@ -12,6 +12,7 @@ from .base import WorkspaceRow, created_field, ref_field, updated_field
 
 class ContextUnit(WorkspaceRow, table=True):
     __tablename__ = "context_units"
+    __table_args__ = (Index("ix_context_units_workspace_created", "workspace_id", "created_at"),)
 
     name: str = Field(sa_type=String(500))
     description: str | None = Field(default=None, sa_type=Text)

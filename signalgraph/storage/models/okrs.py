@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from .base import WorkspaceRow, created_field, link_field, ref_field, updated_field, workspace_field
@@ -12,6 +12,7 @@ from .base import WorkspaceRow, created_field, link_field, ref_field, updated_fi
 
 class Okr(WorkspaceRow, table=True):
     __tablename__ = "okrs"
+    __table_args__ = (Index("ix_okrs_workspace_created", "workspace_id", "created_at"),)
 
     objective: str = Field(sa_type=Text)
     priority: int = 0

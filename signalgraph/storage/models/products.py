@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
 from .base import WorkspaceRow, created_field, json_field, ref_field, updated_field
@@ -13,7 +13,10 @@ from .base import WorkspaceRow, created_field, json_field, ref_field, updated_fi
 
 class Product(WorkspaceRow, table=True):
     __tablename__ = "products"
-    __table_args__ = (UniqueConstraint("workspace_id", "external_id", name="uq_products_workspace_external_id"),)
+    __table_args__ = (
+        Index("ix_products_workspace_created", "workspace_id", "created_at"),
+        UniqueConstraint("workspace_id", "external_id", name="uq_products_workspace_external_id"),
+    )
 
     name: str = Field(sa_type=String(500))
     description: str = Field(sa_type=Text)
