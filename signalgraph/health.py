@@ -13,8 +13,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import text
-
 from . import logs
 from .services import Services
 from .storage.engine import UNREACHABLE, Database, describe_database
@@ -31,8 +29,8 @@ Probe = Callable[[], Awaitable[str | None]]  # None when the thing answers, else
 
 async def database_probe(db: Database) -> str | None:
     try:
-        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS), db.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
+            await db.ping()
     except UNREACHABLE as exc:
         return logs.one_line(exc) or "timed out"
     return None

@@ -20,7 +20,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, context
 from pathlib import Path
 
 import orjson
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -117,6 +117,11 @@ class Database:
         with _busy_is_unavailable():
             async with self._reads() as session:
                 yield session
+
+    async def ping(self) -> None:
+        """One round trip on a new connection; raises one of UNREACHABLE when the database does not answer."""
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     def shared_reads(self) -> SharedReads:
         """One request's reads on one session (see SharedReads)."""
