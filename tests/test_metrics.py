@@ -100,7 +100,9 @@ async def test_unknown_paths_are_one_label_and_operation_names_are_bounded(http,
 
 async def test_metrics_are_open_to_loopback_and_need_the_token_elsewhere(database_url):
     app = create_app(Settings(database_url=database_url, metrics_token="s3cret-token"))
-    async with serving(app) as base, httpx.AsyncClient(base_url=base) as http:
+    # A scrape may take up to SCRAPE_TIMEOUT_SECONDS (5 s) reading the database: httpx's default of 5 s
+    # gave up first on a busy machine.
+    async with serving(app) as base, httpx.AsyncClient(base_url=base, timeout=60) as http:
         # Behind a proxy, uvicorn takes the client from X-Forwarded-For: the request is not from loopback.
         forwarded = {"X-Forwarded-For": "203.0.113.7"}
         loopback = await http.get("/metrics")
