@@ -48,7 +48,7 @@ class SourceLink:
 
 @strawberry.type(description="Operational processing state, to debug queue progress and retries.")
 class SignalProcessing:
-    last_job_id: str | None = strawberry.field(description='The id of the last processing job queued (see `job(id:)`); null: never queued.')
+    last_job_id: strawberry.ID | None = strawberry.field(description='The id of the last processing job queued (see `job(id:)`); null: never queued.')
     started_at: datetime | None = strawberry.field(description='When the last processing run started; null: never started.')
     processed_at: datetime | None = strawberry.field(description='When processing last succeeded; null: not yet.')
     failed_at: datetime | None = strawberry.field(description='When processing last failed; null: it has not failed.')
@@ -143,7 +143,7 @@ class Signal(Node):
 class CreateSignalPayload:
     signal: Signal = strawberry.field(description="The signal created, or the one that had this externalId.")
     created: bool = strawberry.field(description="False when a signal with this externalId already existed.")
-    job_id: str | None = strawberry.field(description="The processing job queued for the signal, if any.")
+    job_id: strawberry.ID | None = strawberry.field(description="The processing job queued for the signal, if any.")
 
 
 @strawberry.input(description="Conditions on the list of signals; every condition given must hold.")
@@ -210,7 +210,7 @@ class UpdateSignalInput:
 
 @strawberry.type(description="What processSignal returns.")
 class ProcessSignalPayload:
-    job_id: str = strawberry.field(
+    job_id: strawberry.ID = strawberry.field(
         description="The queued job: its state is `job(id:)` and `signal.processing`."
     )
     signal: Signal = strawberry.field(description="The signal queued again.")

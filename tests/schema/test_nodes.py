@@ -126,6 +126,22 @@ def test_every_object_type_with_an_id_is_a_node_and_every_node_type_resolves():
     assert NODE_TYPES == {m.__name__ for m in NODE_SCOPES} | {"Workspace", "ApiKeyInfo"}
 
 
+# `…Id` fields that are not ids of Signalgraph objects: another system's (external, vector store) or the
+# signal's own public number, which `signal(publicId:)` takes.
+NOT_NODE_IDS = {"externalId", "accountExternalId", "vectorFileId", "publicId"}
+
+
+def test_every_field_that_returns_an_id_of_an_object_is_typed_id():
+    not_id = {
+        f"{t.name}.{name}"
+        for t in GQL.type_map.values()
+        if isinstance(t, GraphQLObjectType) and not t.name.startswith("__")
+        for name, field in t.fields.items()
+        if name.endswith(("Id", "Ids")) and name not in NOT_NODE_IDS and get_named_type(field.type).name != "ID"
+    }
+    assert not_id == set()  # a client's cache and node(id:) key on the ID type (jobId, lastJobId were String)
+
+
 async def test_every_id_returned_resolves_to_the_same_object(http_api):
     # given a workspace with one of everything, and every id a broad set of queries returns
     seeded = await seed(http_api)
