@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from signalgraph.storage.models import Insight, Product, Signal, SignalInsight
-from signalgraph.storage.models.base import utcnow
+from sqlalchemy import insert
+
+from signalgraph.storage.models import Insight, InsightTag, Product, Signal, SignalInsight, Tag
+from signalgraph.storage.models.base import new_id, utcnow
 from tests.sql import counting_selects
 
 PRODUCT_INSIGHTS = """
@@ -21,6 +23,12 @@ query($first: Int, $after: String) { signal(publicId: "SIGNAL-1") {
     totalCount nodes { id } edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor }
   }
 } }
+"""
+
+TAG_INSIGHTS = """
+query($after: String) { tags(first: 1) { nodes {
+  insights(first: 100, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } }
+} } }
 """
 
 
@@ -123,3 +131,47 @@ async def test_page_arguments_are_checked(api, services):
     ]:
         error = await api.error(SIGNAL_INSIGHTS, {**variables})
         assert error["extensions"]["code"] == "BAD_USER_INPUT" and field in error["message"], error
+
+
+async def seed_tag(services, workspace_id: str, links: int) -> list[str]:
+    """One tag on `links` insights, inserted in bulk (Core, not ORM objects); their ids oldest first."""
+    now = utcnow()
+    rows = [
+        {"id": new_id(), "workspace_id": workspace_id, "description": f"i{j}", "status": "draft",
+         "external_links": [], "created_at": now + timedelta(seconds=j), "updated_at": now}
+        for j in range(links)
+    ]
+    async with services.db.write() as session:
+        tag = Tag(workspace_id=workspace_id, name="everywhere")
+        session.add(tag)
+        await session.flush()
+        await session.execute(insert(Insight), rows)
+        await session.execute(
+            insert(InsightTag), [{"insight_id": r["id"], "tag_id": tag.id, "workspace_id": workspace_id} for r in rows]
+        )
+    return [r["id"] for r in rows]
+
+
+async def test_a_tag_on_50000_insights_is_served_a_page_at_a_time(http_api, services):
+    # given one tag linked to 50,000 insights
+    insight_ids = await seed_tag(services, http_api.workspace_id, 50_000)
+
+    # when a client asks for the tag's insights over HTTP, then follows the cursor twice
+    pages, sizes, after = [], [], None
+    for _ in range(3):
+        response = await http_api.http.post(
+            "/graphql", json={"query": TAG_INSIGHTS, "variables": {"after": after}}, headers=http_api.headers
+        )
+        sizes.append(len(response.content))
+        page = response.json()["data"]["tags"]["nodes"][0]["insights"]
+        pages.append(page)
+        after = page["pageInfo"]["endCursor"]
+
+    # then each answer is one page of 100 (a few kilobytes, not 50,000 items), in order, the count exact
+    assert all(p["totalCount"] == 50_000 and p["pageInfo"]["hasNextPage"] for p in pages)
+    assert [n["id"] for p in pages for n in p["nodes"]] == insight_ids[:300]
+    assert max(sizes) < 20_000, sizes
+    # and a page larger than the bound is refused rather than served
+    too_big = await http_api.graphql(TAG_INSIGHTS.replace("first: 100", "first: 101"))
+    assert too_big["data"] == {"tags": None}
+    assert [(e["path"], e["extensions"]["field"]) for e in too_big["errors"]] == [(["tags", "nodes", 0, "insights"], "first")]
