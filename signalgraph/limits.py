@@ -33,6 +33,14 @@ LONG_TEXT_CHARS = {  # text inputs that may be longer, by field (or argument) na
 JSON_VALUE_BYTES = 1 * MB  # any JSON value (source, data, suggestions, analysis, …), as compact JSON
 
 
+# Small lists, served whole rather than a page at a time: a bound per parent, refused on write past it
+# (a 400 naming the list) and stated in the field's description.
+CONTACTS_PER_ACCOUNT = 1_000
+FEATURES_PER_PRODUCT = 500
+PERSONAS_PER_PRODUCT = 100
+KEY_RESULTS_PER_OKR = 50
+
+
 def text_limit(field: str) -> int:
     return LONG_TEXT_CHARS.get(field, TEXT_CHARS)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Conflict, InvalidInput, NotFound
+from ..limits import CONTACTS_PER_ACCOUNT
 from ..storage.models import Account, Contact
 from ..storage.models.base import utcnow
 from ..storage.repositories import accounts as accounts_repo
@@ -135,6 +136,9 @@ async def create_contact(ctx: Context, account_id: str, data: dict[str, Any]) ->
     ws = ctx.workspace_id
     async with ctx.write() as w:
         common.found(await repo.get(w.session, Account, ws, account_id), "Account", account_id)
+        await common.room_for_one_more(
+            w.session, Contact.account_id, ws, account_id, CONTACTS_PER_ACCOUNT, "contacts"
+        )
         contact = Contact(
             workspace_id=ws, account_id=account_id, **{k: data[k] for k in CONTACT_FIELDS if k in data}
         )

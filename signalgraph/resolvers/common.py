@@ -65,6 +65,17 @@ async def flush_unique(session: AsyncSession, taken: Conflict) -> None:
         raise taken from None
 
 
+async def room_for_one_more(
+    session: AsyncSession, parent_column: Any, workspace_id: str, parent_id: str, bound: int, field: str
+) -> None:
+    """Refuse a new item of a small list (served whole, not a page at a time: limits.py) once its parent
+    holds `bound` of them."""
+    held = (await repo.count_by(session, parent_column, workspace_id, [parent_id])).get(parent_id, 0)
+    if held >= bound:
+        parent = parent_column.key.removesuffix("_id")
+        raise InvalidInput(f"{field}: at most {bound} per {parent}", field=field)
+
+
 async def linkable(
     session: AsyncSession, model: type[SQLModel], workspace_id: str, ids: Iterable[str] | None, field: str
 ) -> list[str]:

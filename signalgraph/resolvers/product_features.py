@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import InvalidInput, NotFound
 from ..jobs.queue import ANALYZE_PRODUCT, JobRef, schedule, stamp
+from ..limits import FEATURES_PER_PRODUCT, PERSONAS_PER_PRODUCT
 from ..storage.models import Product, ProductFeature, ProductPersona, ProductQuestion
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
@@ -86,6 +87,9 @@ async def create_feature(ctx: Context, product_id: str, data: dict[str, Any]) ->
         common.found(await repo.get(w.session, Product, ws, product_id), "Product", product_id)
         if fields.get("parent_id") is not None:
             await _check_parent(w.session, ws, product_id, None, fields["parent_id"])
+        await common.room_for_one_more(
+            w.session, ProductFeature.product_id, ws, product_id, FEATURES_PER_PRODUCT, "features"
+        )
         feature = ProductFeature(workspace_id=ws, product_id=product_id, **fields)
         w.session.add(feature)
         w.enqueue(await schedule_analysis(w.session, ws, product_id))
@@ -164,6 +168,9 @@ async def create_persona(ctx: Context, product_id: str, data: dict[str, Any]) ->
     ws = ctx.workspace_id
     async with ctx.write() as w:
         common.found(await repo.get(w.session, Product, ws, product_id), "Product", product_id)
+        await common.room_for_one_more(
+            w.session, ProductPersona.product_id, ws, product_id, PERSONAS_PER_PRODUCT, "personas"
+        )
         persona = ProductPersona(workspace_id=ws, product_id=product_id, **fields)
         w.session.add(persona)
         w.enqueue(await schedule_analysis(w.session, ws, product_id))

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from ..limits import CONTACTS_PER_ACCOUNT
 from ..resolvers import accounts as resolvers
 from ..resolvers.resources import Field
 from ..scopes import Scope
@@ -56,7 +57,7 @@ class Account(Node):
     created_at: datetime
     updated_at: datetime
 
-    @strawberry.field(description="The account's contacts.")
+    @strawberry.field(description=f"The account's contacts: a small list, at most {CONTACTS_PER_ACCOUNT:,}.")
     async def contacts(self, info: Info) -> list[Contact]:
         return await info.context.loaders.contacts_by_account_id.load(self.id)
 

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InvalidInput
-from ..limits import TRANSCRIPT_CHARS
+from ..limits import (
+    FEATURES_PER_PRODUCT,
+    KEY_RESULTS_PER_OKR,
+    PERSONAS_PER_PRODUCT,
+    TRANSCRIPT_CHARS,
+)
 from ..resolvers import (
     accounts,
     context_documents,
@@ -52,6 +57,7 @@ class Rule:
     not_null: bool = False
     minimum: float | None = None
     maximum: float | None = None
+    max_items: int | None = None  # a list's length
     pattern: str = ""  # a regular expression the whole value matches (Python and ECMA alike)
     pattern_names: str = ""  # what the pattern describes, for the error: "an email address"
     json: dict[str, Any] = field(default_factory=dict)  # the shape of a JSON value, as JSON Schema
@@ -75,6 +81,8 @@ class Rule:
             high = self.maximum if self.maximum is not None else float("inf")
             if not low <= value <= high:
                 raise InvalidInput(f"{name} must be between {_number(low)} and {_number(high)}", field=name)
+        elif isinstance(value, list) and self.max_items is not None and len(value) > self.max_items:
+            raise InvalidInput(f"{name} must have at most {self.max_items} items", field=name)
 
     def json_schema(self) -> dict[str, Any]:
         """The same constraints in JSON Schema, for a non-null value."""
@@ -91,6 +99,8 @@ class Rule:
             schema["minimum"] = self.minimum
         if self.maximum is not None:
             schema["maximum"] = self.maximum
+        if self.max_items is not None:
+            schema["maxItems"] = self.max_items
         schema |= self.json  # a shape of its own (a JSON value's, a tighter pattern) comes last
         return schema
 
@@ -163,6 +173,7 @@ INITIAL_FEATURES = {
     "items": {"$ref": "#/components/schemas/CreateProductFeatureInput", "properties": {"parentId": {"type": "null"}}},
 }
 _NAMED = {"name": NAME, "description": TEXT}  # product features and personas
+_OKR = {"objective": TEXT, "keyResults": Rule(max_items=KEY_RESULTS_PER_OKR)}
 
 
 def _update(rules: dict[str, Rule], *never_null_fields: str) -> dict[str, Rule]:
@@ -184,10 +195,14 @@ RULES: dict[str, Rule] = _table(
     UploadContextDocumentInput={"description": _CONTEXT_DOCUMENT["description"]},
     UpdateContextDocumentInput=_update(_CONTEXT_DOCUMENT, "fileName"),
     ExtractInsightsInput={"transcript": Rule(not_blank=True, max_length=TRANSCRIPT_CHARS)},
-    CreateOkrInput={"objective": TEXT},
-    UpdateOkrInput=_update({"objective": TEXT}, "objective", "priority", "keyResults"),
+    CreateOkrInput=_OKR,
+    UpdateOkrInput=_update(_OKR, "objective", "priority", "keyResults"),
     KeyResultInput={"name": Rule(not_blank=True, max_length=1000)},
-    CreateProductInput={**_PRODUCT, "features": Rule(json=INITIAL_FEATURES)},
+    CreateProductInput={
+        **_PRODUCT,
+        "features": Rule(max_items=FEATURES_PER_PRODUCT, json=INITIAL_FEATURES),
+        "personas": Rule(max_items=PERSONAS_PER_PRODUCT),
+    },
     UpdateProductInput=_update(_PRODUCT, "name", "description"),
     CreateProductFeatureInput=_NAMED,
     UpdateProductFeatureInput=_update(_NAMED, "name", "description"),

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from ..limits import KEY_RESULTS_PER_OKR
 from ..resolvers import okrs as resolvers
 from ..scopes import Scope
 from .common import DeleteResult, Node
@@ -51,7 +52,7 @@ class Okr(Node):
     async def product_ids(self, info: Info) -> list[strawberry.ID]:
         return await info.context.loaders.product_ids_by_okr_id.load(self.id)
 
-    @strawberry.field
+    @strawberry.field(description=f"The key results, in order: a small list, at most {KEY_RESULTS_PER_OKR:,}.")
     async def key_results(self, info: Info) -> list[KeyResult]:
         return await info.context.loaders.key_results_by_okr_id.load(self.id)
 
@@ -78,7 +79,9 @@ class OkrFilter:
 class CreateOkrInput:
     objective: str = strawberry.field(description='Outcome-oriented objective.')
     priority: int = strawberry.field(description='Numeric priority used by planning surfaces.')
-    key_results: list[KeyResultInput] = strawberry.field(description='The key results, in order.')
+    key_results: list[KeyResultInput] = strawberry.field(
+        description=f"The key results, in order (at most {KEY_RESULTS_PER_OKR:,})."
+    )
     product_ids: list[strawberry.ID] | None = strawberry.UNSET
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from ..limits import FEATURES_PER_PRODUCT, PERSONAS_PER_PRODUCT
 from ..resolvers import product_features
 from ..resolvers import products as resolvers
 from ..scopes import Scope
@@ -100,15 +101,21 @@ class Product(Node):
     created_at: datetime
     updated_at: datetime
 
-    @strawberry.field(description="Every feature of the product's feature map (roots and nested ones).")
+    @strawberry.field(
+        description="Every feature of the product's feature map (roots and nested ones): a small list, "
+        f"at most {FEATURES_PER_PRODUCT:,}."
+    )
     async def features(self, info: Info) -> list[ProductFeature]:
         return await info.context.loaders.features_by_product_id.load(self.id)
 
-    @strawberry.field(description="The product's personas.")
+    @strawberry.field(description=f"The product's personas: a small list, at most {PERSONAS_PER_PRODUCT:,}.")
     async def personas(self, info: Info) -> list[ProductPersona]:
         return await info.context.loaders.personas_by_product_id.load(self.id)
 
-    @strawberry.field(description="The clarification questions product analysis asked.")
+    @strawberry.field(
+        description="The clarification questions product analysis asked: at most one per topic (mission, kpis, "
+        "personas, features)."
+    )
     async def questions(self, info: Info) -> list[ProductQuestion]:
         return await info.context.loaders.questions_by_product_id.load(self.id)
 
@@ -198,9 +205,13 @@ class CreateProductInput:
     kpis: list[str] | None = strawberry.field(default=strawberry.UNSET, description='Outcome measures tracked for this product.')
     tech_stack: JSON | None = strawberry.field(default=strawberry.UNSET, description="[{name, roles}]")
     features: list[CreateProductFeatureInput] | None = strawberry.field(
-        default=strawberry.UNSET, description="Initial root features; add children with createProductFeature."
+        default=strawberry.UNSET, description=f"Initial root features (at most {FEATURES_PER_PRODUCT:,}); add children with "
+        "createProductFeature."
     )
-    personas: list[CreateProductPersonaInput] | None = strawberry.field(default=strawberry.UNSET, description='Initial personas; add more with createProductPersona.')
+    personas: list[CreateProductPersonaInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=f"Initial personas (at most {PERSONAS_PER_PRODUCT:,}); add more with createProductPersona.",
+    )
 
 
 @strawberry.input(description="Core fields only: features and personas have their own mutations.")
