@@ -26,15 +26,15 @@ CHILDREN = {
     ),
     "features": (
         create_product, ProductFeature, "/products/{}/features",
-        'mutation($p: ID!) { createProductFeature(productId: $p, input: {name: "One more", description: "d"}) '
-        "{ productFeature { id } } }",
+        ('mutation($p: ID!) { createProductFeature(productId: $p, input: {name: "One more", description: "d"}) '
+        "{ productFeature { id } } }"),
         "query($p: ID!) { product(id: $p) { features { id } } }",
         FEATURES_PER_PRODUCT,
     ),
     "personas": (
         create_product, ProductPersona, "/products/{}/personas",
-        'mutation($p: ID!) { createProductPersona(productId: $p, input: {name: "One more", description: "d"}) '
-        "{ productPersona { id } } }",
+        ('mutation($p: ID!) { createProductPersona(productId: $p, input: {name: "One more", description: "d"}) '
+        "{ productPersona { id } } }"),
         "query($p: ID!) { product(id: $p) { personas { id } } }",
         PERSONAS_PER_PRODUCT,
     ),
