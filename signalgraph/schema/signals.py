@@ -259,4 +259,4 @@ class SignalMutation:
     )
     async def process_signal(self, info: Info, public_id: PublicId) -> ProcessSignalPayload:
         job_id, signal = await resolvers.process_signal(info.context, public_id)
-        return ProcessSignalPayload(job_id=job_id, signal=signal)
+        return ProcessSignalPayload(job_id=strawberry.ID(job_id), signal=signal)
