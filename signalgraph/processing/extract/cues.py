@@ -19,6 +19,8 @@ NEGATION = (
     r"\b(no|not|never|without|hardly|barely|n't|isn't|wasn't|don't|doesn't|didn't|used to be|used to|no longer|"
     r"would|could|'d)\b"
     r"[\w\s']{0,12}$"
+    # what the product spared them: "saved me hours of copy-pasting"
+    r"|\bsav(e|es|ed|ing) (me|us|them|you|our \w+|my \w+) ([\w-]+ ){0,3}(of|on|from)\s*$"
 )
 
 # People as the subject right before a cue: "managers never complete", "half of our users don't open".
@@ -31,6 +33,12 @@ _VERBS_THAT_FAIL = (
     r"work|load|save|sync|open|send|update|arrive|show up|appear|download|upload|print|render|display|scroll|"
     r"respond|refresh|fire|trigger|connect|match|apply|go off|come through|move|change|register|submit|import|"
     r"export|calculate|deliver|play|start|launch|finish|complete|reset|tie out|go through|recognise|recognize"
+)
+# What a user does with a product, that it may not let them do ("can't share", "no way to pause").
+_CAPABILITY_VERBS = (
+    r"share|invite|assign|skip|edit|delete|rename|pause|disable|turn (it |them )?off|opt out|look up|"
+    r"add|customi[sz]e|filter|sort|group|merge|schedule|automate|hide|reuse|integrate|search|bulk|switch|"
+    r"choose|set|configure|restore|undo|tag|comment|mention|embed|translate|duplicate|copy|move"
 )
 _SUBJECTS = (
     r"i|we|they|he|she|customers?|users?|clients?|teams?|everyone|everybody|people|merchants?|agencies|admins?|"
@@ -201,12 +209,48 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(under|over)(pa(y|ys|ying|id)|charg(e|es|ed|ing))\b", 1.3, "~wrong-data"),
         (r"\bnone of (them|us|the \w+|our \w+) (got|received|saw|could|can|has|have)\b", 1.4, "~failure"),
         (r"\b(appear|arrive|show up)s? (\w+ ){0,4}(late|days late|hours late)\b|\blags? by\b", 1.2, "~failure"),
+        # Symptoms without a failure verb: a subject in a wrong state ("the screens went blank",
+        # "order_id is null", "grades aren't there", "counts drift from the till").
+        (
+            (
+                r"\b(went|go|goes|gone|going|turned|turns|turn|is|are|was|were|stays?|stayed|comes? (up|back)|came (up|back)|"
+                r"shows? up|showed up|appears?|appeared|(just )?shows?|showed|displays?|loads?|loaded|renders?|rendered) "
+                r"(completely |totally |all |just |suddenly |still |always |sometimes |often |as )?(an? )?"
+                r"(blank|empty|black|grey|gray|null|nil|undefined|nan|frozen|corrupt(ed)?|garbled|grey box|gray box|"
+                r"blank (page|screen|box)|zero|0)\b"
+            ),
+            1.3,
+            "~failure",
+        ),
+        (r"\b(n't|not|never) (there|saved|kept|stored|showing up|visible|in (the|our|my) \w+ any ?more)\b", 1.2, "~failure"),
+        (r"\bnothing (showed|shows|appeared|appears|loaded|loads|happened|happens|came|comes|printed|prints|synced|syncs)\b", 1.4, "~failure"),
+        (
+            r"\b(drift(s|ed|ing)? (from|apart|out)|out of (sync|step)|(don't|doesn't|do not|does not|never) (add|line|tie) up)\b",
+            1.2,
+            "~wrong-data",
+        ),
+        # Destroying or distorting what it handles: "drops the tax codes", "doubled my calories",
+        # "wiped all my notes", "I've lost a whole set of marks".
+        (
+            (
+                r"\b(drops|dropped|strips|stripped|wipes|wiped|overwrites|overwrote|overwritten|doubles|doubled|triples|"
+                r"tripled|scrambles|scrambled|mangles|mangled|corrupts|corrupted|erases|erased|deletes|deleted|resets|"
+                r"swallows|swallowed) (all |the |my |our |their |every |some |any |half )+[\w-]+"
+                r"|\b(lost|lose|losing) (a whole|an entire|all (of )?(my|our|the|their)|half (of )?(my|our|the))\b"
+            ),
+            1.3,
+            "~wrong-data",
+        ),
+        (r"\bbroke\b(?! (up|down|even|out|into|the news)\b)", 1.3, "~failure"),
+        (r"\b(keeps?|kept) (saying|showing|telling|popping|throwing|giving|sending|charging)\b", 1.2, "~failure"),
+        # a ticket's expected/actual report: what actually happens is the bug
+        (r"^(actual|actually|actual (result|behaviou?r|outcome)|what happens|observed)\s*[:=-]", 1.5, "~failure"),
     ),
     "feature_request": (
         (r"\b(i|we|they) (really |just |also |still )?wish\b|\bwish (it|there|you|i|we)\b|\bonly wish\b", 1.6, None),
         (
             (
-                r"\b(it'd|it would|that would|would|that'd) be (so |really |very |super )?"
+                r"\b(it'd|it would|that would|would|that'd) (also |really |just |definitely |honestly )?be (so |really |very |super )?"
                 r"(great|nice|helpful|useful|awesome|amazing|good|cool|handy|ideal|fantastic|lovely|brilliant|valuable) "
                 r"(if|to)\b"
             ),
@@ -233,7 +277,9 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (
             (
                 r"\b(i'd|we'd|they'd|i would|we would|they would|would) (really |also |still |definitely )?"
-                r"(love|like|appreciate|prefer|want|need)\b(?! (it|that|this|the|your|how)\b)"
+                r"(love|like|appreciate|prefer|want|need)\b(?! (it|that|this|the|your|how)\b| to (decide|know|understand|"
+                r"talk|discuss|chat|meet|hear|think|learn|check|confirm|clarify|start|begin|make sure|move forward|wrap up"
+                r"|see how|get back)\b)"
             ),
             1.5,
             None,
@@ -262,7 +308,7 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\bfeature requests?\b", 2.0, None),
         (
             (
-                rf"(?<!what )(?<!whatever )\b({_SUBJECTS})( \w+)? (really |all |also |still |just |definitely |repeatedly |both )?"
+                rf"(?<!what )(?<!whatever )(?<!why do )(?<!why does )(?<!why would )(?<!why should )\b({_SUBJECTS})( \w+)? (really |all |also |still |just |definitely |repeatedly |both )?"
                 r"(want|wants|wanted|need|needs|needed|require|requires|asked for|ask for|asks for|asked to|asked whether|"
                 r"requested|request|miss|missed|would like|would love|'d like|'d love|would pay( extra)? for|"
                 r"will pay for|expect|expected|are missing|were missing)\b"
@@ -338,7 +384,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(top|most|frequently|often|commonly|most often) (request|requested|asked)\b|\brequested by\b|\bwere requested\b", 1.6, None),
         # "bring back the old editor"; "I'd come back" is the customer returning, not a feature
         (r"\bbring back\b|(?<!i'd )(?<!we'd )(?<!i'll )(?<!we'll )(?<!would )\bcome back\b", 1.0, None),
-        (r"\b(let|allow|enable) (me|us|users|admins|customers|carriers|them|people|teams|managers) (to )?\w+", 1.1, None),
+        (
+            (
+                r"\b(let|allow|enable) (me|us|users|admins|customers|carriers|them|people|teams|managers|(the |our |my )?\w+s) "
+                r"(to )?(?!(be|know|say|tell|explain|ask|check|think|see|get back|go|finish|repeat|clarify)\b)\w+"
+            ),
+            1.1,
+            None,
+        ),
         (r"\bno (way|option|ability|setting|support) (to|for)\b|\bthere('s| is) no (way|option)\b", 1.2, None),
         (
             (
@@ -387,7 +440,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         ),
         (r"\bplease[.!]*$", 1.2, None),
         (r"\bwhat (would|will|could) (really |actually |also )?(help|make (a|the) difference|fix (this|it)|be ideal)\b", 1.6, None),
-        (r"\bwould (really |actually |also |definitely )(help|make a difference|save)\b", 1.2, None),
+        (
+            (
+                r"\bwould (really |actually |also |definitely )(help|save)\b|"
+                r"\bwould (really |actually |also |definitely )?make (a |the |all the )?(big |huge |real |massive )?difference\b"
+            ),
+            1.2,
+            None,
+        ),
         (r"\bwould expect\b|\bexpected (it |them )?to\b", 1.2, None),
         # "a flat plan per seat would be a lot easier to get past finance": the thing that would be better
         (r"\bwould be (a lot |much |far |way |so much )?(easier|better|simpler|cheaper|clearer|safer|faster)\b", 1.3, None),
@@ -415,15 +475,72 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (
             (
                 r"\b(can't|cannot|can not|couldn't|could not|unable to|no way to|doesn't let (me|us)|won't let (me|us)) "
-            r"(share|invite|assign|skip|edit|delete|rename|pause|disable|turn (it |them )?off|opt out|look up|"
-                r"add|customi[sz]e|filter|sort|group|merge|schedule|automate|hide|reuse|integrate|search|bulk|switch|"
-                r"choose|set|configure|restore|undo|tag|comment|mention|embed|translate|duplicate|copy|move)\b"
+                rf"({_CAPABILITY_VERBS})\b"
             ),
             1.2,
             None,
         ),
         (r"\b(only|just) (works|available|supports?|lets? us|allows?|in english|one)\b", 0.6, None),
         (r"\b(has|have|offers?|includes?|bundles?) (it|this|that)\b", 0.3, None),
+        # an ability wished for: "being able to colour-code appointments", "to be able to swap"
+        (r"\b(being|be) able to\b", 1.1, None),
+        # what the product cannot do, said of any verb ("I can't give a contractor access to one project",
+        # "the system can't show availability"); failure and findability verbs score higher as bug / pain
+        (
+            (
+                r"^(?:(?!\bso\b|\bif\b|\bthen\b|\bbecause\b|\bwhen\b).)*?"
+                r"\b(i|we|you|it|(the |our |their |your |current |this )?([\w-]+ )?(system|app|tool|product|platform|software))"
+                r" (still |just |simply |even )?(can't|cannot|can not|couldn't|could not|is unable to|are unable to|"
+                r"isn't able to|aren't able to|am not able to) (?!(find|figure|tell|understand|justify|afford|wait|believe|"
+                rf"stand|help|imagine|recommend|say|complain|thank|get over|go back|{_CAPABILITY_VERBS}|{_VERBS_THAT_FAIL})\b)\w+"
+            ),
+            1.0,
+            None,
+        ),
+        # a requirement on where or how it runs: "everything has to stay in the EU"
+        (
+            (
+                r"\b(has to|have to|must|needs to|need to|should) (stay|remain|live|run|be (stored|hosted|kept|based|"
+                r"located|available|accessible)) (in|on|within|inside|behind|offline)\b"
+            ),
+            1.4,
+            None,
+        ),
+        # "any chance of a waitlist?": a wish put as a question
+        (r"\bany chance (of|you|we|to|for|that)\b", 1.8, None),
+        # "could the date picker remember the last range?": a wish for the product to do something
+        (
+            (
+                r"^(?:\w+,? )?(could|would) (the|your|this|it|you) ([\w-]+ ){0,3}?(?!be\b)(remember|keep|show|let|allow|"
+                r"support|include|save|sync|send|export|import|display|sort|filter|default|group|warn|notify|remind|link|"
+                r"pull|push|auto|handle|offer|have|get|add|respect|use)\w*\b"
+            ),
+            1.9,
+            None,
+        ),
+        # a thing named as missing: "Only missing piece is shared inboxes", "the one thing missing"
+        (r"\bmissing (piece|thing|bit|part|feature|link)s?\b|\b(thing|piece|feature)s? (that's |that is |still )?missing\b", 1.6, None),
+        # a person who wants something: "Lena wants customers to get…", "the ops lead asked for…"
+        (
+            (
+                r"^(?:[\w'-]+ ){1,3}(wants|asked for|asks for|requested|would like|would love|'d like|'d love|is asking for|"
+                r"are asking for)\b(?! to (know|decide|talk|discuss|understand|see|check|hear|meet|wait)\b)"
+            ),
+            1.3,
+            None,
+        ),
+        # "X is what they'd pay for": the thing in a cleft is the wish
+        (r"\b(is|are) (exactly |all |just )?what (we|they|i|he|she|you)('d| would| will)? (pay for|need|want|asked for)\b", 1.6, None),
+        # comparisons: the other product has it, ours does not ("ours is fixed", "ours needs an add-on")
+        (
+            (
+                r"\bours (is|are|was|were) (\w+ )?(fixed|limited|basic|manual|static|hard-?coded|not|only|missing|worse|"
+                r"slower|clunkier)\b|\bours (needs|requires|lacks|has no|only has)\b|"
+                r"\b(unlike|compared (to|with)|comparing (to|with)|vs\.?|versus) [\w-]+,? (we|i|you|ours|it)\b"
+            ),
+            1.3,
+            None,
+        ),
     ),
     "pain_point": (
         (r"\bfrustrat(ed|ing|ion|es)\b", 1.5, None),
@@ -598,6 +715,33 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         ),
         (r"\b(moving|switching|switched|moved|going back) to\b|\blook elsewhere\b|\bcancel(l?ed|l?ing)?\b|\bleaving\b", 0.7, None),
         (r"\b(weeks|days|hours) (of|to get)\b|\bfrozen for\b", 0.8, None),
+        # the customer does the work: "I have to scroll through 400 exercises", "we end up making copies"
+        (
+            (
+                r"\b(i|we|they|he|she|you|staff|everyone|the team|my team|our team|agents|receptionists)"
+                r"(( still| then| always| now| basically| just| each| also| often)*) (have|has|had) to "
+                r"(?!(be able|have|get|talk|integrate|sync|connect|support|say|admit|tell|decide|pay for it)\b)\w+"
+                r"|\b(end|ends|ended) up (\w+ing|having to)\b|\b(i|we|they) (ring|call|email|chase|text) (round|around)\b"
+            ),
+            0.7,
+            "~effort",
+        ),
+        # price without the word price: "it's steep for us", "costs extra", "can't justify it at our size"
+        (
+            (
+                r"\b(bit |too |pretty |quite |very |really |so |is |it's |that's |a little )steep\b|\bcostly\b|"
+                r"\bextra cost\b|\bnot worth (it|the (money|price|cost))\b|\b(at|for) (a team|a company|"
+                r"a business|a shop|an? \w+) (of )?our size\b|\bat our size\b|\bgets? (\w+ )?(expensive|pricey)\b|"
+                r"\bpaying for (\w+ ){0,3}(we|i|they) (don't|do not|never|barely|rarely) use\b|\bout of (our|my) budget\b"
+            ),
+            1.3,
+            "~cost",
+        ),
+        (r"\bout of (control|hand)\b|\b(biggest|main|real) (\w+ )?(leak|drain|gap|risk|blocker|cost)\b", 1.2, None),
+        # a rhetorical question is a complaint: "why do I need an account to use a simple to-do list??"
+        (r"^(?:\w+,? )?why (do|does|would|should|must|did) (i|we|you|they|anyone|users|people) (even )?(need|have) to\b", 1.8, None),
+        (r"\b(it|this|which|that|search|the \w+) only (matches|finds|shows|searches|returns|works|covers|accepts|supports)\b", 1.0, None),
+        (r"\b(doesn't|does not|won't|will not|didn't) (accept|recogni[sz]e|handle)\b", 1.0, None),
     ),
     "praise": (
         (r"\b(love|loved|loving|loves|adore)\b(?! (to|it if|if|a way|the ability|being able)\b)", 1.4, None),
@@ -720,6 +864,14 @@ KIND_CUES: dict[str, tuple[Cue, ...]] = {
         (r"\b(worked|works|working) out of the box\b|\b(noticed|loved it|got it) (straight|right) away\b", 1.3, None),
         (r"\bno complaints\b|\bno issues\b|\bnever had (a|an|one)\b|\bzero (issues|problems)\b", 1.0, None),
         (r"\b(reason|why) (we|i) (bought|chose|picked|signed up|switched|use)\b", 1.5, None),
+        # praise by outcome: "saved me hours of copy-pasting", "have saved us in so many disputes"
+        (
+            r"\b(saved|saving) (us|me|them|our \w+|my \w+) (\w+ ){0,2}(hours|days|time|weeks|money|a ton|so much|in)\b",
+            1.5,
+            "~time-saved",
+        ),
+        (r"\b(positive|enthusiastic|excited|keen) (about|on)\b|\bpraise (for|from)\b|\b(alone|by itself) would (save|pay for|justify)\b", 1.5, None),
+        (r"\b(lovely|spot on|a joy|a delight|a lifesaver|life[- ]saver|works a treat|top notch|first[- ]class)\b", 1.3, None),
     ),
     "question": (
         (r"\?\s*[\"')\]]*$", 1.2, None),
@@ -942,7 +1094,8 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
         (
             r"\b(dislike\w*|cons|pains?|pain points?|problems?|issues?|complaints?|frustrations?|negatives?|"
             r"weakness(es)?|risks?|challenges|blockers?|not working|doesn't work|concerns?|downsides?|"
-            r"gripes?|annoying|gets? in the way|getting in the way|in your way|slows? you down|hardest|worst|frustrat\w*|"
+            r"gripes?|annoying|gets? in the way|getting in the way|in your way|slow(s|ing)? (you|things) down|hardest|worst|"
+            r"frustrat\w*|falls? short|broke|broken|goes wrong|went wrong|technical|"
             r"what's not|what isn't|what doesn't|difficult|lost|losses|objections?)\b"
         ),
     ),
@@ -956,7 +1109,7 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
             r"matters? most|most important|priorit\w*|requirements?|non-negotiables?|add)\b"
         ),
     ),
-    ("praise", r"\b(likes?|liked|love|loved)\b(?! to\b)"),
+    ("praise", r"(?<!looking )(?<!look )(?<!looks )(?<!sound )(?<!sounds )(?<!seem )(?<!feel )\b(likes?|liked|love|loved)\b(?! to\b)"),
 )
 # A form's question to the respondent (not evidence): "What do you like best?", "Why did you give this score?"
 # It asks the respondent ("you", "we"), or is one of the stock questions.

@@ -324,6 +324,7 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
             )
             and statement.score < ELABORATION_MAX_SCORE
             and not statement.span.subject
+            and not ("~cost" in statement.terms and "~cost" not in previous.terms)  # the price is a point of its own
             and previous.span.speaker == statement.span.speaker
             and statement.span.start - previous.span.end <= ELABORATION_MAX_GAP
             and (statement.span.speaker is not None or "\n" not in text[previous.span.end : statement.span.start])

@@ -98,6 +98,11 @@ NAME_NOISE = frozenset(stem(word) for word in _NAME_NOISE_TEXT.split())
 RHETORICAL = re.compile(r"^(?:so )?(?:which is it|why|what|right|really|seriously|huh|ok)\??$|\?\?", re.IGNORECASE)
 # A question offering alternatives asks how things are; the effort it names is a supposition, not a complaint.
 ASKS_WHICH = re.compile(r"\bor (?:do|does|is|are|can|will|should|would|has|have) \w+[^?]*\?\s*$")
+UNMARKED_CONTRACTION = re.compile(
+    r"\b(can|don|doesn|didn|won|isn|aren|wasn|weren|couldn|wouldn|shouldn|haven|hasn|hadn)(t)\b"
+)
+# The second half of a comparison with another product: "…; ours is fixed", "…, while ours only…"
+OURS = re.compile(r"(?:and |but |while |whereas )?(?:ours|yours)\b", re.IGNORECASE)
 QUESTION_START = re.compile(
     r"^(?:and,? |also,? |so,? |but,? |oh,? |quick question\s*[,:—–-]*\s*)?(?:is|are|do|does|did|can|could|will|would|should|how|"
     r"what|when|where|which|who|why|any|has|have|was|were|i was wondering|wondering)\b",
@@ -105,12 +110,18 @@ QUESTION_START = re.compile(
 )
 
 
+def normalise(quote: str) -> str:
+    """The quote as the cues read it: lower case, straight apostrophes, and contractions typed without
+    their apostrophe ("cant log in", "doesnt work") spelled out."""
+    return UNMARKED_CONTRACTION.sub(lambda m: m.group(1) + "'" + m.group(2), quote.lower().replace("’", "'"))
+
+
 def classify(
     quote: str, profile: str, hint: str | None = None, prefer: str | None = None
 ) -> tuple[str, float, list[tuple[int, int]], set[str]] | None:
     """(kind, score, cue spans, facets of that kind) for the best kind over the threshold, else None;
     `prefer` wins when it is over the threshold too (a clause whose later part only qualifies the first)."""
-    lowered = quote.lower().replace("’", "'")
+    lowered = normalise(quote)
     weights = cues.PROFILE_WEIGHTS.get(profile, {})
     scores: dict[str, float] = {}
     cue_spans: list[tuple[int, int]] = []
@@ -247,7 +258,7 @@ def _statements(
     if found is None:
         return []
     kind, score, cue_spans, facets = found
-    lowered = quote.lower()
+    lowered = normalise(quote)
     severity = statement_severity(kind, lowered)
     terms = key_terms(lowered, cue_spans, facets)
     if kind == "praise" and not terms - facets_of(terms) - GENERIC_TERMS:
@@ -393,6 +404,18 @@ def _refer_back(text: str, clauses: list[Span], profile: str) -> list[Span]:
     return merged
 
 
+def _join_comparisons(text: str, clauses: list[Span]) -> list[Span]:
+    """"CaseStack has native e-signature; ours needs an add-on": a clause about another product and the
+    one that sets ours against it make one point, the capability ours lacks."""
+    joined: list[Span] = []
+    for clause in clauses:
+        if joined and OURS.match(text, clause.start, clause.end):
+            joined[-1] = replace(joined[-1], end=clause.end)
+        else:
+            joined.append(clause)
+    return joined
+
+
 def evidence_spans(request: ExtractionRequest) -> tuple[list[Span], list[Span], set[str]]:
     """(the evidence lines, the speaker turns, the interviewers): an interviewer's question is the
     hint for the answer that follows it."""
@@ -449,7 +472,8 @@ def extract(request: ExtractionRequest) -> Extraction:
                 sentence = replace(sentence, start=label.start, label=label.topic or sentence.label)
                 if label.hint:
                     sentence = replace(sentence, hint=label.hint)
-            for clause in _refer_back(text, segment.clauses(text, replace(sentence, hint=hint)), request.profile):
+            clauses = _join_comparisons(text, segment.clauses(text, replace(sentence, hint=hint)))
+            for clause in _refer_back(text, clauses, request.profile):
                 statements += statements_of(text, clause, request.profile)
     new_topics = [
         t.start

@@ -207,6 +207,17 @@ WITHOUT = re.compile(
     r"will not|would not|don't|do not|isn't|is not|aren't|are not|have to|need to|is|are)\b",
     re.IGNORECASE,
 )
+# The other product's capability in a comparison ("CaseStack has native e-signature; ours …").
+RIVAL_HAS = re.compile(
+    r"^(?!(?:it|this|that|we|i|you|he|she|there|which|who)\b)(?:[\w-]+|they|their (?:tool|app|product)|competitors?|"
+    r"the competition) (?:also )?(?:has|have|offers?|includes?|supports?|comes? with|ships?(?: with)?|gives? you) "
+    r"(?!to\b)(?P<thing>[^;,]+?)(?:[;,]|\s[-–—]\s|$)",
+    re.IGNORECASE,
+)
+RIVAL_IS = re.compile(
+    r"^(?:their|the other|[\w-]+'s) (?P<thing>[\w -]{2,40}?) (?:is|are) (?P<quality>[\w-]+)(?P<rest>[^;,]*)",
+    re.IGNORECASE,
+)
 BARE_VERB_OF_PRONOUN = re.compile(r"[\w'-]+ (?:it|them|this|that)(?: (?:off|on|out|up|down))?", re.IGNORECASE)
 PARENTHETICAL = re.compile(r"\s*\([^()]{0,60}\)")
 PRONOUN_SUBJECT = re.compile(
@@ -359,6 +370,11 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
     text = strip_openers(text)
     if kind == "feature_request":
         without = WITHOUT.match(text)
+        rival = RIVAL_HAS.match(text)
+        if rival:  # "CaseStack has native e-signature; ours…" → "native e-signature"
+            text = rival.group("thing")
+        elif (rival_is := RIVAL_IS.match(text)) is not None:  # "their intake form is customisable" → "customisable intake form"
+            text = f"{rival_is.group('quality')} {rival_is.group('thing')}{rival_is.group('rest')}"
         text = without.group("wanted") if without else _strip_repeatedly(REQUEST_LEAD, text)
         text = SEE_WHICH.sub("", text, count=1)  # "(to see) which doctor I'm booked with" → "doctor I'm booked with"
     elif kind == "praise":

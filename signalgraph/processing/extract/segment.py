@@ -63,6 +63,7 @@ LOW_SCORE = 0.6  # NPS 0-6, 1-3 of 5
 HIGH_SCORE = 0.9
 # "Segment: Mid-market | Role: HR Generalist": more fields after the first one's value.
 METADATA_PAIRS = re.compile(r"^[^|·:\n]{1,40}(?:\s[|·]\s[\w' /&-]{1,30}:[ \t]*[^|·:\n]{1,40})+\s*$")
+HEADING_HEAD = re.compile(r"\b(?:from|of|for|by|with|about|on|to)\b")
 LABEL_VERB = re.compile(r"\b(is|are|was|were|has|have|had|be)\b", re.IGNORECASE)
 
 
@@ -110,8 +111,9 @@ def speaker_turns(text: str) -> list[Span]:
 def heading_hint(title: str) -> str | None:
     """What a heading or a line label says the text under it is, if anything."""
     lowered = title.lower()
+    head = HEADING_HEAD.split(lowered, maxsplit=1)[0]  # "Open questions from participants" is about questions
     for hint, pattern in cues.HEADING_HINTS:
-        if re.search(pattern, lowered):
+        if re.search(pattern, head if hint == "skip" else lowered):
             return hint
     return None
 
