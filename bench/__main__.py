@@ -31,6 +31,8 @@ import httpx
 import redis
 from sqlalchemy.engine import make_url
 
+from signalgraph.schema.query_cost import COST_LIMIT
+
 from . import load, report, servers, worker_rate
 from .baseline import NESTED, NESTED_DEPTH
 from .load import Round
@@ -167,10 +169,16 @@ class ProxyThread:
         self.thread.join()
 
 
+def relation_page(first: int) -> int:
+    """The largest page (at most 10) for NESTED's relations that keeps the query under the cost limit: at
+    `first: 100`, pages of 10 ask for 111,100 nodes and are refused. Round trips do not depend on it."""
+    return max(p for p in range(1, 11) if first * (1 + p + p**2 + p**3) <= COST_LIMIT)
+
+
 def wire_traffic(proxy: CountingProxy, base_url: str, key: str, first: int) -> Traffic:
     """One nested query's traffic: the median of three, after warm-ups fill each pooled connection's
     statement cache (a statement's first use on a connection costs an extra round trip to prepare it)."""
-    body = {"query": NESTED, "variables": {"first": first}}
+    body = {"query": NESTED, "variables": {"first": first, "page": relation_page(first)}}
     samples = []
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as client:
         for i in range(8):
@@ -327,8 +335,10 @@ def round_trip_rows(url: str, env: dict[str, str], key: str, logs: Path, notes: 
             for first in (1, 100):
                 traffic = wire_traffic(proxy, ours.base_url, key, first)
                 theirs = wire_traffic(proxy, base.base_url, key, first)
+                page = relation_page(first)
                 rows.append(Row(
-                    f"round trips to PostgreSQL, nested query at `first: {first}`",
+                    f"round trips to PostgreSQL, nested query at `first: {first}`"
+                    + (f" (relations `first: {page}`, under the cost limit)" if page != 10 else ""),
                     f"{traffic.round_trips} ({len(traffic.statements)} statements)",
                     f"{NESTED_DEPTH + 2} = depth {NESTED_DEPTH} + 2 (the baseline app: {theirs.round_trips})",
                     traffic.round_trips / (NESTED_DEPTH + 2), "≤ 1.00"))

@@ -114,10 +114,10 @@ INSIGHT_LINKS = (
 )
 # The one GraphQL document the baseline answers, with the scopes Signalgraph checks on its way down.
 NESTED = (
-    "query Nested($first: Int!) { signals(first: $first) { nodes { insights(first: 10) { nodes {"
-    " opportunities(first: 10) { nodes { ideas(first: 10) { nodes { id name } } } } } } } } }"
+    "query Nested($first: Int!, $page: Int = 10) { signals(first: $first) { nodes { insights(first: $page) {"
+    " nodes { opportunities(first: $page) { nodes { ideas(first: $page) { nodes { id name } } } } } } } } }"
 )
-RELATION_PAGE = 10  # the page size of each nested relation in NESTED
+RELATION_PAGE = 10  # the page size of each nested relation in NESTED, unless the variable `page` says otherwise
 NESTED_DEPTH = 4  # signals → insights → opportunities → ideas
 NESTED_SCOPES = ("signals:read", "insights:read", "opportunities:read", "ideas:read")
 
@@ -228,8 +228,10 @@ async def list_insights(engine: AsyncEngine, request: Request) -> Response:
     return Response(orjson.dumps(body), media_type="application/json", headers=headers)
 
 
-async def _children(conn: AsyncConnection, link: Table, left: str, target: Table, ws: str, keys: list[str], *cols):
-    """Each key's first RELATION_PAGE linked rows (`cols` of `target`), ordered as Signalgraph orders a relation."""
+async def _children(
+    conn: AsyncConnection, link: Table, left: str, target: Table, ws: str, keys: list[str], size: int, *cols
+):
+    """Each key's first `size` linked rows (`cols` of `target`), ordered as Signalgraph orders a relation."""
     grouped: dict[str, list[Any]] = defaultdict(list)
     if not keys:
         return grouped
@@ -241,7 +243,7 @@ async def _children(conn: AsyncConnection, link: Table, left: str, target: Table
         .order_by(target.c.created_at, target.c.id)
     )
     for row in await conn.execute(stmt):
-        if len(grouped[row[0]]) < RELATION_PAGE:
+        if len(grouped[row[0]]) < size:
             grouped[row[0]].append(row)
     return grouped
 
@@ -249,7 +251,9 @@ async def _children(conn: AsyncConnection, link: Table, left: str, target: Table
 async def nested_signals(engine: AsyncEngine, request: Request) -> Response:
     """The nested signals → insights → opportunities → ideas page, one query per level."""
     body = orjson.loads(await request.body())
-    first = min(int((body.get("variables") or {}).get("first", DEFAULT_LIMIT)), MAX_LIMIT)
+    variables = body.get("variables") or {}
+    first = min(int(variables.get("first", DEFAULT_LIMIT)), MAX_LIMIT)
+    size = min(int(variables.get("page", RELATION_PAGE)), MAX_LIMIT)
     try:
         async with engine.connect() as conn:
             ws = await authorize(conn, request.headers.get("authorization"), NESTED_SCOPES)
@@ -261,14 +265,14 @@ async def nested_signals(engine: AsyncEngine, request: Request) -> Response:
                     .limit(first)
                 )
             ).scalars().all()
-            by_signal = await _children(conn, signal_insights, "signal_id", insights, ws, page, insights.c.id)
+            by_signal = await _children(conn, signal_insights, "signal_id", insights, ws, page, size, insights.c.id)
             insight_ids = list({row.id for rows in by_signal.values() for row in rows})
             by_insight = await _children(
-                conn, insight_opportunities, "insight_id", opportunities, ws, insight_ids, opportunities.c.id
+                conn, insight_opportunities, "insight_id", opportunities, ws, insight_ids, size, opportunities.c.id
             )
             opportunity_ids = list({row.id for rows in by_insight.values() for row in rows})
             by_opportunity = await _children(
-                conn, opportunity_ideas, "opportunity_id", ideas, ws, opportunity_ids, ideas.c.id, ideas.c.name
+                conn, opportunity_ideas, "opportunity_id", ideas, ws, opportunity_ids, size, ideas.c.id, ideas.c.name
             )
     except Refused as refused:
         return refused.response()

@@ -55,12 +55,16 @@ class _Costing:
 
     def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None):
         self.schema = schema
-        self.variables = variables or {}
+        self.variables = dict(variables or {})
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.unit_costs: dict[str, int] = {}
         self.visiting: set[str] = set()
 
     def operation(self, operation: OperationDefinitionNode) -> int:
+        for definition in operation.variable_definitions or ():  # a variable not sent takes its default
+            name, default = definition.variable.name.value, definition.default_value
+            if name not in self.variables and isinstance(default, IntValueNode):
+                self.variables[name] = int(default.value)
         root = self.schema.get_root_type(operation.operation)
         return self.selection(root, operation.selection_set) if root else 0
 

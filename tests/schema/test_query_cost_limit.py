@@ -21,6 +21,13 @@ def test_a_connection_costs_its_page_and_nested_connections_multiply():
     assert cost("{ viewer { scopes } }") == 0
 
 
+def test_a_page_size_variable_not_sent_is_costed_at_its_default():
+    query = "query($n: Int = 3) { insights(first: $n) { nodes { id } } }"
+    assert cost(query) == 3
+    assert cost(query, {"n": 5}) == 5
+    assert cost("query($n: Int) { insights(first: $n) { nodes { id } } }") == 20  # no default: the argument's
+
+
 def test_fragments_count_once_per_spread_and_are_computed_once():
     fragments = "".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }} " for i in range(40))
     query = "query { ...F0 } " + fragments + "fragment F40 on Query { signals(first: 1) { totalCount } }"
