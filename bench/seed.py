@@ -90,12 +90,16 @@ async def seed(database_url: str) -> Seeded:
             (Opportunity, _objects(Opportunity, OPPORTUNITIES, lambda n: {
                 **common, "id": ids["opportunity"][n], "name": f"Opportunity {n}", "description": DESCRIPTION,
                 "created_at": _at(n), "updated_at": _at(n)})),
-            (Insight, _objects(Insight, INSIGHTS, lambda n: {
-                **common, "id": ids["insight"][n], "name": f"Insight {n}", "description": DESCRIPTION,
-                "status": "published", "type": "user-interview", "created_at": _at(n), "updated_at": _at(n)})),
             (Signal, _objects(Signal, SIGNALS, lambda n: {
                 **common, "id": ids["signal"][n], "public_number": n + 1, "name": f"Interview {n + 1}",
                 "status": "processed", "signal_type": "transcript", "created_at": _at(n), "updated_at": _at(n)})),
+            # Each insight came from its signal, as processing records it (source_signal_id): a column left
+            # empty in all 20,000 rows made ANALYZE tell SQLite its index finds every row, and the job's
+            # look-up of a signal's earlier insights scanned the table (bench/README.md, "One worker").
+            (Insight, _objects(Insight, INSIGHTS, lambda n: {
+                **common, "id": ids["insight"][n], "name": f"Insight {n}", "description": DESCRIPTION,
+                "status": "published", "type": "user-interview", "source_signal_id": ids["signal"][n // 2],
+                "created_at": _at(n), "updated_at": _at(n)})),
             (SignalInsight, [
                 {**common, "signal_id": ids["signal"][n], "insight_id": ids["insight"][2 * n + i]}
                 for n in range(SIGNALS) for i in (0, 1)]),

@@ -66,9 +66,11 @@ async def _failed(session: AsyncSession, row: Job, error: str) -> None:
 @job(PROCESS_SIGNAL, on_failure=_failed, on_retry=_retrying)
 async def process_signal(run: JobRun) -> None:
     ws, db = run.workspace_id, run.services.db
-    async with db.write() as session:
-        signal = await _current(session, run.job_id, ws, run.target_id)
-        if signal is None:
+    # What to extract is only read: outside the writer's turn (SQLite) and without row locks. The
+    # transaction that writes the results checks again that this run is still the signal's latest.
+    async with db.read() as session:
+        signal = (await repo.by_ids(session, Signal, ws, [run.target_id])).get(run.target_id)
+        if signal is None or signal.last_job_id != run.job_id:
             return  # deleted, or a newer run was asked for
         request = extraction_request(signal, await signals_repo.get_text(session, ws, signal.id))
         if request is None:
@@ -79,7 +81,12 @@ async def process_signal(run: JobRun) -> None:
         account_ids = (await repo.linked_ids(session, links.SIGNAL_ACCOUNTS, ws, [signal.id])).get(
             signal.id, []
         )
-        signal.status = "processing"  # it was `pending` when its job had to wait for the sweeper
+    if signal.status == "pending":  # its job had to wait for the sweeper: it is being processed now
+        async with db.write() as session:
+            signal = await _current(session, run.job_id, ws, run.target_id)
+            if signal is None:
+                return
+            signal.status = "processing"
 
     extraction = await create_extractor(run.services.settings, run.usage).extract(request)
 

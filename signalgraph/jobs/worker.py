@@ -36,6 +36,12 @@ FUNCTIONS: dict[str, JobFunction] = {
 }
 # Run every settings.sweep_interval_seconds (and once at start-up) by either runner.
 PERIODIC: tuple[JobFunction, ...] = (sweep_jobs,)
+# How often arq looks for jobs when it has a free slot (arq's default is 0.5 s). arq polls the queue and
+# only starts jobs at a poll, so a slot freed by a finished job stayed empty until the next one: with
+# jobs of a few tens of milliseconds, one worker spent most of each half second idle (bench/README.md,
+# "One worker"). A poll is one ZRANGEBYSCORE, so polling 20 times a second costs Redis and the worker
+# next to nothing.
+POLL_DELAY_SECONDS = 0.05
 
 
 def _every(seconds: int) -> dict[str, Any]:
@@ -87,6 +93,7 @@ def worker_settings(settings: Settings, functions: dict[str, JobFunction] | None
         "job_timeout": timeout,
         "max_tries": runner_max_tries(settings),
         "keep_result": 0,
+        "poll_delay": POLL_DELAY_SECONDS,
     }
 
 

@@ -214,8 +214,7 @@ async def private_redis() -> AsyncIterator[PrivateRedis]:
 
 async def run_burst_worker(settings: Settings, functions: dict | None = None) -> Worker:
     """An arq worker in this process until its queue is empty (its start-up sweep included)."""
-    worker = Worker(**worker_settings(settings, functions or ALL_FUNCTIONS), burst=True, handle_signals=False,
-                    poll_delay=0.05)
+    worker = Worker(**worker_settings(settings, functions or ALL_FUNCTIONS), burst=True, handle_signals=False)
     try:
         await worker.async_run()
     finally:

@@ -312,6 +312,8 @@ async def add_links(
     """Add links that are not there yet. Idempotent under concurrency: a link a concurrent transaction
     wrote meanwhile (the insight's list and the opportunity's list naming each other) is left as it is,
     never a unique violation (INSERT … ON CONFLICT DO NOTHING on both databases)."""
+    if not other_ids:
+        return  # nothing to add: not even the read of what is there
     existing = set((await linked_ids(session, link, workspace_id, [key])).get(key, []))
     rows = []
     for other in dict.fromkeys(other_ids):
