@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from ..patterns import alternation, any_word
 from . import cues
 from .base import KIND_LABELS, Evidence, Finding
 from .naming import is_analyst_name, name_key, strip_openers
@@ -35,18 +36,18 @@ ELABORATION_MAX_GAP = 400
 OWN_SUBJECT = re.compile(r"(?:the|a|an|our|my|their|his|her|its|these|those)\s+\w+", re.IGNORECASE)
 # "Support just sends canned replies", "Docs for the provider are thin": a noun (not a pronoun, not an elided
 # subject as in "Takes forever" or "Had to fix it") followed by its verb.
+_NOT_A_NOUN_SUBJECT_TEXT = """i we you your they it he she this that these those there here then now right every each also
+    just still someone somebody anyone anybody everyone everybody nobody no_one one people so and but had has have
+    took takes take spent spend spends lost got gets keeps kept need needs wish ended tried tries went goes makes made"""
 NOUN_SUBJECT = re.compile(
-    r"(?!(?:i|we|you|your|they|it|he|she|this|that|these|those|there|here|then|now|right|every|each|also|just|still|"
-    r"someone|somebody|anyone|anybody|everyone|everybody|nobody|no one|one|people|"
-    r"so|and|but|had|has|have|took|takes|take|spent|spend|spends|lost|got|gets|keeps|kept|need|needs|wish|ended|"
-    r"tried|tries|went|goes|makes|made)\b)[a-z][\w-]*(?<!ed)(?: [a-z][\w-]*)?"
+    rf"(?!(?:{alternation(_NOT_A_NOUN_SUBJECT_TEXT)})\b)[a-z][\w-]*(?<!ed)(?: [a-z][\w-]*)?"
     r"(?: (?:for|of|on|in|with) (?:the |a |an |our |your |their )?[\w-]+(?: [\w-]+)?)? (?:just |also |still |now |really |always |"
     r"never |only |simply |even |got )?(?:is|are|was|were|has|have|had|got|gets|keeps|kept|feels|felt|looks|seems|"
     r"[a-z]+[^s\W]s)\b",
     re.IGNORECASE,
 )
 # "So if two recipes need onions…": a sentence that works out what the one before it said.
-WORKS_OUT = re.compile(r"^(?:so|and so|which means|that means|meaning)\b", re.IGNORECASE)
+WORKS_OUT = any_word("so and_so which_means that_means meaning", leading=True)
 # "We've lost money on about 40 orders", "It cost us two deals": what the point before it cost.
 LOSS = re.compile(
     r"^(?:(?:we|i|they|our [\w ]{1,20}?)(?:'ve| have| had)? (?:already |now |probably )?(?:lost|losing|missed) "
@@ -70,10 +71,8 @@ TOPIC_LABEL = re.compile(r"^[^:—–]{1,40}(?::|\s[—–-]\s)")
 # A clause with a verb of its own ("Half my route has no signal", "who starts this month"), not a bare
 # noun phrase ("Keyboard shortcuts"): after a point under the same heading, it explains that point.
 CLAUSE_MIN_WORDS = 6
-CLAUSE = re.compile(
-    r"\b(?:i|we|you|they|it|he|she|my|our|their|who|is|are|was|were|has|have|had|can|can't|won't|doesn't|don't|"
-    r"isn't|aren't|will|would)\b",
-    re.IGNORECASE,
+CLAUSE = any_word(
+    "i we you they it he she my our their who is are was were has have had can can't won't doesn't don't isn't aren't will would"
 )
 # "Also the app still says 'Free plan'…", "Oh and…", "One more thing:": a new point, not more of the last one.
 ADDITIVE = re.compile(

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from ..patterns import any_word
 from . import cues, segment
 from .base import Extraction, ExtractionRequest
 from .grouping import (
@@ -27,7 +28,15 @@ from .grouping import (
     mark_elaborations,
     to_finding,
 )
-from .naming import BANNED_FIRST_WORDS, NOT_ITEM_STARTS, insight_name, stem, strip_openers, subject_items
+from .naming import (
+    BACK_REFERENCE,
+    BANNED_FIRST_WORDS,
+    NOT_ITEM_STARTS,
+    insight_name,
+    stem,
+    strip_openers,
+    subject_items,
+)
 from .parties import find_parties
 from .segment import Span
 
@@ -46,8 +55,7 @@ PEOPLE_WONT = re.compile(r"(?:never|don't|doesn't|didn't|won't|do not|does not|d
 HINT_ALONE = 1.0
 HINT_LEAN = 0.5
 FOLLOW_UP_MAX_WORDS = 6
-BACK_REFERENCE = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
-FOLLOW_UP = re.compile(r"\b(that|it|this|then|now|those|them)\b", re.IGNORECASE)
+FOLLOW_UP = any_word("that it this then now those them")
 NOT_A_PROBLEM = re.compile(
     r"\b(which|that|it)(?:'s| is) (fine|ok|okay|not a (big )?(deal|problem|issue))\b|\bno big deal\b|"
     r"\bdoesn't bother\b|\bdon't mind\b|\bonly takes (a|one) (minute|second|moment)\b"
@@ -64,11 +72,11 @@ CONSEQUENCE_MAX_TERMS = 2
 FOLLOW_ON = re.compile(r"^(?:and )?(?:so|which|causing|meaning|resulting in|that means|then|and then)\b", re.IGNORECASE)
 # "…, because fraud is found too late": the reason for the part before it, which it is about
 # "…, dragging a phase and …": an action, said of the thing before it
-SUBORDINATE = re.compile(r"^(?:once|when|whenever|after|before|until|as soon as)\b", re.IGNORECASE)
+SUBORDINATE = any_word("once when whenever after before until as_soon_as", leading=True)
 GERUND = re.compile(r"^\w+ing\b(?! (?:is|are|was|were)\b)", re.IGNORECASE)
-REASON = re.compile(r"^(?:because|since|as otherwise|otherwise)\b", re.IGNORECASE)
+REASON = any_word("because since as_otherwise otherwise", leading=True)
 PRONOUN_LED = re.compile(r"(?:i|we|you|they|it|he|she)(?:'\w+)?\b", re.IGNORECASE)
-RELATIVE_START = re.compile(r"(?:which|that|who|where|when|whose)\b", re.IGNORECASE)
+RELATIVE_START = any_word("which that who where when whose", leading=True)
 # A request for "it" asks for what the statement before it named ("they would pay extra for it").
 PRONOUN_OBJECT = re.compile(
     r"^(?:\w+ )?without (?:it|this|that|them)\b|\b(?:pay(?: extra)? for|need|want|love|miss|asked for) "

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..patterns import alternation, any_word
+
 NAME_MAX_WORDS = 10
 # A longer name is cut before its first preposition or conjunction after a few words.
 NAME_SOFT_WORDS = 7
@@ -208,16 +210,12 @@ WITHOUT = re.compile(
     re.IGNORECASE,
 )
 # The other product's capability in a comparison ("CaseStack has native e-signature; ours …").
-RIVAL_HAS = re.compile(
-    r"^(?!(?:it|this|that|we|i|you|he|she|there|which|who)\b)(?:[\w-]+|they|their (?:tool|app|product)|competitors?|"
-    r"the competition) (?:also )?(?:has|have|offers?|includes?|supports?|comes? with|ships?(?: with)?|gives? you) "
-    r"(?!to\b)(?P<thing>[^;,]+?)(?:[;,]|\s[-–—]\s|$)",
-    re.IGNORECASE,
-)
-RIVAL_IS = re.compile(
-    r"^(?:their|the other|[\w-]+'s) (?P<thing>[\w -]{2,40}?) (?:is|are) (?P<quality>[\w-]+)(?P<rest>[^;,]*)",
-    re.IGNORECASE,
-)
+_RIVAL = r"(?!(?:it|this|that|we|i|you|he|she|there|which|who)\b)(?:[\w-]+|their (?:tool|app|product)|the competition)"
+_HAS = alternation("has have offers? includes? supports? comes?_with ships?(?:_with)? gives?_you")
+_RIVAL_HAS = rf"^{_RIVAL} (?:also )?(?:{_HAS}) (?!to\b)(?P<thing>[^;,]+?)(?:[;,]|\s[-–—]\s|$)"
+RIVAL_HAS = re.compile(_RIVAL_HAS, re.IGNORECASE)
+_RIVAL_IS = r"^(?:their|the other|[\w-]+'s) (?P<thing>[\w -]{2,40}?) (?:is|are) (?P<quality>[\w-]+)(?P<rest>[^;,]*)"
+RIVAL_IS = re.compile(_RIVAL_IS, re.IGNORECASE)
 BARE_VERB_OF_PRONOUN = re.compile(r"[\w'-]+ (?:it|them|this|that)(?: (?:off|on|out|up|down))?", re.IGNORECASE)
 PARENTHETICAL = re.compile(r"\s*\([^()]{0,60}\)")
 PRONOUN_SUBJECT = re.compile(
@@ -230,7 +228,7 @@ PRONOUN_SUBJECT = re.compile(
 )
 # "the fact that collections are just files": a clause made a noun, the clause is the subject.
 SEE_WHICH = re.compile(r"^(?:(?:to )?(?:see|know|show|tell|view|display) )?(?:which|what) (?=\w+ (?!is\b|are\b))", re.IGNORECASE)
-BACK_REFERENCE = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
+BACK_REFERENCE = any_word("it them")
 ITEM_ADVERB = re.compile(r"^(?:ideally|preferably|maybe|perhaps|possibly|also|even)\s+", re.IGNORECASE)
 NOMINALISED = re.compile(r"^(?:the fact that|the way (?:that )?)\s*", re.IGNORECASE)
 LEAD_DETERMINER = re.compile(
@@ -263,12 +261,9 @@ TRAILING = re.compile(
     re.IGNORECASE,
 )
 # Lists of requested or praised things: where the list ends, how its items are separated.
-LIST_END = re.compile(
-    r"\s*(?:[;:(]|\s[-–—]\s)|,?\s+(?:because|since|so that|so|which|where|who|instead of|not just|not only|"
-    r"rather than|when|while|if|for (?:our|my|the|their|all|every)|to (?:keep|avoid|make|help|save|stop)|"
-    r"would|will|could|that would|in (?:the|our|my))\b",
-    re.IGNORECASE,
-)
+_LIST_END_TEXT = """because since so_that so which where who instead_of not_just not_only rather_than when while if
+    for_(?:our|my|the|their|all|every) to_(?:keep|avoid|make|help|save|stop) would will could that_would in_(?:the|our|my)"""
+LIST_END = re.compile(rf"\s*(?:[;:(]|\s[-–—]\s)|,?\s+(?:{alternation(_LIST_END_TEXT)})\b", re.IGNORECASE)
 COMMA_SPLIT = re.compile(r"\s*,(?!\d)\s*(?:and\s+|or\s+|plus\s+|&\s+)?", re.IGNORECASE)
 AND_SPLIT = re.compile(r"\s+(?:and|&|plus|as well as)\s+", re.IGNORECASE)
 PRAISE_SPLIT = re.compile(
