@@ -14,48 +14,30 @@ from typing import Any
 
 from ..errors import InvalidInput
 from ..scopes import Scope
-from ..storage.models import (
-    Account,
-    Contact,
-    ContextDocument,
-    ContextUnit,
-    Idea,
-    Insight,
-    Job,
-    KeyResult,
-    Okr,
-    Opportunity,
-    Product,
-    ProductFeature,
-    ProductPersona,
-    ProductQuestion,
-    Project,
-    Signal,
-    Tag,
-)
+from ..storage import models as m
 from ..storage.repositories import nodes as nodes_repo
 from .jobs import KIND_SCOPES
 from .request_context import Context
 
 # Node model → the scope that reads it; None: a job, read with the scope of its kind.
 NODE_SCOPES: dict[type, Scope | None] = {
-    Signal: Scope.SIGNALS_READ,
-    Insight: Scope.INSIGHTS_READ,
-    Tag: Scope.INSIGHTS_READ,
-    Opportunity: Scope.OPPORTUNITIES_READ,
-    Idea: Scope.IDEAS_READ,
-    Okr: Scope.OKRS_READ,
-    KeyResult: Scope.OKRS_READ,
-    Project: Scope.OKRS_READ,
-    Product: Scope.PRODUCTS_READ,
-    ProductFeature: Scope.PRODUCTS_READ,
-    ProductPersona: Scope.PRODUCTS_READ,
-    ProductQuestion: Scope.PRODUCTS_READ,
-    Account: Scope.ACCOUNTS_READ,
-    Contact: Scope.ACCOUNTS_READ,
-    ContextUnit: Scope.CONTEXT_UNITS_READ,
-    ContextDocument: Scope.CONTEXT_DOCUMENTS_READ,
-    Job: None,
+    m.Signal: Scope.SIGNALS_READ,
+    m.Insight: Scope.INSIGHTS_READ,
+    m.Tag: Scope.INSIGHTS_READ,
+    m.Opportunity: Scope.OPPORTUNITIES_READ,
+    m.Idea: Scope.IDEAS_READ,
+    m.Okr: Scope.OKRS_READ,
+    m.KeyResult: Scope.OKRS_READ,
+    m.Project: Scope.OKRS_READ,
+    m.Product: Scope.PRODUCTS_READ,
+    m.ProductFeature: Scope.PRODUCTS_READ,
+    m.ProductPersona: Scope.PRODUCTS_READ,
+    m.ProductQuestion: Scope.PRODUCTS_READ,
+    m.Account: Scope.ACCOUNTS_READ,
+    m.Contact: Scope.ACCOUNTS_READ,
+    m.ContextUnit: Scope.CONTEXT_UNITS_READ,
+    m.ContextDocument: Scope.CONTEXT_DOCUMENTS_READ,
+    m.Job: None,
 }
 MAX_IDS = 100
 

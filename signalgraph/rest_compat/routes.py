@@ -65,6 +65,54 @@ class RestRoute:
         return PREFIX + re.sub(r":(\w+)", lambda m: params[m[1]], self.path)
 
 
+def resource(
+    path: str,
+    name: str,
+    noun: str,
+    nouns: str,
+    *,
+    id_param: str = "id",
+    include: tuple[str, ...] = (),
+    created: Shaper = node,
+) -> tuple[RestRoute, ...]:
+    """A resource's five rows, list, get, create, update and delete, in that order: `resource("/okrs", "Okr",
+    "OKR", "OKRs")` serves `okrs.ListOkrs` … `okrs.DeleteOkr` (operations/okrs.graphql), read with
+    okrs:read, written with okrs:write and deleted with okrs:delete; `created` shapes the create's body."""
+    module, scope = path.strip("/").replace("-", "_"), path.strip("/")
+    plural = name[:-1] + "ies" if name.endswith("y") else name + "s"
+    a = _article(noun)
+    one, read, write = f"{path}/:{id_param}", S(f"{scope}:read"), S(f"{scope}:write")
+    return (
+        RestRoute("GET", path, read, f"{module}.List{plural}", f"List {nouns}", shape=page, include=include),
+        RestRoute("GET", one, read, f"{module}.Get{name}", f"Get one {noun}", include=include),
+        RestRoute("POST", path, write, f"{module}.Create{name}", f"Create {a} {noun}", status=201,
+                  shape=created, body="json"),
+        RestRoute("PATCH", one, write, f"{module}.Update{name}", f"Update {a} {noun}", body="json"),
+        RestRoute("DELETE", one, S(f"{scope}:delete"), f"{module}.Delete{name}", f"Delete {a} {noun}"),
+    )
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[0].lower() in "aeiou" else "a"
+
+
+def children(parent: str, name: str, noun: str) -> tuple[RestRoute, ...]:
+    """The four rows of a small list under a parent, list, create, update and delete, all read or written
+    with the parent's scopes: `children("/accounts", "Contact", "contact")` serves
+    `/accounts/:id/contacts[/:contactId]` with `accounts.ListContacts` … `accounts.DeleteContact`."""
+    module = scope = parent.strip("/")
+    owner = module.removesuffix("s")
+    a = _article(owner)
+    path, plural = f"{parent}/:id/{noun}s", f"{name}s"
+    one, read, write = f"{path}/:{noun}Id", S(f"{scope}:read"), S(f"{scope}:write")
+    return (
+        RestRoute("GET", path, read, f"{module}.List{plural}", f"List {owner} {noun}s", shape=items),
+        RestRoute("POST", path, write, f"{module}.Create{name}", f"Create {a} {owner} {noun}", status=201, body="json"),
+        RestRoute("PATCH", one, write, f"{module}.Update{name}", f"Update {a} {owner} {noun}", body="json"),
+        RestRoute("DELETE", one, write, f"{module}.Delete{name}", f"Delete {a} {owner} {noun}"),
+    )
+
+
 INSIGHT_INCLUDES = ("classifications", "provenance")
 PRODUCT_INCLUDES = ("features", "personas", "questions", "metrics")
 
@@ -73,111 +121,32 @@ ROUTES: tuple[RestRoute, ...] = (
     RestRoute("GET", "/auth/context", None, "auth.AuthContext", "Where this API key points",
               shape=auth_context),
     # Signals, addressed by their public id
-    RestRoute("GET", "/signals", S.SIGNALS_READ, "signals.ListSignals", "List signals", shape=page),
-    RestRoute("GET", "/signals/:publicId", S.SIGNALS_READ, "signals.GetSignal", "Get one signal"),
-    RestRoute("POST", "/signals", S.SIGNALS_WRITE, "signals.CreateSignal", "Create a signal", status=201,
-              shape=signal_created, body="json"),
-    RestRoute("PATCH", "/signals/:publicId", S.SIGNALS_WRITE, "signals.UpdateSignal", "Update a signal",
-              body="json"),
-    RestRoute("DELETE", "/signals/:publicId", S.SIGNALS_DELETE, "signals.DeleteSignal", "Delete a signal"),
+    *resource("/signals", "Signal", "signal", "signals", id_param="publicId", created=signal_created),
     RestRoute("POST", "/signals/:publicId/process", S.SIGNALS_WRITE, "signals.ProcessSignal",
               "Process a signal", status=201),
     # Accounts and their contacts
-    RestRoute("GET", "/accounts", S.ACCOUNTS_READ, "accounts.ListAccounts", "List accounts", shape=page),
-    RestRoute("GET", "/accounts/:id", S.ACCOUNTS_READ, "accounts.GetAccount", "Get one account"),
-    RestRoute("POST", "/accounts", S.ACCOUNTS_WRITE, "accounts.CreateAccount", "Create an account",
-              status=201, body="json"),
-    RestRoute("PATCH", "/accounts/:id", S.ACCOUNTS_WRITE, "accounts.UpdateAccount", "Update an account",
-              body="json"),
-    RestRoute("DELETE", "/accounts/:id", S.ACCOUNTS_DELETE, "accounts.DeleteAccount", "Delete an account"),
-    RestRoute("GET", "/accounts/:id/contacts", S.ACCOUNTS_READ, "accounts.ListContacts",
-              "List account contacts", shape=items),
-    RestRoute("POST", "/accounts/:id/contacts", S.ACCOUNTS_WRITE, "accounts.CreateContact",
-              "Create an account contact", status=201, body="json"),
-    RestRoute("PATCH", "/accounts/:id/contacts/:contactId", S.ACCOUNTS_WRITE, "accounts.UpdateContact",
-              "Update an account contact", body="json"),
-    RestRoute("DELETE", "/accounts/:id/contacts/:contactId", S.ACCOUNTS_WRITE, "accounts.DeleteContact",
-              "Delete an account contact"),
+    *resource("/accounts", "Account", "account", "accounts"),
+    *children("/accounts", "Contact", "contact"),
     # Products, with their features, personas and clarification questions
-    RestRoute("GET", "/products", S.PRODUCTS_READ, "products.ListProducts", "List products", shape=page,
-              include=PRODUCT_INCLUDES),
-    RestRoute("GET", "/products/:id", S.PRODUCTS_READ, "products.GetProduct", "Get one product",
-              include=PRODUCT_INCLUDES),
-    RestRoute("POST", "/products", S.PRODUCTS_WRITE, "products.CreateProduct", "Create a product", status=201,
-              body="json"),
-    RestRoute("PATCH", "/products/:id", S.PRODUCTS_WRITE, "products.UpdateProduct", "Update a product",
-              body="json"),
-    RestRoute("DELETE", "/products/:id", S.PRODUCTS_DELETE, "products.DeleteProduct", "Delete a product"),
+    *resource("/products", "Product", "product", "products", include=PRODUCT_INCLUDES),
     RestRoute("GET", "/products/portfolio-summary", S.PRODUCTS_READ, "products.PortfolioSummary",
               "Get portfolio summary"),
     RestRoute("GET", "/products/:id/metrics", S.PRODUCTS_READ, "products.ProductMetrics",
               "Get product metrics"),
-    RestRoute("GET", "/products/:id/features", S.PRODUCTS_READ, "products.ListFeatures",
-              "List product features", shape=items),
-    RestRoute("POST", "/products/:id/features", S.PRODUCTS_WRITE, "products.CreateFeature",
-              "Create a product feature", status=201, body="json"),
-    RestRoute("PATCH", "/products/:id/features/:featureId", S.PRODUCTS_WRITE, "products.UpdateFeature",
-              "Update a product feature", body="json"),
-    RestRoute("DELETE", "/products/:id/features/:featureId", S.PRODUCTS_WRITE, "products.DeleteFeature",
-              "Delete a product feature"),
-    RestRoute("GET", "/products/:id/personas", S.PRODUCTS_READ, "products.ListPersonas",
-              "List product personas", shape=items),
-    RestRoute("POST", "/products/:id/personas", S.PRODUCTS_WRITE, "products.CreatePersona",
-              "Create a product persona", status=201, body="json"),
-    RestRoute("PATCH", "/products/:id/personas/:personaId", S.PRODUCTS_WRITE, "products.UpdatePersona",
-              "Update a product persona", body="json"),
-    RestRoute("DELETE", "/products/:id/personas/:personaId", S.PRODUCTS_WRITE, "products.DeletePersona",
-              "Delete a product persona"),
+    *children("/products", "Feature", "feature"),
+    *children("/products", "Persona", "persona"),
     RestRoute("GET", "/products/:id/questions", S.PRODUCTS_READ, "products.ListQuestions",
               "List product questions", shape=items),
     RestRoute("GET", "/products/:id/questions/:questionId", S.PRODUCTS_READ, "products.GetQuestion",
               "Get a product question"),
     # Insights
-    RestRoute("GET", "/insights", S.INSIGHTS_READ, "insights.ListInsights", "List insights", shape=page,
-              include=INSIGHT_INCLUDES),
-    RestRoute("GET", "/insights/:id", S.INSIGHTS_READ, "insights.GetInsight", "Get one insight",
-              include=INSIGHT_INCLUDES),
-    RestRoute("POST", "/insights", S.INSIGHTS_WRITE, "insights.CreateInsight", "Create an insight",
-              status=201, body="json"),
-    RestRoute("PATCH", "/insights/:id", S.INSIGHTS_WRITE, "insights.UpdateInsight", "Update an insight",
-              body="json"),
-    RestRoute("DELETE", "/insights/:id", S.INSIGHTS_DELETE, "insights.DeleteInsight", "Delete an insight"),
+    *resource("/insights", "Insight", "insight", "insights", include=INSIGHT_INCLUDES),
     RestRoute("POST", "/insights/process-transcript/insights", S.INSIGHTS_WRITE, "insights.ExtractInsights",
               "Extract insights from text (AI)", body="json"),
-    # Opportunities
-    RestRoute("GET", "/opportunities", S.OPPORTUNITIES_READ, "opportunities.ListOpportunities",
-              "List opportunities", shape=page),
-    RestRoute("GET", "/opportunities/:id", S.OPPORTUNITIES_READ, "opportunities.GetOpportunity",
-              "Get one opportunity"),
-    RestRoute("POST", "/opportunities", S.OPPORTUNITIES_WRITE, "opportunities.CreateOpportunity",
-              "Create an opportunity", status=201, body="json"),
-    RestRoute("PATCH", "/opportunities/:id", S.OPPORTUNITIES_WRITE, "opportunities.UpdateOpportunity",
-              "Update an opportunity", body="json"),
-    RestRoute("DELETE", "/opportunities/:id", S.OPPORTUNITIES_DELETE, "opportunities.DeleteOpportunity",
-              "Delete an opportunity"),
-    # Ideas
-    RestRoute("GET", "/ideas", S.IDEAS_READ, "ideas.ListIdeas", "List ideas", shape=page),
-    RestRoute("GET", "/ideas/:id", S.IDEAS_READ, "ideas.GetIdea", "Get one idea"),
-    RestRoute("POST", "/ideas", S.IDEAS_WRITE, "ideas.CreateIdea", "Create an idea", status=201, body="json"),
-    RestRoute("PATCH", "/ideas/:id", S.IDEAS_WRITE, "ideas.UpdateIdea", "Update an idea", body="json"),
-    RestRoute("DELETE", "/ideas/:id", S.IDEAS_DELETE, "ideas.DeleteIdea", "Delete an idea"),
-    # OKRs
-    RestRoute("GET", "/okrs", S.OKRS_READ, "okrs.ListOkrs", "List OKRs", shape=page),
-    RestRoute("GET", "/okrs/:id", S.OKRS_READ, "okrs.GetOkr", "Get one OKR"),
-    RestRoute("POST", "/okrs", S.OKRS_WRITE, "okrs.CreateOkr", "Create an OKR", status=201, body="json"),
-    RestRoute("PATCH", "/okrs/:id", S.OKRS_WRITE, "okrs.UpdateOkr", "Update an OKR", body="json"),
-    RestRoute("DELETE", "/okrs/:id", S.OKRS_DELETE, "okrs.DeleteOkr", "Delete an OKR"),
-    # Context units
-    RestRoute("GET", "/context-units", S.CONTEXT_UNITS_READ, "context_units.ListContextUnits",
-              "List context units", shape=page),
-    RestRoute("GET", "/context-units/:id", S.CONTEXT_UNITS_READ, "context_units.GetContextUnit",
-              "Get one context unit"),
-    RestRoute("POST", "/context-units", S.CONTEXT_UNITS_WRITE, "context_units.CreateContextUnit",
-              "Create a context unit", status=201, body="json"),
-    RestRoute("PATCH", "/context-units/:id", S.CONTEXT_UNITS_WRITE, "context_units.UpdateContextUnit",
-              "Update a context unit", body="json"),
-    RestRoute("DELETE", "/context-units/:id", S.CONTEXT_UNITS_DELETE, "context_units.DeleteContextUnit",
-              "Delete a context unit"),
+    *resource("/opportunities", "Opportunity", "opportunity", "opportunities"),
+    *resource("/ideas", "Idea", "idea", "ideas"),
+    *resource("/okrs", "Okr", "OKR", "OKRs"),
+    *resource("/context-units", "ContextUnit", "context unit", "context units"),
     # Context documents
     RestRoute("GET", "/context-documents", S.CONTEXT_DOCUMENTS_READ, "context_documents.ListContextDocuments",
               "List context documents", shape=page),
