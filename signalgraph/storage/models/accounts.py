@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from sqlalchemy import Boolean, String, Text
+from sqlmodel import Field
 
-from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
-
-from .base import WorkspaceRow, created_field, link_field, ref_field, updated_field, workspace_field
+from .base import LinkRow, TimestampedRow, link_field, newest_first, ref_field, unique_in_workspace
 
 
-class Account(WorkspaceRow, table=True):
+class Account(TimestampedRow, table=True):
     __tablename__ = "accounts"
     __table_args__ = (
-        Index("ix_accounts_workspace_created", "workspace_id", "created_at"),
-        UniqueConstraint("workspace_id", "external_id", name="uq_accounts_workspace_external_id"),
+        newest_first("accounts"),
+        unique_in_workspace("accounts", "external_id"),
     )
 
     name: str = Field(sa_type=String(500))
@@ -25,11 +23,9 @@ class Account(WorkspaceRow, table=True):
     company_size: str | None = Field(default=None, sa_type=String(64))
     lifecycle_stage: str | None = Field(default=None, sa_type=String(16))
     notes: str | None = Field(default=None, sa_type=Text)
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()
 
 
-class Contact(WorkspaceRow, table=True):
+class Contact(TimestampedRow, table=True):
     __tablename__ = "contacts"
 
     account_id: str = ref_field("accounts")
@@ -39,29 +35,24 @@ class Contact(WorkspaceRow, table=True):
     phone: str | None = Field(default=None, sa_type=String(64))
     notes: str | None = Field(default=None, sa_type=Text)
     is_primary: bool = Field(default=False, sa_type=Boolean)
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()
 
 
-class AccountInsight(SQLModel, table=True):
+class AccountInsight(LinkRow, table=True):
     __tablename__ = "account_insights"
 
     account_id: str = link_field("accounts")
     insight_id: str = link_field("insights", index=True)
-    workspace_id: str = workspace_field()
 
 
-class AccountOpportunity(SQLModel, table=True):
+class AccountOpportunity(LinkRow, table=True):
     __tablename__ = "account_opportunities"
 
     account_id: str = link_field("accounts")
     opportunity_id: str = link_field("opportunities", index=True)
-    workspace_id: str = workspace_field()
 
 
-class AccountIdea(SQLModel, table=True):
+class AccountIdea(LinkRow, table=True):
     __tablename__ = "account_ideas"
 
     account_id: str = link_field("accounts")
     idea_id: str = link_field("ideas", index=True)
-    workspace_id: str = workspace_field()

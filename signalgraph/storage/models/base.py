@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String
+from sqlalchemy import JSON, DateTime, Index, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -107,3 +107,27 @@ class WorkspaceRow(SQLModel):
 
     id: str = id_field()
     workspace_id: str = workspace_field()
+
+
+class LinkRow(SQLModel):
+    """A link table's row: the two ids that are its primary key (`link_field`, declared by the table), and
+    the workspace both rows belong to."""
+
+    workspace_id: str = workspace_field()
+
+
+class TimestampedRow(WorkspaceRow):
+    """A workspace row with its creation time and the time of its last change (set on every update)."""
+
+    created_at: datetime = created_field()
+    updated_at: datetime = updated_field()
+
+
+def newest_first(table: str) -> Index:
+    """The index behind a root list's default order, newest first within a workspace."""
+    return Index(f"ix_{table}_workspace_created", "workspace_id", "created_at")
+
+
+def unique_in_workspace(table: str, column: str) -> UniqueConstraint:
+    """No two rows of one workspace share a value of `column` (an externalId, a tag name)."""
+    return UniqueConstraint("workspace_id", column, name=f"uq_{table}_workspace_{column}")

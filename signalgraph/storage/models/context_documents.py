@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import Index, String, Text
+from sqlalchemy import String, Text
 from sqlmodel import Field
 
-from .base import WorkspaceRow, created_field, ref_field, updated_field
+from .base import TimestampedRow, newest_first, ref_field
 
 
-class ContextDocument(WorkspaceRow, table=True):
+class ContextDocument(TimestampedRow, table=True):
     __tablename__ = "context_documents"
-    __table_args__ = (Index("ix_context_documents_workspace_created", "workspace_id", "created_at"),)
+    __table_args__ = (newest_first("context_documents"),)
 
     file_name: str = Field(sa_type=String(500))
     mime_type: str | None = Field(default=None, sa_type=String(255))
@@ -24,5 +22,3 @@ class ContextDocument(WorkspaceRow, table=True):
     source_label: str | None = Field(default=None, sa_type=String(500))
     vector_file_id: str | None = Field(default=None, sa_type=String(128))
     indexing_status: str = Field(default="pending", sa_type=String(16))
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()

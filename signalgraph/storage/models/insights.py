@@ -6,26 +6,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Index, String, Text, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .base import (
-    WorkspaceRow,
-    created_field,
-    json_field,
-    link_field,
-    ref_field,
-    time_field,
-    updated_field,
-    workspace_field,
-)
+from .base import LinkRow, TimestampedRow, json_field, link_field, newest_first, ref_field, time_field
 
 OPEN_DRAFT = text("status = 'draft' AND edited_at IS NULL AND subject_key IS NOT NULL")
 
 
-class Insight(WorkspaceRow, table=True):
+class Insight(TimestampedRow, table=True):
     __tablename__ = "insights"
     __table_args__ = (
-        Index("ix_insights_workspace_created", "workspace_id", "created_at"),
+        newest_first("insights"),
         # One open draft per subject and workspace: what processing merges findings into.
         Index(
             "uq_insights_open_subject",
@@ -53,29 +44,24 @@ class Insight(WorkspaceRow, table=True):
     # about it are merged into it while it is an open draft. See processing/findings.py.
     subject_key: str | None = Field(default=None, sa_type=String(200))
     edited_at: datetime | None = time_field()  # set by every user update: a person's insight now
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()
 
 
-class InsightTag(SQLModel, table=True):
+class InsightTag(LinkRow, table=True):
     __tablename__ = "insight_tags"
 
     insight_id: str = link_field("insights")
     tag_id: str = link_field("tags", index=True)
-    workspace_id: str = workspace_field()
 
 
-class InsightOpportunity(SQLModel, table=True):
+class InsightOpportunity(LinkRow, table=True):
     __tablename__ = "insight_opportunities"
 
     insight_id: str = link_field("insights")
     opportunity_id: str = link_field("opportunities", index=True)
-    workspace_id: str = workspace_field()
 
 
-class InsightIdea(SQLModel, table=True):
+class InsightIdea(LinkRow, table=True):
     __tablename__ = "insight_ideas"
 
     insight_id: str = link_field("insights")
     idea_id: str = link_field("ideas", index=True)
-    workspace_id: str = workspace_field()

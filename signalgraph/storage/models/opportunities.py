@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from sqlalchemy import String, Text
+from sqlmodel import Field
 
-from sqlalchemy import Index, String, Text
-from sqlmodel import Field, SQLModel
-
-from .base import WorkspaceRow, created_field, link_field, ref_field, updated_field, workspace_field
+from .base import LinkRow, TimestampedRow, link_field, newest_first, ref_field
 
 
-class Opportunity(WorkspaceRow, table=True):
+class Opportunity(TimestampedRow, table=True):
     __tablename__ = "opportunities"
-    __table_args__ = (Index("ix_opportunities_workspace_created", "workspace_id", "created_at"),)
+    __table_args__ = (newest_first("opportunities"),)
 
     name: str = Field(sa_type=String(500))
     description: str = Field(sa_type=Text)
     score: float | None = None
     status: str = Field(default="discovery", sa_type=String(20), index=True)
     product_id: str | None = ref_field("products", ondelete="SET NULL", nullable=True)
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()
 
 
-class OpportunityIdea(SQLModel, table=True):
+class OpportunityIdea(LinkRow, table=True):
     __tablename__ = "opportunity_ideas"
 
     opportunity_id: str = link_field("opportunities")
     idea_id: str = link_field("ideas", index=True)
-    workspace_id: str = workspace_field()

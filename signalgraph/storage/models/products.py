@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlmodel import Field
 
-from .base import WorkspaceRow, created_field, json_field, ref_field, updated_field
+from .base import TimestampedRow, json_field, newest_first, ref_field, unique_in_workspace
 
 
-class Product(WorkspaceRow, table=True):
+class Product(TimestampedRow, table=True):
     __tablename__ = "products"
     __table_args__ = (
-        Index("ix_products_workspace_created", "workspace_id", "created_at"),
-        UniqueConstraint("workspace_id", "external_id", name="uq_products_workspace_external_id"),
+        newest_first("products"),
+        unique_in_workspace("products", "external_id"),
     )
 
     name: str = Field(sa_type=String(500))
@@ -28,11 +27,9 @@ class Product(WorkspaceRow, table=True):
     kpis: list[str] = json_field(list, nullable=False)
     tech_stack: list[Any] = json_field(list, nullable=False)
     analysis: dict[str, Any] = json_field(dict, nullable=False)
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()
 
 
-class ProductFeature(WorkspaceRow, table=True):
+class ProductFeature(TimestampedRow, table=True):
     __tablename__ = "product_features"
 
     product_id: str = ref_field("products")
@@ -40,11 +37,9 @@ class ProductFeature(WorkspaceRow, table=True):
     parent_id: str | None = ref_field("product_features", ondelete="SET NULL", nullable=True)
     name: str = Field(sa_type=String(500))
     description: str = Field(default="", sa_type=Text)
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()
 
 
-class ProductPersona(WorkspaceRow, table=True):
+class ProductPersona(TimestampedRow, table=True):
     __tablename__ = "product_personas"
 
     product_id: str = ref_field("products")
@@ -53,11 +48,9 @@ class ProductPersona(WorkspaceRow, table=True):
     goals: list[str] = json_field(list, nullable=False)
     pain_points: list[str] = json_field(list, nullable=False)
     use_cases: list[str] = json_field(list, nullable=False)
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()
 
 
-class ProductQuestion(WorkspaceRow, table=True):
+class ProductQuestion(TimestampedRow, table=True):
     """A clarification question about a product, written by product analysis; read-only over the API."""
 
     __tablename__ = "product_questions"
@@ -68,5 +61,3 @@ class ProductQuestion(WorkspaceRow, table=True):
     question: str = Field(sa_type=Text)
     status: str = Field(default="open", sa_type=String(20))
     answer: str | None = Field(default=None, sa_type=Text)
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import Index, String, Text
+from sqlalchemy import String, Text
 from sqlmodel import Field
 
-from .base import WorkspaceRow, created_field, updated_field
+from .base import TimestampedRow, newest_first
 
 
-class Project(WorkspaceRow, table=True):
+class Project(TimestampedRow, table=True):
     __tablename__ = "projects"
-    __table_args__ = (Index("ix_projects_workspace_created", "workspace_id", "created_at"),)
+    __table_args__ = (newest_first("projects"),)
 
     name: str = Field(sa_type=String(500))
     description: str | None = Field(default=None, sa_type=Text)
     status: str = Field(default="planned", sa_type=String(20))
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()

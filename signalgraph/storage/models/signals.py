@@ -5,26 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import String, Text
+from sqlmodel import Field
 
 from .base import (
-    WorkspaceRow,
-    created_field,
+    LinkRow,
+    TimestampedRow,
     json_field,
     link_field,
+    newest_first,
     time_field,
-    updated_field,
-    workspace_field,
+    unique_in_workspace,
 )
 
 
-class Signal(WorkspaceRow, table=True):
+class Signal(TimestampedRow, table=True):
     __tablename__ = "signals"
     __table_args__ = (
-        UniqueConstraint("workspace_id", "public_number", name="uq_signals_workspace_public_number"),
-        UniqueConstraint("workspace_id", "external_id", name="uq_signals_workspace_external_id"),
-        Index("ix_signals_workspace_created", "workspace_id", "created_at"),
+        unique_in_workspace("signals", "public_number"),
+        unique_in_workspace("signals", "external_id"),
+        newest_first("signals"),
     )
 
     public_number: int
@@ -51,33 +51,28 @@ class Signal(WorkspaceRow, table=True):
     failed_at: datetime | None = time_field()
     last_error: str | None = Field(default=None, sa_type=Text)
     attempts: int = 0
-    created_at: datetime = created_field()
-    updated_at: datetime = updated_field()
 
 
-class SignalInsight(SQLModel, table=True):
+class SignalInsight(LinkRow, table=True):
     __tablename__ = "signal_insights"
 
     signal_id: str = link_field("signals")
     insight_id: str = link_field("insights", index=True)
-    workspace_id: str = workspace_field()
 
 
-class SignalAccount(SQLModel, table=True):
+class SignalAccount(LinkRow, table=True):
     __tablename__ = "signal_accounts"
 
     signal_id: str = link_field("signals")
     account_id: str = link_field("accounts", index=True)
-    workspace_id: str = workspace_field()
     # Order of linking: the legacy single `accountId` is the first linked account.
     position: int = 0
 
 
-class SignalProduct(SQLModel, table=True):
+class SignalProduct(LinkRow, table=True):
     """Products a signal is about (`productIds` on create): narrows processing, counts in product metrics."""
 
     __tablename__ = "signal_products"
 
     signal_id: str = link_field("signals")
     product_id: str = link_field("products", index=True)
-    workspace_id: str = workspace_field()

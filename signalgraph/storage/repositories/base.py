@@ -251,7 +251,7 @@ class Link:
     @classmethod
     def of(cls, table: type[SQLModel]) -> Link:
         """The link table seen from the side of its first key column (`SignalInsight`: signal → insight)."""
-        from_col, to_col = list(table.model_fields)[:2]
+        from_col, to_col = (column.name for column in table.__table__.primary_key.columns)  # type: ignore[attr-defined]
         return cls(table, from_col, to_col)
 
     def reversed(self) -> Link:
