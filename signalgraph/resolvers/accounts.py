@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput
 from ..limits import CONTACTS_PER_ACCOUNT
 from ..storage.models import Account, Contact
 from ..storage.models.base import utcnow
@@ -17,7 +17,8 @@ from ..storage.repositories import base as repo
 from ..storage.repositories.base import Page, Slice
 from ..vocabulary import LIFECYCLE_STAGES
 from . import common
-from .request_context import Context
+from .children import Child
+from .request_context import Context, Write
 
 ACCOUNT_FIELDS = (
     "name",
@@ -126,55 +127,15 @@ def _validate_contact(data: dict[str, Any]) -> None:
         _email(data["email"])
 
 
-async def list_contacts(ctx: Context, account_id: str) -> list[Contact]:
-    common.found(await get_account(ctx, account_id), "Account", account_id)
-    return await ctx.loaders.contacts_by_account_id.load(account_id)
+def _contact_fields(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    _validate_contact({"name": None, **data} if creating else data)
+    return {k: data[k] for k in CONTACT_FIELDS if k in data}
 
 
-async def create_contact(ctx: Context, account_id: str, data: dict[str, Any]) -> Contact:
-    _validate_contact({"name": None, **data})
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        common.found(await repo.get(w.session, Account, ws, account_id), "Account", account_id)
-        await common.room_for_one_more(
-            w.session, Contact.account_id, ws, account_id, CONTACTS_PER_ACCOUNT, "contacts"
-        )
-        contact = Contact(
-            workspace_id=ws, account_id=account_id, **{k: data[k] for k in CONTACT_FIELDS if k in data}
-        )
-        w.session.add(contact)
-        await w.session.flush()
-        if contact.is_primary:
-            await accounts_repo.clear_primary(w.session, ws, account_id, except_id=contact.id)
-    return contact
+async def _one_primary(w: Write, contact: Contact, values: dict[str, Any], before: dict[str, Any] | None) -> None:
+    """A contact made primary demotes the account's other primary contact."""
+    if values.get("is_primary"):
+        await accounts_repo.clear_primary(w.session, w.workspace_id, contact.account_id, except_id=contact.id)
 
 
-async def _owned_contact(session: Any, workspace_id: str, account_id: str, contact_id: str) -> Contact:
-    contact = await accounts_repo.contact(session, workspace_id, account_id, contact_id)
-    if contact is None:
-        common.found(await repo.get(session, Account, workspace_id, account_id), "Account", account_id)
-        raise NotFound(f"Contact {contact_id} not found in account {account_id}")
-    return contact
-
-
-async def update_contact(ctx: Context, account_id: str, contact_id: str, changes: dict[str, Any]) -> Contact:
-    _validate_contact(changes)
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        contact = await _owned_contact(w.session, ws, account_id, contact_id)
-        for field in CONTACT_FIELDS:
-            if field in changes:
-                setattr(contact, field, changes[field])
-        contact.updated_at = utcnow()
-        w.session.add(contact)
-        if changes.get("is_primary"):
-            await accounts_repo.clear_primary(w.session, ws, account_id, except_id=contact.id)
-    return contact
-
-
-async def delete_contact(ctx: Context, account_id: str, contact_id: str) -> str:
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        if not await accounts_repo.delete_contact(w.session, ws, account_id, contact_id):
-            await _owned_contact(w.session, ws, account_id, contact_id)
-    return contact_id
+CONTACTS = Child(Account, Contact.account_id, "contacts", _contact_fields, CONTACTS_PER_ACCOUNT, after_save=_one_primary)

@@ -7,7 +7,6 @@ asks for a new analysis, which rewrites the product's open questions.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,9 +16,9 @@ from ..jobs.queue import ANALYZE_PRODUCT, JobRef, schedule, stamp
 from ..limits import FEATURES_PER_PRODUCT, PERSONAS_PER_PRODUCT
 from ..storage.models import Product, ProductFeature, ProductPersona, ProductQuestion
 from ..storage.models.base import utcnow
-from ..storage.repositories import base as repo
 from ..storage.repositories import products as products_repo
 from . import common
+from .children import Child
 from .request_context import Context, Write
 
 PERSONA_LISTS = ("goals", "pain_points", "use_cases")
@@ -58,17 +57,12 @@ def persona_fields(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     return fields
 
 
-# -- features ----------------------------------------------------------------------------------
-async def list_features(ctx: Context, product_id: str) -> list[ProductFeature]:
-    await require_product(ctx, product_id)
-    return await ctx.loaders.features_by_product_id.load(product_id)
-
-
-async def _check_parent(
-    session: Any, workspace_id: str, product_id: str, feature_id: str | None, parent_id: str
-) -> None:
+async def _check_parent(w: Write, product_id: str, feature_id: str | None, values: dict[str, Any]) -> None:
     """The parent must be a feature of the same product, and not the feature or one of its descendants."""
-    parents = await products_repo.feature_parents(session, workspace_id, product_id)
+    parent_id = values.get("parent_id")
+    if parent_id is None:
+        return
+    parents = await products_repo.feature_parents(w.session, w.workspace_id, product_id)
     if parent_id not in parents:
         raise NotFound(f"parentId: no feature {parent_id} in product {product_id}", field="parentId")
     ancestor: str | None = parent_id
@@ -80,121 +74,29 @@ async def _check_parent(
         ancestor = parents.get(ancestor)
 
 
-async def create_feature(ctx: Context, product_id: str, data: dict[str, Any]) -> ProductFeature:
-    fields = feature_fields(data, creating=True)
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        common.found(await repo.get(w.session, Product, ws, product_id), "Product", product_id)
-        if fields.get("parent_id") is not None:
-            await _check_parent(w.session, ws, product_id, None, fields["parent_id"])
-        await common.room_for_one_more(
-            w.session, ProductFeature.product_id, ws, product_id, FEATURES_PER_PRODUCT, "features"
-        )
-        feature = ProductFeature(workspace_id=ws, product_id=product_id, **fields)
-        w.session.add(feature)
-        w.enqueue(await schedule_analysis(w.session, ws, product_id))
-    return feature
+async def _analyse(w: Write, row: Any, values: dict[str, Any], before: dict[str, Any] | None) -> None:
+    """A new feature or persona, or a new name, asks for a new analysis."""
+    if before is None or before.get("name", row.name) != row.name:
+        await _analyse_product(w, row.product_id)
 
 
-async def _owned(session: Any, model: type, workspace_id: str, product_id: str, id_: str) -> Any:
-    row = await repo.get(session, model, workspace_id, id_)
-    if row is None or row.product_id != product_id:
-        await _missing(session, model, workspace_id, product_id, id_)
-    return row
+async def _analyse_product(w: Write, product_id: str) -> None:
+    w.enqueue(await schedule_analysis(w.session, w.workspace_id, product_id))
 
 
-async def _missing(session: Any, model: type, workspace_id: str, product_id: str, id_: str) -> None:
-    """NOT_FOUND naming the product when it is missing, else naming the feature or persona."""
-    common.found(await repo.get(session, Product, workspace_id, product_id), "Product", product_id)
-    raise NotFound(f"{model.__name__} {id_} not found in product {product_id}")
-
-
-async def update_feature(
-    ctx: Context, product_id: str, feature_id: str, changes: dict[str, Any]
-) -> ProductFeature:
-    fields = feature_fields(changes, creating=False)
-
-    async def check_parent(w: Write) -> None:
-        if fields.get("parent_id") is not None:
-            await _check_parent(w.session, w.workspace_id, product_id, feature_id, fields["parent_id"])
-
-    return await _update(ctx, ProductFeature, product_id, feature_id, fields, check_parent)
-
-
-async def _update(
-    ctx: Context,
-    model: type,
-    product_id: str,
-    id_: str,
-    fields: dict[str, Any],
-    check: Callable[[Write], Awaitable[None]] | None = None,
-) -> Any:
-    """Change a feature or persona of this product; a new name asks for a new analysis."""
-    async with ctx.write() as w:
-        row = await _owned(w.session, model, w.workspace_id, product_id, id_)
-        if check is not None:
-            await check(w)
-        renamed = "name" in fields and fields["name"] != row.name
-        for field, value in fields.items():
-            setattr(row, field, value)
-        row.updated_at = utcnow()
-        w.session.add(row)
-        if renamed:
-            w.enqueue(await schedule_analysis(w.session, w.workspace_id, product_id))
-    return row
-
-
-async def delete_feature(ctx: Context, product_id: str, feature_id: str) -> str:
-    """Its children become root features."""
-    return await _delete(ctx, ProductFeature, product_id, feature_id)
-
-
-async def _delete(ctx: Context, model: type, product_id: str, id_: str) -> str:
-    async with ctx.write() as w:
-        if not await products_repo.delete_child(w.session, model, ctx.workspace_id, product_id, id_):
-            await _missing(w.session, model, ctx.workspace_id, product_id, id_)
-        w.enqueue(await schedule_analysis(w.session, ctx.workspace_id, product_id))
-    return id_
-
-
-# -- personas ----------------------------------------------------------------------------------
-async def list_personas(ctx: Context, product_id: str) -> list[ProductPersona]:
-    await require_product(ctx, product_id)
-    return await ctx.loaders.personas_by_product_id.load(product_id)
-
-
-async def create_persona(ctx: Context, product_id: str, data: dict[str, Any]) -> ProductPersona:
-    fields = persona_fields(data, creating=True)
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        common.found(await repo.get(w.session, Product, ws, product_id), "Product", product_id)
-        await common.room_for_one_more(
-            w.session, ProductPersona.product_id, ws, product_id, PERSONAS_PER_PRODUCT, "personas"
-        )
-        persona = ProductPersona(workspace_id=ws, product_id=product_id, **fields)
-        w.session.add(persona)
-        w.enqueue(await schedule_analysis(w.session, ws, product_id))
-    return persona
-
-
-async def update_persona(
-    ctx: Context, product_id: str, persona_id: str, changes: dict[str, Any]
-) -> ProductPersona:
-    return await _update(ctx, ProductPersona, product_id, persona_id, persona_fields(changes, creating=False))
-
-
-async def delete_persona(ctx: Context, product_id: str, persona_id: str) -> str:
-    return await _delete(ctx, ProductPersona, product_id, persona_id)
-
-
-# -- questions (written by product analysis) ---------------------------------------------------
-async def list_questions(ctx: Context, product_id: str) -> list[ProductQuestion]:
-    await require_product(ctx, product_id)
-    return await ctx.loaders.questions_by_product_id.load(product_id)
-
-
-async def get_question(ctx: Context, product_id: str, question_id: str) -> ProductQuestion | None:
-    """None for a question this product does not have; NOT_FOUND if the product itself is missing."""
-    await require_product(ctx, product_id)
-    async with ctx.read() as session:
-        return await products_repo.question(session, ctx.workspace_id, product_id, question_id)
+# A deleted feature's children become root features (the foreign key sets their parent to null).
+FEATURES = Child(
+    Product,
+    ProductFeature.product_id,
+    "features",
+    feature_fields,
+    FEATURES_PER_PRODUCT,
+    check=_check_parent,
+    after_save=_analyse,
+    after_delete=_analyse_product,
+)
+PERSONAS = Child(
+    Product, ProductPersona.product_id, "personas", persona_fields, PERSONAS_PER_PRODUCT, after_save=_analyse,
+    after_delete=_analyse_product,
+)
+QUESTIONS = Child(Product, ProductQuestion.product_id, "questions")  # written by product analysis

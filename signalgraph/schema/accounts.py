@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from ..limits import CONTACTS_PER_ACCOUNT
@@ -17,7 +18,7 @@ from .common import DeleteResult, Node
 from .inputs import provided
 from .pagination import order_input
 from .permissions import HasScope
-from .resources import id_list, input_types, list_field, relation, value_enum
+from .resources import child_mutation, id_list, input_types, list_field, relation, value_enum
 
 LifecycleStage = value_enum("LifecycleStage", LIFECYCLE_STAGES)
 
@@ -130,11 +131,11 @@ class AccountQuery:
 
     @strawberry.field(permission_classes=[HasScope(Scope.ACCOUNTS_READ)], description="Every contact of an account.")
     async def contacts(self, info: Info, account_id: strawberry.ID) -> list[Contact]:
-        return await resolvers.list_contacts(info.context, account_id)
+        return await resolvers.CONTACTS.list(info.context, account_id)
 
 
 @strawberry.type
-class AccountMutation:
+class AccountOwnMutation:
     @strawberry.mutation(permission_classes=[HasScope(Scope.ACCOUNTS_WRITE)])
     async def create_account(self, info: Info, input: CreateAccountInput) -> Account:
         return await resolvers.create_account(info.context, provided(input))
@@ -147,18 +148,8 @@ class AccountMutation:
     async def delete_account(self, info: Info, id: strawberry.ID) -> DeleteResult:
         return DeleteResult(id=await resolvers.delete_account(info.context, id))
 
-    @strawberry.mutation(permission_classes=[HasScope(Scope.ACCOUNTS_WRITE)])
-    async def create_contact(
-        self, info: Info, account_id: strawberry.ID, input: CreateContactInput
-    ) -> Contact:
-        return await resolvers.create_contact(info.context, account_id, provided(input))
 
-    @strawberry.mutation(permission_classes=[HasScope(Scope.ACCOUNTS_WRITE)])
-    async def update_contact(
-        self, info: Info, account_id: strawberry.ID, id: strawberry.ID, input: UpdateContactInput
-    ) -> Contact:
-        return await resolvers.update_contact(info.context, account_id, id, provided(input))
-
-    @strawberry.mutation(permission_classes=[HasScope(Scope.ACCOUNTS_WRITE)])
-    async def delete_contact(self, info: Info, account_id: strawberry.ID, id: strawberry.ID) -> DeleteResult:
-        return DeleteResult(id=await resolvers.delete_contact(info.context, account_id, id))
+ContactMutation = child_mutation(
+    resolvers.CONTACTS, Contact, CreateContactInput, UpdateContactInput, Scope.ACCOUNTS_WRITE, __name__
+)
+AccountMutation = merge_types("AccountMutation", (AccountOwnMutation, ContactMutation))

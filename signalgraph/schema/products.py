@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from ..limits import FEATURES_PER_PRODUCT, PERSONAS_PER_PRODUCT
@@ -16,7 +17,7 @@ from .common import DeleteResult, Node
 from .inputs import provided
 from .pagination import order_input
 from .permissions import HasScope
-from .resources import connection, list_field
+from .resources import child_mutation, connection, list_field
 from .scalars import JSON
 
 ProductOrder: Any = order_input("Product")
@@ -253,15 +254,15 @@ class ProductQuery:
 
     @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Every feature of a product's feature map.")
     async def product_features(self, info: Info, product_id: strawberry.ID) -> list[ProductFeature]:
-        return await product_features.list_features(info.context, product_id)
+        return await product_features.FEATURES.list(info.context, product_id)
 
     @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Every persona of a product.")
     async def product_personas(self, info: Info, product_id: strawberry.ID) -> list[ProductPersona]:
-        return await product_features.list_personas(info.context, product_id)
+        return await product_features.PERSONAS.list(info.context, product_id)
 
     @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Every clarification question of a product.")
     async def product_questions(self, info: Info, product_id: strawberry.ID) -> list[ProductQuestion]:
-        return await product_features.list_questions(info.context, product_id)
+        return await product_features.QUESTIONS.list(info.context, product_id)
 
     @strawberry.field(
         permission_classes=[HasScope(Scope.PRODUCTS_READ)],
@@ -270,11 +271,11 @@ class ProductQuery:
     async def product_question(
         self, info: Info, product_id: strawberry.ID, id: strawberry.ID
     ) -> ProductQuestion | None:
-        return await product_features.get_question(info.context, product_id, id)
+        return await product_features.QUESTIONS.get(info.context, product_id, id)
 
 
 @strawberry.type
-class ProductMutation:
+class ProductOwnMutation:
     @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
     async def create_product(self, info: Info, input: CreateProductInput) -> Product:
         return await resolvers.create_product(info.context, provided(input))
@@ -287,38 +288,26 @@ class ProductMutation:
     async def delete_product(self, info: Info, id: strawberry.ID) -> DeleteResult:
         return DeleteResult(id=await resolvers.delete_product(info.context, id))
 
-    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
-    async def create_product_feature(
-        self, info: Info, product_id: strawberry.ID, input: CreateProductFeatureInput
-    ) -> ProductFeature:
-        return await product_features.create_feature(info.context, product_id, provided(input))
 
-    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
-    async def update_product_feature(
-        self, info: Info, product_id: strawberry.ID, id: strawberry.ID, input: UpdateProductFeatureInput
-    ) -> ProductFeature:
-        return await product_features.update_feature(info.context, product_id, id, provided(input))
-
-    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
-    async def delete_product_feature(
-        self, info: Info, product_id: strawberry.ID, id: strawberry.ID
-    ) -> DeleteResult:
-        return DeleteResult(id=await product_features.delete_feature(info.context, product_id, id))
-
-    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
-    async def create_product_persona(
-        self, info: Info, product_id: strawberry.ID, input: CreateProductPersonaInput
-    ) -> ProductPersona:
-        return await product_features.create_persona(info.context, product_id, provided(input))
-
-    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
-    async def update_product_persona(
-        self, info: Info, product_id: strawberry.ID, id: strawberry.ID, input: UpdateProductPersonaInput
-    ) -> ProductPersona:
-        return await product_features.update_persona(info.context, product_id, id, provided(input))
-
-    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
-    async def delete_product_persona(
-        self, info: Info, product_id: strawberry.ID, id: strawberry.ID
-    ) -> DeleteResult:
-        return DeleteResult(id=await product_features.delete_persona(info.context, product_id, id))
+ProductMutation = merge_types(
+    "ProductMutation",
+    (
+        ProductOwnMutation,
+        child_mutation(
+            product_features.FEATURES,
+            ProductFeature,
+            CreateProductFeatureInput,
+            UpdateProductFeatureInput,
+            Scope.PRODUCTS_WRITE,
+            __name__,
+        ),
+        child_mutation(
+            product_features.PERSONAS,
+            ProductPersona,
+            CreateProductPersonaInput,
+            UpdateProductPersonaInput,
+            Scope.PRODUCTS_WRITE,
+            __name__,
+        ),
+    ),
+)

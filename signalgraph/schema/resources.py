@@ -12,6 +12,7 @@ The module `module` must bind the object type under its name (relations find the
 `Idea` in `signalgraph.schema.ideas`).
 """
 
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,8 @@ from strawberry.scalars import JSON
 from strawberry.types.field import StrawberryField
 from strawberry.types.lazy_type import LazyType
 
+from ..resolvers.children import Child
+from ..resolvers.common import camel
 from ..resolvers.request_context import Context
 from ..resolvers.resources import Field, Json, Links, Ref, Resource
 from ..scopes import Scope
@@ -317,10 +320,15 @@ def list_field(
     """A root list of `node`s, declared or hand-written alike: the paging arguments (first/after,
     last/before, offset), then `filter` (or, for a list without one, `search`) and `orderBy`; the page is
     `await fetch(ctx, window=…, **filters)`, guarded by `scope`."""
-    filter_arg: Any = filter_ | None if filter_ is not None else None  # unused without a filter
+    # The filter input, or for a list without one the `search` text, under its GraphQL name.
+    criteria_arg: Any = (
+        Annotated[filter_ | None, strawberry.argument(name="filter")]
+        if filter_ is not None
+        else Annotated[str | None, strawberry.argument(name="search")]
+    )
     order_arg: Any = order | None
 
-    async def filtered(
+    async def resolve(
         root: Any,
         info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
@@ -328,28 +336,15 @@ def list_field(
         last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
         before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
         offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
-        filter: filter_arg = None,
+        criteria: criteria_arg = None,
         order_by: Annotated[order_arg, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Any:
         w = window(first, after, offset, last, before, order_by)
-        return Connection.from_page(await fetch(info.context, window=w, **provided(filter)))
-
-    async def searched(
-        root: Any,
-        info: Info,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
-        offset: Annotated[int | None, strawberry.argument(description=OFFSET)] = None,
-        search: str | None = None,
-        order_by: Annotated[order_arg, strawberry.argument(description=ORDER_BY)] = None,
-    ) -> Any:
-        w = window(first, after, offset, last, before, order_by)
-        return Connection.from_page(await fetch(info.context, window=w, search=search))
+        filters = provided(criteria) if filter_ is not None else {"search": criteria}
+        return Connection.from_page(await fetch(info.context, window=w, **filters))
 
     return strawberry.field(
-        resolver=filtered if filter_ is not None else searched,
+        resolver=resolve,
         graphql_type=Connection[node],  # type: ignore[valid-type]
         permission_classes=[HasScope(scope)],
         description=description,
@@ -385,3 +380,26 @@ def _mutation(resource: Resource[Any], module: str, obj: type, create_input: typ
         f"delete_{resource.key}": strawberry.mutation(resolver=delete, graphql_type=DeleteResult, permission_classes=remove),
     }
     return strawberry.type(type(f"{resource.name}Mutation", (), {"__module__": module, **namespace}))
+
+
+def child_mutation(child: Child, obj: type, create_input: type, update_input: type, scope: Scope, module: str) -> type:
+    """`create<Child>(<parent>Id, input)`, `update<Child>(<parent>Id, id, input)` and `delete<Child>(<parent>Id,
+    id)` of a small list under a parent (resolvers/children.py), each guarded by `scope`."""
+    parent_id: Any = Annotated[strawberry.ID, strawberry.argument(name=camel(child.parent_key))]
+
+    async def create(root: Any, info: Info, parent: parent_id, input: create_input) -> Any:  # type: ignore[valid-type]
+        return await child.create(info.context, parent, provided(input))
+
+    async def update(root: Any, info: Info, parent: parent_id, id: strawberry.ID, input: update_input) -> Any:  # type: ignore[valid-type]
+        return await child.update(info.context, parent, id, provided(input))
+
+    async def delete(root: Any, info: Info, parent: parent_id, id: strawberry.ID) -> DeleteResult:
+        return DeleteResult(id=strawberry.ID(await child.delete(info.context, parent, id)))
+
+    key, guard = re.sub(r"(?<!^)(?=[A-Z])", "_", obj.__name__).lower(), [HasScope(scope)]
+    namespace = {
+        f"create_{key}": strawberry.mutation(resolver=create, graphql_type=obj, permission_classes=guard),
+        f"update_{key}": strawberry.mutation(resolver=update, graphql_type=obj, permission_classes=guard),
+        f"delete_{key}": strawberry.mutation(resolver=delete, graphql_type=DeleteResult, permission_classes=guard),
+    }
+    return strawberry.type(type(f"{obj.__name__}Mutation", (), {"__module__": module, **namespace}))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, func, literal, or_, select, update
+from sqlalchemy import exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
@@ -46,16 +46,6 @@ async def link_waiting_signals(
     return (await session.execute(stmt)).rowcount
 
 
-async def contact(
-    session: AsyncSession, workspace_id: str, account_id: str, contact_id: str
-) -> Contact | None:
-    """The contact, only if it belongs to this account of this workspace; locked, as `base.get` locks."""
-    stmt = select(Contact).where(
-        Contact.id == contact_id, Contact.account_id == account_id, Contact.workspace_id == workspace_id
-    )
-    return (await session.execute(stmt.with_for_update(key_share=True))).scalars().first()
-
-
 async def clear_primary(session: AsyncSession, workspace_id: str, account_id: str, *, except_id: str) -> None:
     """One primary contact per account: demote the others."""
     await session.execute(
@@ -68,15 +58,6 @@ async def clear_primary(session: AsyncSession, workspace_id: str, account_id: st
         )
         .values(is_primary=False, updated_at=utcnow())
     )
-
-
-async def delete_contact(session: AsyncSession, workspace_id: str, account_id: str, contact_id: str) -> bool:
-    result = await session.execute(
-        delete(Contact).where(
-            Contact.id == contact_id, Contact.account_id == account_id, Contact.workspace_id == workspace_id
-        )
-    )
-    return result.rowcount > 0
 
 
 ACCOUNTS = Repository(

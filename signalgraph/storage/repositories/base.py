@@ -366,6 +366,28 @@ async def count_by(
     return {key: n for key, n in (await session.execute(stmt)).all()}
 
 
+# -- small lists under a parent (an account's contacts, a product's features) ----------------------
+async def child(
+    session: AsyncSession, parent_column: Any, workspace_id: str, parent_id: str, id_: str, *, lock: bool = True
+) -> Any | None:
+    """The row with this id, only if it is under this parent (`parent_column`, e.g. `Contact.account_id`)
+    in this workspace; locked as `get` locks, unless `lock` is False (a read)."""
+    table = parent_column.class_
+    stmt = select(table).where(table.id == id_, parent_column == parent_id, table.workspace_id == workspace_id)
+    if lock:
+        stmt = stmt.with_for_update(key_share=True)
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def delete_child(session: AsyncSession, parent_column: Any, workspace_id: str, parent_id: str, id_: str) -> bool:
+    """Delete the row with this id if it is under this parent; whether there was one."""
+    table = parent_column.class_
+    result = await session.execute(
+        delete(table).where(table.id == id_, parent_column == parent_id, table.workspace_id == workspace_id)
+    )
+    return bool(result.rowcount)
+
+
 # -- has-many relations a page at a time ----------------------------------------------------------
 @dataclass(frozen=True)
 class Related:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, literal_column, select, union_all
+from sqlalchemy import func, literal_column, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..models import (
@@ -15,7 +15,6 @@ from ..models import (
     Product,
     ProductFeature,
     ProductPersona,
-    ProductQuestion,
     Signal,
     SignalProduct,
 )
@@ -60,33 +59,6 @@ async def feature_parents(session: AsyncSession, workspace_id: str, product_id: 
     )
     stmt = stmt.with_for_update(read=True, key_share=True)
     return {id_: parent for id_, parent in (await session.execute(stmt)).all()}
-
-
-async def delete_child(
-    session: AsyncSession,
-    model: type[ProductFeature | ProductPersona],
-    workspace_id: str,
-    product_id: str,
-    id_: str,
-) -> bool:
-    """Delete a feature or persona of this product; a deleted feature's children become roots."""
-    result = await session.execute(
-        delete(model).where(
-            model.id == id_, model.product_id == product_id, model.workspace_id == workspace_id
-        )
-    )
-    return result.rowcount > 0
-
-
-async def question(
-    session: AsyncSession, workspace_id: str, product_id: str, id_: str
-) -> ProductQuestion | None:
-    stmt = select(ProductQuestion).where(
-        ProductQuestion.id == id_,
-        ProductQuestion.product_id == product_id,
-        ProductQuestion.workspace_id == workspace_id,
-    )
-    return (await session.execute(stmt)).scalars().first()
 
 
 async def metric_counts(
