@@ -10,93 +10,85 @@ from typing import Any
 
 from ..errors import Conflict, InvalidInput
 from ..limits import CONTACTS_PER_ACCOUNT
-from ..storage.models import Account, Contact
-from ..storage.models.base import utcnow
+from ..scopes import Scope
+from ..storage.models import Account, Contact, Idea, Insight, Opportunity, Signal
 from ..storage.repositories import accounts as accounts_repo
-from ..storage.repositories import base as repo
-from ..storage.repositories.base import Page, Slice
+from ..storage.repositories import links
+from ..storage.repositories.accounts import ACCOUNTS
 from ..vocabulary import LIFECYCLE_STAGES
 from . import common
 from .children import Child
-from .request_context import Context, Write
+from .request_context import Write
+from .resources import Field, Links, Resource
 
-ACCOUNT_FIELDS = (
-    "name",
-    "external_id",
-    "domain",
-    "website",
-    "industry",
-    "company_size",
-    "lifecycle_stage",
-    "notes",
-)
 CONTACT_FIELDS = ("name", "role", "email", "phone", "notes", "is_primary")
 # Longest value of each optional text field, as the columns allow.
 ACCOUNT_LENGTHS = {"external_id": 500, "domain": 255, "website": 1000, "industry": 255, "company_size": 64}
 CONTACT_LENGTHS = {"role": 255, "email": 320, "phone": 64}
-from ..storage.repositories.accounts import ACCOUNTS
-from .resources import delete_row, list_rows
 
 
-async def get_account(ctx: Context, account_id: str) -> Account | None:
-    return await ctx.loaders.account_by_id.load(account_id)
+def _external_id_not_blank(values: dict[str, Any], creating: bool) -> None:
+    if values.get("external_id") is not None:
+        common.text(values["external_id"], "externalId", max_length=ACCOUNT_LENGTHS["external_id"])
 
 
-async def list_accounts(ctx: Context, *, window: Slice, **filters: Any) -> Page:
-    return await list_rows(ctx, ACCOUNTS, window=window, **filters)
+def _taken(external_id: str | None) -> Conflict:
+    return Conflict(f"An account with externalId {external_id!r} already exists", field="externalId")
 
 
-def _validate_account(data: dict[str, Any]) -> None:
-    if "name" in data:
-        common.text(data["name"], "name", max_length=500)
-    if data.get("external_id") is not None:
-        common.text(data["external_id"], "externalId", max_length=500)
-    for field, length in ACCOUNT_LENGTHS.items():
-        if field in data:
-            common.text(data[field], common.camel(field), max_length=length, required=False)
-    common.one_of(data.get("lifecycle_stage"), LIFECYCLE_STAGES, "lifecycleStage")
+async def _external_id_free(w: Write, account: Account, values: dict[str, Any], creating: bool) -> None:
+    """Refuse an externalId another account holds (a unique index also guards it: `conflict`)."""
+    wanted = values.get("external_id")
+    if wanted is not None and await ACCOUNTS.first(w.session, w.workspace_id, Account.external_id == wanted, exclude_id=account.id):
+        raise _taken(wanted)
 
 
-async def _claim_external_id(session: Any, workspace_id: str, account: Account) -> None:
-    """Refuse an externalId another account holds; then link the signals that were waiting for it."""
-    if account.external_id is None:
-        return
-    taken = Conflict(f"An account with externalId {account.external_id!r} already exists", field="externalId")
-    if await ACCOUNTS.first(session, workspace_id, Account.external_id == account.external_id, exclude_id=account.id):
-        raise taken
-    await common.flush_unique(session, taken)
-    await accounts_repo.link_waiting_signals(session, workspace_id, account.id, account.external_id)
+async def _link_waiting_signals(w: Write, account: Account, values: dict[str, Any], creating: bool) -> None:
+    """The signals that named this externalId before the account had it now link to it."""
+    if account.external_id is not None and "external_id" in values:
+        await accounts_repo.link_waiting_signals(w.session, w.workspace_id, account.id, account.external_id)
 
 
-async def create_account(ctx: Context, data: dict[str, Any]) -> Account:
-    _validate_account({"name": None, **data})
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        account = Account(workspace_id=ws, **{k: data[k] for k in ACCOUNT_FIELDS if k in data})
-        w.session.add(account)
-        await _claim_external_id(w.session, ws, account)
-    return account
+def _length(name: str) -> dict[str, Any]:
+    return {"max_length": ACCOUNT_LENGTHS[name]}
 
 
-async def update_account(ctx: Context, account_id: str, changes: dict[str, Any]) -> Account:
-    common.not_null(changes, "name")
-    _validate_account(changes)
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        account = common.found(await repo.get(w.session, Account, ws, account_id), "Account", account_id)
-        for field in ACCOUNT_FIELDS:
-            if field in changes:
-                setattr(account, field, changes[field])
-        account.updated_at = utcnow()
-        w.session.add(account)
-        if "external_id" in changes:
-            await _claim_external_id(w.session, ws, account)
-    return account
-
-
-async def delete_account(ctx: Context, account_id: str) -> str:
-    """Its contacts and links go with it (foreign keys cascade); the insights and signals it linked stay."""
-    return await delete_row(ctx, ACCOUNTS, account_id, "Account")
+# Deleting an account deletes its contacts and links (foreign keys cascade); the insights and signals it
+# linked stay.
+ACCOUNT = Resource[Account](
+    ACCOUNTS,
+    "Account",
+    "accounts",
+    clean=_external_id_not_blank,
+    before_save=_external_id_free,
+    after_save=_link_waiting_signals,
+    conflict=lambda account: _taken(account.external_id),
+    description="A customer or prospect company that signals, insights, opportunities and ideas attach to.",
+    fields=(
+        Field("name", required=True, max_length=500, description="Account display name."),
+        Field(
+            "external_id",
+            **_length("external_id"),
+            description="Stable client-side identifier such as crm-example-account; unique per workspace, null: none.",
+            update_description="null clears it.",
+        ),
+        Field("domain", **_length("domain"), description="Primary company domain, such as example.com; null: none."),
+        Field("website", **_length("website"), description="Canonical website URL; null: none."),
+        Field("industry", **_length("industry"), description="Industry or vertical label; null: none."),
+        Field("company_size", **_length("company_size"), description="Company size bucket, such as 51-200; null: none."),
+        Field(
+            "lifecycle_stage",
+            values=LIFECYCLE_STAGES,
+            enum="LifecycleStage",
+            description="Where the account stands as a customer; null: unknown.",
+        ),
+        Field("notes", max_length=None, description="Supplemental operator or CRM notes; null: none."),
+        Links("insight_ids", Insight, links.ACCOUNT_INSIGHTS, Scope.INSIGHTS_READ, writable=False),
+        Links("opportunity_ids", Opportunity, links.ACCOUNT_OPPORTUNITIES, Scope.OPPORTUNITIES_READ, writable=False),
+        Links("idea_ids", Idea, links.ACCOUNT_IDEAS, Scope.IDEAS_READ, writable=False),
+        Links("signal_ids", Signal, links.SIGNAL_ACCOUNTS.reversed(), Scope.SIGNALS_READ, writable=False, ids=False),
+    ),
+)
 
 
 # -- contacts ----------------------------------------------------------------------------------

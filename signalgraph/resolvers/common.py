@@ -27,8 +27,8 @@ def one_of(value: str | None, allowed: Sequence[str], field: str) -> str | None:
     return value
 
 
-def text(value: Any, field: str, *, max_length: int = 100_000, required: bool = True) -> str | None:
-    """A string that, when required, is not blank."""
+def text(value: Any, field: str, *, max_length: int | None = 100_000, required: bool = True) -> str | None:
+    """A string that, when required, is not blank; at most `max_length` characters (None: no bound)."""
     if value is None:
         if required:
             raise InvalidInput(f"{field} is required", field=field)
@@ -37,7 +37,7 @@ def text(value: Any, field: str, *, max_length: int = 100_000, required: bool = 
         raise InvalidInput(f"{field} must be a string", field=field)
     if required and not value.strip():
         raise InvalidInput(f"{field} must not be empty", field=field)
-    if len(value) > max_length:
+    if max_length is not None and len(value) > max_length:
         raise InvalidInput(f"{field} must be at most {max_length} characters", field=field)
     return value
 

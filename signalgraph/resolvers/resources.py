@@ -50,7 +50,7 @@ class Field:
     default: Any = None
     values: tuple[str, ...] = ()  # the allowed values: a GraphQL enum, or a String listing them (enum=False)
     enum: bool | str = True  # a str names the enum (shared by resources), else <Resource><Field>
-    max_length: int = 100_000
+    max_length: int | None = 100_000  # None: no bound (a text column)
     strip: bool = False
     bounds: tuple[float, float] | None = None
     writable: bool = True

@@ -130,7 +130,8 @@ def _optional(lengths: dict[str, int]) -> dict[str, Rule]:
 
 
 
-_ACCOUNT = {**_optional(accounts.ACCOUNT_LENGTHS), "name": NAME, "externalId": NAME}
+# An account's fields are declared (resolvers/accounts.py); an externalId, when given, is also not blank.
+_ACCOUNT = {"externalId": NAME}
 _CONTACT = {
     **_optional(accounts.CONTACT_LENGTHS),
     "name": NAME,
@@ -188,7 +189,7 @@ def _table(**inputs: dict[str, Rule]) -> dict[str, Rule]:
 
 RULES: dict[str, Rule] = _table(
     CreateAccountInput=_ACCOUNT,
-    UpdateAccountInput=_update(_ACCOUNT, "name"),
+    UpdateAccountInput=_ACCOUNT,
     CreateContactInput=_CONTACT,
     UpdateContactInput=_update(_CONTACT, "name"),
     CreateContextDocumentInput={**_CONTEXT_DOCUMENT, "mimeType": MIME_TYPE},
@@ -298,8 +299,9 @@ def declared(owner: str, name: str) -> Rule | None:
 
 
 def rule(owner: str, name: str) -> Rule | None:
-    """The rule of a field of an input type, or of an argument (`owner` = `Query.searchContext`)."""
-    found = declared(owner, name) or RULES.get(f"{owner}.{name}")
+    """The rule of a field of an input type, or of an argument (`owner` = `Query.searchContext`): RULES',
+    else its resource's declaration."""
+    found = RULES.get(f"{owner}.{name}") or declared(owner, name)
     if found is None and owner.endswith("Filter"):
         found = RULES.get(f"Filter.{name}")
     return found

@@ -79,17 +79,21 @@ def build(
     inputs: dict[str, Any] | None = None,
     relations: tuple[str, ...] | None = None,
     filters: dict[str, tuple[Any, Any]] | None = None,
+    filter_type: type | None = None,
+    update_description: str | None = None,
 ) -> ResourceSchema:
     """`extra`: hand-written fields of the type (a field named like a declared one replaces it); `inputs`:
     input types of fields whose GraphQL input is an input object; `relations`: their order, when not the
-    declaration's; `filters`: (type, strawberry.field) of filter fields that are no field of the resource."""
+    declaration's; `filters`: (type, strawberry.field) of filter fields that are no field of the resource;
+    `filter_type`: a hand-written filter input instead of the declared one; `update_description`: of the
+    update input."""
     input_rules.register(resource)  # its inputs' rules, for openapi.json
     enums = {f.name: _enum(resource, f) for f in resource.fields if isinstance(f, Field) and f.values and f.enum}
     types = {f.name: enums.get(f.name) or _scalar(f) for f in resource.fields if isinstance(f, Field)}
     obj = _object_type(resource, module, types, extra, relations)
     types |= inputs or {}
-    create, update = input_types(resource.name, resource.fields, module, types)
-    filter_ = _filter(resource, module, types, filters or {}) if resource.filter else None
+    create, update = input_types(resource.name, resource.fields, module, types, update_description)
+    filter_ = filter_type or (_filter(resource, module, types, filters or {}) if resource.filter else None)
     return ResourceSchema(
         obj, enums, create, update, filter_, _query(resource, module, obj, filter_), _mutation(resource, module, obj, create, update)
     )
