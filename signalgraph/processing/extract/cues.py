@@ -274,7 +274,8 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
         (
             r"\b(like best|benefit\w*|solving|what works|working well|bright spots?|went well|pros|positives?|"
             r"made you (pick|choose|buy|switch)|why did you (pick|choose|buy|switch)|"
-            r"praised?|strengths?|highlights?|kudos|what they like|what people like|what they love|won|wins)\b"
+            r"praised?|strengths?|highlights?|kudos|what they like|what people like|what they love|won|wins|"
+            r"decision drivers?|deciding factors?|why (we|they) (won|chose|picked|bought))\b"
         ),
     ),
     (
@@ -284,7 +285,7 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
             r"weakness(es)?|risks?|challenges|blockers?|not working|doesn't work|concerns?|downsides?|"
             r"gripes?|annoying|gets? in the way|getting in the way|in your way|slow(s|ing)? (you|things) down|hardest|worst|"
             r"frustrat\w*|falls? short|broke|broken|goes wrong|went wrong|technical|"
-            r"what's not|what isn't|what doesn't|difficult|lost|losses|objections?)\b"
+            r"what's not|what isn't|what doesn't|difficult|lost|losses|objections?|reservations?|hesitations?|doubts?)\b"
         ),
     ),
     ("question", r"\b(open questions?|questions?)\b"),
@@ -294,7 +295,8 @@ HEADING_HINTS: tuple[tuple[str, str], ...] = (
             r"\b(asked for|requests?|requested|wants?|wishlist|wish list|suggestions?|ideas?|missing|"
             r"improve\w*|better|would make|must[- ]haves?|miss|feature requests?|what would|"
             r"change one thing|what else would|kept you|keep you|needs|magic wand|if you could|top of your list|"
-            r"matters? most|most important|priorit\w*|requirements?|non-negotiables?|add)\b"
+            r"matters? most|most important|priorit\w*|requirements?|non-negotiables?|add|ideal world|ideally|"
+            r"on your list)\b"
         ),
     ),
     ("praise", r"(?<!looking )(?<!look )(?<!looks )(?<!sound )(?<!sounds )(?<!seem )(?<!feel )\b(likes?|liked|love|loved)\b(?! to\b)"),

@@ -192,6 +192,11 @@ def group(statements: list[Statement]) -> list[Group]:
     return groups
 
 
+def _new_cost(statement: Statement, previous: Statement) -> bool:
+    """A price complaint after a point about something else: the price is a point of its own."""
+    return "~cost" in statement.terms and "~cost" not in previous.terms
+
+
 def _may_join(group_kind: str, kind: str) -> bool:
     """A qualifying statement joins a finding of its own kind, or says how bad a bug, pain or missing
     feature is, or asks about it."""
@@ -307,7 +312,7 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
         ):
             statement.joins_previous = True
             continue
-        if adjacent and statement.kind == previous.kind and (
+        if adjacent and statement.kind == previous.kind and not _new_cost(statement, previous) and (
             (statement.kind in ("bug", "pain_point") and PRONOUN_SUBJECT.match(statement.quote))
             or CONSEQUENCE.match(statement.quote)
             # "Enterprise is priced per seat… Per-seat pricing just doesn't work for us": nothing but the
@@ -323,7 +328,7 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
             )
             and statement.score < ELABORATION_MAX_SCORE
             and not statement.span.subject
-            and not ("~cost" in statement.terms and "~cost" not in previous.terms)  # the price is a point of its own
+            and not _new_cost(statement, previous)
             and previous.span.speaker == statement.span.speaker
             and statement.span.start - previous.span.end <= ELABORATION_MAX_GAP
             and (statement.span.speaker is not None or "\n" not in text[previous.span.end : statement.span.start])

@@ -95,6 +95,7 @@ VERDICT = re.compile(rf"[\"“]?{_VERDICT}(?:,\s*{_VERDICT})*(?:,? but)?[\s.!\"�
 TITLE_MAX_WORDS = 14
 TITLE_LEAD = re.compile(r"[\s★☆\"“]*(?:title:)?[\s\"“]*", re.IGNORECASE)
 CONTENT_MIN_TERMS = 2
+PRICE_NAME = "Price"
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
 GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
 # Words that name no subject: units, and the bare states a cue already says ("Broken", "Still broken").
@@ -280,8 +281,10 @@ def _statements(
         # ("…which doctor I'm booked with").
         topic = {t for t in terms - facets_of(terms) if not t.isdigit() and t not in NAME_NOISE}
         contentless = not _name_terms(names[0]) and len(topic) < CONTENT_MIN_TERMS
+        if contentless and "~cost" in terms:  # "It's steep for us": the price is the subject
+            names, contentless = [PRICE_NAME], False
         joins = (
-            (kind in ("pain_point", "bug") and bool(CONSEQUENCE.match(quote))
+            (kind in ("pain_point", "bug") and bool(CONSEQUENCE.match(quote)) and "~cost" not in terms
              and len(terms - facets_of(terms)) <= CONSEQUENCE_MAX_TERMS)
             or bool(PRONOUN_OBJECT.search(quote))
             or contentless

@@ -19,7 +19,8 @@ RATCHET = {
     "holdout": {"precision": 0.94, "recall": 1.0},
     "holdout2": {"precision": 0.96, "recall": 0.98},
     "holdout3": {"precision": 0.87, "recall": 0.89},
-    "holdout4": {"precision": 0.85, "recall": 0.91},
+    "holdout4": {"precision": 0.855, "recall": 0.93},
+    "holdout5": {"precision": 0.76, "recall": 0.76},
 }
 SIGNAL = '[[signal]]\nid = "a"\ntype = "review"\ntext = "x"\n'
 
