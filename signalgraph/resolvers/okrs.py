@@ -11,31 +11,22 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import InvalidInput, NotFound
+from ..limits import KEY_RESULTS_PER_OKR
+from ..scopes import Scope
 from ..storage.models import KeyResult, Okr, Product, Project
 from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import links
 from ..storage.repositories import okrs as okrs_repo
-from ..storage.repositories.base import Page, Slice
 from ..storage.repositories.okrs import OKRS
 from . import common
-from .request_context import Context
-from .resources import delete_row, list_rows
+from .request_context import Write
+from .resources import Field, Links, Resource
 
 
-async def get_okr(ctx: Context, okr_id: str) -> Okr | None:
-    return await ctx.loaders.okr_by_id.load(okr_id)
-
-
-async def list_okrs(ctx: Context, *, window: Slice, **filters: Any) -> Page:
-    return await list_rows(ctx, OKRS, window=window, **filters)
-
-
-def _validate(data: dict[str, Any]) -> None:
-    if "objective" in data:
-        common.text(data["objective"], "objective")
+def _key_results_valid(values: dict[str, Any], creating: bool) -> None:
     seen: set[str] = set()
-    for entry in data.get("key_results") or []:
+    for entry in values.get("key_results") or []:
         common.text(entry.get("name"), "keyResults.name", max_length=1000)
         kr_id = entry.get("id")
         if kr_id is not None:
@@ -44,36 +35,9 @@ def _validate(data: dict[str, Any]) -> None:
             seen.add(kr_id)
 
 
-async def create_okr(ctx: Context, data: dict[str, Any]) -> Okr:
-    _validate({"objective": None, **data})
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        product_ids = await common.linkable(w.session, Product, ws, data.get("product_ids"), "productIds")
-        okr = Okr(workspace_id=ws, objective=data["objective"], priority=data["priority"])
-        w.session.add(okr)
-        await w.session.flush()
-        await repo.replace_links(w.session, links.OKR_PRODUCTS, ws, okr.id, product_ids)
-        await _sync_key_results(w.session, ws, okr.id, data["key_results"])
-    return okr
-
-
-async def update_okr(ctx: Context, okr_id: str, changes: dict[str, Any]) -> Okr:
-    common.not_null(changes, "objective", "priority", "key_results")
-    _validate(changes)
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        okr = common.found(await repo.get(w.session, Okr, ws, okr_id), "OKR", okr_id)
-        for field in ("objective", "priority"):
-            if field in changes:
-                setattr(okr, field, changes[field])
-        if "product_ids" in changes:
-            product_ids = await common.linkable(w.session, Product, ws, changes["product_ids"], "productIds")
-            await repo.replace_links(w.session, links.OKR_PRODUCTS, ws, okr.id, product_ids)
-        if "key_results" in changes:
-            await _sync_key_results(w.session, ws, okr.id, changes["key_results"])
-        okr.updated_at = utcnow()
-        w.session.add(okr)
-    return okr
+async def _write_key_results(w: Write, okr: Okr, values: dict[str, Any], creating: bool) -> None:
+    if "key_results" in values:
+        await _sync_key_results(w.session, w.workspace_id, okr.id, values["key_results"])
 
 
 async def _sync_key_results(session: AsyncSession, ws: str, okr_id: str, entries: list[dict[str, Any]]) -> None:
@@ -104,6 +68,27 @@ async def _sync_key_results(session: AsyncSession, ws: str, okr_id: str, entries
             session.add(kr)
 
 
-async def delete_okr(ctx: Context, okr_id: str) -> str:
-    """Key results and links go with it (FK cascade)."""
-    return await delete_row(ctx, OKRS, okr_id, "OKR")
+# Deleting an OKR deletes its key results and links (foreign keys cascade).
+OKR = Resource[Okr](
+    OKRS,
+    "Okr",
+    "okrs",
+    label="OKR",
+    search="Matches the objective.",
+    clean=_key_results_valid,
+    after_save=_write_key_results,
+    description="An objective and its key results, for the products it supports.",
+    fields=(
+        Field("objective", required=True, description="Outcome-oriented objective."),
+        Field("priority", int, required=True, description="Numeric priority used by planning surfaces."),
+        Links("product_ids", Product, links.OKR_PRODUCTS, Scope.PRODUCTS_READ, ids=False),  # the id list: schema/okrs.py (before keyResults)
+        Field(
+            "key_results",
+            list,
+            required=True,
+            stored=False,
+            description=f"The key results, in order (at most {KEY_RESULTS_PER_OKR:,}).",
+            update_description="The full list: listed ids are kept and updated, entries without id created, the rest deleted.",
+        ),
+    ),
+)

@@ -54,6 +54,7 @@ class Field:
     strip: bool = False
     bounds: tuple[float, float] | None = None
     writable: bool = True
+    stored: bool = True  # False: no column of the row; `after_save` writes it (an OKR's key results)
     description: str | None = None  # on the type and the create input
     update_description: str | None = None  # on the update input, when it says more than `description`
 
@@ -177,7 +178,7 @@ class Resource(Generic[M]):
         values = self._clean(data, creating=True)
         async with ctx.write() as w:
             await self._check_links(w, values)
-            scalars = {f.name: values.get(f.name) for f in self.fields if not isinstance(f, Links) and f.name in values}
+            scalars = {f.name: values[f.name] for f in self.fields if _column(f) and f.name in values}
             row = self.model(workspace_id=w.workspace_id, **scalars)
             if self.before_save:
                 await self.before_save(w, row, values, True)
@@ -196,7 +197,7 @@ class Resource(Generic[M]):
             if self.before_save:
                 await self.before_save(w, row, values, False)
             for f in self.fields:
-                if f.name in values and not isinstance(f, Links):
+                if f.name in values and _column(f):
                     setattr(row, f.name, values[f.name])
             row.updated_at = utcnow()
             w.session.add(row)
@@ -274,6 +275,11 @@ async def delete_row(
         if after:
             await after(w, id_)
     return id_
+
+
+def _column(f: Field | Ref | Links) -> bool:
+    """Whether the field is a column of the resource's row."""
+    return not isinstance(f, Links) and (not isinstance(f, Field) or f.stored)
 
 
 def plural(word: str) -> str:
