@@ -3,8 +3,10 @@
 A row names its method, its path below /external/v1, its scope, the operation in
 `operations/<domain>.graphql` (whose selection is the response shape), the success status, how the
 result becomes the body, what the body is (none, JSON, multipart) and which `include` values it accepts.
-Generic code reads the table: the endpoint serves it under /external/v1 and /api/external/v1, and
-openapi.json is generated from it. The scope column documents what the schema enforces.
+A resource's list, get, create, update and delete are written as one `resource(...)`, a small list's
+under its parent as one `children(...)`. Generic code reads the table: the endpoint serves it under
+/external/v1 and /api/external/v1, and openapi.json is generated from it. The scope column documents
+what the schema enforces.
 """
 
 from __future__ import annotations
