@@ -20,6 +20,7 @@ from signalgraph.resolvers.request_context import build_context
 from signalgraph.schema import schema
 from signalgraph.scopes import ALL_SCOPES, parse_scopes
 from signalgraph.services import Services
+from tests.executors import assert_executors_agree
 
 
 class GraphQLErrors(AssertionError):
@@ -106,6 +107,8 @@ async def execute_in_process(
             payload["query"], variable_values=payload["variables"], context_value=context,
             allowed_operation_types=OperationType.from_http("POST"),
         )
+        if result.data is not None and context.principal is not None:
+            await assert_executors_agree(payload["query"], payload["variables"], context)
     finally:
         await context.end()
     return orjson.loads(orjson.dumps(process_result(result)))

@@ -20,8 +20,8 @@ from .context_units import ContextUnitMutation, ContextUnitQuery
 from .descriptions import describe
 from .document_limits import LIMITS, DocumentLimits
 from .errors import ErrorCodes, log_unexpected
+from .execution import MemoisedNameConverter, PlannedExecution
 from .ideas import IdeaMutation, IdeaQuery
-from .input_guard import InputGuard
 from .insight_extraction import InsightExtractionMutation
 from .insights import InsightMutation, InsightQuery
 from .jobs import JobQuery
@@ -56,8 +56,11 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     mutation=Mutation,
-    config=StrawberryConfig(scalar_map={datetime: scalars.DateTime, scalars.JSON: scalars.JSONScalar}),
-    execution_context_class=InputGuard,
+    config=StrawberryConfig(
+        scalar_map={datetime: scalars.DateTime, scalars.JSON: scalars.JSONScalar},
+        name_converter=MemoisedNameConverter(),
+    ),
+    execution_context_class=PlannedExecution,
     extensions=[
         ErrorCodes,
         QueryCost,

@@ -1,0 +1,136 @@
+"""The executor both faces run: graphql-core's, with a plan for the plain fields of each selection.
+
+Most fields of a page are plain: a column read from the row and serialised (`id`, `name`, `createdAt`).
+graphql-core executes each one like any other field: a resolve info, Strawberry's wrapper around
+`getattr`, a path, then completion through the non-null, list and leaf checks, about as much work as the
+read itself times twenty (bench/README.md: a page of 100 insights spent a fifth of its time there). For
+each selection set (the grouped fields graphql-core already memoises per parent), `PlannedExecution`
+works out once which response keys are plain fields (Strawberry's default resolver, no arguments, a
+leaf type) and reads those with `getattr` and the type's own `coerce_output_value`; every other field
+(resolvers, loaders, permission checks, objects, lists, `__typename`) goes through graphql-core's
+`execute_field` exactly as before. A plain value the fast path cannot take as it is (null for a non-null
+field, a value the scalar refuses) is handed to graphql-core too, so errors, paths and null propagation
+are graphql-core's own. tests/schema/test_execution.py runs queries through both executors and compares.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type
+from graphql.pyutils import Path, gather_with_cancel
+from strawberry.schema.name_converter import NameConverter
+
+from .input_guard import InputGuard
+
+# A plain field: (its Python attribute, its leaf type's serialiser, whether it is non-null).
+PlainField = tuple[str, Any, bool]
+_MISSING = object()
+_plans: dict[tuple[GraphQLObjectType, int], dict[str, PlainField]] = {}
+
+
+def _plan(parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, PlainField]:
+    """Response key → how to read it, for the plain fields of one selection set."""
+    plain = {}
+    for response_name, field_details_list in grouped_field_set.items():
+        node = field_details_list[0].node
+        field = parent_type.fields.get(node.name.value)
+        if field is None or node.arguments or not getattr(field.resolve, "_is_default", False):
+            continue
+        non_null = isinstance(field.type, GraphQLNonNull)
+        leaf = field.type.of_type if non_null else field.type
+        definition = field.extensions.get("strawberry-definition")
+        if is_leaf_type(leaf) and definition is not None:
+            plain[response_name] = (definition.python_name, leaf.coerce_output_value, non_null)
+    return plain
+
+
+def plan_for(parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, PlainField]:
+    # graphql-core memoises a selection's grouped field set for the whole execution (one object for every
+    # item of a list), and the REST layer's documents live for the process: their identity is the key.
+    key = (parent_type, id(grouped_field_set))
+    plan = _plans.get(key)
+    if plan is None:
+        if len(_plans) > 10_000:  # documents sent once (GraphQL clients) must not grow it forever
+            _plans.clear()
+        plan = _plans[key] = _plan(parent_type, grouped_field_set)
+    return plan
+
+
+class PlannedExecution(InputGuard):
+    """graphql-core's `execute_fields`, reading plain fields by plan (see the module's docstring)."""
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        # A resolver middleware (a Strawberry extension with a `resolve` hook) must see every field; Strawberry
+        # passes an empty manager when there is none, which changes nothing.
+        middleware = self.middleware_manager
+        plan = {} if middleware and middleware.middlewares else plan_for(parent_type, grouped_field_set)
+        results: dict[str, Any] = {}
+        awaitable_fields: list[str] = []
+        try:
+            for response_name, field_details_list in grouped_field_set.items():
+                plain = plan.get(response_name)
+                if plain is not None:
+                    attribute, coerce, non_null = plain
+                    value = getattr(source_value, attribute, _MISSING)
+                    if value is None and not non_null:
+                        results[response_name] = None
+                        continue
+                    if value is not None and value is not _MISSING:
+                        try:
+                            coerced = coerce(value)
+                        except Exception:  # noqa: BLE001 -- graphql-core raises it again below, located
+                            coerced = None
+                        if coerced is not None and coerced is not Undefined:
+                            results[response_name] = coerced
+                            continue
+                result = self.execute_field(
+                    parent_type,
+                    source_value,
+                    field_details_list,
+                    Path(path, response_name, parent_type.name),
+                    position_context,
+                )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if self.is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[name] for name in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                name = awaitable_fields[0]
+                results[name] = await results[name]
+            else:
+                awaited = await gather_with_cancel(*(results[name] for name in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+
+class MemoisedNameConverter(NameConverter):
+    """Strawberry's naming, memoised: it converts every argument's name (`first` → `first`) on every call
+    of a field that takes arguments, a few percent of a nested query's time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._names: dict[str, str] = {}
+
+    def apply_naming_config(self, name: str) -> str:
+        converted = self._names.get(name)
+        if converted is None:
+            converted = self._names[name] = super().apply_naming_config(name)
+        return converted
