@@ -31,7 +31,14 @@ class Node:
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
-        """Inherited by every node type: rows are of the type named like their model, other values as given."""
-        if isinstance(obj, SQLModel):
-            return type(obj).__name__ == cls.__strawberry_definition__.name  # type: ignore[attr-defined]
-        return True
+        """Inherited by every node type: rows are of the type named like their model, other values as given.
+        Called for every object of every page: `issubclass` on the type, cached, as pydantic's metaclass
+        makes `isinstance(obj, SQLModel)` slow."""
+        kind = type(obj)
+        is_row = _IS_ROW.get(kind)
+        if is_row is None:
+            is_row = _IS_ROW[kind] = issubclass(kind, SQLModel)
+        return not is_row or kind.__name__ == cls.__strawberry_definition__.name  # type: ignore[attr-defined]
+
+
+_IS_ROW: dict[type, bool] = {}

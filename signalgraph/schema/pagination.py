@@ -44,10 +44,27 @@ class Edge(Generic[T]):
 
 @strawberry.type
 class Connection(Generic[T]):
+    """A page of rows. Cursors are encoded only when asked for (`edges`, `pageInfo`): a nested query
+    that reads `nodes` pages thousands of rows and needs none of them."""
+
     nodes: list[T] = strawberry.field(description="The items of the page, in order.")
-    edges: list[Edge[T]] = strawberry.field(description="The items of the page with their cursors, in order.")
-    page_info: PageInfo = strawberry.field(description="Whether more items follow, and the cursors to ask for them.")
+    keys: strawberry.Private[Sequence[Sequence[Any]]]  # each row's sort key, which its cursor encodes
+    has_next: strawberry.Private[bool]
+    has_previous: strawberry.Private[bool]
     total: strawberry.Private[int | Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="The items of the page with their cursors, in order.")
+    def edges(self) -> list[Edge[T]]:
+        return [Edge(cursor=encode_key(key), node=row) for key, row in zip(self.keys, self.nodes)]
+
+    @strawberry.field(description="Whether more items follow, and the cursors to ask for them.")
+    def page_info(self) -> PageInfo:
+        return PageInfo(
+            has_next_page=self.has_next,
+            has_previous_page=self.has_previous,
+            start_cursor=encode_key(self.keys[0]) if self.keys else None,
+            end_cursor=encode_key(self.keys[-1]) if self.keys else None,
+        )
 
     @strawberry.field(description="How many items the whole list has (every page), with the filter applied.")
     async def total_count(self) -> int:
@@ -55,30 +72,9 @@ class Connection(Generic[T]):
 
     @classmethod
     def from_page(cls, page: Page) -> Connection[T]:
-        cursors = [encode_key(key) for key in page.keys]
-        return cls.of(page.rows, cursors, has_next=page.has_next, has_previous=page.has_previous, total=page.total)
-
-    @classmethod
-    def of(
-        cls,
-        rows: Sequence[Any],
-        cursors: Sequence[str],
-        *,
-        has_next: bool,
-        has_previous: bool,
-        total: int | Callable[[], Awaitable[int]],
-    ) -> Connection[T]:
-        """A page of `rows` with their cursors; `total` is the count, or how to count when asked."""
         return cls(
-            nodes=list(rows),
-            edges=[Edge(cursor=c, node=row) for c, row in zip(cursors, rows)],
-            page_info=PageInfo(
-                has_next_page=has_next,
-                has_previous_page=has_previous,
-                start_cursor=cursors[0] if cursors else None,
-                end_cursor=cursors[-1] if cursors else None,
-            ),
-            total=total,
+            nodes=list(page.rows), keys=page.keys, has_next=page.has_next, has_previous=page.has_previous,
+            total=page.total,
         )
 
 

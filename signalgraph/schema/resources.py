@@ -43,7 +43,6 @@ from .pagination import (
     ORDER_BY,
     Connection,
     decode_key,
-    encode_key,
     order_input,
     page_size,
     window,
@@ -153,9 +152,9 @@ def connection(relation: str, target: type | str, scope: Scope | None = None, de
         key = None if after is None else loaders.page_key(relation, decode_key(after))
         found = await loaders.page(relation, limit, key).load(root.id)
         rows = found[:limit]
-        return Connection.of(
-            [row for _, row in rows],
-            [encode_key(sort) for sort, _ in rows],
+        return Connection(
+            nodes=[row for _, row in rows],
+            keys=[sort for sort, _ in rows],
             has_next=len(found) > limit,
             has_previous=after is not None,
             total=lambda: loaders.count(relation).load(root.id),
