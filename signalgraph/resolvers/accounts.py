@@ -21,7 +21,6 @@ from .children import Child
 from .request_context import Write
 from .resources import Field, Links, Resource
 
-CONTACT_FIELDS = ("name", "role", "email", "phone", "notes", "is_primary")
 # Longest value of each optional text field, as the columns allow.
 ACCOUNT_LENGTHS = {"external_id": 500, "domain": 255, "website": 1000, "industry": 255, "company_size": 64}
 CONTACT_LENGTHS = {"role": 255, "email": 320, "phone": 64}
@@ -108,20 +107,9 @@ def _email(value: str | None) -> None:
         raise InvalidInput(f"email is not an email address: {value!r}", field="email")
 
 
-def _validate_contact(data: dict[str, Any]) -> None:
-    common.not_null(data, "is_primary")
-    if "name" in data:
-        common.text(data["name"], "name", max_length=500)
-    for field, length in CONTACT_LENGTHS.items():
-        if field in data:
-            common.text(data[field], common.camel(field), max_length=length, required=False)
-    if "email" in data:
-        _email(data["email"])
-
-
-def _contact_fields(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-    _validate_contact({"name": None, **data} if creating else data)
-    return {k: data[k] for k in CONTACT_FIELDS if k in data}
+def _email_shape(values: dict[str, Any], creating: bool) -> None:
+    if values.get("email") is not None:
+        _email(values["email"])
 
 
 async def _one_primary(w: Write, contact: Contact, values: dict[str, Any], before: dict[str, Any] | None) -> None:
@@ -130,4 +118,23 @@ async def _one_primary(w: Write, contact: Contact, values: dict[str, Any], befor
         await accounts_repo.clear_primary(w.session, w.workspace_id, contact.account_id, except_id=contact.id)
 
 
-CONTACTS = Child(Account, Contact.account_id, "contacts", _contact_fields, CONTACTS_PER_ACCOUNT, after_save=_one_primary)
+CONTACTS = Child(
+    Account,
+    Contact.account_id,
+    "contacts",
+    fields=(
+        Field("name", required=True, max_length=500, description="Contact display name."),
+        Field("role", max_length=CONTACT_LENGTHS["role"], description="Role, title, or account-specific responsibility; null: none."),
+        Field("email", max_length=CONTACT_LENGTHS["email"], description="Email address; null: none."),
+        Field("phone", max_length=CONTACT_LENGTHS["phone"], description="Phone number; null: none."),
+        Field(
+            "notes",
+            max_length=None,
+            description="Operator notes such as influence, interests, and outreach guidance; null: none.",
+        ),
+        Field("is_primary", bool, default=False, description="true makes this the account's only primary contact."),
+    ),
+    bound=CONTACTS_PER_ACCOUNT,
+    clean=_email_shape,
+    after_save=_one_primary,
+)

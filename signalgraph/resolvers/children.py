@@ -24,6 +24,7 @@ from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from . import common
 from .request_context import Context, Write
+from .resources import Field, Ref, clean_input
 
 # (the write, the parent's id, the child's id (None on create), the cleaned input)
 Check = Callable[[Write, str, str | None, dict[str, Any]], Awaitable[None]]
@@ -36,10 +37,12 @@ class Child:
     parent: type[SQLModel]  # Account
     parent_column: Any  # Contact.account_id
     plural: str  # "contacts": the list's name in messages and in its loader
-    # Written through the API (None: read-only, written by processing): clean(data, creating=…) is the
-    # input checked, as column values; a parent holds at most `bound` (limits.py).
-    clean: Callable[..., dict[str, Any]] | None = None
+    # Its writable fields, as a resource declares them (resolvers/resources.py): they check the input and
+    # make the create and update inputs (none: read-only, written by processing). `clean`: more checks
+    # on the cleaned values. A parent holds at most `bound` (limits.py).
+    fields: tuple[Field | Ref, ...] = ()
     bound: int = 0
+    clean: Callable[[dict[str, Any], bool], None] | None = None
     check: Check | None = None
     after_save: AfterSave | None = None
     after_delete: Callable[[Write, str], Awaitable[None]] | None = None
@@ -67,12 +70,13 @@ class Child:
         loader = getattr(ctx.loaders, f"{self.parent_key.removesuffix('_id')}_by_id")
         return common.found(await loader.load(parent_id), self.parent.__name__, parent_id)
 
-    def _clean(self, data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-        assert self.clean is not None, f"{self.plural} are read-only"
-        return self.clean(data, creating=creating)
+    def cleaned(self, data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+        """The input checked against the fields, as column values."""
+        assert self.fields, f"{self.plural} are read-only"
+        return clean_input(self.fields, data, creating=creating, more=self.clean)
 
     async def create(self, ctx: Context, parent_id: str, data: dict[str, Any]) -> Any:
-        values = self._clean(data, creating=True)
+        values = self.cleaned(data, creating=True)
         async with ctx.write() as w:
             common.found(await repo.get(w.session, self.parent, w.workspace_id, parent_id), self.parent.__name__, parent_id)
             if self.check is not None:
@@ -86,7 +90,7 @@ class Child:
         return row
 
     async def update(self, ctx: Context, parent_id: str, id_: str, changes: dict[str, Any]) -> Any:
-        values = self._clean(changes, creating=False)
+        values = self.cleaned(changes, creating=False)
         async with ctx.write() as w:
             row = await repo.child(w.session, self.parent_column, w.workspace_id, parent_id, id_)
             if row is None:

@@ -14,12 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..errors import InvalidInput, NotFound
 from ..jobs.queue import ANALYZE_PRODUCT, JobRef, schedule, stamp
 from ..limits import FEATURES_PER_PRODUCT, PERSONAS_PER_PRODUCT
+from ..scopes import Scope
 from ..storage.models import Product, ProductFeature, ProductPersona, ProductQuestion
 from ..storage.models.base import utcnow
 from ..storage.repositories import products as products_repo
 from . import common
 from .children import Child
 from .request_context import Context, Write
+from .resources import Field, Ref
 
 PERSONA_LISTS = ("goals", "pain_points", "use_cases")
 
@@ -34,27 +36,19 @@ async def schedule_analysis(session: AsyncSession, workspace_id: str, product_id
     return await schedule(session, workspace_id, ANALYZE_PRODUCT, product_id, stamp(utcnow()))
 
 
-def _named(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-    """Name and description are required on create and never null."""
-    if creating:
-        data = {"name": None, "description": None, **data}
-    for field, max_length in (("name", 500), ("description", 100_000)):
-        if field in data:
-            common.text(data[field], field, max_length=max_length)
-    return data
-
-
-def feature_fields(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-    data = _named(data, creating=creating)
-    return {k: data[k] for k in ("name", "description", "parent_id") if k in data}
-
-
-def persona_fields(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+def _lists(values: dict[str, Any], creating: bool) -> None:
     """A null list is an empty one."""
-    data = _named(data, creating=creating)
-    fields = {k: data[k] for k in ("name", "description") if k in data}
-    fields.update({k: data[k] or [] for k in PERSONA_LISTS if k in data})
-    return fields
+    for name in PERSONA_LISTS:
+        if name in values and values[name] is None:
+            values[name] = []
+
+
+def _named(thing: str) -> tuple[Field, Field]:
+    """Name and description: required on create and never null."""
+    return (
+        Field("name", required=True, max_length=500, description=f"{thing} name."),
+        Field("description", required=True, description=f"{thing} description."),
+    )
 
 
 async def _check_parent(w: Write, product_id: str, feature_id: str | None, values: dict[str, Any]) -> None:
@@ -89,14 +83,34 @@ FEATURES = Child(
     Product,
     ProductFeature.product_id,
     "features",
-    feature_fields,
-    FEATURES_PER_PRODUCT,
+    fields=(
+        *_named("Feature"),
+        Ref(
+            "parent_id",
+            ProductFeature,
+            Scope.PRODUCTS_READ,
+            description="A feature of the same product.",
+            update_description="A feature of the same product; null makes the feature a root.",
+        ),
+    ),
+    bound=FEATURES_PER_PRODUCT,
     check=_check_parent,
     after_save=_analyse,
     after_delete=_analyse_product,
 )
 PERSONAS = Child(
-    Product, ProductPersona.product_id, "personas", persona_fields, PERSONAS_PER_PRODUCT, after_save=_analyse,
+    Product,
+    ProductPersona.product_id,
+    "personas",
+    fields=(
+        *_named("Persona"),
+        Field("goals", list, description="What the persona wants to achieve; an update replaces the list."),
+        Field("pain_points", list, description="What gets in the persona's way; an update replaces the list."),
+        Field("use_cases", list, description="What the persona uses the product for; an update replaces the list."),
+    ),
+    bound=PERSONAS_PER_PRODUCT,
+    clean=_lists,
+    after_save=_analyse,
     after_delete=_analyse_product,
 )
 QUESTIONS = Child(Product, ProductQuestion.product_id, "questions")  # written by product analysis

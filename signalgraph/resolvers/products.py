@@ -13,7 +13,7 @@ from ..storage.repositories import base as repo
 from ..storage.repositories import products as products_repo
 from ..storage.repositories.base import Page, Slice
 from . import common
-from .product_features import feature_fields, persona_fields, require_product, schedule_analysis
+from .product_features import FEATURES, PERSONAS, require_product, schedule_analysis
 from .request_context import Context
 
 SIGNALS_LOOKBACK_DAYS = 7
@@ -103,7 +103,7 @@ def _external_id_taken(external_id: str | None) -> Conflict:
 
 def _initial_features(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """A new product has no features yet, so its initial features cannot name a parent."""
-    features = [feature_fields(item, creating=True) for item in items or []]
+    features = [FEATURES.cleaned(item, creating=True) for item in items or []]
     if any(f.get("parent_id") is not None for f in features):
         raise InvalidInput(
             "features: initial features cannot have a parentId; add child features with createProductFeature",
@@ -116,7 +116,7 @@ async def create_product(ctx: Context, data: dict[str, Any]) -> Product:
     _validate({"name": None, "description": None, **data})
     tech_stack = _tech_stack(data.get("tech_stack"))
     features = _initial_features(data.get("features"))
-    personas = [persona_fields(item, creating=True) for item in data.get("personas") or []]
+    personas = [PERSONAS.cleaned(item, creating=True) for item in data.get("personas") or []]
     ws = ctx.workspace_id
     async with ctx.write() as w:
         await _check_external_id(w.session, ws, data.get("external_id"), None)

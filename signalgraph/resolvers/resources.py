@@ -211,23 +211,7 @@ class Resource(Generic[M]):
         return await delete_row(ctx, self.repository, id_, self.label or self.name, self.after_delete)
 
     def _clean(self, data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-        """The input, checked field by field in declaration order; on create with the defaults filled in."""
-        if not creating:
-            common.not_null(data, *(f.name for f in self.fields if isinstance(f, Field) and f.not_null))
-        values: dict[str, Any] = {}
-        for f in self.fields:
-            if isinstance(f, Field):
-                if not f.writable:
-                    continue
-                if f.name in data or (creating and f.required):
-                    values[f.name] = f.clean(data.get(f.name))
-                if creating and values.get(f.name) is None and f.default is not None:
-                    values[f.name] = f.initial()
-            elif f.name in data and (not isinstance(f, Links) or f.writable):
-                values[f.name] = data[f.name]
-        if self.clean:
-            self.clean(values, creating)
-        return values
+        return clean_input(self.fields, data, creating=creating, more=self.clean)
 
     async def _check_links(self, w: Write, values: dict[str, Any]) -> None:
         """Every id given must be a row of this workspace; the lists are deduplicated in order."""
@@ -253,6 +237,33 @@ class Resource(Generic[M]):
         for f in self.fields:
             if isinstance(f, Links) and f.name in values:
                 await repo.replace_links(w.session, f.link, w.workspace_id, row.id, values[f.name])
+
+
+def clean_input(
+    fields: tuple[Field | Ref | Links, ...],
+    data: dict[str, Any],
+    *,
+    creating: bool,
+    more: Callable[[dict[str, Any], bool], None] | None = None,
+) -> dict[str, Any]:
+    """The input, checked field by field in declaration order, on create with the defaults filled in; then
+    `more` (a declaration's `clean`) on the cleaned values."""
+    if not creating:
+        common.not_null(data, *(f.name for f in fields if isinstance(f, Field) and f.not_null))
+    values: dict[str, Any] = {}
+    for f in fields:
+        if isinstance(f, Field):
+            if not f.writable:
+                continue
+            if f.name in data or (creating and f.required):
+                values[f.name] = f.clean(data.get(f.name))
+            if creating and values.get(f.name) is None and f.default is not None:
+                values[f.name] = f.initial()
+        elif f.name in data and (not isinstance(f, Links) or f.writable):
+            values[f.name] = data[f.name]
+    if more:
+        more(values, creating)
+    return values
 
 
 async def list_rows(ctx: Context, repository: Repository[Any], *, window: Slice, **filters: Any) -> Page:

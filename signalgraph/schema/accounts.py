@@ -10,7 +10,6 @@ from strawberry.types import Info
 
 from ..limits import CONTACTS_PER_ACCOUNT
 from ..resolvers import accounts as resolvers
-from ..resolvers.resources import Field
 from ..scopes import Scope
 from .common import Node
 from .permissions import HasScope
@@ -71,15 +70,7 @@ Account = ACCOUNT.object_type
 LifecycleStage = ACCOUNT.enums["lifecycle_stage"]
 CreateAccountInput, UpdateAccountInput = ACCOUNT.create_input, ACCOUNT.update_input
 
-CONTACT_FIELDS = (
-    Field("name", required=True, description="Contact display name."),
-    Field("role", description="Role, title, or account-specific responsibility; null: none."),
-    Field("email", description="Email address; null: none."),
-    Field("phone", description="Phone number; null: none."),
-    Field("notes", description="Operator notes such as influence, interests, and outreach guidance; null: none."),
-    Field("is_primary", bool, description="true makes this the account's only primary contact."),
-)
-CreateContactInput, UpdateContactInput = input_types("Contact", CONTACT_FIELDS, __name__)
+CreateContactInput, UpdateContactInput = input_types("Contact", resolvers.CONTACTS.fields, __name__)
 
 
 @strawberry.type

@@ -16,7 +16,7 @@ from .context_units import IndexingStatus
 from .inputs import provided
 from .pagination import order_input
 from .permissions import HasScope
-from .resources import list_field
+from .resources import list_field, one_field
 
 if TYPE_CHECKING:
     from .products import Product
@@ -109,10 +109,7 @@ class UpdateContextDocumentInput:
 
 @strawberry.type
 class ContextDocumentQuery:
-    @strawberry.field(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_READ)])
-    async def context_document(self, info: Info, id: strawberry.ID) -> ContextDocument | None:
-        return await resolvers.get_context_document(info.context, id)
-
+    context_document = one_field(resolvers.get_context_document, ContextDocument, Scope.CONTEXT_DOCUMENTS_READ)
     context_documents = list_field(resolvers.list_context_documents, ContextDocument, ContextDocumentFilter, ContextDocumentOrder, Scope.CONTEXT_DOCUMENTS_READ)
 
     @strawberry.field(permission_classes=[HasScope(Scope.CONTEXT_DOCUMENTS_READ)])

@@ -17,7 +17,7 @@ from .common import DeleteResult, Node
 from .inputs import provided
 from .pagination import order_input
 from .permissions import HasScope
-from .resources import child_mutation, connection, list_field
+from .resources import child_mutation, connection, input_types, list_field, one_field
 from .scalars import JSON
 
 ProductOrder: Any = order_input("Product")
@@ -157,40 +157,16 @@ class ProductFilter:
     updated_since: datetime | None = strawberry.UNSET
 
 
-@strawberry.input(description="A new feature of a product.")
-class CreateProductFeatureInput:
-    name: str = strawberry.field(description='Feature name.')
-    description: str = strawberry.field(description='Feature description.')
-    parent_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="A feature of the same product."
-    )
-
-
-@strawberry.input
-class UpdateProductFeatureInput:
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    parent_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="A feature of the same product; null makes the feature a root."
-    )
-
-
-@strawberry.input(description="A new persona of a product.")
-class CreateProductPersonaInput:
-    name: str = strawberry.field(description='Persona name.')
-    description: str = strawberry.field(description='Persona description.')
-    goals: list[str] | None = strawberry.field(default=strawberry.UNSET, description='What the persona wants to achieve; an update replaces the list.')
-    pain_points: list[str] | None = strawberry.field(default=strawberry.UNSET, description="What gets in the persona's way; an update replaces the list.")
-    use_cases: list[str] | None = strawberry.field(default=strawberry.UNSET, description='What the persona uses the product for; an update replaces the list.')
-
-
-@strawberry.input
-class UpdateProductPersonaInput:
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    goals: list[str] | None = strawberry.UNSET
-    pain_points: list[str] | None = strawberry.UNSET
-    use_cases: list[str] | None = strawberry.UNSET
+CreateProductFeatureInput, UpdateProductFeatureInput = input_types(
+    "ProductFeature", product_features.FEATURES.fields, __name__, create_description="A new feature of a product."
+)
+CreateProductPersonaInput, UpdateProductPersonaInput = input_types(
+    "ProductPersona",
+    product_features.PERSONAS.fields,
+    __name__,
+    {name: list[str] for name in product_features.PERSONA_LISTS},
+    create_description="A new persona of a product.",
+)
 
 
 @strawberry.input(description="A new product, optionally with its first features and personas.")
@@ -233,10 +209,7 @@ class UpdateProductInput:
 
 @strawberry.type
 class ProductQuery:
-    @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)])
-    async def product(self, info: Info, id: strawberry.ID) -> Product | None:
-        return await resolvers.get_product(info.context, id)
-
+    product = one_field(resolvers.get_product, Product, Scope.PRODUCTS_READ)
     products = list_field(resolvers.list_products, Product, ProductFilter, ProductOrder, Scope.PRODUCTS_READ)
 
     @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Counts of what is linked to a product.")

@@ -249,11 +249,12 @@ def input_types(
     module: str,
     types: dict[str, Any] | None = None,
     update_description: str | None = None,
+    create_description: str | None = None,
 ) -> tuple[type, type]:
     """`Create<name>Input` and `Update<name>Input` from one declaration of the fields (`types`: the GraphQL
     type of a Field where it is not its scalar)."""
     types = {f.name: _scalar(f) for f in declared if isinstance(f, Field)} | (types or {})
-    create = _input(name, declared, module, types, creating=True)
+    create = _input(name, declared, module, types, creating=True, description=create_description)
     return create, _input(name, declared, module, types, creating=False, description=update_description)
 
 
@@ -354,13 +355,19 @@ def list_field(
     )
 
 
-def _query(resource: Resource[Any], module: str, obj: type, filter_: Any) -> type:
-    async def one(root: Any, info: Info, id: strawberry.ID) -> Any:
-        return await resource.get(info.context, id)
+def one_field(get: Callable[[Context, str], Awaitable[Any]], node: type, scope: Scope) -> Any:
+    """A root field `<thing>(id:)`, declared or hand-written alike: `await get(ctx, id)`, null when absent or
+    another workspace's, guarded by `scope`."""
 
-    scope = [HasScope(resource.read)]
+    async def one(root: Any, info: Info, id: strawberry.ID) -> Any:
+        return await get(info.context, id)
+
+    return strawberry.field(resolver=one, graphql_type=node | None, permission_classes=[HasScope(scope)])
+
+
+def _query(resource: Resource[Any], module: str, obj: type, filter_: Any) -> type:
     namespace = {
-        resource.key: strawberry.field(resolver=one, graphql_type=obj | None, permission_classes=scope),
+        resource.key: one_field(resource.get, obj, resource.read),
         resource.plural: list_field(resource.list, obj, filter_, order_input(resource.name), resource.read),
     }
     return strawberry.type(type(f"{resource.name}Query", (), {"__module__": module, **namespace}))
