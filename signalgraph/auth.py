@@ -12,13 +12,15 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import logs
 from .scopes import Scope, parse_scopes
 from .storage.engine import Database
-from .storage.models import ApiKey
+from .storage.models import ApiKey, Workspace
 from .storage.models.base import utcnow
 from .storage.repositories import workspaces as repo
 
@@ -165,11 +167,45 @@ class KeyUsage:
             await asyncio.gather(*self._pending)
 
 
+class KeyCache:
+    """The keys this process looked up, kept for `seconds` (SIGNALGRAPH_KEY_CACHE_SECONDS): a request whose key
+    was read within that time reads no row, where the look-up was a transaction of its own on every request.
+
+    So a key revoked or rotated away (by the CLI, or another process) still works here for up to `seconds`;
+    an expiry date is compared with the time on every request, so a key expires on time. The secret is
+    checked against the stored hash every time; keys not found are not kept (a new key works at once), and
+    at most MAX_KEYS are (the cache starts over when full). `seconds` 0 switches it off.
+    """
+
+    MAX_KEYS = 10_000
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic):
+        self.seconds = seconds
+        self._clock = clock
+        self._keys: dict[str, tuple[float, ApiKey, Workspace]] = {}
+
+    def get(self, prefix: str) -> tuple[ApiKey, Workspace] | None:
+        kept = self._keys.get(prefix)
+        if kept is None:
+            return None
+        if self._clock() - kept[0] >= self.seconds:
+            del self._keys[prefix]
+            return None
+        return kept[1], kept[2]
+
+    def put(self, prefix: str, found: tuple[ApiKey, Workspace]) -> None:
+        if self.seconds <= 0:
+            return
+        if len(self._keys) >= self.MAX_KEYS:
+            self._keys.clear()
+        self._keys[prefix] = (self._clock(), *found)
+
+
 async def authenticate(
-    db: Database, authorization: str | None, usage: KeyUsage | None = None
+    db: Database, authorization: str | None, usage: KeyUsage | None = None, keys: KeyCache | None = None
 ) -> tuple[Principal | None, str | None]:
     """(principal, None) for a valid bearer key, else (None, why) with a message for the caller. With `usage`,
-    the key's use is recorded."""
+    the key's use is recorded; with `keys`, a key read in the last few seconds is not read again."""
     if not authorization:
         return None, "Missing API key: send 'Authorization: Bearer <key>'"
     scheme, _, key = authorization.strip().partition(" ")
@@ -179,8 +215,12 @@ async def authenticate(
     prefix = split_key(key)
     if prefix is None:
         return None, "Invalid API key"
-    async with db.read() as session:
-        found = await repo.api_key_by_prefix(session, prefix)
+    found = keys.get(prefix) if keys is not None else None
+    if found is None:
+        async with db.read() as session:
+            found = await repo.api_key_by_prefix(session, prefix)
+        if found is not None and keys is not None:
+            keys.put(prefix, found)
     if found is None or not hmac.compare_digest(found[0].key_hash, hash_key(key)):
         return None, "Invalid API key"
     api_key, workspace = found

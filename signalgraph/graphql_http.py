@@ -94,7 +94,7 @@ class GraphQLApp(GraphQL):
             return await super().__call__(scope, receive, send)  # GraphiQL's page
         try:
             principal, reason = await authenticate(
-                self.services.db, request.headers.get("authorization"), self.services.key_usage
+                self.services.db, request.headers.get("authorization"), self.services.key_usage, self.services.keys
             )
         except Unavailable as exc:
             return await unavailable(exc.message)(scope, receive, send)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .auth import KeyUsage
+from .auth import KeyCache, KeyUsage
 from .ratelimit import RateLimiter
 from .settings import Settings
 from .storage.engine import Database
@@ -26,8 +26,10 @@ class Services:
     db: Database
     queue: JobQueue
     key_usage: KeyUsage = field(init=False)  # api_keys.last_used_at, written at most once a minute per key
+    keys: KeyCache = field(init=False)  # the keys looked up in the last settings.key_cache_seconds
     limiter: RateLimiter = field(init=False)  # requests per API key (ratelimit.py)
 
     def __post_init__(self) -> None:
         self.key_usage = KeyUsage(self.db)
+        self.keys = KeyCache(self.settings.key_cache_seconds)
         self.limiter = RateLimiter(self.settings)

@@ -45,6 +45,9 @@ class Settings:
     # Per API key (ratelimit.py): requests a minute, and the most at once (a full bucket); 0 switches it off.
     rate_limit_per_minute: int = 3000
     rate_limit_burst: int = 3000
+    # An API key read from the database serves this process's requests for this long without being read again:
+    # a revoked key stops working within it (auth.KeyCache). 0: read on every request.
+    key_cache_seconds: float = 5.0
     # Browser origins allowed to call the API (CORS); empty: no CORS headers at all. ("*",) allows any origin.
     cors_origins: tuple[str, ...] = ()
     # Host headers served (TrustedHostMiddleware): names, `*.example.com`; empty: any host.
@@ -121,6 +124,7 @@ class Settings:
             metrics_token=get("METRICS_TOKEN"),
             rate_limit_per_minute=rate_limit_per_minute,
             rate_limit_burst=get_int("RATE_LIMIT_BURST", rate_limit_per_minute, 0, 10_000_000),
+            key_cache_seconds=float(get_int("KEY_CACHE_SECONDS", 5, 0, 3600)),
             cors_origins=cors_origins,
             allowed_hosts=_allowed_hosts(get("ALLOWED_HOSTS")),
         )

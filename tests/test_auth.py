@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import event, select
 
-from signalgraph.auth import LAST_USED_RESOLUTION, WWW_AUTHENTICATE
+from signalgraph.auth import LAST_USED_RESOLUTION, WWW_AUTHENTICATE, KeyCache, authenticate
 from signalgraph.storage.models import ApiKey
 from signalgraph.storage.models.base import utcnow
 from signalgraph.storage.repositories import workspaces as repo
@@ -51,7 +51,8 @@ async def test_a_key_that_works_gets_no_www_authenticate(http_api):
     assert "WWW-Authenticate" not in response.headers
 
 
-async def test_an_expired_key_is_refused_like_a_revoked_one(http_api, services):
+async def test_an_expired_key_is_refused_like_a_revoked_one(http_api, services, monkeypatch):
+    monkeypatch.setattr(services.keys, "seconds", 0)  # SIGNALGRAPH_KEY_CACHE_SECONDS=0: read on every request
     assert (await http_api.rest("GET", "/external/v1/insights")).status_code == 200
     async with services.db.write() as session:
         await repo.expire_api_key(session, (await stored_key(services, http_api.key)).id, utcnow())
@@ -103,3 +104,49 @@ async def test_last_used_at_moves_again_after_a_minute(http_api, services):
     assert (await http_api.rest("GET", "/external/v1/insights")).status_code == 200
     await services.key_usage.flush()
     assert (await stored_key(services, http_api.key)).last_used_at > stale + timedelta(seconds=4)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_key_is_read_once_per_cache_period_so_a_revoked_key_stops_working_after_it(api, services):
+    clock, statements = Clock(), []
+    keys = KeyCache(5, clock)
+    bearer = f"Bearer {api.key}"
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(services.db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        assert (await authenticate(services.db, bearer, keys=keys))[0] is not None
+        read = len(statements)
+        assert (await authenticate(services.db, bearer, keys=keys))[0] is not None
+        assert len(statements) == read  # the second request read no row
+        async with services.db.write() as session:
+            await repo.revoke_api_key(session, prefix_of(api.key), utcnow())
+
+        clock.now += 4.9  # within the period the process still knows the key as it was
+        assert (await authenticate(services.db, bearer, keys=keys))[0] is not None
+        clock.now += 0.1  # then it reads it again, and the revocation counts
+        assert await authenticate(services.db, bearer, keys=keys) == (None, "API key has been revoked")
+    finally:
+        event.remove(services.db.engine.sync_engine, "before_cursor_execute", seen)
+
+
+async def test_a_kept_key_still_needs_its_secret_and_without_the_cache_revocation_counts_at_once(api, services):
+    kept, bearer = KeyCache(5), f"Bearer {api.key}"
+    assert (await authenticate(services.db, bearer, keys=kept))[0] is not None
+    wrong = bearer[:-4] + ("aaaa" if not bearer.endswith("aaaa") else "bbbb")
+    assert await authenticate(services.db, wrong, keys=kept) == (None, "Invalid API key")
+
+    keys = KeyCache(0)
+    assert (await authenticate(services.db, bearer, keys=keys))[0] is not None
+    async with services.db.write() as session:
+        await repo.revoke_api_key(session, prefix_of(api.key), utcnow())
+    assert await authenticate(services.db, bearer, keys=keys) == (None, "API key has been revoked")

@@ -76,6 +76,9 @@ def bearer(key: str) -> dict[str, str]:
 
 
 def test_keys_expire_rotate_and_show_their_last_use_against_a_running_server(cli_env):
+    # The server reads the key on every request, so the CLI's changes count at once (they count within
+    # SIGNALGRAPH_KEY_CACHE_SECONDS otherwise: tests/test_auth.py).
+    cli_env = {**cli_env, "SIGNALGRAPH_KEY_CACHE_SECONDS": "0"}
     expiring = run_cli(cli_env, "keys", "create", "--workspace", "acme", "--name", "crm", "--expires-in", "90d",
                        "--scope", "insights:read")
     assert expiring.returncode == 0 and "expires at" in expiring.stderr
@@ -225,6 +228,9 @@ def test_serve_on_a_taken_port_fails_before_it_spends_the_first_key(cli_env, tmp
 
 
 def test_serve_prints_a_first_key_then_serves_graphiql_and_honours_revocation(cli_env):
+    # The server reads the key on every request, so the CLI's changes count at once (they count within
+    # SIGNALGRAPH_KEY_CACHE_SECONDS otherwise: tests/test_auth.py).
+    cli_env = {**cli_env, "SIGNALGRAPH_KEY_CACHE_SECONDS": "0"}
     with serve_process(cli_env, stdout=subprocess.PIPE) as (server, base):
         assert "First API key" in server.stdout.readline()
         key = server.stdout.readline().strip()

@@ -122,5 +122,5 @@ class Context:
 
 
 async def build_context(services: Services, authorization: str | None) -> Context:
-    principal, error = await authenticate(services.db, authorization, services.key_usage)
+    principal, error = await authenticate(services.db, authorization, services.key_usage, services.keys)
     return Context(services=services, principal=principal, auth_error=error)

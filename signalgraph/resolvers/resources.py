@@ -267,9 +267,15 @@ def clean_input(
 
 
 async def list_rows(ctx: Context, repository: Repository[Any], *, window: Slice, **filters: Any) -> Page:
-    """One page of the caller's rows: the list of every resource, declared or written by hand."""
+    """One page of the caller's rows: the list of every resource, declared or written by hand. The rows
+    matching the filters are counted only if the total is asked for, in the request's reads."""
+
+    async def count() -> int:
+        async with ctx.read() as session:
+            return await repository.count(session, ctx.workspace_id, **filters)
+
     async with ctx.read() as session:
-        return await repository.list(session, ctx.workspace_id, window=window, **filters)
+        return await repository.list(session, ctx.workspace_id, window=window, count=count, **filters)
 
 
 async def delete_row(

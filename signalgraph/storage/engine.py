@@ -21,7 +21,7 @@ from pathlib import Path
 
 import orjson
 from sqlalchemy import event, make_url, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -34,6 +34,8 @@ UNREACHABLE = (DBAPIError, OSError, TimeoutError)
 ABORTED_BY_CONCURRENCY = ("40P01", "40001")
 _IMMEDIATE = "signalgraph_begin_immediate"
 POOL_TIMEOUT_SECONDS = 10.0
+# A pooled PostgreSQL connection older than this is replaced at checkout (one a network dropped silently).
+POOL_RECYCLE_SECONDS = 1800
 BUSY = "Every database connection is busy; retry shortly"
 # PostgreSQL refusing a connection for now: too many clients, or starting up / shutting down.
 REFUSED_FOR_NOW = ("53300", "57P03")
@@ -71,14 +73,34 @@ def create_engine(
     # jsonb is read as the API reads JSON (orjson): it gives a number such as 1.5e21 back as the integer
     # 1500000000000000000000, which json.loads would keep, and orjson, which renders the responses, cannot
     # write; orjson reads it as the float that was stored.
-    return create_async_engine(
+    engine = create_async_engine(
         database_url,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=pool_timeout,
-        pool_pre_ping=True,
+        pool_recycle=POOL_RECYCLE_SECONDS,
         json_deserializer=orjson.loads,
     )
+    _configure_postgres(engine)
+    return engine
+
+
+def _configure_postgres(engine: AsyncEngine) -> None:
+    """A pooled connection the server has closed is replaced when it is checked out, without a round trip.
+
+    SQLAlchemy's pool_pre_ping sent `BEGIN; ; ROLLBACK` (three round trips) before every checkout. asyncpg
+    already knows when the server closed a connection (a restart, pg_terminate_backend, an idle timeout that
+    closes the socket): the event loop sees the socket close while the connection sits in the pool and
+    `is_closed()` turns true. One the network dropped silently is retired by pool_recycle, and a statement
+    failing on a dead connection invalidates the pool (SQLAlchemy's disconnect handling); /readyz opens a
+    connection of its own (Database.ping), so it reports a database that is down whatever the pool holds.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def on_checkout(_dbapi_connection, record, _proxy):
+        driver = record.driver_connection
+        if driver is not None and driver.is_closed():
+            raise DisconnectionError("the server closed this pooled connection")  # the pool takes a new one
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

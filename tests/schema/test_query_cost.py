@@ -60,8 +60,9 @@ async def test_nested_signal_graph_costs_one_statement_per_level(api, services):
     assert len(statements) <= 6, "\n".join(statements)
 
 
-async def test_statement_count_does_not_grow_with_page_size(api, services):
+async def test_statement_count_does_not_grow_with_page_size(api, services, monkeypatch):
     await seed_graph(services, api.workspace_id, 30)
+    monkeypatch.setattr(services.keys, "seconds", 0)  # the key is read by both requests, not kept by the first
 
     with counting_selects(services.db.engine) as small:
         await api.ok(NESTED, {"first": 3})

@@ -149,3 +149,27 @@ async def test_once_a_request_gets_no_connection_its_other_reads_fail_at_once(da
     finally:
         await shared.end()
         await db.dispose()
+
+
+async def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(database_url):
+    """Without pool_pre_ping (three round trips before every checkout), a connection PostgreSQL closed while
+    it sat in the pool (a restart, pg_terminate_backend) is known closed to asyncpg and replaced."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's pool")
+    db = Database(database_url, pool_size=1)
+    admin = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        async with db.read() as session:
+            pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+            driver = (await (await session.connection()).get_raw_connection()).driver_connection
+        await admin.execute("SELECT pg_terminate_backend($1)", pid)
+        for _ in range(200):  # the loop sees the socket close: a bound on waiting, not a timing
+            if driver.is_closed():
+                break
+            await asyncio.sleep(0.05)
+        assert driver.is_closed()
+        async with db.read() as session:
+            assert (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one() != pid
+    finally:
+        await admin.close()
+        await db.dispose()

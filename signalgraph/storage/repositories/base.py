@@ -4,7 +4,7 @@ paging, count, delete, by ids), batches by key, and link tables."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -41,11 +41,11 @@ class Slice:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of rows plus the total the filter matches, each row's sort key (for its cursor), and
-    whether rows follow and precede it."""
+    """One page of rows plus the total the filter matches (or how to count it, when asked), each row's sort
+    key (for its cursor), and whether rows follow and precede it."""
 
     rows: list[Any]
-    total: int
+    total: int | Callable[[], Awaitable[int]]
     offset: int
     limit: int
     keys: list[tuple[Any, ...]] = field(default_factory=list)
@@ -54,7 +54,10 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.more_after if self.more_after is not None else self.offset + len(self.rows) < self.total
+        if self.more_after is not None:
+            return self.more_after
+        assert isinstance(self.total, int), "a page without more_after is counted"
+        return self.offset + len(self.rows) < self.total
 
     @property
     def has_previous(self) -> bool:
@@ -166,9 +169,18 @@ class Repository(Generic[M]):
         descending = isinstance(first, UnaryExpression) and first.modifier is operators.desc_op
         return [o.element if isinstance(o, UnaryExpression) else o for o in self.order_by], descending
 
-    async def list(self, session: AsyncSession, workspace_id: str, *, window: Slice, **filters: Any) -> Page:
+    async def list(
+        self,
+        session: AsyncSession,
+        workspace_id: str,
+        *,
+        window: Slice,
+        count: Callable[[], Awaitable[int]] | None = None,
+        **filters: Any,
+    ) -> Page:
         """One page in a stable order (keyset: after/before a row's sort key, so rows inserted or deleted
-        meanwhile neither repeat nor skip rows), and how many rows the filters match."""
+        meanwhile neither repeat nor skip rows), and how many rows the filters match: counted now, or by
+        `count` when the total is asked for (a GraphQL page without totalCount needs no count)."""
         columns, descending = self.ordering(window.order)
         stmt = self.select(workspace_id, **filters)
         if window.after is not None:
@@ -184,10 +196,9 @@ class Repository(Generic[M]):
         more, rows = len(rows) > window.limit, rows[: window.limit]
         if backward:
             rows.reverse()
-        total = await self.count(session, workspace_id, **filters)
         return Page(
             rows=rows,
-            total=total,
+            total=count if count is not None else await self.count(session, workspace_id, **filters),
             offset=window.offset,
             limit=window.limit,
             keys=[tuple(getattr(row, c.key) for c in columns) for row in rows],
