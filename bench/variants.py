@@ -5,6 +5,8 @@ Run with `uvicorn --factory bench.variants:<name>`; settings come from the envir
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.applications import Starlette
 
 from signalgraph.app import create_app
@@ -12,7 +14,9 @@ from signalgraph.jobs.queue import JobQueue, JobRef
 
 
 class SwitchedOff:
-    """A queue that takes every job and hands it to nobody: the create's own work, without the enqueue."""
+    """A queue that takes every job and hands it to nobody: the create's own work, without the enqueue.
+    Everything else (ping and health for /readyz, start, close, …) is the real queue's, so the variant
+    keeps up with the JobQueue protocol (it broke /readyz when ping was added)."""
 
     def __init__(self, queue: JobQueue):
         self._queue = queue
@@ -20,11 +24,8 @@ class SwitchedOff:
     async def enqueue(self, job: JobRef) -> bool:
         return True
 
-    async def start(self) -> None:
-        await self._queue.start()
-
-    async def close(self) -> None:
-        await self._queue.close()
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._queue, name)
 
 
 def without_enqueue() -> Starlette:

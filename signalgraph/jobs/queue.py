@@ -24,7 +24,8 @@ from typing import Any, Protocol
 
 from arq import Retry
 from arq.connections import ArqRedis, RedisSettings
-from arq.constants import in_progress_key_prefix
+from arq.constants import in_progress_key_prefix, job_key_prefix, result_key_prefix
+from arq.jobs import serialize_job
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -235,6 +236,18 @@ class CircuitBreaker:
         }
 
 
+# arq's enqueue_job in one round trip. arq sends WATCH, EXISTS, then MULTI/PSETEX/ZADD/EXEC and UNWATCH: four
+# round trips, which a request creating a signal waited for (bench/README.md, "POST with the enqueue"). The
+# script writes the same job, under the same keys, as arq would, and likewise does nothing when the job or
+# its result is already there. KEYS: job key, result key, queue; ARGV: expiry (ms), job, score, job id.
+ENQUEUE_SCRIPT = """
+if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return 0 end
+redis.call('PSETEX', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+return 1
+"""
+
+
 class ArqQueue:
     """Enqueues on Redis for `signalgraph worker` processes; the workers run the sweeper."""
 
@@ -243,6 +256,17 @@ class ArqQueue:
         self.redis = redis or redis_client(settings)
         self.breaker = breaker or CircuitBreaker()
         self._hand_overs: set[asyncio.Task] = set()
+        self._queue_name = settings.queue_name
+        self._enqueue_script = self.redis.register_script(ENQUEUE_SCRIPT)
+
+    async def _enqueue_job(self, job: JobRef) -> None:
+        """What arq's `enqueue_job(job.kind, job.target_id, _job_id=job.id)` does, in one round trip."""
+        now = int(time.time() * 1000)
+        payload = serialize_job(job.kind, (job.target_id,), {}, None, now, serializer=self.redis.job_serializer)
+        await self._enqueue_script(
+            keys=[job_key_prefix + job.id, result_key_prefix + job.id, self._queue_name],
+            args=[self.redis.expires_extra_ms, payload, now, job.id],
+        )
 
     async def enqueue(self, job: JobRef) -> bool:
         """True once Redis has the job; False when the breaker is open, Redis failed, or it has not
@@ -260,9 +284,7 @@ class ArqQueue:
     async def _hand_over(self, job: JobRef) -> bool:
         try:
             # None means a job with this id is already queued or running: that is success too.
-            await asyncio.wait_for(
-                self.redis.enqueue_job(job.kind, job.target_id, _job_id=job.id), HAND_OVER_TIMEOUT_SECONDS
-            )
+            await asyncio.wait_for(self._enqueue_job(job), HAND_OVER_TIMEOUT_SECONDS)
         except (TimeoutError, RedisError, OSError) as exc:
             self.breaker.failed(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
             return False

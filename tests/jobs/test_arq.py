@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from arq.constants import in_progress_key_prefix
+from arq.jobs import deserialize_job
 from redis.asyncio import Redis
 
 from signalgraph.jobs.queue import ArqQueue
@@ -82,3 +83,31 @@ async def test_a_job_whose_heartbeat_stopped_runs_again_at_once(make_harness, sh
     await asyncio.wait_for(run_burst_worker(harness.services.settings), 60)
 
     assert (await harness.row(job.id)).status == "succeeded"
+
+
+async def test_a_job_is_written_as_arq_writes_it_in_one_round_trip(make_harness, shared_redis_url, queue_name):
+    """ArqQueue writes the job with a script (one round trip, where arq's enqueue_job takes four); what it
+    writes must be what arq's enqueue_job would, so any arq worker runs it."""
+    harness = await make_harness(redis_url=shared_redis_url, queue_name=queue_name)
+    queue = harness.queue
+    assert isinstance(queue, ArqQueue)
+    ours = await harness.schedule("flaky")
+    theirs_id = ours.id + ":arq"
+    assert await queue.enqueue(ours)
+    assert await queue.redis.enqueue_job(ours.kind, ours.target_id, _job_id=theirs_id, _queue_name=queue_name)
+
+    written, expected = [
+        deserialize_job(await queue.redis.get(f"arq:job:{job_id}")) for job_id in (ours.id, theirs_id)
+    ]
+    assert (written.function, written.args, written.kwargs, written.job_try) == (
+        expected.function, expected.args, expected.kwargs, expected.job_try)
+    assert abs(written.enqueue_time.timestamp() - expected.enqueue_time.timestamp()) < 60
+    enqueued_ms = round(written.enqueue_time.timestamp() * 1000)
+    assert await queue.redis.zscore(queue_name, ours.id) == enqueued_ms  # due at once, as arq scores it
+    ttls = [await queue.redis.pttl(f"arq:job:{job_id}") for job_id in (ours.id, theirs_id)]
+    assert all(queue.redis.expires_extra_ms - 60_000 < ttl <= queue.redis.expires_extra_ms for ttl in ttls)
+
+    await queue.redis.set(f"arq:result:{ours.id}", b"kept")  # a finished job whose result is still kept
+    await queue.redis.zrem(queue_name, ours.id)
+    assert await queue.enqueue(ours)  # is not queued again (arq answers None: success all the same)
+    assert await queue.redis.zscore(queue_name, ours.id) is None
