@@ -11,6 +11,7 @@ the limit protects the server, and an outage of Redis must not become one of the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -94,12 +95,15 @@ class RateLimiter:
             return None
         units = max(1, min(units, self.burst))
         try:
-            result = await self._throttled.limit(key_prefix, cost=units)
+            # A bound on the whole charge, not only on each socket operation: redis-py connects under its
+            # pool's lock, so against a Redis that hangs, concurrent requests would each wait their turn.
+            async with asyncio.timeout(REDIS_TIMEOUT_SECONDS):
+                result = await self._throttled.limit(key_prefix, cost=units)
         except (BaseThrottledError, RedisError, OSError, TimeoutError) as exc:
             if not self._failing:
                 logger.warning(
                     "rate limits are not enforced: Redis does not answer (%s); asking again in %.0f s",
-                    exc, STORE_PAUSE_SECONDS,
+                    str(exc) or type(exc).__name__, STORE_PAUSE_SECONDS,
                 )
             self._failing = True
             self._paused_until = time.monotonic() + STORE_PAUSE_SECONDS

@@ -29,7 +29,7 @@ async def limited_app(database_url: str, per_minute: int, burst: int | None = No
 
 async def test_rest_requests_past_the_limit_are_429_with_retry_after_and_the_rest_error_body(database_url):
     app = await limited_app(database_url, per_minute=5)
-    async with serving(app) as base, httpx.AsyncClient(base_url=base) as http:
+    async with serving(app) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
         api = await Api.create(app.state.services, http=http)
         other = await Api.create(app.state.services, http=http)
         answers = [await api.rest("GET", SIGNALS) for _ in range(6)]
@@ -51,7 +51,7 @@ async def test_graphql_is_charged_by_query_cost_and_refused_with_rate_limited(da
     cheap = "{ signals(first: 100) { totalCount } }"  # 100 points: one request
     dear = "{ signals(first: 100) { totalCount } insights(first: 20) { totalCount } }"  # 120 points: two
     dearest = "{ " + " ".join(f"s{i}: signals(first: 100) {{ totalCount }}" for i in range(12)) + " }"  # 1,200
-    async with serving(app) as base, httpx.AsyncClient(base_url=base) as http:
+    async with serving(app) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
         api = await Api.create(app.state.services, http=http)
         one = await http.post("/graphql", headers=api.headers, json={"query": cheap})
         two = await http.post("/graphql", headers=api.headers, json={"query": dear})
@@ -72,7 +72,7 @@ async def test_graphql_is_charged_by_query_cost_and_refused_with_rate_limited(da
 
 async def test_limits_off_at_zero_send_no_headers(database_url):
     app = await limited_app(database_url, per_minute=0)
-    async with serving(app) as base, httpx.AsyncClient(base_url=base) as http:
+    async with serving(app) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
         api = await Api.create(app.state.services, http=http)
         answers = [await api.rest("GET", SIGNALS) for _ in range(3)]
     assert [r.status_code for r in answers] == [200] * 3
@@ -82,7 +82,7 @@ async def test_limits_off_at_zero_send_no_headers(database_url):
 async def test_an_unreachable_redis_lets_requests_through_with_one_warning(database_url, caplog):
     app = await limited_app(database_url, per_minute=1, redis_url=f"redis://127.0.0.1:{free_port()}/0")
     caplog.set_level(logging.WARNING, logger="signalgraph.ratelimit")
-    async with serving(app) as base, httpx.AsyncClient(base_url=base) as http:
+    async with serving(app) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
         api = await Api.create(app.state.services, http=http)
         answers = [await api.rest("GET", SIGNALS) for _ in range(3)]
     assert [r.status_code for r in answers] == [200] * 3

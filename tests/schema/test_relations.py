@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import insert
-
 from signalgraph.storage.models import Insight, InsightTag, Product, Signal, SignalInsight, Tag
 from signalgraph.storage.models.base import new_id, utcnow
-from tests.sql import counting_selects
+from tests.sql import bulk_insert, counting_selects
 
 PRODUCT_INSIGHTS = """
 query($first: Int, $inner: Int) { products(first: $first) { nodes { id
@@ -136,7 +134,7 @@ async def test_page_arguments_are_checked(api, services):
 
 
 async def seed_tag(services, workspace_id: str, links: int) -> list[str]:
-    """One tag on `links` insights, inserted in bulk (Core, not ORM objects); their ids oldest first."""
+    """One tag on `links` insights, inserted in bulk (COPY or Core, not ORM objects); their ids oldest first."""
     now = utcnow()
     rows = [
         {"id": new_id(), "workspace_id": workspace_id, "description": f"i{j}", "status": "draft",
@@ -147,9 +145,9 @@ async def seed_tag(services, workspace_id: str, links: int) -> list[str]:
         tag = Tag(workspace_id=workspace_id, name="everywhere")
         session.add(tag)
         await session.flush()
-        await session.execute(insert(Insight), rows)
-        await session.execute(
-            insert(InsightTag), [{"insight_id": r["id"], "tag_id": tag.id, "workspace_id": workspace_id} for r in rows]
+        await bulk_insert(session, Insight, rows)
+        await bulk_insert(
+            session, InsightTag, [{"insight_id": r["id"], "tag_id": tag.id, "workspace_id": workspace_id} for r in rows]
         )
     return [r["id"] for r in rows]
 

@@ -70,7 +70,7 @@ async def revision_of(database_url: str) -> str | None:
 
 
 async def test_migrated_database_is_at_head_and_matches_the_models(database_url):
-    """`database_url` is a database the fixture migrated from empty with Alembic."""
+    """`database_url` is a copy of the database the fixtures migrated from empty with Alembic."""
     assert await revision_of(database_url) == head_revision(database_url)
     differences = await schema_differences(database_url)
     assert differences == [], f"models and migrations differ; add a revision with `make migration`: {differences}"
