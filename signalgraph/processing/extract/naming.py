@@ -216,6 +216,32 @@ _RIVAL_HAS = rf"^{_RIVAL} (?:also )?(?:{_HAS}) (?!to\b)(?P<thing>[^;,]+?)(?:[;,]
 RIVAL_HAS = re.compile(_RIVAL_HAS, re.IGNORECASE)
 _RIVAL_IS = r"^(?:their|the other|[\w-]+'s) (?P<thing>[\w -]{2,40}?) (?:is|are) (?P<quality>[\w-]+)(?P<rest>[^;,]*)"
 RIVAL_IS = re.compile(_RIVAL_IS, re.IGNORECASE)
+# "<subject> is (really) <adjective> (for …)": a judgement of the subject (see _predicate_first).
+JUDGED = re.compile(
+    r"^(?P<subject>[\w'/&+.-]+(?: [\w'/&+.-]+){0,5}?) (?:is|are|was|were|feels?|felt|seems?|looks?|gets?|got|"
+    r"has been|have been)(?: (?:really|so|very|too|way too|far too|much too|pretty|quite|kinda|a bit|super|"
+    r"incredibly|extremely|still|just|always|genuinely|actually|honestly|surprisingly|well))*"
+    r" (?P<adjective>[a-z][\w-]*)(?P<tail>(?: (?:for|in|on|with) [\w' -]+)?)$",
+    re.IGNORECASE,
+)
+_EVALUATIVE_TEXT = """great good fantastic excellent amazing awesome brilliant lovely perfect solid incredible superb
+    wonderful outstanding nice cool impressive best decent fine stellar terrific popular liked loved appreciated spot
+    magic"""
+EVALUATIVE = frozenset(_EVALUATIVE_TEXT.split())
+# Adjectives without a telltale ending, and the endings that mark one (no part-of-speech tagger here).
+_PLAIN_ADJECTIVES_TEXT = """fast slow quick simple clean basic thin rough small big cheap short long late weak poor bad hard
+    easy clear cute tiny huge live dated old new stale flat cramped slick sleek snappy plain light heavy dense tight
+    loose safe secure stable accurate smooth broken wrong"""
+PLAIN_ADJECTIVES = frozenset(_PLAIN_ADJECTIVES_TEXT.split())
+ADJECTIVE_ENDINGS = ("ous", "ful", "less", "able", "ible", "al", "ive", "ic", "ent", "ant", "y")
+_QUANTIFIERS_TEXT = "most some all many several few both each half none"
+QUANTIFIERS = frozenset(_QUANTIFIERS_TEXT.split())
+# What is left of a request after "to be able to", "to", "be great to": a verb, named as its gerund.
+INFINITIVE_LEAD = re.compile(
+    r"^(?:(?:to )?be able to|to|(?:be|is) (?:so |really )?(?:great|nice|good|helpful|useful|handy|ideal) to)\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+SHORT_CVC = re.compile(r"[^aeiou]*[aeiou][^aeiouwxy]")
 BARE_VERB_OF_PRONOUN = re.compile(r"[\w'-]+ (?:it|them|this|that)(?: (?:off|on|out|up|down))?", re.IGNORECASE)
 PARENTHETICAL = re.compile(r"\s*\([^()]{0,60}\)")
 PRONOUN_SUBJECT = re.compile(
@@ -372,6 +398,9 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
             text = f"{rival_is.group('quality')} {rival_is.group('thing')}{rival_is.group('rest')}"
         text = without.group("wanted") if without else _strip_repeatedly(REQUEST_LEAD, text)
         text = SEE_WHICH.sub("", text, count=1)  # "(to see) which doctor I'm booked with" → "doctor I'm booked with"
+        infinitive = INFINITIVE_LEAD.match(text)
+        if infinitive and not BARE_VERB_OF_PRONOUN.fullmatch(text[infinitive.end() :]):
+            text = gerund(text[infinitive.end() :])  # "to be able to swap an exercise" → "swapping an exercise"
     elif kind == "praise":
         text = PRAISE_LEAD.sub("", text, count=1)
     elif kind == "question":
@@ -384,8 +413,8 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
     return subject_phrase(_subject_first(text, topic)), original
 
 
-def _finish(text: str, original: str, topic: str | None) -> str:
-    text = _cut(text).strip(EDGE_PUNCTUATION)
+def _finish(text: str, original: str, topic: str | None, kind: str | None = None) -> str:
+    text = _predicate_first(_cut(text).strip(EDGE_PUNCTUATION), kind)
     if not text or _banned_start(text):
         fallback = _cut(subject_phrase(_subject_first(strip_openers(original), topic)))
         text = fallback if fallback and not _banned_start(fallback) else text
@@ -393,6 +422,42 @@ def _finish(text: str, original: str, topic: str | None) -> str:
     while len(words) > 1 and _banned_start(words[0]):
         words = words[1:]  # the last resort: never open with a pronoun or an opener
     return _capitalise(" ".join(words))
+
+
+def _predicate_first(text: str, kind: str | None) -> str:
+    """Praise stated as a clause becomes a noun phrase: what is praised ("Macros are great" → "Macros"),
+    with a descriptive judgement put before it ("Booking flow is quick" → "Quick booking flow").
+    (Complaints keep their clause: "CSV export is too slow" says what is wrong.)"""
+    if kind != "praise":
+        return text
+    match = JUDGED.match(text)
+    if match is None or _banned_start(match.group("subject")):
+        return text
+    subject, adjective, tail = match.group("subject"), match.group("adjective").lower(), match.group("tail")
+    words = subject.lower().split()
+    if words[0] in QUANTIFIERS or (words[0].endswith("ing") and len(words) > 1):
+        return text  # "Most were live in a week", "Building reports is fast": no noun to put it before
+    if kind == "praise" and (adjective in EVALUATIVE or adjective.endswith("ed")):
+        return subject + tail  # "Rate confirmation PDFs were praised" → "Rate confirmation PDFs"
+    if not (adjective in PLAIN_ADJECTIVES or adjective.endswith(ADJECTIVE_ENDINGS)) or adjective.endswith("ly"):
+        return text  # "Worry is price": a noun, not a judgement
+    lowered = subject if subject[1:2].isupper() else subject[:1].lower() + subject[1:]
+    return f"{adjective} {lowered}{tail}"
+
+
+def gerund(phrase: str) -> str:
+    """The phrase with its first word, a verb, made a gerund: "swap an exercise" → "swapping an exercise"."""
+    verb, _, rest = phrase.partition(" ")
+    lowered = verb.lower()
+    if not lowered.isalpha() or lowered.endswith("ing"):
+        return phrase
+    if lowered.endswith("ie"):
+        verb = verb[:-2] + "y"
+    elif lowered.endswith("e") and not lowered.endswith(("ee", "ye", "oe")) and len(lowered) > 2:
+        verb = verb[:-1]
+    elif SHORT_CVC.fullmatch(lowered):
+        verb += verb[-1]  # swap → swapp-ing, set → sett-ing
+    return f"{verb}ing" + (f" {rest}" if rest else "")
 
 
 def _banned_start(text: str) -> bool:
@@ -407,7 +472,7 @@ def insight_name(text: str, kind: str | None = None, *, topic: str | None = None
     dropped; the phrase is cut at its first break and kept to a few words. Deterministic.
     """
     core, original = _core(text, kind, topic)
-    return _finish(core, original, topic)
+    return _finish(core, original, topic, kind)
 
 
 def subject_items(text: str, kind: str | None = None, *, topic: str | None = None) -> list[str]:
@@ -417,9 +482,9 @@ def subject_items(text: str, kind: str | None = None, *, topic: str | None = Non
     head = core[: m.start()] if (m := LIST_END.search(core)) else core
     parts = _list_parts(head, kind)
     if 2 <= len(parts) <= LIST_MAX_ITEMS and all(_is_item(p) for p in parts) and not _shared_object(parts):
-        items = [_finish(subject_phrase(_strip_repeatedly(REQUEST_LEAD, p)), p, None) for p in parts]
+        items = [_finish(subject_phrase(_strip_repeatedly(REQUEST_LEAD, p)), p, None, kind) for p in parts]
         return list(dict.fromkeys(items))
-    return [_finish(core, original, topic)]
+    return [_finish(core, original, topic, kind)]
 
 
 def _list_parts(head: str, kind: str | None) -> list[str]:
