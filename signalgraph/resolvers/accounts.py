@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import Conflict, InvalidInput
+from ..errors import InvalidInput
 from ..limits import CONTACTS_PER_ACCOUNT
 from ..scopes import Scope
 from ..storage.models import Account, Contact, Idea, Insight, Opportunity, Signal
@@ -16,30 +16,16 @@ from ..storage.repositories import accounts as accounts_repo
 from ..storage.repositories import links
 from ..storage.repositories.accounts import ACCOUNTS
 from ..vocabulary import LIFECYCLE_STAGES
-from . import common
+from . import external_ids
 from .children import Child
+from .external_ids import ExternalId
 from .request_context import Write
 from .resources import Field, Links, Resource
 
 # Longest value of each optional text field, as the columns allow.
-ACCOUNT_LENGTHS = {"external_id": 500, "domain": 255, "website": 1000, "industry": 255, "company_size": 64}
+ACCOUNT_LENGTHS = {"external_id": external_ids.MAX_LENGTH, "domain": 255, "website": 1000, "industry": 255, "company_size": 64}
 CONTACT_LENGTHS = {"role": 255, "email": 320, "phone": 64}
-
-
-def _external_id_not_blank(values: dict[str, Any], creating: bool) -> None:
-    if values.get("external_id") is not None:
-        common.text(values["external_id"], "externalId", max_length=ACCOUNT_LENGTHS["external_id"])
-
-
-def _taken(external_id: str | None) -> Conflict:
-    return Conflict(f"An account with externalId {external_id!r} already exists", field="externalId")
-
-
-async def _external_id_free(w: Write, account: Account, values: dict[str, Any], creating: bool) -> None:
-    """Refuse an externalId another account holds (a unique index also guards it: `conflict`)."""
-    wanted = values.get("external_id")
-    if wanted is not None and await ACCOUNTS.first(w.session, w.workspace_id, Account.external_id == wanted, exclude_id=account.id):
-        raise _taken(wanted)
+EXTERNAL_ID = ExternalId(ACCOUNTS, "account")
 
 
 async def _link_waiting_signals(w: Write, account: Account, values: dict[str, Any], creating: bool) -> None:
@@ -58,10 +44,10 @@ ACCOUNT = Resource[Account](
     ACCOUNTS,
     "Account",
     "accounts",
-    clean=_external_id_not_blank,
-    before_save=_external_id_free,
+    clean=EXTERNAL_ID.clean,
+    before_save=EXTERNAL_ID.check_free,
     after_save=_link_waiting_signals,
-    conflict=lambda account: _taken(account.external_id),
+    conflict=EXTERNAL_ID.taken,
     description="A customer or prospect company that signals, insights, opportunities and ideas attach to.",
     fields=(
         Field("name", required=True, max_length=500, description="Account display name."),

@@ -6,22 +6,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from ..errors import Conflict, InvalidInput
+from ..errors import InvalidInput
 from ..storage.models import Product, ProductFeature, ProductPersona
 from ..storage.models.base import utcnow
-from ..storage.repositories import base as repo
 from ..storage.repositories import products as products_repo
-from ..storage.repositories.base import Page, Slice
-from . import common
+from ..storage.repositories.products import PRODUCTS
+from . import external_ids
+from .external_ids import ExternalId
 from .product_features import FEATURES, PERSONAS, require_product, schedule_analysis
-from .request_context import Context
+from .request_context import Context, Write
+from .resources import Field, Resource
 
 SIGNALS_LOOKBACK_DAYS = 7
 PORTFOLIO_MAX_PRODUCTS = 100
 PORTFOLIO_METRICS = ("insights", "ideas", "opportunities", "signals")
 TECH_STACK_SHAPE = "techStack must be a list of {name, roles} objects"
-from ..storage.repositories.products import PRODUCTS
-from .resources import delete_row, list_rows
+ANALYSED = ("name", "description", "mission", "kpis")  # what product analysis reads of the product
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,6 @@ class Portfolio:
     products: list[Product]
     metrics: dict[str, dict[str, int]]
     signals_lookback_days: int
-
-
-async def get_product(ctx: Context, product_id: str) -> Product | None:
-    return await ctx.loaders.product_by_id.load(product_id)
-
-
-async def list_products(ctx: Context, *, window: Slice, **filters: Any) -> Page:
-    return await list_rows(ctx, PRODUCTS, window=window, **filters)
 
 
 async def product_metrics(ctx: Context, product_id: str) -> dict[str, int]:
@@ -77,28 +69,7 @@ def _tech_stack(value: Any) -> list[dict[str, Any]]:
     return stack
 
 
-def _validate(data: dict[str, Any]) -> None:
-    if "name" in data:
-        common.text(data["name"], "name", max_length=500)
-    if "description" in data:
-        common.text(data["description"], "description")
-    if data.get("external_id") is not None:
-        common.text(data["external_id"], "externalId", max_length=500)
-    if "type" in data:
-        common.text(data["type"], "type", max_length=200, required=False)
-
-
-async def _check_external_id(
-    session: Any, workspace_id: str, external_id: str | None, product_id: str | None
-) -> None:
-    if external_id is None:
-        return
-    if await PRODUCTS.first(session, workspace_id, Product.external_id == external_id, exclude_id=product_id):
-        raise _external_id_taken(external_id)
-
-
-def _external_id_taken(external_id: str | None) -> Conflict:
-    return Conflict(f"A product with externalId {external_id!r} already exists", field="externalId")
+EXTERNAL_ID = ExternalId(PRODUCTS, "product")
 
 
 def _initial_features(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -112,59 +83,56 @@ def _initial_features(items: list[dict[str, Any]] | None) -> list[dict[str, Any]
     return features
 
 
-async def create_product(ctx: Context, data: dict[str, Any]) -> Product:
-    _validate({"name": None, "description": None, **data})
-    tech_stack = _tech_stack(data.get("tech_stack"))
-    features = _initial_features(data.get("features"))
-    personas = [PERSONAS.cleaned(item, creating=True) for item in data.get("personas") or []]
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        await _check_external_id(w.session, ws, data.get("external_id"), None)
-        product = Product(
-            workspace_id=ws,
-            name=data["name"],
-            description=data["description"],
-            type=data.get("type"),
-            stack=data.get("stack"),
-            mission=data.get("mission"),
-            external_id=data.get("external_id"),
-            kpis=data.get("kpis") or [],
-            tech_stack=tech_stack,
-        )
-        w.session.add(product)
-        await common.flush_unique(w.session, _external_id_taken(product.external_id))
-        w.session.add_all(ProductFeature(workspace_id=ws, product_id=product.id, **f) for f in features)
-        w.session.add_all(ProductPersona(workspace_id=ws, product_id=product.id, **p) for p in personas)
+def _clean(values: dict[str, Any], creating: bool) -> None:
+    """An externalId, when given, is not blank; a null list is an empty one; the tech stack is normalised;
+    the initial features and personas (create only) are checked as their own mutations check them."""
+    EXTERNAL_ID.clean(values, creating)
+    if "kpis" in values and values["kpis"] is None:
+        values["kpis"] = []
+    if "tech_stack" in values:
+        values["tech_stack"] = _tech_stack(values["tech_stack"])
+    if creating:
+        values["features"] = _initial_features(values.get("features"))
+        values["personas"] = [PERSONAS.cleaned(item, creating=True) for item in values.get("personas") or []]
+
+
+async def _before_save(w: Write, product: Product, values: dict[str, Any], creating: bool) -> None:
+    """Refuse an externalId another product holds (resolvers/external_ids.py). An update that changes what
+    analysis reads (name, description, mission, kpis) asks for a new analysis."""
+    await EXTERNAL_ID.check_free(w, product, values, creating)
+    if not creating and any(name in values and values[name] != getattr(product, name) for name in ANALYSED):
+        w.enqueue(await schedule_analysis(w.session, w.workspace_id, product.id))
+
+
+async def _after_save(w: Write, product: Product, values: dict[str, Any], creating: bool) -> None:
+    """A new product: its initial features and personas, and its first analysis."""
+    if creating:
+        ws = w.workspace_id
+        w.session.add_all(ProductFeature(workspace_id=ws, product_id=product.id, **f) for f in values["features"])
+        w.session.add_all(ProductPersona(workspace_id=ws, product_id=product.id, **p) for p in values["personas"])
         w.enqueue(await schedule_analysis(w.session, ws, product.id))
-    return product
 
 
-async def update_product(ctx: Context, product_id: str, changes: dict[str, Any]) -> Product:
-    common.not_null(changes, "name", "description")
-    _validate(changes)
-    ws = ctx.workspace_id
-    async with ctx.write() as w:
-        product = common.found(await repo.get(w.session, Product, ws, product_id), "Product", product_id)
-        analysed_before = (product.name, product.description, product.mission, list(product.kpis))
-        if "external_id" in changes:
-            await _check_external_id(w.session, ws, changes["external_id"], product_id)
-        if "tech_stack" in changes:
-            product.tech_stack = _tech_stack(changes["tech_stack"])
-        if "kpis" in changes:
-            product.kpis = changes["kpis"] or []
-        for field in ("name", "description", "external_id", "mission", "type", "stack"):
-            if field in changes:
-                setattr(product, field, changes[field])
-        product.updated_at = utcnow()
-        w.session.add(product)
-        await common.flush_unique(w.session, _external_id_taken(product.external_id))
-        # What the analysis reads changed: analyse again.
-        changed = analysed_before != (product.name, product.description, product.mission, list(product.kpis))
-        if changed:
-            w.enqueue(await schedule_analysis(w.session, ws, product.id))
-    return product
-
-
-async def delete_product(ctx: Context, product_id: str) -> str:
-    """Features, personas and questions go with it; insights, ideas and the like keep living, unlinked."""
-    return await delete_row(ctx, PRODUCTS, product_id, "Product")
+# Deleting a product deletes its features, personas and questions; insights, ideas and the like keep
+# living, unlinked. Its GraphQL type and inputs are written by hand (schema/products.py).
+PRODUCT = Resource[Product](
+    PRODUCTS,
+    "Product",
+    "products",
+    clean=_clean,
+    before_save=_before_save,
+    after_save=_after_save,
+    conflict=EXTERNAL_ID.taken,
+    fields=(
+        Field("name", required=True, max_length=500),
+        Field("description", required=True),
+        Field("external_id", max_length=external_ids.MAX_LENGTH),
+        Field("type", max_length=200),
+        Field("stack", max_length=None),
+        Field("mission", max_length=None),
+        Field("kpis", list),
+        Field("tech_stack", list),
+        Field("features", list, stored=False),  # create only: the initial root features
+        Field("personas", list, stored=False),  # create only
+    ),
+)

@@ -209,8 +209,8 @@ class UpdateProductInput:
 
 @strawberry.type
 class ProductQuery:
-    product = one_field(resolvers.get_product, Product, Scope.PRODUCTS_READ)
-    products = list_field(resolvers.list_products, Product, ProductFilter, ProductOrder, Scope.PRODUCTS_READ)
+    product = one_field(resolvers.PRODUCT.get, Product, Scope.PRODUCTS_READ)
+    products = list_field(resolvers.PRODUCT.list, Product, ProductFilter, ProductOrder, Scope.PRODUCTS_READ)
 
     @strawberry.field(permission_classes=[HasScope(Scope.PRODUCTS_READ)], description="Counts of what is linked to a product.")
     async def product_metrics(self, info: Info, id: strawberry.ID) -> ProductMetrics:
@@ -251,15 +251,15 @@ class ProductQuery:
 class ProductOwnMutation:
     @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
     async def create_product(self, info: Info, input: CreateProductInput) -> Product:
-        return await resolvers.create_product(info.context, provided(input))
+        return await resolvers.PRODUCT.create(info.context, provided(input))
 
     @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
     async def update_product(self, info: Info, id: strawberry.ID, input: UpdateProductInput) -> Product:
-        return await resolvers.update_product(info.context, id, provided(input))
+        return await resolvers.PRODUCT.update(info.context, id, provided(input))
 
     @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_DELETE)])
     async def delete_product(self, info: Info, id: strawberry.ID) -> DeleteResult:
-        return DeleteResult(id=await resolvers.delete_product(info.context, id))
+        return DeleteResult(id=strawberry.ID(await resolvers.PRODUCT.delete(info.context, id)))
 
 
 ProductMutation = merge_types(
