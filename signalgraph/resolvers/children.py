@@ -1,14 +1,16 @@
-"""Small lists under a parent: an account's contacts, a product's features and personas.
+"""Small lists under a parent: an account's contacts, a product's features, personas and questions.
 
-A `Child` is written through its parent and read whole (it is bounded in limits.py, not paged). The parent
+A `Child` is written through its parent and read whole (it is bounded in limits.py, not paged). Its fields
+are declared as a resource's are (`Field`, `Ref`): they check the input (`clean_input`) and make its
+Create/Update inputs (`schema.resources.input_types`; `child_mutation` makes its mutations). The parent
 must be a row of the caller's workspace (NOT_FOUND naming it); a child id under another parent is NOT_FOUND
 ("Contact <id> not found in account <parent id>"); a create past `bound` is refused, naming the list. The
 list is read with the loaders `<parent>_by_id` and `<plural>_by_<parent>_id`. The writes go through one unit
 of work (`ctx.write()`), which sets nothing by hand but `updated_at`.
 
-What differs is a hook: `check` (in the write, before a create or update: the parent feature of a feature),
-`after_save` (given the values the row had before an update, None on create: a renamed feature asks for a
-new product analysis) and `after_delete`.
+What differs is a hook: `clean` (more checks on the cleaned input: an email's shape), `check` (in the write,
+before a create or update: the parent feature of a feature), `after_save` (given the values the row had
+before an update, None on create: a renamed feature asks for a new product analysis) and `after_delete`.
 """
 
 from __future__ import annotations

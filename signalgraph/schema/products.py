@@ -13,11 +13,10 @@ from ..limits import FEATURES_PER_PRODUCT, PERSONAS_PER_PRODUCT
 from ..resolvers import product_features
 from ..resolvers import products as resolvers
 from ..scopes import Scope
-from .common import DeleteResult, Node
-from .inputs import provided
+from .common import Node
 from .pagination import order_input
 from .permissions import HasScope
-from .resources import child_mutation, connection, input_types, list_field, one_field
+from .resources import child_mutation, connection, input_types, list_field, mutation_type, one_field
 from .scalars import JSON
 
 ProductOrder: Any = order_input("Product")
@@ -247,25 +246,10 @@ class ProductQuery:
         return await product_features.QUESTIONS.get(info.context, product_id, id)
 
 
-@strawberry.type
-class ProductOwnMutation:
-    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
-    async def create_product(self, info: Info, input: CreateProductInput) -> Product:
-        return await resolvers.PRODUCT.create(info.context, provided(input))
-
-    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_WRITE)])
-    async def update_product(self, info: Info, id: strawberry.ID, input: UpdateProductInput) -> Product:
-        return await resolvers.PRODUCT.update(info.context, id, provided(input))
-
-    @strawberry.mutation(permission_classes=[HasScope(Scope.PRODUCTS_DELETE)])
-    async def delete_product(self, info: Info, id: strawberry.ID) -> DeleteResult:
-        return DeleteResult(id=strawberry.ID(await resolvers.PRODUCT.delete(info.context, id)))
-
-
 ProductMutation = merge_types(
     "ProductMutation",
     (
-        ProductOwnMutation,
+        mutation_type(resolvers.PRODUCT, __name__, Product, CreateProductInput, UpdateProductInput),
         child_mutation(
             product_features.FEATURES,
             ProductFeature,

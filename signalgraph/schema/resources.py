@@ -94,7 +94,7 @@ def build(
     create, update = input_types(resource.name, resource.fields, module, types, update_description)
     filter_ = filter_type or (_filter(resource, module, types, filters or {}) if resource.filter else None)
     return ResourceSchema(
-        obj, enums, create, update, filter_, _query(resource, module, obj, filter_), _mutation(resource, module, obj, create, update)
+        obj, enums, create, update, filter_, _query(resource, module, obj, filter_), mutation_type(resource, module, obj, create, update)
     )
 
 
@@ -373,7 +373,9 @@ def _query(resource: Resource[Any], module: str, obj: type, filter_: Any) -> typ
     return strawberry.type(type(f"{resource.name}Query", (), {"__module__": module, **namespace}))
 
 
-def _mutation(resource: Resource[Any], module: str, obj: type, create_input: type, update_input: type) -> type:
+def mutation_type(resource: Resource[Any], module: str, obj: type, create_input: type, update_input: type) -> type:
+    """`create<Thing>`, `update<Thing>` and `delete<Thing>` of a resource, declared or with a type and inputs
+    written by hand."""
     async def create(root: Any, info: Info, input: create_input) -> Any:  # type: ignore[valid-type]
         return await resource.create(info.context, provided(input))
 
