@@ -33,6 +33,7 @@ from .naming import (
     BANNED_FIRST_WORDS,
     NOT_ITEM_STARTS,
     insight_name,
+    spell_contractions,
     stem,
     strip_openers,
     subject_items,
@@ -107,9 +108,6 @@ NAME_NOISE = frozenset(stem(word) for word in _NAME_NOISE_TEXT.split())
 RHETORICAL = re.compile(r"^(?:so )?(?:which is it|why|what|right|really|seriously|huh|ok)\??$|\?\?", re.IGNORECASE)
 # A question offering alternatives asks how things are; the effort it names is a supposition, not a complaint.
 ASKS_WHICH = re.compile(r"\bor (?:do|does|is|are|can|will|should|would|has|have) \w+[^?]*\?\s*$")
-UNMARKED_CONTRACTION = re.compile(
-    r"\b(can|don|doesn|didn|won|isn|aren|wasn|weren|couldn|wouldn|shouldn|haven|hasn|hadn)(t)\b"
-)
 # The second half of a comparison with another product: "…; ours is fixed", "…, while ours only…"
 OURS = re.compile(r"(?:and |but |while |whereas )?(?:ours|yours)\b", re.IGNORECASE)
 QUESTION_START = re.compile(
@@ -122,7 +120,7 @@ QUESTION_START = re.compile(
 def normalise(quote: str) -> str:
     """The quote as the cues read it: lower case, straight apostrophes, and contractions typed without
     their apostrophe ("cant log in", "doesnt work") spelled out."""
-    return UNMARKED_CONTRACTION.sub(lambda m: m.group(1) + "'" + m.group(2), quote.lower().replace("’", "'"))
+    return spell_contractions(quote.lower().replace("’", "'"))
 
 
 def classify(

@@ -241,6 +241,22 @@ INFINITIVE_LEAD = re.compile(
     r"^(?:(?:to )?be able to|to|(?:be|is) (?:so |really )?(?:great|nice|good|helpful|useful|handy|ideal) to)\s+(?=[a-z])",
     re.IGNORECASE,
 )
+# A verb whose particle is part of it ("log in", "sign out", "opt out"): the particle is not a trailing word.
+PHRASAL_VERB_END = re.compile(r"\b(?:log|logs|logged|sign|signs|signed|opt|check|checks|checked|plug|plugs)$", re.IGNORECASE)
+PARTICLE = re.compile(r" (?:in|out|on|up)\b", re.IGNORECASE)
+UNMARKED_CONTRACTION = re.compile(
+    r"\b(can|don|doesn|didn|won|isn|aren|wasn|weren|couldn|wouldn|shouldn|haven|hasn|hadn)(t)\b", re.IGNORECASE
+)
+EFFORT_LEAD = re.compile(
+    r"^(?:(?:(?:i|we|they|you|he|she)(?:'ve| have)? )?(?:(?:still|always|then|now|basically|just|also) )*(?:have|has|had) )?to\s+"
+    r"(?=[a-z])",
+    re.IGNORECASE,
+)
+MODAL_WISH = re.compile(
+    r"^(?:could|would|can) (?:the |your |this )?(?P<subject>[\w-]+(?: [\w-]+)?) (?P<verb>remember|keep|show|let|allow|"
+    r"support|include|save|sync|send|export|import|display|sort|filter|default|group|warn|notify|remind|link|pull|push)\b",
+    re.IGNORECASE,
+)
 SHORT_CVC = re.compile(r"[^aeiou]*[aeiou][^aeiouwxy]")
 BARE_VERB_OF_PRONOUN = re.compile(r"[\w'-]+ (?:it|them|this|that)(?: (?:off|on|out|up|down))?", re.IGNORECASE)
 PARENTHETICAL = re.compile(r"\s*\([^()]{0,60}\)")
@@ -318,6 +334,11 @@ _STOP_TEXT = """a an the of to for in on at by with and or is are was were be be
 _STOP = frozenset(_STOP_TEXT.split())
 
 
+def spell_contractions(text: str) -> str:
+    """Contractions typed without their apostrophe spelled out: "cant log in" → "can't log in"."""
+    return UNMARKED_CONTRACTION.sub(lambda m: m.group(1) + "'" + m.group(2), text)
+
+
 def strip_openers(text: str) -> str:
     """The text without its discourse openers, greetings and hedges ("So, honestly, …")."""
     while True:
@@ -350,6 +371,9 @@ def _cut(text: str) -> str:
     text = " ".join(words)
     while True:
         trimmed = TRAILING.sub("", text).rstrip(EDGE_PUNCTUATION)
+        particle = PARTICLE.match(text, len(trimmed))
+        if particle and PHRASAL_VERB_END.search(trimmed):
+            trimmed += particle.group(0)  # "Can't log in" keeps its "in"
         if trimmed == text or not trimmed:
             break
         text = trimmed
@@ -386,7 +410,7 @@ def subject_phrase(text: str) -> str:
 
 def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
     """(the phrase about the subject, before it is cut; the tidied original)."""
-    text = " ".join(PARENTHETICAL.sub("", text.replace("’", "'")).split()).strip(EDGE_PUNCTUATION)
+    text = " ".join(PARENTHETICAL.sub("", spell_contractions(text.replace("’", "'"))).split()).strip(EDGE_PUNCTUATION)
     original = text
     text = strip_openers(text)
     if kind == "feature_request":
@@ -398,9 +422,9 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
             text = f"{rival_is.group('quality')} {rival_is.group('thing')}{rival_is.group('rest')}"
         text = without.group("wanted") if without else _strip_repeatedly(REQUEST_LEAD, text)
         text = SEE_WHICH.sub("", text, count=1)  # "(to see) which doctor I'm booked with" → "doctor I'm booked with"
-        infinitive = INFINITIVE_LEAD.match(text)
-        if infinitive and not BARE_VERB_OF_PRONOUN.fullmatch(text[infinitive.end() :]):
-            text = gerund(text[infinitive.end() :])  # "to be able to swap an exercise" → "swapping an exercise"
+        wish = MODAL_WISH.match(text)
+        if wish:  # "could the date picker remember the last range" → "date picker remembering the last range"
+            text = f"{wish.group('subject')} {gerund(text[wish.start('verb') :])}"
     elif kind == "praise":
         text = PRAISE_LEAD.sub("", text, count=1)
     elif kind == "question":
@@ -410,7 +434,16 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
             r"^(how|where|when|why) (?:do|can|could|should|would) (?:i|we|you|one) ", r"\1 to ", text, flags=re.IGNORECASE
         )
     text = strip_openers(text.strip(EDGE_PUNCTUATION))
-    return subject_phrase(_subject_first(text, topic)), original
+    return _as_gerund(subject_phrase(_subject_first(text, topic)), kind), original
+
+
+def _as_gerund(text: str, kind: str | None) -> str:
+    """A request left as an infinitive ("to be able to swap an exercise") or an effort ("I have to scroll
+    through 400 exercises") is named by its gerund: "Swapping an exercise", "Scrolling through 400 exercises"."""
+    lead = INFINITIVE_LEAD.match(text) if kind == "feature_request" else EFFORT_LEAD.match(text) if kind == "pain_point" else None
+    if lead is None or BARE_VERB_OF_PRONOUN.fullmatch(text[lead.end() :]):
+        return text
+    return gerund(text[lead.end() :])
 
 
 def _finish(text: str, original: str, topic: str | None, kind: str | None = None) -> str:
