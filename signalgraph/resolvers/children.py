@@ -100,6 +100,8 @@ class Child:
             if self.check is not None:
                 await self.check(w, parent_id, id_, values)
             before = {name: getattr(row, name) for name in values}
+            if before == values:
+                return row  # an update that changes nothing writes nothing, `updated_at` included
             for name, value in values.items():
                 setattr(row, name, value)
             row.updated_at = utcnow()

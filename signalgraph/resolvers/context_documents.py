@@ -21,7 +21,7 @@ from ..processing.document_text import (
 )
 from ..storage import blobs
 from ..storage.models import ContextDocument, Product
-from ..storage.models.base import new_id, utcnow
+from ..storage.models.base import modified, new_id, utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import context_documents as documents_repo
 from ..storage.repositories.base import Page, Slice
@@ -210,6 +210,8 @@ async def update_context_document(ctx: Context, document_id: str, changes: dict[
         document = common.found(
             await repo.get(w.session, ContextDocument, ws, document_id), "Context document", document_id
         )
+        if "product_id" in changes:  # first: a query flushes what is set before it (see `modified`)
+            product_id = await common.linkable_one(w.session, Product, ws, changes["product_id"], "productId")
         reindex = False
         if file_name is not None:
             was = text_format(document.mime_type, document.file_name)
@@ -218,9 +220,10 @@ async def update_context_document(ctx: Context, document_id: str, changes: dict[
         if "description" in changes:
             document.description = description
         if "product_id" in changes:
-            product_id = await common.linkable_one(w.session, Product, ws, changes["product_id"], "productId")
             reindex = reindex or product_id != document.product_id
             document.product_id = product_id
+        if not modified(document):  # nothing changed: nothing to stamp or index again
+            return document
         if reindex:
             mark_pending(document)
         document.updated_at = utcnow()

@@ -194,6 +194,8 @@ class Resource(Generic[M]):
         async with ctx.write() as w:
             row = common.found(await self.repository.get(w.session, w.workspace_id, id_), self.label or self.name, id_)
             await self._check_links(w, values)
+            if not await self._changes(w, row, values):
+                return row  # an update that changes nothing writes nothing, `updated_at` included
             if self.before_save:
                 await self.before_save(w, row, values, False)
             for f in self.fields:
@@ -224,6 +226,19 @@ class Resource(Generic[M]):
                 values[f.name] = await common.linkable(
                     w.session, f.target, w.workspace_id, values[f.name], common.camel(f.name)
                 )
+
+    async def _changes(self, w: Write, row: Any, values: dict[str, Any]) -> bool:
+        """Whether `values` differ from what `row` holds (its columns, or the lists of its links)."""
+        for f in self.fields:
+            if f.name not in values:
+                continue
+            if isinstance(f, Links):
+                same = await repo.links_are(w.session, f.link, w.workspace_id, row.id, values[f.name])
+            else:  # a field its hook writes (not stored) is taken as a change
+                same = _column(f) and getattr(row, f.name) == values[f.name]
+            if not same:
+                return True
+        return False
 
     async def _flush(self, w: Write, row: Any) -> None:
         try:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..errors import Conflict, InvalidInput
 from ..processing.signal_derivation import signal_links
 from ..storage.models import Account, Insight, Product, Signal
-from ..storage.models.base import utcnow
+from ..storage.models.base import modified, utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import links
 from ..storage.repositories import signals as signals_repo
@@ -154,10 +154,12 @@ async def update_signal(ctx: Context, public_id: str, changes: dict[str, Any]) -
                     setattr(signal, name, changes[name])
             if "source" in changes or "data" in changes:
                 signal.source_links = signal_links(signal.source, signal.data, signal.provider_type, signal.evidence_kind)
+            changed = modified(signal)  # before a query flushes it
             if "insight_ids" in changes:
                 ids = await common.linkable(w.session, Insight, ws, changes["insight_ids"], "insightIds")
-                await repo.replace_links(w.session, links.SIGNAL_INSIGHTS, ws, signal.id, ids)
-            signal.updated_at = utcnow()
+                changed |= await repo.replace_links(w.session, links.SIGNAL_INSIGHTS, ws, signal.id, ids)
+            if changed:
+                signal.updated_at = utcnow()
             w.session.add(signal)
     except IntegrityError:
         # Another update took the same externalId between our check and our commit.

@@ -36,6 +36,7 @@ from .errors import RestError, error_response, from_graphql
 from .inputs import Call, read_call
 from .responses import JSONBody
 from .routes import PREFIX, ROUTES, RestRoute
+from .shaping import omit_withheld
 
 logger = logging.getLogger("signalgraph.rest")
 # A create row → the row that reads what it created (`POST /insights` → `GET /insights/:id`).
@@ -157,8 +158,9 @@ async def _run(call: Call, ctx: Context) -> Response:
     if isawaitable(result):
         result = await result
     assert isinstance(result, ExecutionResult)
-    if result.errors:
-        return from_graphql(result.errors, call.document.argument_variables).response()
+    errors = omit_withheld(result.data, result.errors or [])
+    if errors:
+        return from_graphql(errors, call.document.argument_variables).response()
     try:
         shaped = call.route.shape(call.document.result(result.data), call)
     except DomainError as error:

@@ -38,6 +38,8 @@ from ..limits import text_limit
 from ..schema import input_rules
 from ..schema.input_guard import MAX_LIST_ITEMS
 from ..schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from ..schema.partial_results import DECLARED_TYPE
+from ..schema.receipts import read_scope
 from . import idempotency
 from .documents import OperationDocument, operation
 from .errors import REASONS
@@ -73,6 +75,10 @@ LIST_HEADERS = {
     "X-Has-More": "Whether items follow this page: true or false.",
 }
 ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 415, 422)
+RECEIPT = (
+    "A key without {} gets back only the identifying fields (`id`, `publicId`, `workspaceId`, `status`) "
+    "and those it sent; the others are left out (README: Security)."
+)
 
 
 async def endpoint(request: Request) -> Response:
@@ -126,11 +132,15 @@ def _template(path: str) -> str:
 
 def _operation(route: RestRoute, op: OperationDocument, schemas: dict[str, JSONSchema]) -> JSONSchema:
     needs = " or ".join(f"`{s.value}`" for s in route.scopes)
+    description = f"Requires the scope {needs}." if needs else "Needs no scope."
+    if op.is_mutation and any(s.value.endswith(":write") for s in route.scopes) and route.method != "DELETE":
+        reads = " or ".join(f"`{read_scope(s).value}`" for s in route.scopes)
+        description += f" {RECEIPT.format(reads)}"
     result: JSONSchema = {
         "operationId": op.name[:1].lower() + op.name[1:],
         "summary": route.summary,
         "tags": [route.document.split(".")[0]],
-        "description": f"Requires the scope {needs}." if needs else "Needs no scope.",
+        "description": description,
         # One requirement per scope: OpenAPI reads a list of requirements as "any one of".
         "security": [{"bearerAuth": [s.value]} for s in route.scopes] or [{"bearerAuth": []}],
         "parameters": _parameters(route, op),
@@ -362,9 +372,8 @@ def _collect(
         elif isinstance(selection, FieldNode):
             key = (selection.alias or selection.name).value
             field = type_.fields[selection.name.value]
-            properties[key] = _described(
-                _output(field.type, selection.selection_set, fragments), field.description
-            )
+            declared = field.extensions.get(DECLARED_TYPE, field.type)  # REST leaves a withheld field out
+            properties[key] = _described(_output(declared, selection.selection_set, fragments), field.description)
             if not selection.directives and key not in required:
                 required.append(key)
 

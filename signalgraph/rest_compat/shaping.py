@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import get_named_type
+from graphql import GraphQLError, get_named_type
 
 from ..errors import NotFound
+from ..schema.receipts import Withheld
 from .inputs import Call
 
 JSONSchema = dict[str, Any]
@@ -103,6 +104,21 @@ auth_context = Shaper(
         }
     ),
 )
+
+
+def omit_withheld(data: dict[str, Any] | None, errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The fields withheld from a key that writes without reading (schema/receipts.py) are left out of the
+    body, not answered with an error: its receipt is the rest. Returns the other errors."""
+    others = []
+    for error in errors:
+        if not isinstance(error.original_error, Withheld) or data is None or not error.path:
+            others.append(error)
+            continue
+        parent: Any = data
+        for key in error.path[:-1]:
+            parent = parent[key]
+        parent.pop(error.path[-1], None)
+    return others
 
 
 def list_headers(total: int, limit: int, offset: int, has_more: bool) -> dict[str, str]:

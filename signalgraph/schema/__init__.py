@@ -34,12 +34,13 @@ from .products import ProductMutation, ProductQuery
 from .projects import ProjectMutation, ProjectQuery
 from .query_cost import QueryCost
 from .rate_limit import RateLimit
+from .receipts import with_receipts
 from .signals import SignalMutation, SignalQuery
 from .tags import TagMutation, TagQuery
 from .workspaces import WorkspaceQuery
 
 Query = merge_types("Query", (WorkspaceQuery, NodeQuery, JobQuery, SignalQuery, InsightQuery, TagQuery, ContextUnitQuery, ContextDocumentQuery, ContextSearchQuery, ProductQuery, AccountQuery, OpportunityQuery, IdeaQuery, OkrQuery, ProjectQuery))
-Mutation = with_payloads(merge_types("Mutation", (SignalMutation, InsightMutation, InsightExtractionMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation)))
+Mutation = with_receipts(with_payloads(merge_types("Mutation", (SignalMutation, InsightMutation, InsightExtractionMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation))))
 
 
 class Schema(strawberry.Schema):

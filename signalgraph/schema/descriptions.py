@@ -32,6 +32,7 @@ from graphql import (
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from .partial_results import DECLARED_TYPE
 from .resources import AFTER, FIRST
 
 # The paging arguments of every list (schema/pagination.py checks them).
@@ -101,7 +102,11 @@ def describe(schema: GraphQLSchema) -> None:
 
 ROOTS = {
     "Query": "Every read. Root fields are nullable: a failure nulls only its own field, reported in `errors` at its path.",
-    "Mutation": "Every write. Each runs in one transaction; a failure nulls only its own field, reported in `errors`.",
+    "Mutation": (
+        "Every write. Each runs in one transaction; a failure nulls only its own field, reported in `errors`. "
+        "A key with a resource's write scope but not its read scope gets back only `id`, `publicId`, "
+        "`workspaceId`, `status` and the fields it sent; the others are null, with FORBIDDEN at their path."
+    ),
 }
 
 
@@ -167,7 +172,7 @@ def _field(owner: GraphQLNamedType, name: str, field: GraphQLField) -> str | Non
     if name.endswith("Ids") and name != "Ids":
         return f"Ids of the linked {plural(words(name[:-3]))}."
     if name.endswith("Id") and name != "Id":
-        if is_non_null_type(field.type):
+        if is_non_null_type(field.extensions.get(DECLARED_TYPE, field.type)):  # as declared: receipts.py
             return f"Id of the {words(name[:-2])} it belongs to."
         return f"Id of the {words(name[:-2])}; null when there is none."
     fields = getattr(owner, "fields", {})

@@ -22,6 +22,7 @@ from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.name_converter import NameConverter
 
 from .input_guard import InputGuard
+from .receipts import Receipt, receipt_fields
 
 # A plain field: (its Python attribute, its leaf type's serialiser, whether it is non-null).
 PlainField = tuple[str, Any, bool]
@@ -68,6 +69,8 @@ class PlannedExecution(InputGuard):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
+        if type(source_value) is Receipt:  # what a mutation returned: shown as the key may see it
+            return receipt_fields(self, parent_type, source_value, path, grouped_field_set, position_context)
         # A resolver middleware (a Strawberry extension with a `resolve` hook) must see every field; Strawberry
         # passes an empty manager when there is none, which changes nothing.
         middleware = self.middleware_manager

@@ -19,4 +19,5 @@ def HasScope(scope: Scope) -> type[BasePermission]:
         info.context.require(scope)
         return True
 
-    return type(f"HasScope_{scope.name}", (BasePermission,), {"has_permission": has_permission, "message": ""})
+    namespace = {"has_permission": has_permission, "message": "", "scope": scope}
+    return type(f"HasScope_{scope.name}", (BasePermission,), namespace)

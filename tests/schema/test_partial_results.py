@@ -31,7 +31,10 @@ def test_root_fields_and_scope_guarded_fields_are_nullable():
                 assert not isinstance(field.type, GraphQLNonNull), f"{type_.name}.{name} must be nullable"
     assert checked > len(gql.query_type.fields) + len(gql.mutation_type.fields)  # relations counted too
     assert not isinstance(gql.get_type("Signal").fields["insights"].type, GraphQLNonNull)
-    assert isinstance(gql.get_type("Signal").fields["insightIds"].type, GraphQLNonNull)  # own scope: non-null
+    # Its own fields can fail only for a key that writes without reading (receipts.py): the identifying ones never.
+    assert isinstance(gql.get_type("Signal").fields["publicId"].type, GraphQLNonNull)
+    assert not isinstance(gql.get_type("Signal").fields["insightIds"].type, GraphQLNonNull)
+    assert isinstance(gql.get_type("KeyResult").fields["name"].type, GraphQLNonNull)  # no mutation returns it
 
 
 async def test_a_relation_the_key_may_not_read_is_null_and_the_rest_survives(http_api, make_http_api):

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, String, UniqueConstraint, inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -27,6 +27,14 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def modified(row: SQLModel) -> bool:
+    """Whether a loaded row has a column set to a value other than the stored one. An update stamps
+    `updated_at` only then (or when its links changed): setting every value to what is stored, or nothing
+    at all (`PATCH {}`), changes nothing. Ask before the session flushes (any query does): a flush makes
+    the new values the stored ones."""
+    return any(attr.history.has_changes() for attr in inspect(row).attrs if attr.key != "updated_at")
 
 
 class UTCDateTime(TypeDecorator):

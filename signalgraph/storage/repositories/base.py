@@ -308,13 +308,25 @@ def _link_order(link: Link) -> list[Any]:
 
 async def replace_links(
     session: AsyncSession, link: Link, workspace_id: str, key: str, other_ids: Sequence[str]
-) -> None:
-    """Make `key`'s links exactly `other_ids` (in order, duplicates dropped)."""
+) -> bool:
+    """Make `key`'s links exactly `other_ids` (in order, duplicates dropped); whether that changed them
+    (links that are already those, in that order where they have one, are left alone)."""
     t = link.table
+    wanted = list(dict.fromkeys(other_ids))
+    if await links_are(session, link, workspace_id, key, wanted):
+        return False
     await session.execute(
         delete(t).where(getattr(t, link.from_col) == key, t.workspace_id == workspace_id)
     )
-    await add_links(session, link, workspace_id, key, other_ids)
+    await add_links(session, link, workspace_id, key, wanted)
+    return True
+
+
+async def links_are(session: AsyncSession, link: Link, workspace_id: str, key: str, other_ids: Sequence[str]) -> bool:
+    """Whether `key`'s links are `other_ids` already (duplicates aside; in that order, where they have one)."""
+    wanted = list(dict.fromkeys(other_ids))
+    current = (await linked_ids(session, link, workspace_id, [key])).get(key, [])
+    return current == wanted or (not hasattr(link.table, "position") and set(current) == set(wanted))
 
 
 async def add_links(
