@@ -95,6 +95,15 @@ def children(model: type[M], key: Any, *order_by: Any) -> Loader[list[M]]:
     return Loader(lambda s, ws, keys: repo.by_key(s, model, key, ws, keys, order), list)
 
 
+def loaded(loader: DataLoader[str, V], key: str) -> V | Awaitable[V]:
+    """The value at once when the loader has it already (loaded for the whole page before), else its
+    future: a value lets graphql-core complete the field without an asyncio task."""
+    future = loader.cache_map.get(key) if loader.cache else None
+    if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+        return future.result()
+    return loader.load(key)
+
+
 class Loaders:
     def __init__(self, read: Callable[[], AbstractAsyncContextManager[AsyncSession]], workspace_id: str):
         self._read = read

@@ -48,6 +48,7 @@ from .pagination import (
     window,
 )
 from .permissions import HasScope
+from .prefetch import id_list_resolver, prefetch_ids
 
 Info = strawberry.Info[Context, None]
 UNSET: Any = strawberry.UNSET
@@ -119,7 +120,7 @@ def _object_type(
     links = [f for f in resource.fields if isinstance(f, Links)]
     for f in (f for f in links if f.ids):
         namespace[f.name] = strawberry.field(
-            resolver=_load(f"{f.name}_by_{resource.key}_id", "id"), graphql_type=list[strawberry.ID]
+            resolver=id_list_resolver(f"{f.name}_by_{resource.key}_id"), graphql_type=list[strawberry.ID]
         )
     if order is not None:
         links.sort(key=lambda f: order.index(f.relation))
@@ -152,6 +153,7 @@ def connection(relation: str, target: type | str, scope: Scope | None = None, de
         key = None if after is None else loaders.page_key(relation, decode_key(after))
         found = await loaders.page(relation, limit, key).load(root.id)
         rows = found[:limit]
+        await prefetch_ids(info, [row for _, row in rows])
         return Connection(
             nodes=[row for _, row in rows],
             keys=[sort for sort, _ in rows],
@@ -187,7 +189,7 @@ def relation(loader: str, target: str, scope: Scope | None = None, *, many: bool
 
 def id_list(loader: str) -> Any:
     """A hand-written type's id list (the REST contract's), read with the loader `loader`."""
-    return strawberry.field(resolver=_load(loader, "id"), graphql_type=list[strawberry.ID])
+    return strawberry.field(resolver=id_list_resolver(loader), graphql_type=list[strawberry.ID])
 
 
 def _load(loader: str, key: str) -> Any:
@@ -345,7 +347,9 @@ def list_field(
     ) -> Any:
         w = window(first, after, offset, last, before, order_by)
         filters = provided(criteria) if filter_ is not None else {"search": criteria}
-        return Connection.from_page(await fetch(info.context, window=w, **filters))
+        page = await fetch(info.context, window=w, **filters)
+        await prefetch_ids(info, page.rows)
+        return Connection.from_page(page)
 
     return strawberry.field(
         resolver=resolve,

@@ -1,0 +1,62 @@
+"""A page's id lists are loaded for all its rows before the rows complete, so each row's list is a value,
+not an awaitable (graphql-core made an asyncio task per row and field of it: 300 on REST's insights page)."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from signalgraph.schema import prefetch
+from tests.factories import create_insight, create_opportunity
+
+PAGE = """
+query($tags: Boolean!) { insights(first: 10) {
+  nodes { id ...Ids tagIds @include(if: $tags) }
+  edges { node { ideaIds } }
+} }
+fragment Ids on Insight { opportunityIds }
+"""
+ONE = "query($id: ID!) { insight(id: $id) { opportunityIds } }"
+
+
+@pytest.fixture
+def answers(monkeypatch) -> list[object]:
+    """What every id list's resolver answered: a value, or an awaitable for graphql-core to await."""
+    answered: list[object] = []
+    real = prefetch.loaded
+
+    def spy(loader, key):
+        answered.append(answer := real(loader, key))
+        return answer
+
+    monkeypatch.setattr(prefetch, "loaded", spy)
+    return answered
+
+
+async def test_a_page_answers_its_id_lists_at_once_through_fragments_and_edges(api, answers):
+    opportunity = await create_opportunity(api)
+    insights = [await create_insight(api, opportunityIds=[opportunity["id"]]) for _ in range(3)]
+    answers.clear()
+
+    page = (await api.ok(PAGE, {"tags": False}))["insights"]
+
+    assert [n["opportunityIds"] for n in page["nodes"]] == [[opportunity["id"]]] * 3
+    assert all("tagIds" not in n for n in page["nodes"]) and [e["node"]["ideaIds"] for e in page["edges"]] == [[]] * 3
+    # opportunityIds and ideaIds of 3 rows (per run: the suite runs each query through both executors)
+    assert len(answers) % 6 == 0 and answers and not any(inspect.isawaitable(a) for a in answers)
+
+    answers.clear()
+    one = (await api.ok(ONE, {"id": insights[0]["id"]}))["insight"]
+    assert one["opportunityIds"] == [opportunity["id"]]
+    assert inspect.isawaitable(answers[0])  # no page: the loader as before (its value, once it has it)
+
+
+async def test_a_skipped_id_list_is_not_loaded(api, answers):
+    await create_insight(api)
+    answers.clear()
+    await api.ok(PAGE, {"tags": True})
+    with_tags = len(answers)
+    answers.clear()
+    await api.ok(PAGE, {"tags": False})
+    assert with_tags and with_tags * 2 == len(answers) * 3  # three id lists a row, then two
