@@ -1,4 +1,4 @@
-"""The local, deterministic extractor: cue phrases, no network, no model.
+"""The local, deterministic extractor: cue phrases, and a small learned model for clauses no cue claims.
 
 The text is cut into evidence (`segment`: speaker turns, lines under their headings, sentences,
 clauses); an interviewer's lines (a role label, or a speaker who mostly asks questions) are not
@@ -15,10 +15,12 @@ import asyncio
 import re
 from collections import Counter
 from dataclasses import replace
+from itertools import pairwise
 
 from ..patterns import any_word
-from . import cues, segment
+from . import clause_model, cues, segment
 from .base import Extraction, ExtractionRequest
+from .clause_model import ClauseModel
 from .grouping import (
     CONSEQUENCE,
     OWN_SUBJECT,
@@ -96,6 +98,11 @@ VERDICT = re.compile(rf"[\"“]?{_VERDICT}(?:,\s*{_VERDICT})*(?:,? but)?[\s.!\"�
 TITLE_MAX_WORDS = 14
 TITLE_LEAD = re.compile(r"[\s★☆\"“]*(?:title:)?[\s\"“]*", re.IGNORECASE)
 CONTENT_MIN_TERMS = 2
+# The learned model reads only clauses of a few words at least ("Thanks so much" is no finding).
+LEARNED_MIN_WORDS = 3
+# The kinds the rules miss most on fresh text (requests phrased as wishes and conditions, bugs told by their
+# symptom); learned pain points and praise were mostly a finding's context, not a finding.
+LEARNED_KINDS = frozenset({"feature_request", "bug"})
 PRICE_NAME = "Price"
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
 GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
@@ -465,10 +472,11 @@ def _is_title(text: str, span: Span) -> bool:
     return "\n" not in text[: span.start].strip() and not text[span.start : span.end].rstrip().endswith((".", "!", "?"))
 
 
-def extract(request: ExtractionRequest) -> Extraction:
+def clauses_of(request: ExtractionRequest) -> tuple[list[Span], list[Span], set[str]]:
+    """(the clauses the statements are read from, the speaker turns, the interviewers)."""
     text = request.text
     spans, turns, asking = evidence_spans(request)
-    statements: list[Statement] = []
+    found: list[Span] = []
     for span in spans:
         hint = span.hint
         for sentence in segment.sentences(text, span):
@@ -482,8 +490,68 @@ def extract(request: ExtractionRequest) -> Extraction:
                 if label.hint:
                     sentence = replace(sentence, hint=label.hint)
             clauses = _join_comparisons(text, segment.clauses(text, replace(sentence, hint=hint)))
-            for clause in _refer_back(text, clauses, request.profile):
-                statements += statements_of(text, clause, request.profile)
+            found += _refer_back(text, clauses, request.profile)
+    return found, turns, asking
+
+
+def clause_features(text: str, clause: Span, profile: str) -> list[str]:
+    """The clause as the learned model reads it."""
+    return clause_model.features(text[clause.start : clause.end], profile, clause.hint, clause.subject)
+
+
+def learned_statements(text: str, clause: Span, profile: str, model: ClauseModel) -> list[Statement]:
+    """A clause no rule claimed, as the statements of the kind the learned model is sure it states."""
+    quote = text[clause.start : clause.end]
+    if clause.hint == "skip" or len(quote.split()) < LEARNED_MIN_WORDS:
+        return []
+    kind = model.kind_of(clause_features(text, clause, profile))
+    if kind not in LEARNED_KINDS:
+        return []
+    lowered = normalise(quote)
+    terms = key_terms(lowered, [], set())
+    if kind == "praise" and not terms - GENERIC_TERMS:
+        return []
+    names = [insight_name(clause.label)] if clause.label else subject_items(quote, kind)
+    severity = statement_severity(kind, lowered)
+    return [
+        Statement(clause, quote, kind, cues.KIND_THRESHOLD, severity, frozenset(_terms(name)) or terms, name, False, quote)
+        for name in names
+        if _name_terms(name)
+    ]
+
+
+def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Extraction:
+    """The findings of the request's text: the cue rules' statements, and for clauses no rule claimed,
+    those the learned model is sure of (`model`, else the one shipped with the package)."""
+    text = request.text
+    model = model or clause_model.default_model()
+    clauses, turns, asking = clauses_of(request)
+    statements: list[Statement] = []
+    unclaimed: list[Span] = []
+    for clause in clauses:
+        found = statements_of(text, clause, request.profile)
+        if not found:
+            unclaimed.append(clause)
+        statements += found
+    if model is not None:
+        # A learned statement about a subject a rule already found would only repeat it.
+        claimed = frozenset().union(*(_name_terms(s.name) | (s.terms - facets_of(s.terms)) for s in statements))
+        learned = [
+            s
+            for clause in unclaimed
+            for s in learned_statements(text, clause, request.profile, model)
+            if not s.terms & claimed
+        ]
+        statements = sorted(statements + learned, key=lambda s: s.span.start)
+        is_learned = {id(s) for s in learned}
+        for before, statement in pairwise(statements):
+            if (
+                id(statement) in is_learned
+                and id(before) not in is_learned
+                and "\n" not in text[before.span.end : statement.span.start]
+            ):
+                # said on the same line as a finding the rules made: most likely more about it
+                statement.joins_previous = True
     new_topics = [
         t.start
         for i, t in enumerate(turns)
@@ -505,6 +573,9 @@ def extract(request: ExtractionRequest) -> Extraction:
 class LocalExtractor:
     name = "local"
 
+    def __init__(self, model: ClauseModel | None = None) -> None:
+        self.model = model  # None: the model shipped with the package
+
     async def extract(self, request: ExtractionRequest) -> Extraction:
-        return await asyncio.to_thread(extract, request)
+        return await asyncio.to_thread(extract, request, self.model)
 

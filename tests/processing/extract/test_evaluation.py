@@ -15,12 +15,12 @@ from signalgraph.processing.extract.naming import is_analyst_name
 EVAL = Path(__file__).resolve().parents[3] / "eval"
 # The figures the local extractor reached at the end of issue 12: raise them when it improves.
 RATCHET = {
-    "set": {"precision": 0.905, "recall": 0.968},
+    "set": {"precision": 0.905, "recall": 0.976},
     "holdout": {"precision": 0.94, "recall": 1.0},
     "holdout2": {"precision": 0.96, "recall": 0.98},
     "holdout3": {"precision": 0.87, "recall": 0.89},
-    "holdout4": {"precision": 0.855, "recall": 0.93},
-    "holdout5": {"precision": 0.76, "recall": 0.76},
+    "holdout4": {"precision": 0.865, "recall": 0.95},
+    "holdout5": {"precision": 0.775, "recall": 0.80},
 }
 SIGNAL = '[[signal]]\nid = "a"\ntype = "review"\ntext = "x"\n'
 

@@ -1,0 +1,55 @@
+"""The learned clause model: deterministic features, a shipped model that training reproduces from the
+labelled sets (never the held-out one), and the extractor using it only for clauses no rule claimed."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+from signalgraph.processing.extract import clause_model
+from signalgraph.processing.extract.base import ExtractionRequest
+from signalgraph.processing.extract.local import extract
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("train_clause_model", ROOT / "tools" / "train_clause_model.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _model(threshold: float) -> clause_model.ClauseModel:
+    counts = {"classes": ["feature_request", "none"], "class_counts": [1, 1],
+              "feature_counts": {"w:zebra": [30, 0], "w:thanks": [0, 30]}}
+    return clause_model.ClauseModel.from_counts({**counts, "threshold": threshold})
+
+
+def test_features_are_words_pairs_and_shape_in_a_fixed_order():
+    feats = clause_model.features("Would LOVE a dark mode?", "review", None)
+
+    assert feats == clause_model.features("Would LOVE a dark mode?", "review", None)
+    assert {"w:love", "b:dark mode", "b:<s> would", "s:modal-first", "s:question", "s:profile-review"} <= set(feats)
+    assert feats == sorted(feats)
+
+
+def test_the_shipped_model_is_what_training_on_the_tuned_sets_writes():
+    tool = _tool()
+    shipped = json.loads(clause_model.MODEL_PATH.read_text(encoding="utf-8"))
+
+    assert "holdout6" not in tool.TRAINING_SETS
+    signals = [s for name in tool.TRAINING_SETS for s in tool.load_set(ROOT / "eval" / name)]
+    assert tool.train(signals, shipped["threshold"]) == shipped
+    assert clause_model.default_model() is not None
+
+
+def test_a_clause_no_rule_claims_is_a_finding_only_when_the_model_is_sure():
+    request = ExtractionRequest(text="The zebra export to Jupiter.", signal_type="review")
+
+    assert extract(request, _model(2.0)).findings == ()  # never sure: the rules alone find nothing here
+    (finding,) = extract(request, _model(0.9)).findings
+    assert finding.kind == "feature_request" and "zebra" in finding.name.lower()
+    assert finding.evidence[0].quote == "The zebra export to Jupiter."
