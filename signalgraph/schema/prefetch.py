@@ -1,15 +1,17 @@
-"""Id lists loaded for a whole page before its rows are completed.
+"""What a page's rows select, loaded for all of them before they are completed.
 
 graphql-core completes a list of objects row by row; a field whose resolver returns an awaitable (a
 loader's future) turns the row into a gather of asyncio tasks. On REST's insights list that was 300 tasks a
-page, for `opportunityIds`, `ideaIds` and `tagIds` (bench/README.md, "CPU"). So an id list's resolver is
-synchronous: it answers from its loader's cache when the loader has the value, else it returns the loader's
-future, which graphql-core awaits as before. And a page's resolver calls `prefetch_ids` before returning
-the page: for every id list the query selects on the page's `nodes` (or `edges { node }`), one `load_many`
-over all the rows, which sends the statement the loader would have sent anyway.
+page (`opportunityIds`, `ideaIds`, `tagIds`), on the nested signals → insights → opportunities → ideas
+query one per parent and level (bench/README.md, "CPU"). So id lists and relation connections resolve
+synchronously when their loader already has the value (else they return the loader's future, as before),
+and a page's resolver calls `prefetch` first: for every id list and relation the query selects on the
+page's `nodes` (or `edges { node }`), one `load_many` over all the rows, level by level down the
+selection, which sends the statements the loaders would have sent anyway (one per list and level).
 
-Only id lists are fetched ahead: they carry no permission of their own (the page's does), so loading
-them early reveals nothing a field's check would refuse.
+Nothing is read ahead that the field's own check would refuse: a relation guarded by a scope the caller
+lacks, or with arguments other than plain `first`/`after`, is left to its resolver; id lists carry no
+permission of their own (the page's does).
 """
 
 from __future__ import annotations
@@ -21,18 +23,24 @@ from graphql import (
     BooleanValueNode,
     FieldNode,
     FragmentSpreadNode,
+    GraphQLField,
     GraphQLObjectType,
     GraphQLResolveInfo,
     InlineFragmentNode,
+    IntValueNode,
+    NullValueNode,
     SelectionSetNode,
+    StringValueNode,
     VariableNode,
     get_named_type,
 )
 from strawberry.types import Info
 
 from ..resolvers.loaders import loaded
+from .pagination import decode_key, page_size
 
 PREFETCH = "signalgraph_prefetch"  # set on an id list's resolver: the name of the loader it reads
+PAGE = "signalgraph_page"  # set on a relation connection's resolver: (its list loader, its scope or None)
 DEFINITION = "strawberry-definition"  # where Strawberry keeps its field on graphql-core's
 
 
@@ -46,43 +54,90 @@ def id_list_resolver(loader: str) -> Any:
     return resolve
 
 
-async def prefetch_ids(info: Info, rows: Sequence[Any]) -> None:
-    """Load the id lists the query selects on this page's nodes, for all its `rows` at once."""
-    if not rows:
+async def prefetch(info: Info, rows: Sequence[Any]) -> None:
+    """Load what the query selects on this page's nodes for all its `rows` at once: its id lists, and its
+    relation pages level by level (each level one statement for all the parents, as the loaders send)."""
+    raw = info._raw_info
+    fields = [f for node in raw.field_nodes for f in _node_selection(raw, node.selection_set)]
+    await _prefetch(raw, info.context, _node_type(raw.return_type), fields, rows)
+
+
+async def _prefetch(
+    raw: GraphQLResolveInfo, context: Any, node: GraphQLObjectType | None, fields: list[FieldNode], rows: Sequence[Any]
+) -> None:
+    if node is None or not rows:
         return
-    loaders = info.context.loaders
-    for name in selected_id_lists(info._raw_info):
-        await getattr(loaders, name).load_many([row.id for row in rows])
+    ids = [row.id for row in rows]
+    for field_node in fields:
+        field = node.fields.get(field_node.name.value)
+        resolver = getattr(getattr(field.extensions.get(DEFINITION), "base_resolver", None), "wrapped_func", None) if field else None
+        if (loader := getattr(resolver, PREFETCH, None)) is not None:
+            await getattr(context.loaders, loader).load_many(ids)
+        elif (page := getattr(resolver, PAGE, None)) is not None and field is not None:
+            await _prefetch_pages(raw, context, field, field_node, page, ids)
 
 
-def selected_id_lists(raw: GraphQLResolveInfo) -> list[str]:
-    """The loaders of the id lists selected on the nodes of the connection `raw` resolves."""
-    connection = get_named_type(raw.return_type)
+async def _prefetch_pages(
+    raw: GraphQLResolveInfo, context: Any, field: GraphQLField, field_node: FieldNode, page: tuple[str, Any], ids: list[str]
+) -> None:
+    """One relation's pages for every parent, then what its own nodes select. A field the caller may not
+    read, or whose arguments are not plain `first`/`after`, is left to its resolver (which refuses or
+    loads it as before): nothing is read ahead that the field's own checks would not allow."""
+    relation, scope = page
+    if scope is not None and (context.principal is None or not context.principal.has(scope)):
+        return
+    arguments = {a.name.value: _value(raw, a.value) for a in field_node.arguments or ()}
+    if set(arguments) - {"first", "after"} or any(v is _UNKNOWN for v in arguments.values()):
+        return
+    loaders = context.loaders
+    try:
+        limit = page_size(arguments.get("first"))
+        after = arguments.get("after")
+        key = None if after is None else loaders.page_key(relation, decode_key(after))
+    except Exception:  # noqa: BLE001 - a bad argument is the resolver's to refuse, with its message
+        return
+    found = await loaders.page(relation, limit, key).load_many(ids)
+    children = [row for pairs in found for _, row in pairs[:limit]]
+    await _prefetch(raw, context, _node_type(field.type), _node_selection(raw, field_node.selection_set), children)
+
+
+_UNKNOWN = object()
+
+
+def _value(raw: GraphQLResolveInfo, value: Any) -> Any:
+    """A literal or variable `first`/`after`; _UNKNOWN for anything else."""
+    if isinstance(value, VariableNode):
+        variables = getattr(raw.variable_values, "coerced", raw.variable_values) or {}
+        return variables.get(value.name.value)
+    if isinstance(value, IntValueNode):
+        return int(value.value)
+    if isinstance(value, StringValueNode):
+        return value.value
+    if isinstance(value, NullValueNode):
+        return None
+    return _UNKNOWN
+
+
+def _node_type(connection_type: Any) -> GraphQLObjectType | None:
+    """The type of a connection's nodes; None if `connection_type` is no connection."""
+    connection = get_named_type(connection_type)
     if not isinstance(connection, GraphQLObjectType) or "nodes" not in connection.fields:
-        return []
+        return None
     node = get_named_type(connection.fields["nodes"].type)
-    if not isinstance(node, GraphQLObjectType):
-        return []
-    names = dict.fromkeys(name for field in raw.field_nodes for name in _node_fields(raw, field.selection_set))
-    loaders = []
-    for name in names:
-        field = node.fields.get(name)
-        resolver = getattr(field.extensions.get(DEFINITION), "base_resolver", None) if field else None
-        loader = getattr(getattr(resolver, "wrapped_func", None), PREFETCH, None)
-        if loader is not None:
-            loaders.append(loader)
-    return loaders
+    return node if isinstance(node, GraphQLObjectType) else None
 
 
-def _node_fields(raw: GraphQLResolveInfo, selection_set: SelectionSetNode | None) -> Iterator[str]:
-    """The names of the fields selected on `nodes { … }` and `edges { node { … } }`."""
+def _node_selection(raw: GraphQLResolveInfo, selection_set: SelectionSetNode | None) -> list[FieldNode]:
+    """The fields selected on `nodes { … }` and `edges { node { … } }`."""
+    selected = []
     for field in _fields(raw, selection_set):
         if field.name.value == "nodes":
-            yield from (f.name.value for f in _fields(raw, field.selection_set))
+            selected += _fields(raw, field.selection_set)
         elif field.name.value == "edges":
             for edge_field in _fields(raw, field.selection_set):
                 if edge_field.name.value == "node":
-                    yield from (f.name.value for f in _fields(raw, edge_field.selection_set))
+                    selected += _fields(raw, edge_field.selection_set)
+    return selected
 
 
 def _fields(raw: GraphQLResolveInfo, selection_set: SelectionSetNode | None) -> Iterator[FieldNode]:

@@ -12,6 +12,7 @@ The module `module` must bind the object type under its name (relations find the
 `Idea` in `signalgraph.schema.ideas`).
 """
 
+import inspect
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from strawberry.types.lazy_type import LazyType
 
 from ..resolvers.children import Child
 from ..resolvers.common import camel
+from ..resolvers.loaders import loaded
 from ..resolvers.request_context import Context
 from ..resolvers.resources import Field, Json, Links, Ref, Resource
 from ..scopes import Scope
@@ -48,7 +50,7 @@ from .pagination import (
     window,
 )
 from .permissions import HasScope
-from .prefetch import id_list_resolver, prefetch_ids
+from .prefetch import PAGE, id_list_resolver, prefetch
 
 Info = strawberry.Info[Context, None]
 UNSET: Any = strawberry.UNSET
@@ -142,26 +144,39 @@ def connection(relation: str, target: type | str, scope: Scope | None = None, de
     guarded by `scope` where it crosses into another resource (and then nullable: a refusal nulls only
     this field). One statement per page for all the parents asking, one more for `totalCount` when asked."""
 
-    async def resolve(
+    def resolve(
         root: Any,
         info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Any:
+        # Synchronous when the page was loaded for every parent at once (prefetch), else a coroutine.
         limit = page_size(first)
         loaders = info.context.loaders
         key = None if after is None else loaders.page_key(relation, decode_key(after))
-        found = await loaders.page(relation, limit, key).load(root.id)
-        rows = found[:limit]
-        await prefetch_ids(info, [row for _, row in rows])
-        return Connection(
-            nodes=[row for _, row in rows],
-            keys=[sort for sort, _ in rows],
-            has_next=len(found) > limit,
-            has_previous=after is not None,
-            total=lambda: loaders.count(relation).load(root.id),
-        )
+        found = loaded(loaders.page(relation, limit, key), root.id)
 
+        def connection_of(found: list[Any]) -> Any:
+            rows = found[:limit]
+            return Connection(
+                nodes=[row for _, row in rows],
+                keys=[sort for sort, _ in rows],
+                has_next=len(found) > limit,
+                has_previous=after is not None,
+                total=lambda: loaders.count(relation).load(root.id),
+            )
+
+        if not inspect.isawaitable(found):
+            return connection_of(found)
+
+        async def later() -> Any:
+            page = connection_of(await found)
+            await prefetch(info, page.nodes)
+            return page
+
+        return later()
+
+    setattr(resolve, PAGE, (relation, scope))
     module, _, name = target.rpartition(".") if isinstance(target, str) else ("", "", "")
     lazy = LazyType(name, f"signalgraph.schema.{module}") if isinstance(target, str) else _lazy(target)
     kind: Any = Connection[lazy]  # type: ignore[valid-type]
@@ -348,7 +363,7 @@ def list_field(
         w = window(first, after, offset, last, before, order_by)
         filters = provided(criteria) if filter_ is not None else {"search": criteria}
         page = await fetch(info.context, window=w, **filters)
-        await prefetch_ids(info, page.rows)
+        await prefetch(info, page.rows)
         return Connection.from_page(page)
 
     return strawberry.field(

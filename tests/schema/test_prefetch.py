@@ -7,8 +7,9 @@ import inspect
 
 import pytest
 
-from signalgraph.schema import prefetch
+from signalgraph.schema import prefetch, resources
 from tests.factories import create_insight, create_opportunity
+from tests.schema.test_relations import seed_products
 
 PAGE = """
 query($tags: Boolean!) { insights(first: 10) {
@@ -20,18 +21,23 @@ fragment Ids on Insight { opportunityIds }
 ONE = "query($id: ID!) { insight(id: $id) { opportunityIds } }"
 
 
-@pytest.fixture
-def answers(monkeypatch) -> list[object]:
-    """What every id list's resolver answered: a value, or an awaitable for graphql-core to await."""
+def spy_on_loaded(monkeypatch, module) -> list[object]:
+    """What the resolvers of `module` answered from their loaders: a value, or an awaitable for graphql-core."""
     answered: list[object] = []
-    real = prefetch.loaded
+    real = module.loaded
 
     def spy(loader, key):
         answered.append(answer := real(loader, key))
         return answer
 
-    monkeypatch.setattr(prefetch, "loaded", spy)
+    monkeypatch.setattr(module, "loaded", spy)
     return answered
+
+
+@pytest.fixture
+def answers(monkeypatch) -> list[object]:
+    """What every id list's resolver answered."""
+    return spy_on_loaded(monkeypatch, prefetch)
 
 
 async def test_a_page_answers_its_id_lists_at_once_through_fragments_and_edges(api, answers):
@@ -60,3 +66,17 @@ async def test_a_skipped_id_list_is_not_loaded(api, answers):
     answers.clear()
     await api.ok(PAGE, {"tags": False})
     assert with_tags and with_tags * 2 == len(answers) * 3  # three id lists a row, then two
+
+
+PRODUCTS = """
+query { products(first: 5) { nodes { id insights(first: 3) { nodes { id tagIds } } } } }
+"""
+
+
+async def test_a_page_answers_its_relations_at_once_level_by_level(api, services, monkeypatch):
+    await seed_products(services, api.workspace_id, 4, 5)
+    pages = spy_on_loaded(monkeypatch, resources)  # what each product's insights connection answered
+    products = (await api.ok(PRODUCTS))["products"]["nodes"]
+
+    assert len(products) == 4 and all(len(p["insights"]["nodes"]) == 3 for p in products)
+    assert pages and not any(inspect.isawaitable(p) for p in pages)  # every product's page, loaded ahead
