@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from arq import Retry
@@ -58,6 +58,17 @@ class JobRun:
     target_id: str
     attempt: int
     usage: TokenUsage  # the model tokens of every try so far; the job's model calls add to it
+    finished: list[bool] = field(default_factory=list)  # [True] once `succeed` recorded the outcome
+
+    async def succeed(self, session: AsyncSession) -> None:
+        """Record the job `succeeded` in the body's own last transaction, where the wrapper would take one
+        more after it (a write turn per job on SQLite). Call it first in that transaction: the job row is
+        then locked before the target, in the order a failed try takes them. If the transaction does not
+        commit, nothing of it counts and the try fails as any other."""
+        row = await jobs_repo.claim(session, self.job_id)
+        if row is not None:
+            _succeeded(row, self)
+        self.finished.append(True)
 
 
 Body = Callable[[JobRun], Awaitable[None]]
@@ -106,12 +117,11 @@ def job(
                 return
             finally:
                 await _stop(beating)
-            async with services.db.write() as session:
-                row = await jobs_repo.claim(session, run.job_id)
-                if row is not None:
-                    row.status, row.last_error = "succeeded", None
-                    row.finished_at = row.updated_at = utcnow()
-                    _record_usage(row, run)
+            if not run.finished:
+                async with services.db.write() as session:
+                    row = await jobs_repo.claim(session, run.job_id)
+                    if row is not None:
+                        _succeeded(row, run)
             metrics.JOBS_SUCCEEDED.labels(kind).inc()
             metrics.JOB_SECONDS.labels(kind, "succeeded").observe(time.perf_counter() - started)
             logger.info("job %s succeeded on try %d", run.job_id, run.attempt)
@@ -162,6 +172,12 @@ async def _start(
         return JobRun(
             services, job_id, row.workspace_id, target_id, row.attempts, TokenUsage.from_json(row.token_usage)
         )
+
+
+def _succeeded(row: Job, run: JobRun) -> None:
+    row.status, row.last_error = "succeeded", None
+    row.finished_at = row.updated_at = utcnow()
+    _record_usage(row, run)
 
 
 def _record_usage(row: Job, run: JobRun) -> None:

@@ -91,6 +91,7 @@ async def process_signal(run: JobRun) -> None:
     extraction = await create_extractor(run.services.settings, run.usage).extract(request)
 
     async with db.write() as session:
+        await run.succeed(session)  # committed with the results, or not at all
         signal = await _current(session, run.job_id, ws, run.target_id)
         if signal is None:
             return
