@@ -25,14 +25,18 @@ from .resources import Field, Links, Resource
 
 
 def _key_results_valid(values: dict[str, Any], creating: bool) -> None:
-    seen: set[str] = set()
     for entry in values.get("key_results") or []:
         common.text(entry.get("name"), "keyResults.name", max_length=1000)
-        kr_id = entry.get("id")
-        if kr_id is not None:
-            if kr_id in seen:
-                raise InvalidInput(f"keyResults: id {kr_id} is listed twice", field="keyResults")
-            seen.add(kr_id)
+
+
+def _listed_once(entries: list[dict[str, Any]]) -> None:
+    """An id of a key result of the OKR listed twice is a 400; checked after the ids are found (an unknown
+    id is a 404, listed twice or not, as everywhere)."""
+    seen: set[str] = set()
+    for kr_id in (e["id"] for e in entries if e.get("id") is not None):
+        if kr_id in seen:
+            raise InvalidInput(f"keyResults: id {kr_id} is listed twice", field="keyResults")
+        seen.add(kr_id)
 
 
 async def _write_key_results(w: Write, okr: Okr, values: dict[str, Any], creating: bool) -> None:
@@ -48,6 +52,7 @@ async def _sync_key_results(session: AsyncSession, ws: str, okr_id: str, entries
         raise NotFound(f"keyResults: not key results of this OKR: {', '.join(unknown)}", field="keyResults")
     wanted_projects = [p for e in entries for p in e.get("project_ids") or []]
     await common.linkable(session, Project, ws, wanted_projects, "keyResults.projectIds")
+    _listed_once(entries)
     kept = {e["id"] for e in entries if e.get("id") is not None}
     await okrs_repo.delete_key_results(session, ws, [kr_id for kr_id in existing if kr_id not in kept])
     current_projects = await repo.linked_ids(session, links.KEY_RESULT_PROJECTS, ws, kept)

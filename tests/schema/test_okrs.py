@@ -186,6 +186,16 @@ async def test_a_key_result_listed_twice_is_bad_user_input(api):
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "keyResults"}
 
 
+async def test_an_unknown_key_result_listed_twice_is_not_found(api):
+    # an unknown id is a 404 whether or not it is listed twice (openapi.json cannot say "distinct ids";
+    # Schemathesis sent `[{"id": ""}, {"id": ""}]` and got a 400 where an unknown id answers 404)
+    created = await create_okr(api, keyResults=[{"name": "kr"}])
+    error = await api.error(UPDATE, {"id": created["id"], "input": {
+        "keyResults": [{"id": MISSING, "name": "a"}, {"id": MISSING, "name": "b"}],
+    }})
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "keyResults"}
+
+
 async def test_missing_project_or_product_is_not_found_naming_the_field(api):
     error = await api.error(CREATE, {"input": okr_input(keyResults=[{"name": "kr", "projectIds": [MISSING]}])})
     assert error["extensions"] == {"code": "NOT_FOUND", "field": "keyResults.projectIds"}
