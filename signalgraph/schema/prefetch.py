@@ -16,7 +16,7 @@ permission of their own (the page's does).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Iterator, Sequence
 from typing import Any
 
 from graphql import (
@@ -72,7 +72,7 @@ async def _prefetch(
         field = node.fields.get(field_node.name.value)
         resolver = getattr(getattr(field.extensions.get(DEFINITION), "base_resolver", None), "wrapped_func", None) if field else None
         if (loader := getattr(resolver, PREFETCH, None)) is not None:
-            await getattr(context.loaders, loader).load_many(ids)
+            await _quietly(getattr(context.loaders, loader).load_many(ids))
         elif (page := getattr(resolver, PAGE, None)) is not None and field is not None:
             await _prefetch_pages(raw, context, field, field_node, page, ids)
 
@@ -96,9 +96,20 @@ async def _prefetch_pages(
         key = None if after is None else loaders.page_key(relation, decode_key(after))
     except Exception:  # noqa: BLE001 - a bad argument is the resolver's to refuse, with its message
         return
-    found = await loaders.page(relation, limit, key).load_many(ids)
+    found = await _quietly(loaders.page(relation, limit, key).load_many(ids))
+    if found is None:
+        return
     children = [row for pairs in found for _, row in pairs[:limit]]
     await _prefetch(raw, context, _node_type(field.type), _node_selection(raw, field_node.selection_set), children)
+
+
+async def _quietly(loading: Awaitable[Any]) -> Any:
+    """A load ahead that failed is not this page's failure: the loader keeps the failed future, so each
+    field that reads it raises at its own path, as without the prefetch (partial results). None then."""
+    try:
+        return await loading
+    except Exception:  # noqa: BLE001 - raised again by every field that asks for it
+        return None
 
 
 _UNKNOWN = object()

@@ -7,7 +7,9 @@ import inspect
 
 import pytest
 
+from signalgraph.errors import Unavailable
 from signalgraph.schema import prefetch, resources
+from signalgraph.storage.repositories import base as repo
 from tests.factories import create_insight, create_opportunity
 from tests.schema.test_relations import seed_products
 
@@ -80,3 +82,16 @@ async def test_a_page_answers_its_relations_at_once_level_by_level(api, services
 
     assert len(products) == 4 and all(len(p["insights"]["nodes"]) == 3 for p in products)
     assert pages and not any(inspect.isawaitable(p) for p in pages)  # every product's page, loaded ahead
+
+
+async def test_a_relation_that_fails_to_load_ahead_fails_at_each_field_not_the_page(api, services, monkeypatch):
+    await seed_products(services, api.workspace_id, 2, 2)
+
+    async def broken(*args, **kwargs):
+        raise Unavailable("Every database connection is busy; retry shortly")
+
+    monkeypatch.setattr(repo, "related_page", broken)
+    answer = await api.graphql(PRODUCTS)
+
+    assert [p["insights"] for p in answer["data"]["products"]["nodes"]] == [None, None]  # the page survives
+    assert sorted(e["path"][-1] for e in answer["errors"]) == ["insights", "insights"]
