@@ -158,7 +158,7 @@ def _too_large(limit: int) -> RestError:
 async def _json_body(request: Request, limit: int) -> tuple[dict[str, Any], bytes]:
     raw = await _read_body(request, limit)
     media_type = _media_type(request)
-    if not raw.strip():
+    if not raw:  # no body; whitespace alone is no JSON document
         return {}, b""
     if media_type not in JSON_TYPES and not media_type.endswith("+json") and media_type not in SNIFFED_TYPES:
         raise RestError(415, "Content-Type must be application/json")

@@ -151,6 +151,17 @@ async def test_a_body_over_the_limit_is_413(api):
     assert response.json()["error"] == "Payload Too Large"
 
 
+async def test_an_empty_body_is_an_empty_object_and_whitespace_is_no_json(api):
+    # Schemathesis sent "\n" as a JSON body to a PATCH whose fields are all optional: it was taken for `{}`
+    created = (await api.rest("POST", INSIGHTS, json={"description": "d"})).json()
+    one = f"{INSIGHTS}/{created['id']}"
+    assert (await api.rest("PATCH", one, content=b"", headers={"Content-Type": "application/json"})).status_code == 200
+    for blank in (b"\n", b"  \r\n"):
+        response = await api.rest("PATCH", one, content=blank, headers={"Content-Type": "application/json"})
+        assert response.status_code == 400, blank
+        assert response.json()["message"].startswith("Request body is not valid JSON")
+
+
 async def test_a_body_that_breaks_off_is_400_and_logs_no_error(api, server_errors):
     """Broken chunking (like a hang-up mid-body) disconnects the request: that was logged as an unexpected
     error and answered 500, although uvicorn had answered 400 already."""
