@@ -265,10 +265,14 @@ def http(server: RunningServer) -> httpx.AsyncClient:
 
 
 @pytest.fixture
-def services(backend: Backend) -> Services:
-    """The app's services; `await services.queue.drain()` runs the jobs this test's requests queued."""
-    backend.services.queue.forget()
-    return backend.services
+async def services(backend: Backend) -> AsyncIterator[Services]:
+    """The app's services; `await services.queue.drain()` runs the jobs this test's requests queued (the
+    others are abandoned when it ends)."""
+    queue = backend.services.queue
+    assert isinstance(queue, HeldQueue)
+    await queue.abandon()  # what tests without this fixture left
+    yield backend.services
+    await queue.abandon()
 
 
 @pytest.fixture
