@@ -51,6 +51,12 @@ async def assert_document_agrees(
     try:
         reference = _answer(await _run(document, variables or {}, context, InputGuard))
         planned = _answer(await _run(document, variables or {}, context, PlannedExecution))
+        if planned != reference:
+            # A test's concurrent request (or a job) may have written between the two runs: the difference
+            # is the executor's only if graphql-core's own answer has not moved meanwhile.
+            again = _answer(await _run(document, variables or {}, context, InputGuard))
+            if again != reference:
+                return
     finally:
         not_counted.reset(token)
     assert planned == reference, f"the planned executor answered differently:\n{planned}\n!=\n{reference}"
