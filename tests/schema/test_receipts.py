@@ -256,3 +256,14 @@ async def test_a_known_external_id_hands_back_no_text_to_a_key_that_only_writes(
     assert found["created"] is False and found["signal"]["text"] is None and found["signal"]["name"] is None
     assert walked["data"]["updateSignal"]["signal"] == {"publicId": first.json()["publicId"], "text": None}
     assert [e["path"] for e in walked["errors"]] == [["updateSignal", "signal", "text"]]
+
+
+async def test_extracted_insights_are_receipts_for_a_key_that_only_writes(make_http_api):
+    writer = await make_http_api(scopes=["insights:write"])
+    body = {"transcript": "Customer: exporting a big report takes ten minutes.", "createInsights": True}
+
+    response = await writer.rest("POST", f"{V1}/insights/process-transcript/insights", json=body)
+
+    assert response.status_code == 200
+    found = response.json()
+    assert found and all(set(item) == {"id", "status"} for item in found)
