@@ -15,11 +15,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/signalgraph serve
 
-# The suite runs on parallel workers (pytest-xdist); TEST_WORKERS=0 runs it in this one process.
-TEST_WORKERS ?= auto
+# The suite runs on parallel workers (pytest-xdist): one more than the cores, since a good part of it waits
+# on servers, workers and databases it started; an idle worker steals queued tests from a busy one
+# (worksteal: the long process tests, started first, would otherwise stay queued on one worker).
+# TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -41,8 +41,9 @@ BACKENDS = ["sqlite", "postgres"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that start processes of their own take longest: they go first, so that pytest-xdist spreads
-    them over its workers and quick tests fill in behind them, instead of one running last on its own."""
+    """Tests that start processes of their own take longest: they go first, so that none runs last on its
+    own. xdist hands each worker a first chunk of consecutive tests, so they all start on one worker; the
+    others take them over with `--dist worksteal` (Makefile)."""
     items.sort(key=lambda item: item.get_closest_marker("processes") is None)
 
 
