@@ -27,7 +27,6 @@ from .receipts import Receipt, receipt_fields
 # A plain field: (its Python attribute, its leaf type's serialiser, whether it is non-null).
 PlainField = tuple[str, Any, bool]
 _MISSING = object()
-_plans: dict[tuple[GraphQLObjectType, int], dict[str, PlainField]] = {}
 
 
 def _plan(parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, PlainField]:
@@ -46,20 +45,22 @@ def _plan(parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, P
     return plain
 
 
-def plan_for(parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, PlainField]:
-    # graphql-core memoises a selection's grouped field set for the whole execution (one object for every
-    # item of a list), and the REST layer's documents live for the process: their identity is the key.
-    key = (parent_type, id(grouped_field_set))
-    plan = _plans.get(key)
-    if plan is None:
-        if len(_plans) > 10_000:  # documents sent once (GraphQL clients) must not grow it forever
-            _plans.clear()
-        plan = _plans[key] = _plan(parent_type, grouped_field_set)
-    return plan
-
-
 class PlannedExecution(InputGuard):
     """graphql-core's `execute_fields`, reading plain fields by plan (see the module's docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plans: dict[tuple[GraphQLObjectType, int], dict[str, PlainField]] = {}
+
+    def plan_for(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, PlainField]:
+        """The plan of a selection set, made once per execution: graphql-core memoises a selection's
+        grouped field set for the execution (one object for every item of a list), so its identity is the
+        key while it lives. Not across executions: a freed object's id is reused by the next one."""
+        key = (parent_type, id(grouped_field_set))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _plan(parent_type, grouped_field_set)
+        return plan
 
     def execute_fields(
         self,
@@ -74,7 +75,7 @@ class PlannedExecution(InputGuard):
         # A resolver middleware (a Strawberry extension with a `resolve` hook) must see every field; Strawberry
         # passes an empty manager when there is none, which changes nothing.
         middleware = self.middleware_manager
-        plan = {} if middleware and middleware.middlewares else plan_for(parent_type, grouped_field_set)
+        plan = {} if middleware and middleware.middlewares else self.plan_for(parent_type, grouped_field_set)
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         try:
