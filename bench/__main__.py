@@ -7,6 +7,7 @@ target is missed. bench/README.md explains the rows.
 
     make bench                                            # SQLite, then PostgreSQL at 127.0.0.1:5432
     SIGNALGRAPH_BENCH_DATABASE_URL=sqlite+aiosqlite:////tmp/b.db make bench     # one database only
+    SIGNALGRAPH_BENCH_ONLY=worker make bench              # only these rows (ROWS); results/latest.md untouched
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ from .wire import CountingProxy, Traffic
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 RSS_WARMUP_REQUESTS = 1_000
+# The row groups SIGNALGRAPH_BENCH_ONLY may name (comma-separated): the REST lists at limit 1 and 100, the
+# nested query's latency, PostgreSQL's round trips, one worker, POST with the enqueue, and RSS.
+ROWS = ("rest", "nested", "wire", "worker", "post", "rss")
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,14 @@ class Config:
     rss_requests: int
     rss_seconds: float
     worker_signals: int
+    only: frozenset[str] = frozenset(ROWS)
 
     @classmethod
     def from_env(cls) -> Config:
         env = os.environ.get
+        only = frozenset(filter(None, (n.strip() for n in env("SIGNALGRAPH_BENCH_ONLY", "").split(","))))
+        if only - set(ROWS):
+            raise SystemExit(f"SIGNALGRAPH_BENCH_ONLY: unknown rows {sorted(only - set(ROWS))}; known: {', '.join(ROWS)}")
         return cls(
             database_url=env("SIGNALGRAPH_BENCH_DATABASE_URL") or None,
             redis_url=env("SIGNALGRAPH_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
@@ -66,7 +74,13 @@ class Config:
             rss_requests=int(env("SIGNALGRAPH_BENCH_RSS_REQUESTS", "100000")),
             rss_seconds=float(env("SIGNALGRAPH_BENCH_RSS_SECONDS", "60")),
             worker_signals=int(env("SIGNALGRAPH_BENCH_WORKER_SIGNALS", "100")),
+            only=only or frozenset(ROWS),
         )
+
+    @property
+    def complete(self) -> bool:
+        """Every row runs: only then is the table written to results/latest.md."""
+        return self.only == frozenset(ROWS)
 
     def describe(self) -> str:
         return (
@@ -218,8 +232,9 @@ def run_database(config: Config, label: str, url: str, logs: Path) -> Section:
     try:
         ours = servers.signalgraph(env, logs)
         started.append(ours)
-        base = servers.uvicorn_factory("baseline", "bench.baseline:create_app", env, logs)
-        started.append(base)
+        if config.only & {"rest", "nested"}:
+            base = servers.uvicorn_factory("baseline", "bench.baseline:create_app", env, logs)
+            started.append(base)
         served = 0
 
         def get(server: servers.Server, path: str, connections: int = 4):
@@ -243,75 +258,80 @@ def run_database(config: Config, label: str, url: str, logs: Path) -> Section:
 
             return go
 
-        say(f"{label}: RSS after the first {RSS_WARMUP_REQUESTS:,} requests")
-        warm = load.requests(ours.base_url + "/external/v1/insights?limit=1", RSS_WARMUP_REQUESTS,
-                             budget_seconds=300, connections=4, headers=auth)
-        served += warm.requests
-        rss_first = ours.rss_kib()
+        if "rss" in config.only:
+            say(f"{label}: RSS after the first {RSS_WARMUP_REQUESTS:,} requests")
+            warm = load.requests(ours.base_url + "/external/v1/insights?limit=1", RSS_WARMUP_REQUESTS,
+                                 budget_seconds=300, connections=4, headers=auth)
+            served += warm.requests
+            rss_first = ours.rss_kib()
 
-        for limit, target in ((1, "≥ 0.70"), (100, "≥ 0.50")):
+        for limit, target in ((1, "≥ 0.70"), (100, "≥ 0.50")) if "rest" in config.only else ():
             say(f"{label}: REST insights limit={limit}")
             path = f"/external/v1/insights?limit={limit}"
             pairs = alternate(config, get(ours, path), get(base, path))
             rows.append(throughput_row(f"REST `GET /external/v1/insights?limit={limit}` req/s", pairs,
                                        f"hand-written handler, limit {limit}", target))
 
-        say(f"{label}: nested GraphQL latency")
-        nested = json.dumps({"query": NESTED, "variables": {"first": 50}})
-        pairs = alternate(config, post(ours, "/graphql", nested, 1), post(base, "/graphql", nested, 1))
-        ratio = statistics.median(a.p50_ms / b.p50_ms for a, b in pairs)
-        rows.append(Row(
-            "GraphQL `signals(first: 50) { nodes { insights(first: 10) { nodes { opportunities(first: 10) { nodes { ideas(first: 10) { nodes { id name } } } } } } } }` "
-            "median latency", f"{statistics.median(a.p50_ms for a, _ in pairs):.1f} ms",
-            f"{statistics.median(b.p50_ms for _, b in pairs):.1f} ms (hand-written queries assembled in Python)",
-            ratio, "≤ 2.0"))
+        if "nested" in config.only:
+            say(f"{label}: nested GraphQL latency")
+            nested = json.dumps({"query": NESTED, "variables": {"first": 50}})
+            pairs = alternate(config, post(ours, "/graphql", nested, 1), post(base, "/graphql", nested, 1))
+            ratio = statistics.median(a.p50_ms / b.p50_ms for a, b in pairs)
+            rows.append(Row(
+                "GraphQL `signals(first: 50) { nodes { insights(first: 10) { nodes { opportunities(first: 10) { nodes { ideas(first: 10) { nodes { id name } } } } } } } }` "
+                "median latency", f"{statistics.median(a.p50_ms for a, _ in pairs):.1f} ms",
+                f"{statistics.median(b.p50_ms for _, b in pairs):.1f} ms (hand-written queries assembled in Python)",
+                ratio, "≤ 2.0"))
 
-        if label == "PostgreSQL":
+        if label == "PostgreSQL" and "wire" in config.only:
             rows += round_trip_rows(url, env, seeded.key, logs, notes)
 
-        say(f"{label}: one worker against the extractor ({config.worker_signals} signals)")
-        signal_ids = worker_rate.create_signals(ours.base_url, seeded.key, config.worker_signals)
-        served += config.worker_signals
-        extractor_before = worker_rate.measure_extractor(url, seeded.workspace_id, signal_ids)
-        servers.worker_burst(env, logs, timeout=600)
-        processed = worker_rate.measure_worker(url, seeded.workspace_id, signal_ids)
-        extractor = (extractor_before + worker_rate.measure_extractor(url, seeded.workspace_id, signal_ids)) / 2
-        rows.append(Row("signals processed per second by one worker", f"{processed:.1f} signals/s",
-                        f"{extractor:.1f} signals/s (local extractor in a loop, no queue)", processed / extractor,
-                        "≥ 0.70"))
-        notes.append(f"Worker: {config.worker_signals} transcript signals created through the REST API, queued on "
-                     "Redis, processed by one `signalgraph worker --burst`; rate from the job rows' first start "
-                     "to last finish.")
+        if "worker" in config.only:
+            say(f"{label}: one worker against the extractor ({config.worker_signals} signals)")
+            signal_ids = worker_rate.create_signals(ours.base_url, seeded.key, config.worker_signals)
+            served += config.worker_signals
+            extractor_before = worker_rate.measure_extractor(url, seeded.workspace_id, signal_ids)
+            servers.worker_burst(env, logs, timeout=600)
+            processed = worker_rate.measure_worker(url, seeded.workspace_id, signal_ids)
+            extractor = (extractor_before + worker_rate.measure_extractor(url, seeded.workspace_id, signal_ids)) / 2
+            rows.append(Row("signals processed per second by one worker", f"{processed:.1f} signals/s",
+                            f"{extractor:.1f} signals/s (local extractor in a loop, no queue)", processed / extractor,
+                            "≥ 0.70"))
+            notes.append(f"Worker: {config.worker_signals} transcript signals created through the REST API, queued on "
+                         "Redis, processed by one `signalgraph worker --burst`; rate from the job rows' first start "
+                         "to last finish.")
 
-        say(f"{label}: REST signal creates, enqueue on and off")
-        switched_off = servers.uvicorn_factory("without-enqueue", "bench.variants:without_enqueue", env, logs)
-        started.append(switched_off)
-        create = (
-            '{"text": "Customer: exporting the report is really slow. It would be great to schedule it.", '
-            '"signalType": "transcript"}'
-        )
-        pairs = alternate(config, post(ours, "/external/v1/signals", create, 4),
-                          post(switched_off, "/external/v1/signals", create, 4))
-        rows.append(throughput_row("REST `POST /external/v1/signals` req/s, job enqueued on Redis", pairs,
-                                   "the same create with the enqueue switched off", "≥ 0.80"))
-        switched_off.stop()
+        if "post" in config.only:
+            say(f"{label}: REST signal creates, enqueue on and off")
+            switched_off = servers.uvicorn_factory("without-enqueue", "bench.variants:without_enqueue", env, logs)
+            started.append(switched_off)
+            create = (
+                '{"text": "Customer: exporting the report is really slow. It would be great to schedule it.", '
+                '"signalType": "transcript"}'
+            )
+            pairs = alternate(config, post(ours, "/external/v1/signals", create, 4),
+                              post(switched_off, "/external/v1/signals", create, 4))
+            rows.append(throughput_row("REST `POST /external/v1/signals` req/s, job enqueued on Redis", pairs,
+                                       "the same create with the enqueue switched off", "≥ 0.80"))
+            switched_off.stop()
 
-        remaining = config.rss_requests - served
-        say(f"{label}: RSS after up to {config.rss_requests:,} requests ({remaining:,} more, at most "
-            f"{config.rss_seconds:g} s)")
-        if remaining > 0:
-            more = load.requests(ours.base_url + "/external/v1/insights?limit=1", remaining,
-                                 budget_seconds=config.rss_seconds, connections=4, headers=auth)
-            served += more.requests
-        rss_last = ours.rss_kib()
-        rows.append(Row(f"server RSS after {served:,} requests", f"{rss_last / 1024:.1f} MiB",
-                        f"{rss_first / 1024:.1f} MiB after the first {RSS_WARMUP_REQUESTS:,}",
-                        rss_last / rss_first, "≤ 1.10"))
-        if served < config.rss_requests:
-            notes.append(
-                f"RSS: {served:,} requests fit in the time given (SIGNALGRAPH_BENCH_RSS_SECONDS="
-                f"{config.rss_seconds:g}), not {config.rss_requests:,}: every request of the run counts (all "
-                "rows), topped up with `GET /external/v1/insights?limit=1`.")
+        if "rss" in config.only:
+            remaining = config.rss_requests - served
+            say(f"{label}: RSS after up to {config.rss_requests:,} requests ({remaining:,} more, at most "
+                f"{config.rss_seconds:g} s)")
+            if remaining > 0:
+                more = load.requests(ours.base_url + "/external/v1/insights?limit=1", remaining,
+                                     budget_seconds=config.rss_seconds, connections=4, headers=auth)
+                served += more.requests
+            rss_last = ours.rss_kib()
+            rows.append(Row(f"server RSS after {served:,} requests", f"{rss_last / 1024:.1f} MiB",
+                            f"{rss_first / 1024:.1f} MiB after the first {RSS_WARMUP_REQUESTS:,}",
+                            rss_last / rss_first, "≤ 1.10"))
+            if served < config.rss_requests:
+                notes.append(
+                    f"RSS: {served:,} requests fit in the time given (SIGNALGRAPH_BENCH_RSS_SECONDS="
+                    f"{config.rss_seconds:g}), not {config.rss_requests:,}: every request of the run counts (all "
+                    "rows), topped up with `GET /external/v1/insights?limit=1`.")
     finally:
         for server in started:
             if not server.stopped and server.process.poll() is not None:
@@ -375,10 +395,13 @@ def main() -> int:
                 name = "SQLite" if database is sqlite_database else "PostgreSQL" if database is postgres_database else "database"
                 sections.append(Section(f"{name}: the run broke", [], [f"{type(exc).__name__}: {exc}"]))
     text = report.markdown(machine, sections, config.describe())
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(text)
     print(text)
-    say(f"written to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+    if config.complete:
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(text)
+        say(f"written to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+    else:
+        say(f"only {', '.join(sorted(config.only))} (SIGNALGRAPH_BENCH_ONLY): {RESULTS.name} left as it was")
     if broken:
         return 2
     return 0 if all(row.met for section in sections for row in section.rows) else 1
