@@ -1,6 +1,6 @@
 """Where a route's time goes: py-spy samples `signalgraph serve` while wrk drives one route.
 
-    .venv/bin/python -m bench.profile [rest100|nested] [seconds]   # SQLite unless SIGNALGRAPH_BENCH_DATABASE_URL
+    .venv/bin/python -m bench.profile [rest1|rest100|nested] [seconds]   # SQLite unless SIGNALGRAPH_BENCH_DATABASE_URL
 
 Prints the share of the samples spent in each library (by the innermost frame that is not the
 standard library's asyncio plumbing) and the functions with the highest inclusive share, and keeps
@@ -23,6 +23,7 @@ from .__main__ import Config, databases, seed_database
 from .baseline import NESTED
 
 ROUTES = {
+    "rest1": ("GET", "/external/v1/insights?limit=1", None),
     "rest100": ("GET", "/external/v1/insights?limit=100", None),
     "nested": ("POST", "/graphql", json.dumps({"query": NESTED, "variables": {"first": 50}})),
 }
