@@ -69,7 +69,7 @@ class Loader(Generic[V]):
 
 
 def by_id(model: type[M]) -> Loader[M | None]:
-    return Loader(lambda s, ws, keys: repo.by_ids(s, model, ws, keys))
+    return Loader(lambda s, ws, keys: repo.read_by_ids(s, model, ws, keys))
 
 
 def linked(link: Link, target: type[M]) -> Loader[list[M]]:
@@ -85,14 +85,14 @@ def by_parent(model: type[M], column: str) -> Loader[list[M]]:
     """A has-many relation by a foreign key of the target (insights by product id), oldest first."""
     table: Any = model
     key, order = getattr(table, column), (table.created_at, table.id)
-    return Loader(lambda s, ws, keys: repo.by_key(s, model, key, ws, keys, order), list, Related(table, column=column))
+    return Loader(lambda s, ws, keys: repo.read_by_key(s, model, key, ws, keys, order), list, Related(table, column=column))
 
 
 def children(model: type[M], key: Any, *order_by: Any) -> Loader[list[M]]:
     """Rows by their parent's id (`key`), oldest first unless `order_by` says otherwise."""
     table: Any = model
     order = order_by or (table.created_at, table.id)
-    return Loader(lambda s, ws, keys: repo.by_key(s, model, key, ws, keys, order), list)
+    return Loader(lambda s, ws, keys: repo.read_by_key(s, model, key, ws, keys, order), list)
 
 
 def loaded(loader: DataLoader[str, V], key: str) -> V | Awaitable[V]:

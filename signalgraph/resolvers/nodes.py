@@ -16,6 +16,7 @@ from ..errors import InvalidInput
 from ..scopes import Scope
 from ..storage import models as m
 from ..storage.repositories import nodes as nodes_repo
+from ..storage.repositories.rows import model_of
 from .jobs import KIND_SCOPES
 from .request_context import Context
 
@@ -54,5 +55,5 @@ async def find(ctx: Context, ids: Iterable[str]) -> dict[str, Any]:
 
 def check_readable(ctx: Context, row: Any) -> None:
     """FORBIDDEN (naming the scope) unless the key may read this row."""
-    scope = NODE_SCOPES[type(row)]
+    scope = NODE_SCOPES[model_of(row)]
     ctx.require(scope if scope is not None else KIND_SCOPES[row.kind])

@@ -8,6 +8,8 @@ from typing import Any
 import strawberry
 from sqlmodel import SQLModel
 
+from ..storage.repositories.rows import ReadRow
+
 
 @dataclass(frozen=True)
 class DeleteResult:
@@ -31,13 +33,13 @@ class Node:
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
-        """Inherited by every node type: rows are of the type named like their model, other values as given.
-        Called for every object of every page: `issubclass` on the type, cached, as pydantic's metaclass
-        makes `isinstance(obj, SQLModel)` slow."""
+        """Inherited by every node type: rows (read rows and ORM instances) are of the type named like their
+        model, other values as given. Called for every object of every page: `issubclass` on the type,
+        cached, as pydantic's metaclass makes `isinstance(obj, SQLModel)` slow."""
         kind = type(obj)
         is_row = _IS_ROW.get(kind)
         if is_row is None:
-            is_row = _IS_ROW[kind] = issubclass(kind, SQLModel)
+            is_row = _IS_ROW[kind] = issubclass(kind, (ReadRow, SQLModel))
         return not is_row or kind.__name__ == cls.__strawberry_definition__.name  # type: ignore[attr-defined]
 
 

@@ -12,12 +12,12 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import delete, func, literal, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select, operators
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import SQLModel
 
 from ...errors import InvalidInput
+from .rows import columns_of, read_row, read_rows
 
 M = TypeVar("M", bound=SQLModel)
 # Far below SQLite's limit on a LIKE pattern (50000 bytes), even escaped and in four-byte characters.
@@ -192,7 +192,7 @@ class Repository(Generic[M]):
         backward = window.last
         order = [c.desc() if descending != backward else c.asc() for c in columns]
         stmt = stmt.order_by(*order).limit(window.limit + 1).offset(window.offset)
-        rows = list((await session.execute(stmt)).scalars().all())
+        rows = await read_rows(session, stmt, self.model)
         more, rows = len(rows) > window.limit, rows[: window.limit]
         if backward:
             rows.reverse()
@@ -229,12 +229,23 @@ class Repository(Generic[M]):
 
 
 async def by_ids(session: AsyncSession, model: type[M], workspace_id: str, ids: Iterable[str]) -> dict[str, M]:
-    """Rows of this workspace by id, for the `<thing>_by_id` loaders."""
+    """Rows of this workspace by id, as ORM instances (a job that reads before it writes)."""
     ids = list(set(ids))
     if not ids:
         return {}
-    stmt = select(model).where(model.id.in_(ids), model.workspace_id == workspace_id)
-    return {row.id: row for row in (await session.execute(stmt)).scalars()}
+    return {row.id: row for row in (await session.execute(_with_ids(model, workspace_id, ids))).scalars()}
+
+
+async def read_by_ids(session: AsyncSession, model: type[Any], workspace_id: str, ids: Iterable[str]) -> dict[str, Any]:
+    """Rows of this workspace by id, as read rows: the `<thing>_by_id` loaders and `node`."""
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    return {row.id: row for row in await read_rows(session, _with_ids(model, workspace_id, ids), model)}
+
+
+def _with_ids(model: Any, workspace_id: str, ids: list[str]) -> Select:
+    return select(model).where(model.id.in_(ids), model.workspace_id == workspace_id)
 
 
 async def by_key(
@@ -245,10 +256,19 @@ async def by_key(
     keys: Iterable[str],
     order_by: Sequence[Any] = (),
 ) -> dict[str, list[M]]:
-    """Rows grouped by a foreign-key column, e.g. features by product id."""
+    """Rows grouped by a foreign-key column, e.g. features by product id, as ORM instances (for jobs)."""
     table: Any = model
     stmt = select(key, table).where(table.workspace_id == workspace_id).order_by(*order_by)
     return await _grouped(session, stmt, key, keys)
+
+
+async def read_by_key(
+    session: AsyncSession, model: type[Any], key: Any, workspace_id: str, keys: Iterable[str], order_by: Sequence[Any] = ()
+) -> dict[str, list[Any]]:
+    """`by_key` as read rows: the child loaders (a product's features, an account's contacts)."""
+    table: Any = model
+    stmt = select(key, *read_row(model)._columns).where(table.workspace_id == workspace_id).order_by(*order_by)
+    return await _grouped_rows(session, stmt, key, keys, model)
 
 
 @dataclass(frozen=True)
@@ -277,18 +297,19 @@ async def linked_ids(session: AsyncSession, link: Link, workspace_id: str, keys:
 
 
 async def linked_rows(
-    session: AsyncSession, link: Link, target: type[M], workspace_id: str, keys: Iterable[str]
-) -> dict[str, list[M]]:
-    """The rows linked to each key, in one statement (a join through the link table)."""
+    session: AsyncSession, link: Link, target: type[SQLModel], workspace_id: str, keys: Iterable[str]
+) -> dict[str, list[Any]]:
+    """The rows linked to each key, in one statement (a join through the link table), as read rows."""
     t, from_col, to_col = link.table, getattr(link.table, link.from_col), getattr(link.table, link.to_col)
     model: Any = target
     stmt = (
-        select(from_col, model)
+        select(from_col, *read_row(target)._columns)
+        .select_from(t)
         .join(model, model.id == to_col)
         .where(t.workspace_id == workspace_id, model.workspace_id == workspace_id)
         .order_by(*_link_order(link), model.created_at, model.id)
     )
-    return await _grouped(session, stmt, from_col, keys)
+    return await _grouped_rows(session, stmt, from_col, keys, target)
 
 
 async def _grouped(session: AsyncSession, stmt: Select, key: Any, keys: Iterable[str]) -> dict[str, list[Any]]:
@@ -298,6 +319,19 @@ async def _grouped(session: AsyncSession, stmt: Select, key: Any, keys: Iterable
     if wanted:
         for k, value in (await session.execute(stmt.where(key.in_(wanted)))).all():
             grouped[k].append(value)
+    return grouped
+
+
+async def _grouped_rows(
+    session: AsyncSession, stmt: Select, key: Any, keys: Iterable[str], model: type[SQLModel]
+) -> dict[str, list[Any]]:
+    """`stmt` selects the key, then `model`'s columns: the read rows of each of `keys`, in order."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    wanted = list(set(keys))
+    if wanted:
+        make = read_row(model)._make
+        for row in await session.execute(stmt.where(key.in_(wanted))):
+            grouped[row[0]].append(make(row[1:]))
     return grouped
 
 
@@ -476,28 +510,31 @@ async def related_page(
     limit: int,
     after: Sequence[Any] | None = None,
 ) -> dict[str, list[tuple[tuple[Any, ...], Any]]]:
-    """Up to `limit + 1` rows of each parent (the extra one says there is a next page) after the sort key
-    `after`, each with its sort key: one statement for every parent, numbering each parent's rows with
+    """Up to `limit + 1` read rows of each parent (the extra one says there is a next page) after the sort
+    key `after`, each with its sort key: one statement for every parent, numbering each parent's rows with
     ROW_NUMBER() OVER (PARTITION BY parent ORDER BY the sort key)."""
     grouped: dict[str, list[tuple[tuple[Any, ...], Any]]] = defaultdict(list)
     wanted = list(set(keys))
     if not wanted:
         return grouped
     stmt, key, order = related.parts(workspace_id)
-    stmt = stmt.where(key.in_(wanted))
+    stmt = columns_of(stmt, related.target).where(key.in_(wanted))
     if after is not None:
         stmt = stmt.where(keyset_after(order, after))
     extra = [c for c in order if c.class_ is not related.target]  # sort columns of the link table
     number = func.row_number().over(partition_by=key, order_by=order).label("sg_row")
     inner = stmt.add_columns(key.label("sg_parent"), *(c.label(f"sg_sort{i}") for i, c in enumerate(extra)), number).subquery()
-    row: Any = aliased(related.target, inner)
+    cls = read_row(related.target)
+    width = len(cls._fields)
     outer = (
-        select(inner.c.sg_parent, row, *(inner.c[f"sg_sort{i}"] for i in range(len(extra))))
+        select(inner.c.sg_parent, *(inner.c[name] for name in cls._fields), *(inner.c[f"sg_sort{i}"] for i in range(len(extra))))
         .where(inner.c.sg_row <= limit + 1)
         .order_by(inner.c.sg_parent, inner.c.sg_row)
     )
-    for parent, target, *sort in (await session.execute(outer)).all():
-        grouped[parent].append(((*sort, target.created_at, target.id), target))
+    make = cls._make
+    for row in await session.execute(outer):
+        target = make(row[1 : width + 1])
+        grouped[row[0]].append(((*row[width + 1 :], target.created_at, target.id), target))
     return grouped
 
 

@@ -40,13 +40,13 @@ async def kinds(
 
 async def rows(
     session: AsyncSession, models: Sequence[type[SQLModel]], workspace_id: str, ids: Iterable[str]
-) -> dict[str, SQLModel]:
-    """id → its row, for the ids of this workspace in the tables of `models`."""
+) -> dict[str, Any]:
+    """id → its read row, for the ids of this workspace in the tables of `models`."""
     found = await kinds(session, models, workspace_id, ids)
     by_model: dict[type[SQLModel], list[str]] = {}
     for id_, model in found.items():
         by_model.setdefault(model, []).append(id_)
-    result: dict[str, SQLModel] = {}
+    result: dict[str, Any] = {}
     for model, model_ids in by_model.items():
-        result |= await base.by_ids(session, model, workspace_id, model_ids)
+        result |= await base.read_by_ids(session, model, workspace_id, model_ids)
     return result
