@@ -219,6 +219,23 @@ def cleanup_queue(redis_url: str, queue: str) -> None:
         client.close()
 
 
+def rss_warm_up(server: servers.Server, auth: dict[str, str]) -> int:
+    """The first RSS_WARMUP_REQUESTS requests, in the mix of reads the run makes (80 % `limit=1`, 15 %
+    `limit=100`, 5 % the nested query): the RSS they leave is the process's working set for that mix, so
+    what the run adds to it is growth. After `limit=1` alone, the first nested query's larger working set
+    read as growth (1.19× at 7,000 requests on SQLite, where a mixed warm-up stays flat to the last MiB).
+    Creates are left out: their jobs would queue ahead of the worker row's."""
+    nested = json.dumps({"query": NESTED, "variables": {"first": 50}})
+    parts = (("/external/v1/insights?limit=1", 0.80, "GET", None), ("/external/v1/insights?limit=100", 0.15, "GET", None),
+             ("/graphql", 0.05, "POST", nested))
+    served = 0
+    for path, share, method, body in parts:
+        headers = {**auth, "Content-Type": "application/json"} if body else auth
+        served += load.requests(server.base_url + path, round(RSS_WARMUP_REQUESTS * share), budget_seconds=300,
+                                connections=4, headers=headers, method=method, body=body).requests
+    return served
+
+
 def run_database(config: Config, label: str, url: str, logs: Path) -> Section:
     say(f"{label}: seeding")
     seeded = seed_database(url)
@@ -260,9 +277,7 @@ def run_database(config: Config, label: str, url: str, logs: Path) -> Section:
 
         if "rss" in config.only:
             say(f"{label}: RSS after the first {RSS_WARMUP_REQUESTS:,} requests")
-            warm = load.requests(ours.base_url + "/external/v1/insights?limit=1", RSS_WARMUP_REQUESTS,
-                                 budget_seconds=300, connections=4, headers=auth)
-            served += warm.requests
+            served += rss_warm_up(ours, auth)
             rss_first = ours.rss_kib()
 
         for limit, target in ((1, "≥ 0.70"), (100, "≥ 0.50")) if "rest" in config.only else ():
