@@ -2,11 +2,14 @@
 
 Every clause the segmenter cuts from a labelled signal of the training sets is an example: its class is
 the kind of the label whose keyword groups it holds (the first such label, required ones first), else
-"none". The model counts them (see clause_model.py). eval/holdout6 is never read here: it is the set
-still held out.
+"none"; its features are its words and shape and the kinds the cue rules gave it. The model counts them
+(see clause_model.py) and carries the policy the extractor uses it with (POLICY).
 
-    python tools/train_clause_model.py --cv                 # leave one set out, per threshold
-    python tools/train_clause_model.py --threshold 0.9      # write the model trained on every set
+The training sets are every labelled set under eval/ (the tuned sets, holdout6 since the sixth round,
+and the training batches train-*). A set held out for judging is never under eval/ while it is held out.
+
+    python tools/train_clause_model.py --cv        # leave one set out, per policy in POLICIES
+    python tools/train_clause_model.py             # write the model trained on every set, with POLICY
 """
 
 from __future__ import annotations
@@ -20,12 +23,27 @@ from pathlib import Path
 from signalgraph.processing.extract import clause_model
 from signalgraph.processing.extract.base import KINDS, ExtractionRequest
 from signalgraph.processing.extract.evaluation import LabelledSignal, _normalise, evaluate, load_set
-from signalgraph.processing.extract.local import LocalExtractor, clause_features, clauses_of
+from signalgraph.processing.extract.local import LocalExtractor, readings
 
 ROOT = Path(__file__).resolve().parents[1]
-TRAINING_SETS = ("set", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")  # never holdout6
+TUNED_SETS = ("set", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")  # the cue rules were tuned on them
+TRAINING_SETS = (*TUNED_SETS, "holdout6", *sorted(p.name for p in (ROOT / "eval").glob("train-*")))
 CLASSES = (*KINDS, clause_model.NONE)
-THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
+# How the extractor uses the model (chosen by --cv on the sets the rules were not tuned on): a clause no
+# rule claimed becomes a finding of any kind whose posterior is at least `threshold`; a rule's clause the
+# model calls "none" with a posterior of at least `veto` is dropped.
+POLICY = {"threshold": 0.8, "kinds": list(KINDS), "veto": 0.7}
+RULES_ONLY = {"threshold": 2.0, "kinds": [], "veto": 2.0}
+POLICIES = {
+    "rules": RULES_ONLY,
+    "requests+bugs 0.9": {"threshold": 0.9, "kinds": ["feature_request", "bug"]},
+    "all 0.7": {"threshold": 0.7, "kinds": list(KINDS)},
+    "all 0.7 veto 0.9": {**POLICY, "threshold": 0.7, "veto": 0.9},
+    "all 0.7 veto 0.7": {**POLICY, "threshold": 0.7},
+    "all 0.8 veto 0.7": POLICY,
+    "all 0.7 veto 0.6 relabel 0.9": {**POLICY, "threshold": 0.7, "veto": 0.6, "relabel": 0.9},
+    "all 0.6 veto 0.5 relabel 0.8": {**POLICY, "threshold": 0.6, "veto": 0.5, "relabel": 0.8},
+}
 
 
 def clause_class(quote: str, signal: LabelledSignal) -> str:
@@ -40,53 +58,46 @@ def examples(signals: list[LabelledSignal]) -> list[tuple[list[str], str]]:
     found = []
     for signal in signals:
         request = ExtractionRequest(text=signal.text, signal_type=signal.type)
-        for clause in clauses_of(request)[0]:
-            quote = signal.text[clause.start : clause.end]
-            found.append((clause_features(signal.text, clause, request.profile), clause_class(quote, signal)))
+        for clause, _, feats in readings(request)[0]:
+            found.append((feats, clause_class(signal.text[clause.start : clause.end], signal)))
     return found
 
 
-def train(signals: list[LabelledSignal], threshold: float) -> dict:
-    return {**clause_model.count(examples(signals), CLASSES), "threshold": threshold}
+def train(signals: list[LabelledSignal], policy: dict | None = None) -> dict:
+    return {**clause_model.count(examples(signals), CLASSES), **(POLICY if policy is None else policy)}
 
 
 def cross_validate(sets: dict[str, list[LabelledSignal]]) -> None:
-    """Leave one set out: train on the others, score the one left out with and without the model."""
-    pooled: dict[float | None, Counter] = {}
+    """Leave one set out: train on the others, score the one left out under each policy. The pooled
+    figures over the sets the rules were not tuned on ("fresh") are the ones to choose by."""
+    pooled: dict[str, Counter] = {name: Counter() for name in POLICIES}
     for held, signals in sets.items():
-        counts = train([s for name, other in sets.items() if name != held for s in other], 1.0)
-        for threshold in (None, *THRESHOLDS):
-            model = None if threshold is None else clause_model.ClauseModel.from_counts({**counts, "threshold": threshold})
-            report = asyncio.run(evaluate(LocalExtractor(model or _NoModel()), signals))
-            o = report.overall
-            pooled.setdefault(threshold, Counter()).update(
-                found=o.found, correct=o.correct, labelled=o.labelled, recalled=o.recalled
-            )
-            print(f"{held:<10} {threshold or 'rules':<6} P {o.precision:.3f} R {o.recall:.3f}  ({o.found} found)")
-    for threshold, c in pooled.items():
-        print(
-            f"pooled     {threshold or 'rules':<6} P {c['correct'] / c['found']:.3f} "
-            f"R {c['recalled'] / c['labelled']:.3f}  ({c['found']} found)"
-        )
-
-
-class _NoModel(clause_model.ClauseModel):
-    """A model that is never sure: the rules alone."""
-
-    def __init__(self) -> None:
-        super().__init__(classes=(clause_model.NONE,), priors=(0.0,), weights={}, unseen=(0.0,), threshold=2.0)
+        counts = train([s for name, other in sets.items() if name != held for s in other], {})
+        for name, policy in POLICIES.items():
+            model = clause_model.ClauseModel.from_counts({**counts, **policy})
+            o = asyncio.run(evaluate(LocalExtractor(model), signals)).overall
+            figures = Counter(found=o.found, correct=o.correct, labelled=o.labelled, recalled=o.recalled)
+            pooled[name].update(figures)
+            if held not in TUNED_SETS:
+                pooled[name].update({f"fresh {k}": v for k, v in figures.items()})
+            print(f"{held:<10} {name:<30} P {o.precision:.3f} R {o.recall:.3f}  ({o.found} found)")
+    for name, c in pooled.items():
+        for prefix in ("", "fresh "):
+            precision = c[f"{prefix}correct"] / max(1, c[f"{prefix}found"])
+            recall = c[f"{prefix}recalled"] / max(1, c[f"{prefix}labelled"])
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            print(f"pooled {prefix or 'all ':<6} {name:<30} P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cv", action="store_true", help="cross-validate (leave one set out) instead of writing")
-    parser.add_argument("--threshold", type=float, default=0.9, help="the posterior a kind needs (written model)")
     args = parser.parse_args()
     sets = {name: load_set(ROOT / "eval" / name) for name in TRAINING_SETS}
     if args.cv:
         cross_validate(sets)
         return
-    data = train([s for signals in sets.values() for s in signals], args.threshold)
+    data = train([s for signals in sets.values() for s in signals])
     clause_model.MODEL_PATH.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {clause_model.MODEL_PATH} ({len(data['feature_counts'])} features, classes {data['class_counts']})")
 

@@ -1,12 +1,14 @@
-"""A small learned classifier of clauses: the local extractor's recall booster.
+"""A small learned classifier of clauses: the local extractor's second reader.
 
 The cue rules say what a clause is when one of their phrases occurs in it; fresh text phrases things in
 ways no list foresaw. This model was trained (tools/train_clause_model.py) on the clauses of the labelled
-evaluation sets, each labelled with the kind of the finding whose keyword groups it holds, or "none".
-It is a multinomial naive Bayes over lower-cased word unigrams and bigrams (each counted once per clause)
-and a few shape features (a modal or request word first, a negation, a question, a number, the length,
-the signal's profile, the heading's hint). The extractor asks it only about clauses no rule claimed, and
-takes its answer only when the posterior of a kind is at least the model's threshold.
+sets under eval/, each labelled with the kind of the finding whose keyword groups it holds, or "none".
+It is a multinomial naive Bayes over lower-cased word unigrams and bigrams (each counted once per clause),
+a few shape features (a modal or request word first, a negation, a question, a number, the length, the
+signal's profile, the heading's hint) and the kinds the cue rules gave the clause. The extractor takes a
+clause no rule claimed as a finding of a kind in `kinds` when that kind's posterior is at least
+`threshold` (or its own in `thresholds`), and drops a rule's clause the model calls "none" with a posterior
+of at least `veto`; with `relabel`, a rule's clause takes the kind the model is that sure of.
 
 Pure Python, no download: the model is the JSON file beside this module (class counts and per-feature
 counts); the same text always gives the same answer.
@@ -40,8 +42,19 @@ def tokens(quote: str) -> list[str]:
     return WORD.findall(quote.lower().replace("’", "'"))
 
 
-def features(quote: str, profile: str, hint: str | None = None, subject: bool = False) -> list[str]:
-    """The clause's features: each word and pair of words once, and its shape."""
+RULE_KINDS = True  # the kinds the rules gave the clause
+PREVIOUS_WORDS = False  # the words of the clause before
+
+
+def features(
+    quote: str,
+    profile: str,
+    hint: str | None = None,
+    subject: bool = False,
+    rule_kinds: tuple[str, ...] = (),
+) -> list[str]:
+    """The clause's features: each word and pair of words once, its shape, and the kinds the cue rules
+    gave it ("r:none" when they gave it none)."""
     words = tokens(quote)
     found = {f"w:{w}" for w in words}
     found |= {f"b:{a} {b}" for a, b in zip(["<s>", *words], words, strict=False)}
@@ -58,6 +71,7 @@ def features(quote: str, profile: str, hint: str | None = None, subject: bool = 
     found.add(f"s:hint-{hint or 'none'}")
     if subject:
         found.add("s:subject")
+    found |= {f"r:{kind}" for kind in rule_kinds} or {"r:none"}
     return sorted(found)
 
 
@@ -68,6 +82,10 @@ class ClauseModel:
     weights: dict[str, tuple[float, ...]]  # log P(feature | class) per feature
     unseen: tuple[float, ...]  # log P(feature | class) for a feature seen in training but not with that class
     threshold: float
+    kinds: tuple[str, ...] = ("feature_request", "bug")  # the kinds a learned finding may have
+    thresholds: tuple[tuple[str, float], ...] = ()  # a posterior other than `threshold` for some kinds
+    veto: float = 2.0  # a rule's clause the model calls "none" with this posterior is no finding (2: never)
+    relabel: float = 2.0  # a rule's clause the model gives another kind with this posterior takes that kind
 
     @classmethod
     def from_counts(cls, data: dict) -> ClauseModel:
@@ -88,6 +106,10 @@ class ClauseModel:
             weights=weights,
             unseen=tuple(math.log(ALPHA) - d for d in denominators),
             threshold=float(data["threshold"]),
+            kinds=tuple(data.get("kinds", cls.kinds)),
+            thresholds=tuple(sorted(data.get("thresholds", {}).items())),
+            veto=float(data.get("veto", cls.veto)),
+            relabel=float(data.get("relabel", cls.relabel)),
         )
 
     def posteriors(self, feats: Iterable[str]) -> dict[str, float]:
@@ -112,7 +134,9 @@ class ClauseModel:
     def kind_of(self, feats: Iterable[str]) -> str | None:
         """The kind the clause states, when the model is sure enough of it; else None."""
         kind, probability = self.predict(feats)
-        return kind if kind != NONE and probability >= self.threshold else None
+        if kind not in self.kinds or probability < dict(self.thresholds).get(kind, self.threshold):
+            return None
+        return kind
 
 
 def count(examples: Sequence[tuple[list[str], str]], classes: Sequence[str], min_count: int = 2) -> dict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from itertools import pairwise
 
@@ -100,9 +101,6 @@ TITLE_LEAD = re.compile(r"[\s★☆\"“]*(?:title:)?[\s\"“]*", re.IGNORECASE)
 CONTENT_MIN_TERMS = 2
 # The learned model reads only clauses of a few words at least ("Thanks so much" is no finding).
 LEARNED_MIN_WORDS = 3
-# The kinds the rules miss most on fresh text (requests phrased as wishes and conditions, bugs told by their
-# symptom); learned pain points and praise were mostly a finding's context, not a finding.
-LEARNED_KINDS = frozenset({"feature_request", "bug"})
 PRICE_NAME = "Price"
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
 GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
@@ -147,7 +145,7 @@ def classify(
                 continue
             if kind in NEGATED_KINDS and NEGATION.search(lowered[max(0, match.start() - 30) : match.start()]):
                 continue
-            if kind == "bug" and PEOPLE_WONT.match(match.group()) and PEOPLE.search(lowered[: match.start()]):
+            if kind == "bug" and _people_not_doing(lowered, match):
                 continue  # "managers never complete their tasks": what people do, not the product failing
             scores[kind] = scores.get(kind, 0.0) + weight * weights.get(kind, 1.0)
             cue_spans.append(match.span())
@@ -166,6 +164,13 @@ def classify(
     if scores.get(best, 0.0) < cues.KIND_THRESHOLD:
         return None
     return best, scores[best], cue_spans, facets.get(best, set())
+
+
+def _people_not_doing(lowered: str, match: re.Match[str] | None = None) -> bool:
+    """ "Reviewers never open the reminder emails": what people do not do (at `match`, else anywhere)."""
+    if match is None:
+        return any(_people_not_doing(lowered, m) for m in PEOPLE_WONT.finditer(lowered))
+    return PEOPLE_WONT.match(match.group()) is not None and PEOPLE.search(lowered[: match.start()]) is not None
 
 
 def _apply_hint(scores: dict[str, float], hint: str | None, lowered: str) -> None:
@@ -230,8 +235,13 @@ def interviewers(text: str, turns: list[Span]) -> set[str]:
         mostly_questions = (questions >= 2 and questions >= cues.INTERVIEWER_QUESTION_SHARE * len(sentences)) or (
             len(lines) >= 2 and asking_turns >= cues.INTERVIEWER_QUESTION_SHARE * len(lines)
         )
-        if {label.strip(), role} & cues.INTERVIEWER_LABELS or (len(speakers) > 1 and mostly_questions):
+        if {label.strip(), role} & cues.INTERVIEWER_LABELS or segment.is_vendor(speaker) or (
+            len(speakers) > 1 and mostly_questions
+        ):
             found.add(speaker)
+    # "Renée" later in a conversation where she was introduced as "Renée (Account Exec)"
+    names = {s.partition("(")[0].strip().lower() for s in found if "(" in s}
+    found |= {s for s in speakers if s.lower() in names or s.lower().split(" ")[0] in {n.split(" ")[0] for n in names}}
     return found if found != speakers else {s for s in found if s.lower() in cues.INTERVIEWER_LABELS}
 
 
@@ -479,8 +489,13 @@ def clauses_of(request: ExtractionRequest) -> tuple[list[Span], list[Span], set[
     found: list[Span] = []
     for span in spans:
         hint = span.hint
+        numbered = False  # after "Q2.", a question is the form's
         for sentence in segment.sentences(text, span):
-            if segment.is_prompt(text[sentence.start : sentence.end]):
+            quote = text[sentence.start : sentence.end]
+            after_number, numbered = numbered, bool(segment.QUESTION_NUMBER.fullmatch(quote))
+            if numbered:
+                continue
+            if segment.is_prompt(quote) or (after_number and quote.rstrip().endswith("?")):
                 hint = segment.heading_hint(text[sentence.start : sentence.end]) or span.hint
                 continue
             label = segment.read_label(text, sentence.start, sentence.end)
@@ -494,22 +509,34 @@ def clauses_of(request: ExtractionRequest) -> tuple[list[Span], list[Span], set[
     return found, turns, asking
 
 
-def clause_features(text: str, clause: Span, profile: str) -> list[str]:
-    """The clause as the learned model reads it."""
-    return clause_model.features(text[clause.start : clause.end], profile, clause.hint, clause.subject)
+def clause_features(text: str, clause: Span, profile: str, rule_kinds: Iterable[str] = ()) -> list[str]:
+    """The clause as the learned model reads it: its words and shape, and the kinds the rules gave it."""
+    quote = text[clause.start : clause.end]
+    return clause_model.features(quote, profile, clause.hint, clause.subject, tuple(sorted(rule_kinds)))
 
 
-def learned_statements(text: str, clause: Span, profile: str, model: ClauseModel) -> list[Statement]:
+def readings(request: ExtractionRequest) -> tuple[list[tuple[Span, list[Statement], list[str]]], list[Span], set[str]]:
+    """(each clause with the rules' statements and the learned model's features, the turns, the interviewers)."""
+    text = request.text
+    clauses, turns, asking = clauses_of(request)
+    found = []
+    for clause in clauses:
+        statements = statements_of(text, clause, request.profile)
+        found.append((clause, statements, clause_features(text, clause, request.profile, {s.kind for s in statements})))
+    return found, turns, asking
+
+
+def learned_statements(text: str, clause: Span, feats: list[str], model: ClauseModel) -> list[Statement]:
     """A clause no rule claimed, as the statements of the kind the learned model is sure it states."""
     quote = text[clause.start : clause.end]
     if clause.hint == "skip" or len(quote.split()) < LEARNED_MIN_WORDS:
         return []
-    kind = model.kind_of(clause_features(text, clause, profile))
-    if kind not in LEARNED_KINDS:
+    kind = model.kind_of(feats)
+    if kind is None:
         return []
     lowered = normalise(quote)
     terms = key_terms(lowered, [], set())
-    if kind == "praise" and not terms - GENERIC_TERMS:
+    if kind == "praise" and not terms - GENERIC_TERMS or kind == "bug" and _people_not_doing(lowered):
         return []
     names = [insight_name(clause.label)] if clause.label else subject_items(quote, kind)
     severity = statement_severity(kind, lowered)
@@ -520,26 +547,39 @@ def learned_statements(text: str, clause: Span, profile: str, model: ClauseModel
     ]
 
 
+def reviewed(found: list[Statement], feats: list[str], model: ClauseModel) -> list[Statement]:
+    """A rule's statements as the learned model sees their clause: none when it is sure the clause states
+    nothing, of another kind when it is sure of that kind."""
+    kind, probability = model.predict(feats)
+    if kind == clause_model.NONE and probability >= model.veto:
+        return [s for s in found if s.joins_previous]  # "This is blocking us" only says how bad the point before is
+    if kind != clause_model.NONE and probability >= model.relabel:
+        for statement in found:
+            statement.kind = kind
+    return found
+
+
 def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Extraction:
     """The findings of the request's text: the cue rules' statements, and for clauses no rule claimed,
     those the learned model is sure of (`model`, else the one shipped with the package)."""
     text = request.text
     model = model or clause_model.default_model()
-    clauses, turns, asking = clauses_of(request)
+    read, turns, asking = readings(request)
     statements: list[Statement] = []
-    unclaimed: list[Span] = []
-    for clause in clauses:
-        found = statements_of(text, clause, request.profile)
+    unclaimed: list[tuple[Span, list[str]]] = []
+    for clause, found, feats in read:
+        if found and model is not None:
+            found = reviewed(found, feats, model)
         if not found:
-            unclaimed.append(clause)
+            unclaimed.append((clause, feats))
         statements += found
     if model is not None:
         # A learned statement about a subject a rule already found would only repeat it.
         claimed = frozenset().union(*(_name_terms(s.name) | (s.terms - facets_of(s.terms)) for s in statements))
         learned = [
             s
-            for clause in unclaimed
-            for s in learned_statements(text, clause, request.profile, model)
+            for clause, feats in unclaimed
+            for s in learned_statements(text, clause, feats, model)
             if not s.terms & claimed
         ]
         statements = sorted(statements + learned, key=lambda s: s.span.start)
@@ -552,6 +592,14 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
             ):
                 # said on the same line as a finding the rules made: most likely more about it
                 statement.joins_previous = True
+            elif (
+                id(before) in is_learned
+                and id(statement) not in is_learned
+                and before.kind == statement.kind
+                and "\n" not in text[before.span.end : statement.span.start]
+            ):
+                # the same kind said just before a finding the rules made, on its line: most likely its context
+                before.joins_next = True
     new_topics = [
         t.start
         for i, t in enumerate(turns)

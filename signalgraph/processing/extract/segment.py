@@ -21,11 +21,28 @@ LABEL = (
     r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*\((?!\s*\d{1,2}:\d{2})[^)\n]{1,60}\))?|[Ss]peaker\s*\d+"
     r"(?:\s*\([^)\n]{1,60}\))?"
 )
+BOLD = r"(?:\*\*|__)?"  # "**Renée (Account Exec):** …"
 TURN_LINE = re.compile(
-    rf"^[ \t]*(?:[\[(]?{TIME}[\])]?[ \t]*[-–]?[ \t]*)?(?P<speaker>{LABEL})"
-    rf"[ \t]*(?:[\[(]{TIME}[\])])?[ \t]*:[ \t]+(?=\S)",
+    rf"^[ \t]*(?:[\[(]?{TIME}[\])]?[ \t]*[-–]?[ \t]*)?{BOLD}(?P<speaker>{LABEL})"
+    rf"[ \t]*(?:[\[(]{TIME}[\])])?[ \t]*{BOLD}:{BOLD}[ \t]+(?=\S)",
     re.MULTILINE,
 )
+# The vendor's side of a conversation, by the role a speaker label gives ("Priya Raman (Customer Success)",
+# "Agent (Luis)", "Renée (Account Exec)"): their words are not the customer's evidence.
+VENDOR_ROLE = re.compile(
+    r"\b(?:interviewer|moderator|facilitator|researcher|ux research\w*|customer success|success manager|csm|"
+    r"account exec\w*|account manager|ae|sdr|bdr|sales(?: engineer| rep)?|solutions? engineer|se|pm|"
+    r"product manager|product designer|support agent|agent|support|vendor|host)\b",
+    re.IGNORECASE,
+)
+# "This message may contain confidential information… If you received it in error…": an e-mail's footer.
+DISCLAIMER = re.compile(
+    r"\b(?:(?:this|the) (?:e-?mail|message|communication)(?: and any attachments)? (?:may contain|contains|is "
+    r"(?:confidential|intended))|received (?:this|it) (?:message |e-?mail )?in error|confidentiality notice)\b",
+    re.IGNORECASE,
+)
+# "Q1.", "Q3)": a survey form's numbered question, whose question sentence is the form's, not evidence.
+QUESTION_NUMBER = re.compile(r"[ \t]*q\d{1,2}[.):]?[ \t]*", re.IGNORECASE)
 SPEAKER_HEADER = re.compile(rf"^[ \t]*(?P<speaker>{LABEL})[ \t]+[\[(]?{TIME}[\])]?[ \t]*$", re.MULTILINE)
 HEADER_LINE = re.compile(r"^[ \t]*(from|to|cc|bcc|date|sent|reply-to)[ \t]*:", re.IGNORECASE)
 SUBJECT_LINE = re.compile(
@@ -108,6 +125,12 @@ def speaker_turns(text: str) -> list[Span]:
     return turns
 
 
+def is_vendor(speaker: str) -> bool:
+    """A speaker label that names the vendor's side by its role: the label itself or the role in brackets."""
+    label, _, role = speaker.partition("(")
+    return bool(VENDOR_ROLE.fullmatch(label.strip()) or (role and VENDOR_ROLE.search(role)))
+
+
 def heading_hint(title: str) -> str | None:
     """What a heading or a line label says the text under it is, if anything."""
     lowered = title.lower()
@@ -157,8 +180,11 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
             skip_signature -= 1
             continue
         skip_signature = 0
-        if QUOTED_LINE.match(line) or HEADER_LINE.match(line) or DASH_NAME.match(line):
+        if QUOTED_LINE.match(line) or HEADER_LINE.match(line) or DASH_NAME.match(line) or DISCLAIMER.search(line):
             continue
+        turn = TURN_LINE.match(line)
+        if turn and is_vendor(turn.group("speaker")):
+            continue  # "Agent (Luis): Thanks for reaching out…" in a chat pasted into a ticket
         if SIGNATURE_MARK.match(line) or SIGN_OFF.match(line):
             skip_signature = SIGNATURE_LINES
             continue

@@ -33,16 +33,17 @@ def test_features_are_words_pairs_and_shape_in_a_fixed_order():
 
     assert feats == clause_model.features("Would LOVE a dark mode?", "review", None)
     assert {"w:love", "b:dark mode", "b:<s> would", "s:modal-first", "s:question", "s:profile-review"} <= set(feats)
+    assert "r:none" in feats and "r:bug" in clause_model.features("It crashes.", "review", None, False, ("bug",))
     assert feats == sorted(feats)
 
 
-def test_the_shipped_model_is_what_training_on_the_tuned_sets_writes():
+def test_the_shipped_model_is_what_training_on_the_labelled_sets_writes():
     tool = _tool()
     shipped = json.loads(clause_model.MODEL_PATH.read_text(encoding="utf-8"))
 
-    assert "holdout6" not in tool.TRAINING_SETS
+    assert {"holdout6", "train-a"} <= set(tool.TRAINING_SETS) and "holdout7" not in tool.TRAINING_SETS
     signals = [s for name in tool.TRAINING_SETS for s in tool.load_set(ROOT / "eval" / name)]
-    assert tool.train(signals, shipped["threshold"]) == shipped
+    assert tool.train(signals) == shipped
     assert clause_model.default_model() is not None
 
 
@@ -53,3 +54,28 @@ def test_a_clause_no_rule_claims_is_a_finding_only_when_the_model_is_sure():
     (finding,) = extract(request, _model(0.9)).findings
     assert finding.kind == "feature_request" and "zebra" in finding.name.lower()
     assert finding.evidence[0].quote == "The zebra export to Jupiter."
+
+
+def _vetoing(veto: float) -> clause_model.ClauseModel:
+    counts = {"classes": ["pain_point", "none"], "class_counts": [1, 1],
+              "feature_counts": {"w:disclaimer": [0, 30], "w:zebra": [30, 0]}}
+    return clause_model.ClauseModel.from_counts({**counts, "threshold": 0.9, "veto": veto})
+
+
+def test_a_rules_clause_the_model_is_sure_states_nothing_is_dropped():
+    request = ExtractionRequest(text="The disclaimer export is painfully slow.", signal_type="review")
+
+    assert [f.kind for f in extract(request, _vetoing(2.0)).findings] == ["pain_point"]  # the rule's finding
+    assert extract(request, _vetoing(0.9)).findings == ()  # "disclaimer" makes the model sure it is nothing
+
+
+def test_a_learned_statement_just_before_a_rules_one_of_its_kind_on_its_line_joins_it():
+    model = clause_model.ClauseModel.from_counts({
+        "classes": ["pain_point", "none"], "class_counts": [1, 1],
+        "feature_counts": {"w:zebra": [30, 0], "w:thanks": [0, 30]},
+        "threshold": 0.9, "kinds": ["pain_point"],
+    })
+    request = ExtractionRequest(text="The zebra herd stampedes daily. The export is painfully slow.", signal_type="review")
+
+    (finding,) = extract(request, model).findings
+    assert finding.kind == "pain_point" and len(finding.evidence) == 2

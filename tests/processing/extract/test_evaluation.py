@@ -15,12 +15,13 @@ from signalgraph.processing.extract.naming import is_analyst_name
 EVAL = Path(__file__).resolve().parents[3] / "eval"
 # The figures the local extractor reached at the end of issue 12: raise them when it improves.
 RATCHET = {
-    "set": {"precision": 0.905, "recall": 0.976},
+    "set": {"precision": 0.915, "recall": 0.976},
     "holdout": {"precision": 0.94, "recall": 1.0},
     "holdout2": {"precision": 0.96, "recall": 0.98},
-    "holdout3": {"precision": 0.87, "recall": 0.89},
+    "holdout3": {"precision": 0.93, "recall": 0.89},
     "holdout4": {"precision": 0.865, "recall": 0.95},
-    "holdout5": {"precision": 0.775, "recall": 0.80},
+    "holdout5": {"precision": 0.81, "recall": 0.82},
+    "holdout6": {"precision": 0.88, "recall": 0.88},  # held out until the sixth round; training data since
 }
 SIGNAL = '[[signal]]\nid = "a"\ntype = "review"\ntext = "x"\n'
 
@@ -106,7 +107,7 @@ async def test_the_local_extractor_holds_its_figures(name):
     assert report.overall.recall >= RATCHET[name]["recall"], report.misses
 
 
-@pytest.mark.parametrize("name", [*RATCHET, "holdout6"])  # holdout6 is held out: names only, no figures
+@pytest.mark.parametrize("name", [*RATCHET, *(p.name for p in sorted(EVAL.glob("train-*")))])
 async def test_every_insight_name_is_a_noun_phrase(name):
     report = await evaluate(LocalExtractor(), load_set(EVAL / name))
 

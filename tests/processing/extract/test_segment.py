@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from signalgraph.processing.extract.segment import prose_spans, sentences
+from signalgraph.processing.extract.base import ExtractionRequest
+from signalgraph.processing.extract.local import clauses_of, interviewers
+from signalgraph.processing.extract.segment import is_vendor, prose_spans, sentences, speaker_turns
 
 EMAIL = """\
 From: Gloria <gloria@acme.io>
@@ -58,3 +60,32 @@ def test_a_line_label_names_only_its_first_sentence():
     text = "Device management: Rippling bundles it. Buyers like that."
     first, second = sentences(text, prose_spans(text)[0])
     assert (first.label, second.label) == ("Device management", None)
+
+
+def test_the_vendors_side_of_a_chat_a_footer_and_a_forms_numbered_question_are_no_evidence():
+    text = (
+        "Bea: the date picker app costs $19/month on top\n"
+        "Agent (Luis): Thanks for reaching out! Could you send me the postcodes?\n"
+        "This message may contain confidential information. If you received it in error, delete it.\n"
+    )
+
+    assert [line for line, *_ in lines(text)] == ["Bea: the date picker app costs $19/month on top"]
+
+
+def test_speaker_labels_in_bold_and_roles_that_name_the_vendor():
+    text = "**Renée (Account Exec):** Thanks everyone.\n**Alan Pryce:** The calendar never loads.\n**Renée:** I'll check."
+    turns = speaker_turns(text)
+
+    assert [t.speaker for t in turns] == ["Renée (Account Exec)", "Alan Pryce", "Renée"]
+    assert interviewers(text, turns) == {"Renée (Account Exec)", "Renée"}  # her later turns by first name too
+    assert is_vendor("Priya Raman (Customer Success)") and is_vendor("Agent (Luis)")
+    assert not is_vendor("Joyce Amadi (Permit Tech)") and not is_vendor("Deputy Director Alan Pryce")
+
+
+def test_a_question_after_a_forms_number_is_the_forms():
+    text = "Q2. Which parts of the portal helped most? The buddy matching saved me time.\nQ3. What was confusing? Upload."
+    request = ExtractionRequest(text=text, signal_type="feedback_record")
+
+    quotes = [text[c.start:c.end] for c in clauses_of(request)[0]]
+    assert "The buddy matching saved me time." in quotes
+    assert not any(q.endswith("?") or q.startswith("Q") for q in quotes)
