@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -43,6 +43,9 @@ Query = merge_types("Query", (WorkspaceQuery, NodeQuery, JobQuery, SignalQuery, 
 Mutation = with_receipts(with_payloads(merge_types("Mutation", (SignalMutation, InsightMutation, InsightExtractionMutation, TagMutation, ContextUnitMutation, ContextDocumentMutation, ProductMutation, AccountMutation, OpportunityMutation, IdeaMutation, OkrMutation, ProjectMutation))))
 
 
+DOCUMENT_CACHE_SIZE = 256
+
+
 class Schema(strawberry.Schema):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,6 +71,10 @@ schema = Schema(
         RateLimit,  # after QueryCost, whose cost it charges
         lambda: AddValidationRules([DocumentLimits]),
         lambda: MaxTokensLimiter(max_token_count=LIMITS["max_tokens"]),
+        # A frontend sends the same few documents again and again: parse and validate each once per process
+        # (bounded LRUs; the token limit is part of the parse cache's key). Cost and rate limits run per request.
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
     ],
 )
 

@@ -71,3 +71,24 @@ async def test_aliases_over_the_limit_are_refused_also_through_fragments(api):
 
 async def test_the_introspection_query_graphiql_sends_passes(api):
     assert (await api.ok(get_introspection_query(descriptions=True)))["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_documents_are_parsed_and_validated_once_and_limits_still_hold_for_repeats(api):
+    """The parse and validation caches serve a repeated document; a refused one is refused every time."""
+    from strawberry.extensions.parser_cache import _get_parse_cache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    from signalgraph.schema import DOCUMENT_CACHE_SIZE
+
+    parsed, validated = _get_parse_cache(DOCUMENT_CACHE_SIZE), _get_validate_cache(DOCUMENT_CACHE_SIZE)
+    query = "query RepeatedForTheCache { viewer { scopes } }"
+    await api.ok(query)
+    hits = parsed.cache_info().hits, validated.cache_info().hits
+    assert (await api.ok(query))["viewer"]["scopes"]
+    assert (parsed.cache_info().hits, validated.cache_info().hits) == (hits[0] + 1, hits[1] + 1)
+
+    invalid = "query RepeatedInvalid { viewer { noSuchField } }"
+    too_many_tokens = "{ viewer { " + "scopes " * LIMITS["max_tokens"] + "} }"
+    for _ in range(2):
+        assert "noSuchField" in (await api.error(invalid))["message"]
+        assert "token" in (await api.error(too_many_tokens))["message"].lower()
