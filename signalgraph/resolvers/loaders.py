@@ -7,7 +7,7 @@ are built per request and bound to the caller's workspace: never keep one across
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Generic, TypeVar, overload
 
@@ -102,6 +102,29 @@ def loaded(loader: DataLoader[str, V], key: str) -> V | Awaitable[V]:
     if future is not None and future.done() and not future.cancelled() and future.exception() is None:
         return future.result()
     return loader.load(key)
+
+
+async def load_ahead(loader: DataLoader[str, V], keys: Iterable[str]) -> list[V]:
+    """What `load_many(keys)` answers, for a whole page at once, without its bookkeeping: the keys the loader
+    lacks go to its batch function in one call and their values are primed (a done future each), where
+    `load_many` made a pending future per key with two callbacks, a batch task and a gather (a tenth of
+    REST's insights page). A failed call leaves the failed future under each key, as a failed batch does:
+    every field that reads one raises at its own path."""
+    keys = list(keys)
+    cache = loader.cache_map
+    missing = [key for key in dict.fromkeys(keys) if (known := cache.get(key)) is None or known.cancelled()]
+    if missing:
+        try:
+            values: list[Any] = list(await loader.load_fn(missing))
+        except Exception as exc:
+            for key in missing:
+                failed = loader.loop.create_future()
+                failed.set_exception(exc)
+                failed.exception()  # retrieved: it is raised where it is read, not logged as forgotten
+                cache.set(key, failed)
+            raise
+        loader.prime_many(dict(zip(missing, values, strict=True)), force=True)
+    return [await future for future in map(cache.get, keys)]  # type: ignore[misc]
 
 
 class Loaders:

@@ -11,38 +11,71 @@ leaf type) and reads those with `getattr` and the type's own `coerce_output_valu
 `execute_field` exactly as before. A plain value the fast path cannot take as it is (null for a non-null
 field, a value the scalar refuses) is handed to graphql-core too, so errors, paths and null propagation
 are graphql-core's own. tests/schema/test_execution.py runs queries through both executors and compares.
+
+The REST contract's id lists (`opportunityIds`: no arguments, no permission, `[ID!]`) are planned too: a
+page loads them for all its rows first (schema/prefetch.py), so the plan asks the same function the
+resolver would (`prefetch.id_list`) and takes a list of strings as it is, which is what completing it
+would give; anything else (the loader's future, a value that is not a string) goes to graphql-core.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLNonNull, GraphQLObjectType, Undefined, is_leaf_type
+from graphql import (
+    GraphQLField,
+    GraphQLID,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    Undefined,
+    is_leaf_type,
+)
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.name_converter import NameConverter
 
 from .input_guard import InputGuard
+from .prefetch import PREFETCH, id_list
 from .receipts import Receipt, receipt_fields
 
-# A plain field: (its Python attribute, its leaf type's serialiser, whether it is non-null).
-PlainField = tuple[str, Any, bool]
+# A plain field: (its Python attribute, its leaf type's serialiser, whether it is non-null); an id list:
+# the name of its loader.
+PlainField = tuple[str, Any, bool] | str
 _MISSING = object()
 
 
 def _plan(parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, PlainField]:
-    """Response key → how to read it, for the plain fields of one selection set."""
-    plain = {}
+    """Response key → how to read it, for the plain fields and id lists of one selection set."""
+    plain: dict[str, PlainField] = {}
     for response_name, field_details_list in grouped_field_set.items():
         node = field_details_list[0].node
         field = parent_type.fields.get(node.name.value)
-        if field is None or node.arguments or not getattr(field.resolve, "_is_default", False):
+        definition = field.extensions.get("strawberry-definition") if field is not None else None
+        if field is None or definition is None or node.arguments:
+            continue
+        if not getattr(field.resolve, "_is_default", False):
+            if (loader := _id_list_loader(field, definition)) is not None:
+                plain[response_name] = loader
             continue
         non_null = isinstance(field.type, GraphQLNonNull)
         leaf = field.type.of_type if non_null else field.type
-        definition = field.extensions.get("strawberry-definition")
-        if is_leaf_type(leaf) and definition is not None:
+        if is_leaf_type(leaf):
             plain[response_name] = (definition.python_name, leaf.coerce_output_value, non_null)
     return plain
+
+
+def _id_list_loader(field: GraphQLField, definition: Any) -> str | None:
+    """The loader of an id list field (`[ID!]`, resolved by `prefetch.id_list_resolver`, no permission or
+    other field extension); None for any other field."""
+    resolver = getattr(definition.base_resolver, "wrapped_func", None)
+    loader = getattr(resolver, PREFETCH, None)
+    kind = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    ids = (
+        isinstance(kind, GraphQLList)
+        and isinstance(kind.of_type, GraphQLNonNull)
+        and kind.of_type.of_type is GraphQLID
+    )
+    return loader if ids and not definition.extensions else None
 
 
 class PlannedExecution(InputGuard):
@@ -81,7 +114,15 @@ class PlannedExecution(InputGuard):
         try:
             for response_name, field_details_list in grouped_field_set.items():
                 plain = plan.get(response_name)
-                if plain is not None:
+                if isinstance(plain, str):  # an id list: the list as it is, when its loader has it
+                    try:
+                        ids = id_list(self.context_value, plain, source_value)
+                    except Exception:  # noqa: BLE001 -- graphql-core raises it again below, located
+                        ids = None
+                    if type(ids) is list and all(type(i) is str for i in ids):
+                        results[response_name] = list(ids)
+                        continue
+                elif plain is not None:
                     attribute, coerce, non_null = plain
                     value = getattr(source_value, attribute, _MISSING)
                     if value is None and not non_null:

@@ -6,7 +6,7 @@ page (`opportunityIds`, `ideaIds`, `tagIds`), on the nested signals → insights
 query one per parent and level (bench/README.md, "CPU"). So id lists and relation connections resolve
 synchronously when their loader already has the value (else they return the loader's future, as before),
 and a page's resolver calls `prefetch` first: for every id list and relation the query selects on the
-page's `nodes` (or `edges { node }`), one `load_many` over all the rows, level by level down the
+page's `nodes` (or `edges { node }`), one batch over all the rows, level by level down the
 selection, which sends the statements the loaders would have sent anyway (one per list and level).
 
 Nothing is read ahead that the field's own check would refuse: a relation guarded by a scope the caller
@@ -16,7 +16,7 @@ permission of their own (the page's does).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 from graphql import (
@@ -34,9 +34,10 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from ..resolvers.loaders import loaded
+from ..resolvers.loaders import load_ahead, loaded
 from .pagination import decode_key, page_size
 
 PREFETCH = "signalgraph_prefetch"  # set on an id list's resolver: the name of the loader it reads
@@ -48,22 +49,40 @@ def id_list_resolver(loader: str) -> Any:
     """The resolver of an id list read with the loader `loader` (keyed by the row's id)."""
 
     def resolve(root: Any, info: Info) -> Any:
-        return loaded(getattr(info.context.loaders, loader), root.id)
+        return id_list(info.context, loader, root)
 
     setattr(resolve, PREFETCH, loader)
     return resolve
 
 
-async def prefetch(info: Info, rows: Sequence[Any]) -> None:
+def id_list(context: Any, loader: str, root: Any) -> Any:
+    """An id list's answer: the list when its loader has it, else the loader's future. The planned
+    executor calls it without a resolve info (schema/execution.py)."""
+    return loaded(getattr(context.loaders, loader), root.id)
+
+
+async def prefetch(info: Info, rows: Sequence[Any], *, shared: bool = False) -> None:
     """Load what the query selects on this page's nodes for all its `rows` at once: its id lists, and its
-    relation pages level by level (each level one statement for all the parents, as the loaders send)."""
+    relation pages level by level (each level one statement for all the parents, as the loaders send).
+
+    `shared`: pages of many parents are completing at once (a connection under a plain list, each
+    loading its own page); their loads then go through the loaders' batches, which join them into one
+    statement. A page alone (a root list, or the levels below it) calls the batch function directly."""
     raw = info._raw_info
     fields = [f for node in raw.field_nodes for f in _node_selection(raw, node.selection_set)]
-    await _prefetch(raw, info.context, _node_type(raw.return_type), fields, rows)
+    load = _batched if shared else load_ahead
+    await _prefetch(raw, info.context, load, _node_type(raw.return_type), fields, rows)
+
+
+def _batched(loader: DataLoader[str, Any], keys: list[str]) -> Awaitable[list[Any]]:
+    return loader.load_many(keys)
+
+
+Load = Callable[[DataLoader[str, Any], list[str]], Awaitable[list[Any]]]
 
 
 async def _prefetch(
-    raw: GraphQLResolveInfo, context: Any, node: GraphQLObjectType | None, fields: list[FieldNode], rows: Sequence[Any]
+    raw: GraphQLResolveInfo, context: Any, load: Load, node: GraphQLObjectType | None, fields: list[FieldNode], rows: Sequence[Any]
 ) -> None:
     if node is None or not rows:
         return
@@ -72,13 +91,19 @@ async def _prefetch(
         field = node.fields.get(field_node.name.value)
         resolver = getattr(getattr(field.extensions.get(DEFINITION), "base_resolver", None), "wrapped_func", None) if field else None
         if (loader := getattr(resolver, PREFETCH, None)) is not None:
-            await _quietly(getattr(context.loaders, loader).load_many(ids))
+            await _quietly(load(getattr(context.loaders, loader), ids))
         elif (page := getattr(resolver, PAGE, None)) is not None and field is not None:
-            await _prefetch_pages(raw, context, field, field_node, page, ids)
+            await _prefetch_pages(raw, context, load, field, field_node, page, ids)
 
 
 async def _prefetch_pages(
-    raw: GraphQLResolveInfo, context: Any, field: GraphQLField, field_node: FieldNode, page: tuple[str, Any], ids: list[str]
+    raw: GraphQLResolveInfo,
+    context: Any,
+    load: Load,
+    field: GraphQLField,
+    field_node: FieldNode,
+    page: tuple[str, Any],
+    ids: list[str],
 ) -> None:
     """One relation's pages for every parent, then what its own nodes select. A field the caller may not
     read, or whose arguments are not plain `first`/`after`, is left to its resolver (which refuses or
@@ -96,11 +121,11 @@ async def _prefetch_pages(
         key = None if after is None else loaders.page_key(relation, decode_key(after))
     except Exception:  # noqa: BLE001 - a bad argument is the resolver's to refuse, with its message
         return
-    found = await _quietly(loaders.page(relation, limit, key).load_many(ids))
+    found = await _quietly(load(loaders.page(relation, limit, key), ids))
     if found is None:
         return
     children = [row for pairs in found for _, row in pairs[:limit]]
-    await _prefetch(raw, context, _node_type(field.type), _node_selection(raw, field_node.selection_set), children)
+    await _prefetch(raw, context, load, _node_type(field.type), _node_selection(raw, field_node.selection_set), children)
 
 
 async def _quietly(loading: Awaitable[Any]) -> Any:

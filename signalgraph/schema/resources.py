@@ -171,7 +171,7 @@ def connection(relation: str, target: type | str, scope: Scope | None = None, de
 
         async def later() -> Any:
             page = connection_of(await found)
-            await prefetch(info, page.nodes)
+            await prefetch(info, page.nodes, shared=True)  # each parent's page completes on its own
             return page
 
         return later()

@@ -6,10 +6,15 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from graphql import parse
 
 from signalgraph.errors import Unavailable
+from signalgraph.resolvers.request_context import build_context
 from signalgraph.schema import prefetch, resources
+from signalgraph.schema.execution import PlannedExecution
+from signalgraph.schema.input_guard import InputGuard
 from signalgraph.storage.repositories import base as repo
+from tests.executors import _run
 from tests.factories import create_insight, create_opportunity
 from tests.schema.test_relations import seed_products
 
@@ -58,6 +63,27 @@ async def test_a_page_answers_its_id_lists_at_once_through_fragments_and_edges(a
     one = (await api.ok(ONE, {"id": insights[0]["id"]}))["insight"]
     assert one["opportunityIds"] == [opportunity["id"]]
     assert inspect.isawaitable(answers[0])  # no page: the loader as before (its value, once it has it)
+
+
+async def test_the_plan_reads_a_page_s_id_lists_without_their_resolvers(api, services, monkeypatch):
+    opportunity = await create_opportunity(api)
+    await create_insight(api, opportunityIds=[opportunity["id"]])
+    resolved: list[object] = []  # id lists answered by their resolvers (through graphql-core's field)
+    real = prefetch.id_list
+    monkeypatch.setattr(prefetch, "id_list", lambda *args: resolved.append(args) or real(*args))
+
+    answers = []
+    for executor in (PlannedExecution, InputGuard):
+        context = await build_context(services, f"Bearer {api.key}")
+        try:
+            answers.append((await _run(parse(PAGE), {"tags": True}, context, executor)).data)
+        finally:
+            await context.end()
+        answers.append(len(resolved))
+
+    planned, resolved_by_plan, reference, resolved_by_core = answers
+    assert planned == reference and planned["insights"]["nodes"][0]["opportunityIds"] == [opportunity["id"]]
+    assert resolved_by_plan == 0 and resolved_by_core == 3  # opportunityIds, tagIds, ideaIds of the one row
 
 
 async def test_a_skipped_id_list_is_not_loaded(api, answers):

@@ -297,7 +297,7 @@ async def linked_ids(session: AsyncSession, link: Link, workspace_id: str, keys:
 
 
 async def linked_rows(
-    session: AsyncSession, link: Link, target: type[SQLModel], workspace_id: str, keys: Iterable[str]
+    session: AsyncSession, link: Link, target: type[Any], workspace_id: str, keys: Iterable[str]
 ) -> dict[str, list[Any]]:
     """The rows linked to each key, in one statement (a join through the link table), as read rows."""
     t, from_col, to_col = link.table, getattr(link.table, link.from_col), getattr(link.table, link.to_col)
