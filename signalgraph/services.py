@@ -15,6 +15,7 @@ from .settings import Settings
 from .storage.engine import Database
 
 if TYPE_CHECKING:
+    from .jobs.extractor_pool import ExtractorPool
     from .jobs.queue import JobQueue
 
 
@@ -25,6 +26,7 @@ class Services:
     settings: Settings
     db: Database
     queue: JobQueue
+    extractor_pool: ExtractorPool | None = None  # a worker's local extractor in processes of its own
     key_usage: KeyUsage = field(init=False)  # api_keys.last_used_at, written at most once a minute per key
     keys: KeyCache = field(init=False)  # the keys looked up in the last settings.key_cache_seconds
     limiter: RateLimiter = field(init=False)  # requests per API key (ratelimit.py)

@@ -30,6 +30,9 @@ class Settings:
     # A failed try is retried after job_retry_delay_seconds * 2**(tries - 1) (capped), job_max_tries in all.
     job_retry_delay_seconds: float = 5.0
     sweep_interval_seconds: int = 60
+    # Processes a `signalgraph worker` runs the local extractor in (jobs/extractor_pool.py); 0: a thread of
+    # the worker's own. The server's in-process runner always uses a thread.
+    worker_extractor_processes: int = 1
     queue_name: str = "signalgraph:queue"
     llm_base_url: str | None = None
     llm_api_key: str | None = None
@@ -111,6 +114,7 @@ class Settings:
             job_timeout_seconds=get_int("JOB_TIMEOUT_SECONDS", 300, 1, 86400),
             job_retry_delay_seconds=float(get_int("JOB_RETRY_DELAY_SECONDS", 5, 0, 3600)),
             sweep_interval_seconds=get_int("SWEEP_INTERVAL_SECONDS", 60, 1, 3600),
+            worker_extractor_processes=get_int("WORKER_EXTRACTOR_PROCESSES", 1, 0, 64),
             queue_name=get("QUEUE_NAME") or "signalgraph:queue",
             llm_base_url=llm_base_url,
             llm_api_key=get("LLM_API_KEY"),

@@ -88,7 +88,8 @@ async def process_signal(run: JobRun) -> None:
                 return
             signal.status = "processing"
 
-    extraction = await create_extractor(run.services.settings, run.usage).extract(request)
+    extractor = run.services.extractor_pool or create_extractor(run.services.settings, run.usage)
+    extraction = await extractor.extract(request)
 
     async with db.write() as session:
         await run.succeed(session)  # committed with the results, or not at all

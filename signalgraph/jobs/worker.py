@@ -11,14 +11,16 @@ import logging
 from typing import Any
 
 from arq import cron
+from arq import worker as arq_worker
 from arq.connections import RedisSettings
-from arq.worker import Worker, func
+from arq.worker import func
 
 from .. import __version__, health, metrics
 from ..services import Services
 from ..settings import Settings
 from ..storage.engine import Database, describe_database
 from . import indexing, products, signals
+from .extractor_pool import ExtractorPool
 from .queue import RUNNER_TIMEOUT_MARGIN_SECONDS, ArqQueue, JobFunction, describe_job_mode, runner_max_tries
 
 logger = logging.getLogger(__name__)
@@ -44,6 +46,20 @@ PERIODIC: tuple[JobFunction, ...] = (sweep_jobs,)
 POLL_DELAY_SECONDS = 0.05
 
 
+class Worker(arq_worker.Worker):
+    """arq's worker, without the Redis round trips it spends at every poll on the jobs it is running.
+
+    A job stays in arq's queue until it finishes, and a poll lists the oldest `max_jobs` ids: mostly the
+    ones this worker is running. arq checks each listed id in Redis (WATCH, EXISTS, ZSCORE, UNWATCH) only
+    to skip it, four round trips per running job, twenty polls a second; one worker spent about as much
+    of its event loop on that as on the job's writes (bench/README.md, "One worker"). A job this worker
+    runs is skipped here without asking; every other id goes through arq's checks as before.
+    """
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        await super().start_jobs([job_id for job_id in job_ids if job_id.decode() not in self.tasks])
+
+
 def _every(seconds: int) -> dict[str, Any]:
     """arq cron fields for "every `seconds`" (exact when it divides a minute or an hour)."""
     if seconds < 60:
@@ -55,12 +71,18 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
     db = Database(settings.database_url)
     metrics.watch_pool(db)
-    ctx["services"] = Services(settings=settings, db=db, queue=ArqQueue(settings, ctx["redis"]))
+    services = Services(settings=settings, db=db, queue=ArqQueue(settings, ctx["redis"]))
+    ctx["services"] = services
+    if settings.llm_base_url is None and settings.worker_extractor_processes > 0:
+        services.extractor_pool = ExtractorPool(settings.worker_extractor_processes)
+        await services.extractor_pool.start()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
     services: Services | None = ctx.get("services")
     if services is not None:
+        if services.extractor_pool is not None:
+            await services.extractor_pool.close()
         await services.db.dispose()
 
 

@@ -23,8 +23,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..storage.models import Insight, Signal
-from ..storage.repositories import base as repo
-from ..storage.repositories import links
 from ..storage.repositories import signal_runs as runs_repo
 from .extract.base import KIND_LABELS, Extraction, ExtractionRequest, Finding
 from .extract.subjects import subject_key
@@ -187,49 +185,52 @@ async def reconcile_insights(
     account_ids: list[str],
 ) -> list[Insight]:
     """Make the signal's findings the sources it gives, linked to it, its product and accounts; returns
-    the insights it supports now."""
+    the insights it supports now.
+
+    A fixed number of statements whatever the number of findings: one read (and lock) of the insights the
+    signal gave to before and of the open drafts about its subjects, the changed insights written in one
+    flush, the links in one insert per table; only an insight about a new subject takes a statement (in
+    a savepoint) of its own."""
     ws, signal_id = signal.workspace_id, signal.id
-    earlier = [
-        i
-        for i in await runs_repo.contributed_insights(session, ws, signal_id)
-        if any(s["signalId"] == signal_id for s in sources_of(i))
-    ]
+    scope = product_id or "-"
+    # in subject order: new subjects are inserted in it, after the shared drafts were locked in it
+    keyed = sorted((f"{scope}:{subject_key(f.kind, f.name)}", k, f) for k, f in unique_keys(extraction.findings))
+    contributed, drafts = await runs_repo.reconciled_insights(session, ws, signal_id, [s for s, _, _ in keyed])
+    earlier = [i for i in contributed if any(s["signalId"] == signal_id for s in sources_of(i))]
     kept = [i for i in earlier if is_protected(i)]
     # each open insight this run touches: its sources before the run, and the run's new ones
     before = {i.id: (i, sources_of(i)) for i in earlier if i not in kept}
     added: dict[str, list[dict[str, Any]]] = {}
     own = {s["findingKey"]: i for i, sources in before.values() for s in sources if s["signalId"] == signal_id}
     current: dict[str, Insight] = {}
-    scope = product_id or "-"
-    # in subject order, so that concurrent jobs lock shared insights in one order
-    for subject, key, finding in sorted(
-        (f"{scope}:{subject_key(f.kind, f.name)}", k, f) for k, f in unique_keys(extraction.findings)
-    ):
+    for subject, key, finding in keyed:
         protected = next((i for i in kept if i.subject_key == subject or _gave(i, signal_id, key)), None)
         if protected is not None:
             current[protected.id] = protected
             continue
         source = source_of(signal, key, finding, request, extraction.extractor)
-        insight = await runs_repo.open_draft(session, ws, subject)
+        insight = drafts.get(subject)
         if insight is None and key in own and own[key].subject_key is None:
             insight = own[key]  # written before merging existed: it takes its subject now
-            insight.subject_key = subject
+            insight.subject_key, drafts[subject] = subject, insight
         if insight is None:
             new = Insight(workspace_id=ws, status="draft", product_id=product_id, subject_key=subject, description="")
             apply_sources(new, [source])
             if await _created(session, new):
                 before[new.id], added[new.id], current[new.id] = (new, []), [source], new
+                drafts[subject] = new
                 continue
             insight = await runs_repo.open_draft(session, ws, subject)  # the concurrent job's, committed now
             if insight is None:
                 raise RuntimeError(f"an insight about {finding.name!r} could neither be created nor found")
+            drafts[subject] = insight
         before.setdefault(insight.id, (insight, sources_of(insight)))
         added.setdefault(insight.id, []).append(source)
         apply_sources(insight, replaced(before[insight.id][1], signal_id, added[insight.id]))
         insight.product_id = insight.product_id or product_id
         session.add(insight)
-        await session.flush()
         current[insight.id] = insight
+    withdrawn = []
     for insight, sources in before.values():
         if insight.id in added:
             continue
@@ -237,13 +238,12 @@ async def reconcile_insights(
         if others:  # other signals still say it: only this signal's evidence leaves
             apply_sources(insight, others)
             session.add(insight)
-            await runs_repo.unlink_insight(session, ws, signal_id, insight.id)
+            withdrawn.append(insight.id)
         else:
             await session.delete(insight)
     await session.flush()
-    await repo.add_links(session, links.SIGNAL_INSIGHTS, ws, signal_id, list(current))
-    for insight_id in current:
-        await repo.add_links(session, links.ACCOUNT_INSIGHTS.reversed(), ws, insight_id, account_ids)
+    await runs_repo.unlink_insights(session, ws, signal_id, withdrawn)
+    await runs_repo.link_insights(session, ws, signal_id, list(current), account_ids)
     return list(current.values())
 
 

@@ -21,14 +21,13 @@ from typing import Any
 
 import httpx
 import pytest
-from arq.worker import Worker
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import update
 
 from signalgraph.app import create_app
 from signalgraph.jobs.queue import ArqQueue, InProcessQueue, JobQueue, JobRef, schedule
-from signalgraph.jobs.worker import FUNCTIONS, worker_settings
+from signalgraph.jobs.worker import FUNCTIONS, Worker, worker_settings
 from signalgraph.services import Services
 from signalgraph.settings import Settings
 from signalgraph.storage.engine import Database

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from arq import worker as arq_worker
 from arq.connections import RedisSettings
 
 from signalgraph.jobs.queue import RUNNER_TIMEOUT_MARGIN_SECONDS, ArqQueue, InProcessQueue, create_queue
-from signalgraph.jobs.worker import FUNCTIONS, worker_settings
+from signalgraph.jobs.worker import FUNCTIONS, Worker, worker_settings
 from signalgraph.settings import Settings, SettingsError
 from tests.test_cli import run_cli
 
@@ -55,3 +58,28 @@ def test_job_settings_come_from_the_environment():
         Settings.from_env({"SIGNALGRAPH_LLM_BASE_URL": "http://llm.local/v1"})
     with pytest.raises(SettingsError, match="SIGNALGRAPH_SWEEP_INTERVAL_SECONDS"):
         Settings.from_env({"SIGNALGRAPH_SWEEP_INTERVAL_SECONDS": "0"})
+
+
+async def test_a_poll_asks_redis_only_about_the_jobs_this_worker_is_not_running(monkeypatch):
+    asked: list[list[bytes]] = []
+
+    async def arq_start_jobs(self, job_ids: list[bytes]) -> None:  # arq's claim: four round trips an id
+        asked.append(job_ids)
+
+    monkeypatch.setattr(arq_worker.Worker, "start_jobs", arq_start_jobs)
+    worker = Worker(**worker_settings(Settings(redis_url="redis://127.0.0.1:1")), burst=True, handle_signals=False)
+    running = asyncio.get_running_loop().create_future()
+    worker.tasks["process_signal:a:1"] = running  # type: ignore[assignment]
+    try:
+        await worker.start_jobs([b"process_signal:a:1", b"process_signal:b:1"])
+    finally:
+        running.cancel()
+
+    assert asked == [[b"process_signal:b:1"]]
+
+
+def test_a_worker_runs_the_local_extractor_in_the_processes_its_settings_ask_for():
+    assert Settings().worker_extractor_processes == 1
+    assert Settings.from_env({"SIGNALGRAPH_WORKER_EXTRACTOR_PROCESSES": "0"}).worker_extractor_processes == 0
+    with pytest.raises(SettingsError, match="SIGNALGRAPH_WORKER_EXTRACTOR_PROCESSES"):
+        Settings.from_env({"SIGNALGRAPH_WORKER_EXTRACTOR_PROCESSES": "-1"})

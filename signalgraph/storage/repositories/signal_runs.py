@@ -4,13 +4,15 @@ open draft about a subject, and the contacts and accounts its evidence may name.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from ..models import Account, Contact, Insight, Signal, SignalInsight
+from ..models import Account, AccountInsight, Contact, Insight, Signal, SignalInsight
 from .accounts import domain_clause
+from .base import insert_ignoring_duplicates
 
 
 async def next_run(session: AsyncSession, workspace_id: str, signal_id: str) -> int:
@@ -38,22 +40,41 @@ async def mark_pending(session: AsyncSession, workspace_id: str, signal_id: str,
     )
 
 
-async def contributed_insights(session: AsyncSession, workspace_id: str, signal_id: str) -> list[Insight]:
-    """The insights the signal's earlier runs may have given evidence to (created by it or linked to
-    it), locked until the transaction ends (PostgreSQL), oldest first."""
+async def reconciled_insights(
+    session: AsyncSession, workspace_id: str, signal_id: str, subject_keys: Iterable[str]
+) -> tuple[list[Insight], dict[str, Insight]]:
+    """What a run of the signal reconciles, read afresh and locked until the transaction ends (PostgreSQL),
+    in one statement: the insights its earlier runs may have given evidence to (created by it or linked
+    to it), oldest first, and the workspace's open draft about each of these subjects (at most one: a
+    unique index). Rows are locked in subject order, so concurrent runs lock shared drafts in one order."""
     linked = select(col(SignalInsight.insight_id)).where(
         col(SignalInsight.signal_id) == signal_id, col(SignalInsight.workspace_id) == workspace_id
     )
+    contributed = or_(col(Insight.source_signal_id) == signal_id, col(Insight.id).in_(linked))
+    subject_keys = sorted(set(subject_keys))
+    wanted = or_(contributed, _open_draft(subject_keys)) if subject_keys else contributed
     stmt = (
-        select(Insight)
-        .where(
-            col(Insight.workspace_id) == workspace_id,
-            or_(col(Insight.source_signal_id) == signal_id, col(Insight.id).in_(linked)),
-        )
-        .order_by(col(Insight.created_at), col(Insight.id))
+        select(Insight, contributed.label("contributed"))
+        .where(col(Insight.workspace_id) == workspace_id, wanted)
+        .order_by(col(Insight.subject_key), col(Insight.id))
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    return list((await session.execute(stmt)).scalars())
+    earlier: list[Insight] = []
+    drafts: dict[str, Insight] = {}
+    for insight, was_contributed in (await session.execute(stmt)).all():
+        if was_contributed:
+            earlier.append(insight)
+        if insight.subject_key in subject_keys and insight.status == "draft" and insight.edited_at is None:
+            drafts[insight.subject_key] = insight
+    earlier.sort(key=lambda i: (i.created_at, i.id))
+    return earlier, drafts
+
+
+def _open_draft(subject_keys: list[str]) -> Any:
+    return and_(
+        col(Insight.subject_key).in_(subject_keys), col(Insight.status) == "draft", col(Insight.edited_at).is_(None)
+    )
 
 
 async def open_draft(session: AsyncSession, workspace_id: str, subject_key: str) -> Insight | None:
@@ -61,26 +82,44 @@ async def open_draft(session: AsyncSession, workspace_id: str, subject_key: str)
     afresh, since a concurrent job may have just changed it."""
     stmt = (
         select(Insight)
-        .where(
-            col(Insight.workspace_id) == workspace_id,
-            col(Insight.subject_key) == subject_key,
-            col(Insight.status) == "draft",
-            col(Insight.edited_at).is_(None),
-        )
+        .where(col(Insight.workspace_id) == workspace_id, _open_draft([subject_key]))
         .with_for_update()
         .execution_options(populate_existing=True)
     )
     return (await session.execute(stmt)).scalars().first()
 
 
-async def unlink_insight(session: AsyncSession, workspace_id: str, signal_id: str, insight_id: str) -> None:
-    await session.execute(
-        delete(SignalInsight).where(
-            col(SignalInsight.workspace_id) == workspace_id,
-            col(SignalInsight.signal_id) == signal_id,
-            col(SignalInsight.insight_id) == insight_id,
+async def unlink_insights(session: AsyncSession, workspace_id: str, signal_id: str, insight_ids: list[str]) -> None:
+    if insight_ids:
+        await session.execute(
+            delete(SignalInsight).where(
+                col(SignalInsight.workspace_id) == workspace_id,
+                col(SignalInsight.signal_id) == signal_id,
+                col(SignalInsight.insight_id).in_(insight_ids),
+            )
         )
+
+
+async def link_insights(
+    session: AsyncSession, workspace_id: str, signal_id: str, insight_ids: list[str], account_ids: list[str]
+) -> None:
+    """Link the signal and each account to each insight, leaving the links already there (one statement
+    per link table: INSERT … ON CONFLICT DO NOTHING, so a concurrent job's same link is no error)."""
+    if not insight_ids:
+        return
+    await session.execute(
+        insert_ignoring_duplicates(session, SignalInsight),
+        [{"signal_id": signal_id, "insight_id": i, "workspace_id": workspace_id} for i in insight_ids],
     )
+    if account_ids:
+        await session.execute(
+            insert_ignoring_duplicates(session, AccountInsight),
+            [
+                {"account_id": a, "insight_id": i, "workspace_id": workspace_id}
+                for i in insight_ids
+                for a in dict.fromkeys(account_ids)
+            ],
+        )
 
 
 def _lowered(values: Iterable[str | None]) -> list[str]:
