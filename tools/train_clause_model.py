@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -31,18 +32,20 @@ TRAINING_SETS = (*TUNED_SETS, "holdout6", *sorted(p.name for p in (ROOT / "eval"
 CLASSES = (*KINDS, clause_model.NONE)
 # How the extractor uses the model (chosen by --cv on the sets the rules were not tuned on): a clause no
 # rule claimed becomes a finding of any kind whose posterior is at least `threshold`; a rule's clause the
-# model calls "none" with a posterior of at least `veto` is dropped.
-POLICY = {"threshold": 0.8, "kinds": list(KINDS), "veto": 0.7}
+# model calls "none" with a posterior of at least `veto` is dropped; one whose cues were weak (every
+# statement scored under `relabel_score`) takes the kind the model gives it with at least `relabel`.
+POLICY = {"threshold": 0.7, "kinds": list(KINDS), "veto": 0.6, "relabel": 0.9, "relabel_score": 1.5}
 RULES_ONLY = {"threshold": 2.0, "kinds": [], "veto": 2.0}
 POLICIES = {
     "rules": RULES_ONLY,
     "requests+bugs 0.9": {"threshold": 0.9, "kinds": ["feature_request", "bug"]},
     "all 0.7": {"threshold": 0.7, "kinds": list(KINDS)},
-    "all 0.7 veto 0.9": {**POLICY, "threshold": 0.7, "veto": 0.9},
-    "all 0.7 veto 0.7": {**POLICY, "threshold": 0.7},
-    "all 0.8 veto 0.7": POLICY,
-    "all 0.7 veto 0.6 relabel 0.9": {**POLICY, "threshold": 0.7, "veto": 0.6, "relabel": 0.9},
-    "all 0.6 veto 0.5 relabel 0.8": {**POLICY, "threshold": 0.6, "veto": 0.5, "relabel": 0.8},
+    "all 0.7 veto 0.7": {"threshold": 0.7, "kinds": list(KINDS), "veto": 0.7},
+    "all 0.8 veto 0.7": {"threshold": 0.8, "kinds": list(KINDS), "veto": 0.7},
+    "all 0.7 veto 0.6 relabel 0.9": {**POLICY, "relabel_score": math.inf},
+    "all 0.7 veto 0.6 relabel 0.9 weak": POLICY,
+    "all 0.7 veto 0.6 relabel 0.9 under 2": {**POLICY, "relabel_score": 2.0},
+    "all 0.5 veto 0.5 relabel 0.8 weak": {**POLICY, "threshold": 0.5, "veto": 0.5, "relabel": 0.8},
 }
 
 

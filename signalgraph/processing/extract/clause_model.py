@@ -8,7 +8,8 @@ a few shape features (a modal or request word first, a negation, a question, a n
 signal's profile, the heading's hint) and the kinds the cue rules gave the clause. The extractor takes a
 clause no rule claimed as a finding of a kind in `kinds` when that kind's posterior is at least
 `threshold` (or its own in `thresholds`), and drops a rule's clause the model calls "none" with a posterior
-of at least `veto`; with `relabel`, a rule's clause takes the kind the model is that sure of.
+of at least `veto`; with `relabel`, a rule's clause whose cues scored under `relabel_score` (one weak cue,
+or a heading's hint) takes the kind the model is that sure of.
 
 Pure Python, no download: the model is the JSON file beside this module (class counts and per-feature
 counts); the same text always gives the same answer.
@@ -85,7 +86,8 @@ class ClauseModel:
     kinds: tuple[str, ...] = ("feature_request", "bug")  # the kinds a learned finding may have
     thresholds: tuple[tuple[str, float], ...] = ()  # a posterior other than `threshold` for some kinds
     veto: float = 2.0  # a rule's clause the model calls "none" with this posterior is no finding (2: never)
-    relabel: float = 2.0  # a rule's clause the model gives another kind with this posterior takes that kind
+    relabel: float = 2.0  # a rule's clause the model gives another kind with this posterior takes that kind…
+    relabel_score: float = math.inf  # …when every statement the rules made of it scored under this
 
     @classmethod
     def from_counts(cls, data: dict) -> ClauseModel:
@@ -110,6 +112,7 @@ class ClauseModel:
             thresholds=tuple(sorted(data.get("thresholds", {}).items())),
             veto=float(data.get("veto", cls.veto)),
             relabel=float(data.get("relabel", cls.relabel)),
+            relabel_score=float(data.get("relabel_score", cls.relabel_score)),
         )
 
     def posteriors(self, feats: Iterable[str]) -> dict[str, float]:

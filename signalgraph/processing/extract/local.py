@@ -549,11 +549,11 @@ def learned_statements(text: str, clause: Span, feats: list[str], model: ClauseM
 
 def reviewed(found: list[Statement], feats: list[str], model: ClauseModel) -> list[Statement]:
     """A rule's statements as the learned model sees their clause: none when it is sure the clause states
-    nothing, of another kind when it is sure of that kind."""
+    nothing, of another kind when it is sure of that kind and the rules' cues were weak."""
     kind, probability = model.predict(feats)
     if kind == clause_model.NONE and probability >= model.veto:
         return [s for s in found if s.joins_previous]  # "This is blocking us" only says how bad the point before is
-    if kind != clause_model.NONE and probability >= model.relabel:
+    if kind != clause_model.NONE and probability >= model.relabel and all(s.score < model.relabel_score for s in found):
         for statement in found:
             statement.kind = kind
     return found

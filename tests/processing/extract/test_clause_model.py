@@ -79,3 +79,18 @@ def test_a_learned_statement_just_before_a_rules_one_of_its_kind_on_its_line_joi
 
     (finding,) = extract(request, model).findings
     assert finding.kind == "pain_point" and len(finding.evidence) == 2
+
+
+def test_a_rules_clause_takes_the_models_kind_only_when_its_cues_were_weak():
+    counts = {"classes": ["bug", "none"], "class_counts": [1, 1],
+              "feature_counts": {"w:export": [30, 0], "w:zebra": [0, 30]}}
+    request = ExtractionRequest(text="The export is painfully slow.", signal_type="review")
+
+    def kinds(relabel_score: float) -> list[str]:
+        model = clause_model.ClauseModel.from_counts(
+            {**counts, "threshold": 2.0, "relabel": 0.9, "relabel_score": relabel_score}
+        )
+        return [f.kind for f in extract(request, model).findings]
+
+    assert kinds(float("inf")) == ["bug"]  # the model is sure: the clause is a bug
+    assert kinds(0.0) == ["pain_point"]  # the rule's cue counts as strong: its kind stays
