@@ -7,9 +7,10 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, func, literal, or_, select, tuple_
+from sqlalchemy import bindparam, delete, func, literal, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select, operators
@@ -143,7 +144,7 @@ class Repository(Generic[M]):
         model: Any = self.model
         stmt = select(model).where(model.workspace_id == workspace_id)
         for name, value in filters.items():
-            if value is None or value == [] or (name == "search" and not value):
+            if not self._active(name, value):
                 continue
             if name == "search":
                 stmt = stmt.where(search_clause(value, *self.search))
@@ -207,8 +208,21 @@ class Repository(Generic[M]):
         )
 
     async def count(self, session: AsyncSession, workspace_id: str, **filters: Any) -> int:
+        if not any(self._active(name, value) for name, value in filters.items()):
+            return (await session.execute(self._count_all(), {"workspace_id": workspace_id})).scalar_one()
         stmt = self.select(workspace_id, **filters).order_by(None).subquery()
         return (await session.execute(select(func.count()).select_from(stmt))).scalar_one()
+
+    @staticmethod
+    def _active(name: str, value: Any) -> bool:
+        """Whether a filter's value filters (None, an empty list or an empty search does not)."""
+        return not (value is None or value == [] or (name == "search" and not value))
+
+    @cache  # noqa: B019 -- one statement per repository, and repositories live as long as the process
+    def _count_all(self) -> Select:
+        """The count of a workspace's rows, built once (see `_linked_ids_statement`)."""
+        model: Any = self.model
+        return select(func.count()).select_from(model).where(model.workspace_id == bindparam("workspace_id"))
 
     async def first(self, session: AsyncSession, workspace_id: str, *where: Any, exclude_id: str | None = None) -> M | None:
         """A row of this workspace matching `where` (but `exclude_id`), e.g. the tag that has a name."""
@@ -291,9 +305,26 @@ class Link:
 
 async def linked_ids(session: AsyncSession, link: Link, workspace_id: str, keys: Iterable[str]) -> dict[str, list[str]]:
     """The ids linked to each key, in a stable order."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    wanted = list(set(keys))
+    if wanted:
+        stmt = _linked_ids_statement(link)
+        for key, value in (await session.execute(stmt, {"workspace_id": workspace_id, "keys": wanted})).all():
+            grouped[key].append(value)
+    return grouped
+
+
+@cache
+def _linked_ids_statement(link: Link) -> Select:
+    """linked_ids' statement, built once per link with its values as parameters: a REST page sends three
+    of them, and building one (and its cache key, which SQLAlchemy memoises on the statement) cost more
+    CPU than executing it (bench/README.md "Statements built once")."""
     t, from_col, to_col = link.table, getattr(link.table, link.from_col), getattr(link.table, link.to_col)
-    stmt = select(from_col, to_col).where(t.workspace_id == workspace_id).order_by(*_link_order(link), to_col)
-    return await _grouped(session, stmt, from_col, keys)
+    return (
+        select(from_col, to_col)
+        .where(t.workspace_id == bindparam("workspace_id"), from_col.in_(bindparam("keys", expanding=True)))
+        .order_by(*_link_order(link), to_col)
+    )
 
 
 async def linked_rows(
