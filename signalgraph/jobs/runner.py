@@ -65,9 +65,8 @@ class JobRun:
         more after it (a write turn per job on SQLite). Call it first in that transaction: the job row is
         then locked before the target, in the order a failed try takes them. If the transaction does not
         commit, nothing of it counts and the try fails as any other."""
-        row = await jobs_repo.claim(session, self.job_id)
-        if row is not None:
-            _succeeded(row, self)
+        usage = self.usage.as_json() if self.usage.requests else None
+        await jobs_repo.finish(session, self.job_id, utcnow(), usage)
         self.finished.append(True)
 
 
@@ -158,6 +157,10 @@ async def _start(
 ) -> JobRun | None:
     """Claim the row for one more try; None when there is nothing (more) to do."""
     async with services.db.write() as session:
+        started = await jobs_repo.start_try(session, job_id, services.settings.job_max_tries, utcnow())
+        if started is not None:  # the usual case, in one statement; the others are told apart below
+            workspace_id, attempts, token_usage = started
+            return JobRun(services, job_id, workspace_id, target_id, attempts, TokenUsage.from_json(token_usage))
         row = await jobs_repo.claim(session, job_id)
         if row is None or row.status in jobs_repo.FINISHED:
             logger.info("job %s: %s, nothing to do", job_id, "unknown" if row is None else row.status)

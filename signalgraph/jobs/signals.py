@@ -21,7 +21,7 @@ from ..storage.models.base import utcnow
 from ..storage.repositories import base as repo
 from ..storage.repositories import jobs as jobs_repo
 from ..storage.repositories import links
-from ..storage.repositories import signals as signals_repo
+from ..storage.repositories import signal_runs as runs_repo
 from ..vocabulary import SIGNAL_TYPE_PROFILES
 from .queue import PROCESS_SIGNAL
 from .runner import JobRun, PermanentJobError, job
@@ -69,24 +69,19 @@ async def process_signal(run: JobRun) -> None:
     # What to extract is only read: outside the writer's turn (SQLite) and without row locks. The
     # transaction that writes the results checks again that this run is still the signal's latest.
     async with db.read() as session:
-        signal = (await repo.by_ids(session, Signal, ws, [run.target_id])).get(run.target_id)
-        if signal is None or signal.last_job_id != run.job_id:
-            return  # deleted, or a newer run was asked for
-        request = extraction_request(signal, await signals_repo.get_text(session, ws, signal.id))
-        if request is None:
-            raise PermanentJobError(f"SIGNAL-{signal.public_number} has no text to process")
-        product_ids = (await repo.linked_ids(session, links.SIGNAL_PRODUCTS, ws, [signal.id])).get(
-            signal.id, []
-        )
-        account_ids = (await repo.linked_ids(session, links.SIGNAL_ACCOUNTS, ws, [signal.id])).get(
-            signal.id, []
-        )
-    if signal.status == "pending":  # its job had to wait for the sweeper: it is being processed now
+        inputs = await runs_repo.processing_inputs(session, ws, run.target_id)
+    if inputs is None or inputs[0].last_job_id != run.job_id:
+        return  # deleted, or a newer run was asked for
+    read, text, product_ids, account_ids = inputs
+    request = extraction_request(read, text)
+    if request is None:
+        raise PermanentJobError(f"SIGNAL-{read.public_number} has no text to process")
+    if read.status == "pending":  # its job had to wait for the sweeper: it is being processed now
         async with db.write() as session:
-            signal = await _current(session, run.job_id, ws, run.target_id)
-            if signal is None:
+            pending = await _current(session, run.job_id, ws, run.target_id)
+            if pending is None:
                 return
-            signal.status = "processing"
+            pending.status = "processing"
 
     extractor = run.services.extractor_pool or create_extractor(run.services.settings, run.usage)
     extraction = await extractor.extract(request)
@@ -105,6 +100,10 @@ async def process_signal(run: JobRun) -> None:
             fallback_account_id=account_ids[0] if account_ids else None,
         )
         await repo.add_links(session, links.SIGNAL_ACCOUNTS, ws, signal.id, named)
+        now = utcnow()
+        signal.status, signal.context, signal.processed_at = "processed", extraction.context, now
+        signal.failed_at, signal.last_error, signal.updated_at = None, None, now
+        # Last: the drafts it locks are shared with other signals' jobs, which wait for this commit.
         await reconcile_insights(
             session,
             signal,
@@ -113,6 +112,3 @@ async def process_signal(run: JobRun) -> None:
             product_id=product_ids[0] if product_ids else None,
             account_ids=list(dict.fromkeys([*account_ids, *named])),
         )
-        now = utcnow()
-        signal.status, signal.context, signal.processed_at = "processed", extraction.context, now
-        signal.failed_at, signal.last_error, signal.updated_at = None, None, now

@@ -193,9 +193,15 @@ async def reconcile_insights(
     a savepoint) of its own."""
     ws, signal_id = signal.workspace_id, signal.id
     scope = product_id or "-"
-    # in subject order: new subjects are inserted in it, after the shared drafts were locked in it
     keyed = sorted((f"{scope}:{subject_key(f.kind, f.name)}", k, f) for k, f in unique_keys(extraction.findings))
-    contributed, drafts = await runs_repo.reconciled_insights(session, ws, signal_id, [s for s, _, _ in keyed])
+    subjects = [s for s, _, _ in keyed]
+    bind: Any = session.bind
+    if bind.dialect.name != "sqlite":
+        # The drafts about new subjects first, in subject order, and only then the shared ones locked (in
+        # that order too): a job that held drafts while it waited on another job's insert of a new subject,
+        # while that one waited on one of those drafts, would deadlock. SQLite's writers take turns.
+        await _create_new_drafts(session, signal, request, extraction, keyed, product_id)
+    contributed, drafts = await runs_repo.reconciled_insights(session, ws, signal_id, subjects)
     earlier = [i for i in contributed if any(s["signalId"] == signal_id for s in sources_of(i))]
     kept = [i for i in earlier if is_protected(i)]
     # each open insight this run touches: its sources before the run, and the run's new ones
@@ -245,6 +251,36 @@ async def reconcile_insights(
     await runs_repo.unlink_insights(session, ws, signal_id, withdrawn)
     await runs_repo.link_insights(session, ws, signal_id, list(current), account_ids)
     return list(current.values())
+
+
+async def _create_new_drafts(
+    session: AsyncSession,
+    signal: Signal,
+    request: ExtractionRequest,
+    extraction: Extraction,
+    keyed: list[tuple[str, str, Finding]],
+    product_id: str | None,
+) -> None:
+    """Insert a draft for each subject that `reconcile_insights` would create one for, as it would create
+    it, judged on what is committed now (unlocked): a concurrent job's committed draft makes the insert
+    fail in its savepoint, and the reconciliation, on the locked rows, merges into that one instead."""
+    ws, signal_id = signal.workspace_id, signal.id
+    contributed, drafts = await runs_repo.reconciled_insights(session, ws, signal_id, [s for s, _, _ in keyed], lock=False)
+    earlier = [i for i in contributed if any(s["signalId"] == signal_id for s in sources_of(i))]
+    kept = [i for i in earlier if is_protected(i)]
+    own = {
+        s["findingKey"]: i for i in earlier if i not in kept for s in sources_of(i) if s["signalId"] == signal_id
+    }
+    for subject, key, finding in keyed:
+        if subject in drafts or any(i.subject_key == subject or _gave(i, signal_id, key) for i in kept):
+            continue
+        if key in own and own[key].subject_key is None:
+            drafts[subject] = own[key]  # it takes this subject
+            continue
+        new = Insight(workspace_id=ws, status="draft", product_id=product_id, subject_key=subject, description="")
+        apply_sources(new, [source_of(signal, key, finding, request, extraction.extractor)])
+        drafts[subject] = new
+        await _created(session, new)
 
 
 def _gave(insight: Insight, signal_id: str, finding_key: str) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from arq import worker as arq_worker
-from arq.connections import RedisSettings
+from arq.connections import RedisSettings, create_pool
+from arq.constants import in_progress_key_prefix
+from arq.utils import timestamp_ms
 
 from signalgraph.jobs.queue import RUNNER_TIMEOUT_MARGIN_SECONDS, ArqQueue, InProcessQueue, create_queue
 from signalgraph.jobs.worker import FUNCTIONS, Worker, worker_settings
@@ -60,26 +61,37 @@ def test_job_settings_come_from_the_environment():
         Settings.from_env({"SIGNALGRAPH_SWEEP_INTERVAL_SECONDS": "0"})
 
 
-async def test_a_poll_asks_redis_only_about_the_jobs_this_worker_is_not_running(monkeypatch):
-    asked: list[list[bytes]] = []
-
-    async def arq_start_jobs(self, job_ids: list[bytes]) -> None:  # arq's claim: four round trips an id
-        asked.append(job_ids)
-
-    monkeypatch.setattr(arq_worker.Worker, "start_jobs", arq_start_jobs)
-    worker = Worker(**worker_settings(Settings(redis_url="redis://127.0.0.1:1")), burst=True, handle_signals=False)
-    running = asyncio.get_running_loop().create_future()
-    worker.tasks["process_signal:a:1"] = running  # type: ignore[assignment]
-    try:
-        await worker.start_jobs([b"process_signal:a:1", b"process_signal:b:1"])
-    finally:
-        running.cancel()
-
-    assert asked == [[b"process_signal:b:1"]]
-
-
 def test_a_worker_runs_the_local_extractor_in_the_processes_its_settings_ask_for():
     assert Settings().worker_extractor_processes == 1
     assert Settings.from_env({"SIGNALGRAPH_WORKER_EXTRACTOR_PROCESSES": "0"}).worker_extractor_processes == 0
     with pytest.raises(SettingsError, match="SIGNALGRAPH_WORKER_EXTRACTOR_PROCESSES"):
         Settings.from_env({"SIGNALGRAPH_WORKER_EXTRACTOR_PROCESSES": "-1"})
+
+
+async def test_a_listed_job_is_claimed_only_when_no_worker_has_it_and_its_time_has_come(shared_redis_url, queue_name):
+    redis = await create_pool(RedisSettings.from_dsn(shared_redis_url))
+    settings = Settings(redis_url=shared_redis_url, queue_name=queue_name)
+    worker = Worker(**worker_settings(settings), burst=True, handle_signals=False, redis_pool=redis)
+    started: list[str] = []
+
+    async def run_job(job_id: str, score: int) -> None:
+        started.append(job_id)
+
+    worker.run_job = run_job  # type: ignore[method-assign]
+    now = timestamp_ms()
+    await redis.zadd(queue_name, {"elsewhere": now, "later": now + 60_000, "free": now, "mine": now})
+    await redis.psetex(in_progress_key_prefix + "elsewhere", 60_000, b"1")  # another worker runs it
+    running = asyncio.get_running_loop().create_future()
+    worker.tasks["mine"] = running  # type: ignore[assignment]  # this worker runs it: not even asked about
+    try:
+        await worker.start_jobs([b"mine", b"elsewhere", b"later", b"free", b"gone"])
+        del worker.tasks["mine"]
+        await asyncio.gather(*worker.tasks.values())
+
+        assert started == ["free"] and worker.job_counter == 0
+        assert await redis.exists(in_progress_key_prefix + "free")  # marked as arq marks it
+        assert not await redis.exists(in_progress_key_prefix + "later", in_progress_key_prefix + "gone")
+    finally:
+        running.cancel()
+        await redis.delete(*(in_progress_key_prefix + k for k in ("elsewhere", "free")))
+        await redis.aclose()

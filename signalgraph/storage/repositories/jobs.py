@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
@@ -44,6 +44,40 @@ async def claim(session: AsyncSession, job_id: str) -> Job | None:
     """The row of a job about to run, locked for the rest of the transaction (PostgreSQL)."""
     stmt = select(Job).where(Job.id == job_id).with_for_update()
     return (await session.execute(stmt)).scalars().first()
+
+
+# Built once: every job runs them (building a statement costs more than running it).
+_START_TRY = (
+    update(Job)
+    .where(col(Job.id) == bindparam("job_id"), col(Job.status).not_in(FINISHED), col(Job.attempts) < bindparam("max_tries"))
+    .values(attempts=col(Job.attempts) + 1, status="running", started_at=bindparam("now"), updated_at=bindparam("now"))
+    .returning(col(Job.workspace_id), col(Job.attempts), col(Job.token_usage))
+    .execution_options(synchronize_session=False)
+)
+_FINISH = (
+    update(Job)
+    .where(col(Job.id) == bindparam("job_id"))
+    .values(status="succeeded", last_error=None, finished_at=bindparam("now"), updated_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+
+
+async def start_try(
+    session: AsyncSession, job_id: str, max_tries: int, now: datetime
+) -> tuple[str, int, dict | None] | None:
+    """Claim a job that is not finished and has tries left for one more try, in one statement (the row
+    is locked until the transaction ends, as by `claim`): its (workspace id, tries so far, token usage);
+    None when it is unknown, finished or out of tries (`claim` it to see which)."""
+    row = (await session.execute(_START_TRY, {"job_id": job_id, "max_tries": max_tries, "now": now})).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+async def finish(session: AsyncSession, job_id: str, now: datetime, token_usage: dict | None) -> None:
+    """Record the job `succeeded` in one statement (its token usage too, when it has any)."""
+    if token_usage is None:
+        await session.execute(_FINISH, {"job_id": job_id, "now": now})
+    else:
+        await session.execute(_FINISH.values(token_usage=token_usage), {"job_id": job_id, "now": now})
 
 
 async def heartbeat(session: AsyncSession, job_id: str, now: datetime) -> None:

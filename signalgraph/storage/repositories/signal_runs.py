@@ -6,13 +6,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, literal, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from ..models import Account, AccountInsight, Contact, Insight, Signal, SignalInsight
+from ..models import (
+    Account,
+    AccountInsight,
+    Blob,
+    Contact,
+    Insight,
+    Signal,
+    SignalAccount,
+    SignalInsight,
+    SignalProduct,
+)
 from .accounts import domain_clause
 from .base import insert_ignoring_duplicates
+from .signals import text_key
 
 
 async def next_run(session: AsyncSession, workspace_id: str, signal_id: str) -> int:
@@ -40,13 +51,47 @@ async def mark_pending(session: AsyncSession, workspace_id: str, signal_id: str,
     )
 
 
+# Built once: a worker runs them for every signal, and building a statement costs more than running it.
+_SIGNAL_AND_TEXT = (
+    select(Signal, col(Blob.content))
+    .outerjoin(Blob, and_(col(Blob.key) == bindparam("text_key"), col(Blob.workspace_id) == bindparam("ws")))
+    .where(col(Signal.id) == bindparam("signal_id"), col(Signal.workspace_id) == bindparam("ws"))
+)
+_PRODUCTS_AND_ACCOUNTS: Any = union_all(
+    select(
+        literal("product").label("kind"), col(SignalProduct.product_id).label("other_id"), literal(0).label("position")
+    ).where(col(SignalProduct.signal_id) == bindparam("signal_id"), col(SignalProduct.workspace_id) == bindparam("ws")),
+    select(literal("account"), col(SignalAccount.account_id), col(SignalAccount.position)).where(
+        col(SignalAccount.signal_id) == bindparam("signal_id"), col(SignalAccount.workspace_id) == bindparam("ws")
+    ),
+).order_by("kind", "position", "other_id")
+
+
+async def processing_inputs(
+    session: AsyncSession, workspace_id: str, signal_id: str
+) -> tuple[Signal, str | None, list[str], list[str]] | None:
+    """What processing reads of a signal, in two statements: the signal with its stored text (None for a
+    raw signal), and the ids of its products and of its accounts in link order; None when it is gone."""
+    params = {"signal_id": signal_id, "ws": workspace_id}
+    found = (await session.execute(_SIGNAL_AND_TEXT, {**params, "text_key": text_key(workspace_id, signal_id)})).first()
+    if found is None:
+        return None
+    signal, content = found
+    linked: dict[str, list[str]] = {"product": [], "account": []}
+    for kind, other_id, _ in (await session.execute(_PRODUCTS_AND_ACCOUNTS, params)).all():
+        linked[kind].append(other_id)
+    text = content.decode("utf-8") if content is not None else None
+    return signal, text, linked["product"], linked["account"]
+
+
 async def reconciled_insights(
-    session: AsyncSession, workspace_id: str, signal_id: str, subject_keys: Iterable[str]
+    session: AsyncSession, workspace_id: str, signal_id: str, subject_keys: Iterable[str], *, lock: bool = True
 ) -> tuple[list[Insight], dict[str, Insight]]:
     """What a run of the signal reconciles, read afresh and locked until the transaction ends (PostgreSQL),
     in one statement: the insights its earlier runs may have given evidence to (created by it or linked
     to it), oldest first, and the workspace's open draft about each of these subjects (at most one: a
-    unique index). Rows are locked in subject order, so concurrent runs lock shared drafts in one order."""
+    unique index). Rows are locked in subject order, so concurrent runs lock shared drafts in one order;
+    without `lock`, only read."""
     linked = select(col(SignalInsight.insight_id)).where(
         col(SignalInsight.signal_id) == signal_id, col(SignalInsight.workspace_id) == workspace_id
     )
@@ -57,9 +102,10 @@ async def reconciled_insights(
         select(Insight, contributed.label("contributed"))
         .where(col(Insight.workspace_id) == workspace_id, wanted)
         .order_by(col(Insight.subject_key), col(Insight.id))
-        .with_for_update()
         .execution_options(populate_existing=True)
     )
+    if lock:
+        stmt = stmt.with_for_update()
     earlier: list[Insight] = []
     drafts: dict[str, Insight] = {}
     for insight, was_contributed in (await session.execute(stmt)).all():
