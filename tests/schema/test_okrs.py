@@ -322,6 +322,6 @@ async def test_a_page_of_okrs_with_nested_relations_costs_one_statement_per_rela
         len(kr["projects"]["nodes"]) == 1 and kr["projects"]["nodes"][0]["keyResults"]["nodes"]
         for o in nodes for kr in o["keyResults"]
     )
-    # key lookup, count + page, then one batch each: productIds, products, keyResults, projectIds,
-    # projects, projects' keyResults, okr.
-    assert len(statements) <= 10, "\n".join(statements)
+    # count + page, then one batch each: productIds, products, keyResults, projectIds, projects, projects'
+    # keyResults, okr.
+    assert len(statements) <= 9, "\n".join(statements)
