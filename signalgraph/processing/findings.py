@@ -202,12 +202,10 @@ async def reconcile_insights(
         # while that one waited on one of those drafts, would deadlock. SQLite's writers take turns.
         await _create_new_drafts(session, signal, request, extraction, keyed, product_id)
     contributed, drafts = await runs_repo.reconciled_insights(session, ws, signal_id, subjects)
-    earlier = [i for i in contributed if any(s["signalId"] == signal_id for s in sources_of(i))]
-    kept = [i for i in earlier if is_protected(i)]
+    kept, open_, own = _earlier_insights(contributed, signal_id)
     # each open insight this run touches: its sources before the run, and the run's new ones
-    before = {i.id: (i, sources_of(i)) for i in earlier if i not in kept}
+    before = {i.id: (i, sources_of(i)) for i in open_}
     added: dict[str, list[dict[str, Any]]] = {}
-    own = {s["findingKey"]: i for i, sources in before.values() for s in sources if s["signalId"] == signal_id}
     current: dict[str, Insight] = {}
     for subject, key, finding in keyed:
         protected = next((i for i in kept if i.subject_key == subject or _gave(i, signal_id, key)), None)
@@ -266,11 +264,7 @@ async def _create_new_drafts(
     fail in its savepoint, and the reconciliation, on the locked rows, merges into that one instead."""
     ws, signal_id = signal.workspace_id, signal.id
     contributed, drafts = await runs_repo.reconciled_insights(session, ws, signal_id, [s for s, _, _ in keyed], lock=False)
-    earlier = [i for i in contributed if any(s["signalId"] == signal_id for s in sources_of(i))]
-    kept = [i for i in earlier if is_protected(i)]
-    own = {
-        s["findingKey"]: i for i in earlier if i not in kept for s in sources_of(i) if s["signalId"] == signal_id
-    }
+    kept, _, own = _earlier_insights(contributed, signal_id)
     for subject, key, finding in keyed:
         if subject in drafts or any(i.subject_key == subject or _gave(i, signal_id, key) for i in kept):
             continue
@@ -281,6 +275,18 @@ async def _create_new_drafts(
         apply_sources(new, [source_of(signal, key, finding, request, extraction.extractor)])
         drafts[subject] = new
         await _created(session, new)
+
+
+def _earlier_insights(
+    contributed: list[Insight], signal_id: str
+) -> tuple[list[Insight], list[Insight], dict[str, Insight]]:
+    """Of the insights a signal's earlier runs may have given evidence to, those it did: the ones a person
+    protected, the open ones, and the open one of each of its finding keys."""
+    earlier = [i for i in contributed if any(s["signalId"] == signal_id for s in sources_of(i))]
+    kept = [i for i in earlier if is_protected(i)]
+    open_ = [i for i in earlier if i not in kept]
+    own = {s["findingKey"]: i for i in open_ for s in sources_of(i) if s["signalId"] == signal_id}
+    return kept, open_, own
 
 
 def _gave(insight: Insight, signal_id: str, finding_key: str) -> bool:
