@@ -95,13 +95,23 @@ def children(model: type[M], key: Any, *order_by: Any) -> Loader[list[M]]:
     return Loader(lambda s, ws, keys: repo.read_by_key(s, model, key, ws, keys, order), list)
 
 
-def loaded(loader: DataLoader[str, V], key: str) -> V | Awaitable[V]:
-    """The value at once when the loader has it already (loaded for the whole page before), else its
-    future: a value lets graphql-core complete the field without an asyncio task."""
+NOT_LOADED: Any = object()
+
+
+def ready(loader: DataLoader[str, V], key: str) -> V:
+    """The loader's value for `key` when it has it already (loaded, not failed), else NOT_LOADED; asks for
+    nothing."""
     future = loader.cache_map.get(key) if loader.cache else None
     if future is not None and future.done() and not future.cancelled() and future.exception() is None:
         return future.result()
-    return loader.load(key)
+    return NOT_LOADED
+
+
+def loaded(loader: DataLoader[str, V], key: str) -> V | Awaitable[V]:
+    """The value at once when the loader has it already (loaded for the whole page before), else its
+    future: a value lets graphql-core complete the field without an asyncio task."""
+    value = ready(loader, key)
+    return loader.load(key) if value is NOT_LOADED else value
 
 
 async def load_ahead(loader: DataLoader[str, V], keys: Iterable[str]) -> list[V]:

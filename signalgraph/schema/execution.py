@@ -16,11 +16,15 @@ The REST contract's id lists (`opportunityIds`: no arguments, no permission, `[I
 page loads them for all its rows first (schema/prefetch.py), so the plan asks the same function the
 resolver would (`prefetch.id_list`) and takes a list of strings as it is, which is what completing it
 would give; anything else (the loader's future, a value that is not a string) goes to graphql-core.
+
+Relation connections whose page the prefetch loaded, and the lists of objects under them (a connection's
+`nodes`), are planned too (schema/planned_relations.py): built as their resolver builds them and completed
+through graphql-core's own subfield execution and error handling, without Strawberry's per-parent wrapper.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from graphql import (
     GraphQLField,
@@ -35,27 +39,37 @@ from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.name_converter import NameConverter
 
 from .input_guard import InputGuard
+from .planned_relations import FALLBACK, PlannedConnection, PlannedObjects
 from .prefetch import PREFETCH, id_list
 from .receipts import Receipt, receipt_fields
 
 # A plain field: (its Python attribute, its leaf type's serialiser, whether it is non-null); an id list:
-# the name of its loader.
-PlainField = tuple[str, Any, bool] | str
+# the name of its loader; a relation connection or a plain list of objects: how to execute it.
+PlainField: TypeAlias = "tuple[str, Any, bool] | str | PlannedConnection | PlannedObjects"
 _MISSING = object()
 
 
-def _plan(parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, PlainField]:
-    """Response key → how to read it, for the plain fields and id lists of one selection set."""
+def _plan(executor: PlannedExecution, parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, PlainField]:
+    """Response key → how to read it, for the plain fields, id lists, loaded relation connections and
+    plain object lists of one selection set."""
     plain: dict[str, PlainField] = {}
     for response_name, field_details_list in grouped_field_set.items():
         node = field_details_list[0].node
         field = parent_type.fields.get(node.name.value)
         definition = field.extensions.get("strawberry-definition") if field is not None else None
-        if field is None or definition is None or node.arguments:
+        if field is None or definition is None:
+            continue
+        if (connection := PlannedConnection.of(executor, field, definition, field_details_list)) is not None:
+            plain[response_name] = connection
+            continue
+        if node.arguments:
             continue
         if not getattr(field.resolve, "_is_default", False):
             if (loader := _id_list_loader(field, definition)) is not None:
                 plain[response_name] = loader
+            continue
+        if (objects := PlannedObjects.of(parent_type, field, definition, field_details_list)) is not None:
+            plain[response_name] = objects
             continue
         non_null = isinstance(field.type, GraphQLNonNull)
         leaf = field.type.of_type if non_null else field.type
@@ -92,7 +106,7 @@ class PlannedExecution(InputGuard):
         key = (parent_type, id(grouped_field_set))
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = _plan(parent_type, grouped_field_set)
+            plan = self._plans[key] = _plan(self, parent_type, grouped_field_set)
         return plan
 
     def execute_fields(
@@ -114,6 +128,15 @@ class PlannedExecution(InputGuard):
         try:
             for response_name, field_details_list in grouped_field_set.items():
                 plain = plan.get(response_name)
+                if type(plain) is PlannedConnection or type(plain) is PlannedObjects:
+                    field_path = Path(path, response_name, parent_type.name)
+                    result = plain.execute(self, source_value, field_details_list, field_path, position_context)
+                    if result is not FALLBACK:
+                        results[response_name] = result
+                        if self.is_awaitable(result):
+                            awaitable_fields.append(response_name)
+                        continue
+                    plain = None
                 if isinstance(plain, str):  # an id list: the list as it is, when its loader has it
                     try:
                         ids = id_list(self.context_value, plain, source_value)
@@ -123,7 +146,7 @@ class PlannedExecution(InputGuard):
                         results[response_name] = list(ids)
                         continue
                 elif plain is not None:
-                    attribute, coerce, non_null = plain
+                    attribute, coerce, non_null = plain  # type: ignore[misc]
                     value = getattr(source_value, attribute, _MISSING)
                     if value is None and not non_null:
                         results[response_name] = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -18,6 +19,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from ..errors import InvalidInput
+from ..scopes import Scope
 from ..storage.repositories.base import Page, Slice
 
 T = TypeVar("T")
@@ -167,3 +169,33 @@ def page_size(first: int | None, argument: str = "first") -> int:
     if limit < 0 or limit > MAX_PAGE_SIZE:
         raise InvalidInput(f"{argument} must be between 0 and {MAX_PAGE_SIZE}", field=argument)
     return limit
+
+
+@dataclass(frozen=True)
+class RelationPages:
+    """A has-many relation's connection, paged by `first`/`after`: `relation` names its list loader
+    (`insights_by_signal_id`), `scope` guards it where it crosses into another resource. Its resolver
+    (schema/resources.py `connection`), the prefetch and the planned executor page it the same way."""
+
+    relation: str
+    scope: Scope | None
+
+    def window(self, loaders: Any, first: int | None, after: str | None) -> tuple[Any, int]:
+        """The page loader for these arguments and the page's size (InvalidInput for a bad `first` or
+        cursor): the same arguments give the same loader for the whole request."""
+        limit = page_size(first)
+        key = None if after is None else loaders.page_key(self.relation, decode_key(after))
+        return loaders.page(self.relation, limit, key), limit
+
+    def connection(
+        self, loaders: Any, parent_id: str, found: list[Any], limit: int, after: str | None
+    ) -> Connection[Any]:
+        """The parent's page from what its page loader found ((sort key, row) pairs, up to `limit + 1`)."""
+        rows = found[:limit]
+        return Connection(
+            nodes=[row for _, row in rows],
+            keys=[sort for sort, _ in rows],
+            has_next=len(found) > limit,
+            has_previous=after is not None,
+            total=lambda: loaders.count(self.relation).load(parent_id),
+        )

@@ -38,10 +38,10 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from ..resolvers.loaders import load_ahead, loaded
-from .pagination import decode_key, page_size
+from .pagination import RelationPages
 
 PREFETCH = "signalgraph_prefetch"  # set on an id list's resolver: the name of the loader it reads
-PAGE = "signalgraph_page"  # set on a relation connection's resolver: (its list loader, its scope or None)
+PAGE = "signalgraph_page"  # set on a relation connection's resolver: its RelationPages
 DEFINITION = "strawberry-definition"  # where Strawberry keeps its field on graphql-core's
 
 
@@ -102,26 +102,23 @@ async def _prefetch_pages(
     load: Load,
     field: GraphQLField,
     field_node: FieldNode,
-    page: tuple[str, Any],
+    page: RelationPages,
     ids: list[str],
 ) -> None:
     """One relation's pages for every parent, then what its own nodes select. A field the caller may not
     read, or whose arguments are not plain `first`/`after`, is left to its resolver (which refuses or
     loads it as before): nothing is read ahead that the field's own checks would not allow."""
-    relation, scope = page
+    scope = page.scope
     if scope is not None and (context.principal is None or not context.principal.has(scope)):
         return
     arguments = {a.name.value: _value(raw, a.value) for a in field_node.arguments or ()}
     if set(arguments) - {"first", "after"} or any(v is _UNKNOWN for v in arguments.values()):
         return
-    loaders = context.loaders
     try:
-        limit = page_size(arguments.get("first"))
-        after = arguments.get("after")
-        key = None if after is None else loaders.page_key(relation, decode_key(after))
+        loader, limit = page.window(context.loaders, arguments.get("first"), arguments.get("after"))
     except Exception:  # noqa: BLE001 - a bad argument is the resolver's to refuse, with its message
         return
-    found = await _quietly(load(loaders.page(relation, limit, key), ids))
+    found = await _quietly(load(loader, ids))
     if found is None:
         return
     children = [row for pairs in found for _, row in pairs[:limit]]

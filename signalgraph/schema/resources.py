@@ -44,9 +44,8 @@ from .pagination import (
     OFFSET,
     ORDER_BY,
     Connection,
-    decode_key,
+    RelationPages,
     order_input,
-    page_size,
     window,
 )
 from .permissions import HasScope
@@ -144,6 +143,8 @@ def connection(relation: str, target: type | str, scope: Scope | None = None, de
     guarded by `scope` where it crosses into another resource (and then nullable: a refusal nulls only
     this field). One statement per page for all the parents asking, one more for `totalCount` when asked."""
 
+    pages = RelationPages(relation, scope)
+
     def resolve(
         root: Any,
         info: Info,
@@ -151,32 +152,20 @@ def connection(relation: str, target: type | str, scope: Scope | None = None, de
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Any:
         # Synchronous when the page was loaded for every parent at once (prefetch), else a coroutine.
-        limit = page_size(first)
         loaders = info.context.loaders
-        key = None if after is None else loaders.page_key(relation, decode_key(after))
-        found = loaded(loaders.page(relation, limit, key), root.id)
-
-        def connection_of(found: list[Any]) -> Any:
-            rows = found[:limit]
-            return Connection(
-                nodes=[row for _, row in rows],
-                keys=[sort for sort, _ in rows],
-                has_next=len(found) > limit,
-                has_previous=after is not None,
-                total=lambda: loaders.count(relation).load(root.id),
-            )
-
+        loader, limit = pages.window(loaders, first, after)
+        found = loaded(loader, root.id)
         if not inspect.isawaitable(found):
-            return connection_of(found)
+            return pages.connection(loaders, root.id, found, limit, after)
 
         async def later() -> Any:
-            page = connection_of(await found)
+            page = pages.connection(loaders, root.id, await found, limit, after)
             await prefetch(info, page.nodes, shared=True)  # each parent's page completes on its own
             return page
 
         return later()
 
-    setattr(resolve, PAGE, (relation, scope))
+    setattr(resolve, PAGE, pages)
     module, _, name = target.rpartition(".") if isinstance(target, str) else ("", "", "")
     lazy = LazyType(name, f"signalgraph.schema.{module}") if isinstance(target, str) else _lazy(target)
     kind: Any = Connection[lazy]  # type: ignore[valid-type]
