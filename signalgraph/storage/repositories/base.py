@@ -487,8 +487,9 @@ class Related:
     link: Link | None = None
     column: str | None = None
 
-    def parts(self, workspace_id: str) -> tuple[Select, Any, list[Any]]:
-        """(the rows of this workspace with their parent key, the parent key, the sort key columns)."""
+    def parts(self, workspace_id: Any) -> tuple[Select, Any, list[Any]]:
+        """(the rows of this workspace with their parent key, the parent key, the sort key columns);
+        `workspace_id` is the id or a bind parameter for it."""
         model: Any = self.target
         if self.link is None:
             key = getattr(model, self.column or "")
@@ -548,25 +549,37 @@ async def related_page(
     wanted = list(set(keys))
     if not wanted:
         return grouped
-    stmt, key, order = related.parts(workspace_id)
-    stmt = columns_of(stmt, related.target).where(key.in_(wanted))
-    if after is not None:
-        stmt = stmt.where(keyset_after(order, after))
-    extra = [c for c in order if c.class_ is not related.target]  # sort columns of the link table
-    number = func.row_number().over(partition_by=key, order_by=order).label("sg_row")
-    inner = stmt.add_columns(key.label("sg_parent"), *(c.label(f"sg_sort{i}") for i, c in enumerate(extra)), number).subquery()
+    stmt = _related_page_statement(related, after is not None)
+    values = {"workspace_id": workspace_id, "keys": wanted, "sg_limit": limit + 1}
+    values |= {f"sg_after{i}": value for i, value in enumerate(after or ())}
     cls = read_row(related.target)
-    width = len(cls._fields)
-    outer = (
-        select(inner.c.sg_parent, *(inner.c[name] for name in cls._fields), *(inner.c[f"sg_sort{i}"] for i in range(len(extra))))
-        .where(inner.c.sg_row <= limit + 1)
-        .order_by(inner.c.sg_parent, inner.c.sg_row)
-    )
-    make = cls._make
-    for row in await session.execute(outer):
+    make, width = cls._make, len(cls._fields)
+    for row in await session.execute(stmt, values):
         target = make(row[1 : width + 1])
         grouped[row[0]].append(((*row[width + 1 :], target.created_at, target.id), target))
     return grouped
+
+
+@cache
+def _related_page_statement(related: Related, keyset: bool) -> Select:
+    """related_page's statement, built once per relation (and whether it starts after a cursor), its values
+    as parameters (`workspace_id`, `keys`, `sg_limit`, `sg_after<i>`): a nested query sends one per level,
+    and building it (the subquery's columns, its cache key) cost more CPU than SQLite took to run it
+    (bench/README.md, "CPU: the nested query")."""
+    stmt, key, order = related.parts(bindparam("workspace_id"))
+    stmt = columns_of(stmt, related.target).where(key.in_(bindparam("keys", expanding=True)))
+    if keyset:
+        stmt = stmt.where(tuple_(*order) > tuple_(*(bindparam(f"sg_after{i}", type_=c.type) for i, c in enumerate(order))))
+    extra = [c for c in order if c.class_ is not related.target]  # sort columns of the link table
+    number = func.row_number().over(partition_by=key, order_by=order).label("sg_row")
+    inner = stmt.add_columns(key.label("sg_parent"), *(c.label(f"sg_sort{i}") for i, c in enumerate(extra)), number).subquery()
+    fields = read_row(related.target)._fields
+    outer = (
+        select(inner.c.sg_parent, *(inner.c[name] for name in fields), *(inner.c[f"sg_sort{i}"] for i in range(len(extra))))
+        .where(inner.c.sg_row <= bindparam("sg_limit"))
+        .order_by(inner.c.sg_parent, inner.c.sg_row)
+    )
+    return outer
 
 
 async def related_counts(session: AsyncSession, related: Related, workspace_id: str, keys: Iterable[str]) -> dict[str, int]:
