@@ -260,6 +260,7 @@ MODAL_WISH = re.compile(
 SHORT_CVC = re.compile(r"[^aeiou]*[aeiou][^aeiouwxy]")
 BARE_VERB_OF_PRONOUN = re.compile(r"[\w'-]+ (?:it|them|this|that)(?: (?:off|on|out|up|down))?", re.IGNORECASE)
 PARENTHETICAL = re.compile(r"\s*\([^()]{0,60}\)")
+EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")  # Markdown's "**bold**", "__bold__", "*italic*"
 PRONOUN_SUBJECT = re.compile(
     (
         r"^(?:it|this|that|they|these|those|he|she|i|we|you|there)"
@@ -410,7 +411,9 @@ def subject_phrase(text: str) -> str:
 
 def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
     """(the phrase about the subject, before it is cut; the tidied original)."""
-    text = " ".join(PARENTHETICAL.sub("", spell_contractions(text.replace("’", "'"))).split()).strip(EDGE_PUNCTUATION)
+    text = spell_contractions(EMPHASIS.sub("", text).replace("’", "'"))
+    # An aside goes, unless it is all there is: "(4/5 customers asked for budgets per team.)"
+    text = " ".join((PARENTHETICAL.sub("", text).strip(EDGE_PUNCTUATION) or text).split()).strip(EDGE_PUNCTUATION)
     original = text
     text = strip_openers(text)
     if kind == "feature_request":

@@ -60,7 +60,7 @@ DASH_NAME = re.compile(r"^[ \t]*[—–-][ \t]*[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w
 GREETING = re.compile(cues.GREETING, re.IGNORECASE)
 KEY_VALUE = re.compile(r"^[ \t]*(?P<key>[A-Za-z][\w'’/&+ -]{0,40}?)[ \t]*(?<![:\d])[:=][ \t]*(?P<value>.*)$")
 MARKDOWN_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<title>.+)$")
-SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•]|\d+[.)])\s)|\n")
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]*_]*(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•]|\d+[.)])\s)|\n")
 ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "vs", "inc", "ltd", "approx", "no", "st", "p.s", "ps"}
 )

@@ -36,6 +36,9 @@ from signalgraph.processing.extract.naming import insight_name, is_analyst_name,
         ("CaseStack has native e-signature; ours needs an add-on", "feature_request", "Native e-signature"),
         ("Their intake form is customisable per practice area; ours is fixed", "feature_request",
          "Customisable intake form per practice area"),
+        ("**Zero-copy sharing** with their suppliers.", "praise", "Zero-copy sharing with their suppliers"),
+        ("The *new* editor is great", "praise", "New editor"),
+        ("(4/5 customers asked for budgets per team.)", "feature_request", "Budgets per team"),
     ],
 )
 def test_names_are_noun_phrases_about_the_subject(clause, kind, name):

@@ -62,6 +62,13 @@ def test_a_line_label_names_only_its_first_sentence():
     assert (first.label, second.label) == ("Device management", None)
 
 
+def test_a_sentence_ends_inside_markdown_emphasis():
+    text = "**Cost attribution.** Teams outside BI are kept away from the warehouse."
+    assert [text[s.start : s.end] for s in sentences(text, prose_spans(text)[0])] == [
+        "**Cost attribution.**", "Teams outside BI are kept away from the warehouse."
+    ]
+
+
 def test_the_vendors_side_of_a_chat_a_footer_and_a_forms_numbered_question_are_no_evidence():
     text = (
         "Bea: the date picker app costs $19/month on top\n"
