@@ -565,7 +565,7 @@ def _related_page_statement(related: Related, keyset: bool) -> Select:
     """related_page's statement, built once per relation (and whether it starts after a cursor), its values
     as parameters (`workspace_id`, `keys`, `sg_limit`, `sg_after<i>`): a nested query sends one per level,
     and building it (the subquery's columns, its cache key) cost more CPU than SQLite took to run it
-    (bench/README.md, "CPU: the nested query")."""
+    (bench/README.md, "CPU: the nested query's relation connections")."""
     stmt, key, order = related.parts(bindparam("workspace_id"))
     stmt = columns_of(stmt, related.target).where(key.in_(bindparam("keys", expanding=True)))
     if keyset:
