@@ -233,6 +233,25 @@ async def test_null_propagates_out_of_a_planned_connection_as_graphql_core_propa
     assert by_plan == 0 and by_core == 2
 
 
+async def test_a_null_in_a_nullable_field_of_a_planned_connection_s_rows_is_null_without_an_error(
+    api, services, linked, monkeypatch
+):
+    real = repo.related_page
+
+    async def nameless(*args, **kwargs):
+        found = await real(*args, **kwargs)
+        return {key: [(sort, row._replace(name=None)) for sort, row in pairs] for key, pairs in found.items()}
+
+    monkeypatch.setattr(repo, "related_page", nameless)
+    query = "{ insights(first: 10) { nodes { id opportunities { nodes { id name } } } } }"
+
+    planned, reference, (by_plan, _) = await _both(services, api.key, query, {}, monkeypatch)
+
+    assert planned == reference and not reference[1] and by_plan == 0
+    named = next(r for r in reference[0]["insights"]["nodes"] if r["id"] == linked[0]["id"])
+    assert [o["name"] for o in named["opportunities"]["nodes"]] == [None] * 3
+
+
 @pytest.mark.parametrize("first", [-1, 101])
 async def test_a_bad_argument_of_a_connection_is_refused_at_each_parent(
     api, services, linked, monkeypatch, first
