@@ -21,8 +21,10 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..storage.models import Insight, Signal
+from ..storage.models.base import utcnow
 from ..storage.repositories import signal_runs as runs_repo
 from .extract.base import KIND_LABELS, Extraction, ExtractionRequest, Finding
 from .extract.subjects import subject_key
@@ -163,6 +165,7 @@ def apply_sources(insight: Insight, sources: list[dict[str, Any]]) -> None:
         "sources": sources,
     }
     insight.source_signal_id, insight.finding_key = first["signalId"], first["findingKey"]
+    insight.updated_at = utcnow()
 
 
 async def _created(session: AsyncSession, insight: Insight) -> bool:
@@ -196,16 +199,22 @@ async def reconcile_insights(
     keyed = sorted((f"{scope}:{subject_key(f.kind, f.name)}", k, f) for k, f in unique_keys(extraction.findings))
     subjects = [s for s, _, _ in keyed]
     bind: Any = session.bind
+    appendable: dict[str, Insight] = {}
     if bind.dialect.name != "sqlite":
         # The drafts about new subjects first, in subject order, and only then the shared ones locked (in
         # that order too): a job that held drafts while it waited on another job's insert of a new subject,
-        # while that one waited on one of those drafts, would deadlock. SQLite's writers take turns.
-        await _create_new_drafts(session, signal, request, extraction, keyed, product_id)
-    contributed, drafts = await runs_repo.reconciled_insights(session, ws, signal_id, subjects)
+        # while that one waited on one of those drafts, would deadlock. Other signals' open drafts that the
+        # run only adds sources to are not locked here: their sources are appended in SQL as the last
+        # statement before the commit (`runs_repo.append_sources`). SQLite's writers take turns.
+        appendable = await _create_new_drafts(session, signal, request, extraction, keyed, product_id)
+    contributed, drafts = await runs_repo.reconciled_insights(
+        session, ws, signal_id, [s for s in subjects if s not in appendable]
+    )
     kept, open_, own = _earlier_insights(contributed, signal_id)
     # each open insight this run touches: its sources before the run, and the run's new ones
     before = {i.id: (i, sources_of(i)) for i in open_}
     added: dict[str, list[dict[str, Any]]] = {}
+    appends: dict[str, list[dict[str, Any]]] = {}  # another signal's open draft → the run's sources it gains
     current: dict[str, Insight] = {}
     for subject, key, finding in keyed:
         protected = next((i for i in kept if i.subject_key == subject or _gave(i, signal_id, key)), None)
@@ -213,6 +222,10 @@ async def reconcile_insights(
             current[protected.id] = protected
             continue
         source = source_of(signal, key, finding, request, extraction.extractor)
+        if subject in appendable:
+            appends.setdefault(appendable[subject].id, []).append(source)
+            current[appendable[subject].id] = appendable[subject]
+            continue
         insight = drafts.get(subject)
         if insight is None and key in own and own[key].subject_key is None:
             insight = own[key]  # written before merging existed: it takes its subject now
@@ -247,8 +260,66 @@ async def reconcile_insights(
             await session.delete(insight)
     await session.flush()
     await runs_repo.unlink_insights(session, ws, signal_id, withdrawn)
-    await runs_repo.link_insights(session, ws, signal_id, list(current), account_ids)
+    await runs_repo.link_insights(session, ws, signal_id, [i for i in current if i not in appends], account_ids)
+    if appends:
+        current = await _append(session, signal, current, appends, product_id, account_ids)
     return list(current.values())
+
+
+async def _append(
+    session: AsyncSession,
+    signal: Signal,
+    current: dict[str, Insight],
+    appends: dict[str, list[dict[str, Any]]],
+    product_id: str | None,
+    account_ids: list[str],
+) -> dict[str, Insight]:
+    """Append the run's sources to other signals' open drafts, linked to the signal and its accounts, as
+    the last statement of the reconciliation; `current` with each draft as it is now. A draft that was
+    closed (edited, published) or deleted since it was read gets nothing: its findings go where a
+    reconciliation that read it closed would put them, the subject's open draft now or a new one."""
+    now = utcnow()
+    appended = await runs_repo.append_sources(
+        session, signal.workspace_id, signal.id, appends, product_id=product_id, account_ids=account_ids, now=now,
+        labels=KIND_LABELS, severities=SEVERITY_ORDER, quotes=DESCRIPTION_QUOTES,
+    )
+    homes: dict[str, Insight] = {}
+    for insight_id, sources in appends.items():
+        draft = current[insight_id]
+        values = appended.get(insight_id)
+        if values is None:
+            homes[insight_id] = await _merge_into_open_draft(session, signal, draft.subject_key, sources, product_id)
+            continue
+        for column in ("description", "classifications", "provenance", "product_id"):
+            set_committed_value(draft, column, values[column])
+        set_committed_value(draft, "updated_at", now)
+    if not homes:
+        return current
+    await session.flush()
+    await runs_repo.link_insights(session, signal.workspace_id, signal.id, [i.id for i in homes.values()], account_ids)
+    return {(homes[i].id if i in homes else i): homes.get(i, insight) for i, insight in current.items()}
+
+
+async def _merge_into_open_draft(
+    session: AsyncSession, signal: Signal, subject: str | None, sources: list[dict[str, Any]], product_id: str | None
+) -> Insight:
+    """The subject's open draft (locked), with the sources merged in; a new one when there is none."""
+    ws = signal.workspace_id
+    if subject is None:
+        raise RuntimeError("a draft without a subject cannot be merged into")
+    insight = await runs_repo.open_draft(session, ws, subject)
+    if insight is None:
+        new = Insight(workspace_id=ws, status="draft", product_id=product_id, subject_key=subject, description="")
+        apply_sources(new, sources)
+        if await _created(session, new):
+            return new
+        insight = await runs_repo.open_draft(session, ws, subject)  # the concurrent job's, committed now
+        if insight is None:
+            raise RuntimeError(f"an insight about {sources[0]['name']!r} could neither be created nor found")
+    apply_sources(insight, replaced(sources_of(insight), signal.id, sources))
+    insight.product_id = insight.product_id or product_id
+    session.add(insight)
+    return insight
 
 
 async def _create_new_drafts(
@@ -258,13 +329,23 @@ async def _create_new_drafts(
     extraction: Extraction,
     keyed: list[tuple[str, str, Finding]],
     product_id: str | None,
-) -> None:
+) -> dict[str, Insight]:
     """Insert a draft for each subject that `reconcile_insights` would create one for, as it would create
     it, judged on what is committed now (unlocked): a concurrent job's committed draft makes the insert
-    fail in its savepoint, and the reconciliation, on the locked rows, merges into that one instead."""
+    fail in its savepoint, and the reconciliation, on the locked rows, merges into that one instead.
+    Returns, by subject, the open drafts the run would only add sources to: another signal's (none of
+    this signal's sources or links in it), in the merged form (with `sources`)."""
     ws, signal_id = signal.workspace_id, signal.id
     contributed, drafts = await runs_repo.reconciled_insights(session, ws, signal_id, [s for s, _, _ in keyed], lock=False)
     kept, _, own = _earlier_insights(contributed, signal_id)
+    mine = {i.id for i in contributed}
+    appendable = {
+        subject: draft
+        for subject, draft in drafts.items()
+        if draft.id not in mine
+        and isinstance((draft.provenance or {}).get("sources"), list)
+        and all(s["signalId"] != signal_id for s in sources_of(draft))
+    }
     for subject, key, finding in keyed:
         if subject in drafts or any(i.subject_key == subject or _gave(i, signal_id, key) for i in kept):
             continue
@@ -275,6 +356,7 @@ async def _create_new_drafts(
         apply_sources(new, [source_of(signal, key, finding, request, extraction.extractor)])
         drafts[subject] = new
         await _created(session, new)
+    return appendable
 
 
 def _earlier_insights(

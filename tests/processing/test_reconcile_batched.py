@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from signalgraph.processing.extract.base import Evidence, Extraction, ExtractionRequest, Finding
-from signalgraph.processing.findings import reconcile_insights
+from signalgraph.processing.findings import reconcile_insights, sources_of
 from signalgraph.storage.models import Insight, Signal
 from signalgraph.storage.models.base import utcnow
 from signalgraph.storage.repositories import base as repo
 from signalgraph.storage.repositories import links
+from signalgraph.storage.repositories import signal_runs as runs_repo
 from tests.factories import create_account, create_product, create_signal
 from tests.processing.reference_reconcile import reference_reconcile
 
@@ -49,6 +51,20 @@ STEPS: list[tuple[int, tuple[Finding, ...], bool, tuple[int, ...]]] = [
     ("legacy insight of signal 4", (), False, ()),  # type: ignore[list-item]
     (4, (SLOW, finding("question", "Export formats", "and PDF?")), False, (1,)),
     (4, (SLOW,), True, (0,)),
+    # Signals that only add evidence to drafts others opened (on PostgreSQL, appended in SQL): two findings
+    # on one subject, quotes without a speaker, other sentiments and severities, past the description's
+    # ten quotes.
+    (5, (finding("praise", "Clean dashboard", "clean, says five", severity="low"),
+         finding("praise", "Clean dashboard", "so very clean", key="praise:clean dashboard, again")), False, (0, 1)),
+    (6, (Finding(key="praise:clean dashboard", kind="praise", name="Clean dashboard", description="Six on it.",
+                 sentiment="positive", severity="critical",
+                 evidence=(Evidence("clean one", 0, 9, None), Evidence("clean two", 10, 19, ""),
+                           Evidence("clean three", 20, 31, "Buyer"))), DARK, SLOW), False, (1,)),
+    (7, (Finding(key="praise:clean dashboard", kind="praise", name="Clean dashboard", description="Seven.",
+                 sentiment="positive", severity="high",
+                 evidence=tuple(Evidence(f"clean {n}", n, n + 1, "Customer") for n in range(5))),), False, ()),
+    (8, (PRAISE, CRASH), False, (0,)),
+    (7, (), False, ()),
 ]
 
 Reconcile = Callable[..., Awaitable[list[Insight]]]
@@ -58,7 +74,7 @@ async def test_batched_reconciliation_writes_what_the_per_finding_one_wrote(make
     apis = [await make_api(), await make_api()]
     setups = []
     for api in apis:
-        signals = [await create_signal(api, text=f"Signal {n}.", signalType="transcript") for n in range(5)]
+        signals = [await create_signal(api, text=f"Signal {n}.", signalType="transcript") for n in range(9)]
         product = await create_product(api, name="Maps")
         accounts = [await create_account(api, name=f"Account {n}") for n in range(2)]
         setups.append((api.workspace_id, [s["id"] for s in signals], product["id"], [a["id"] for a in accounts]))
@@ -84,6 +100,47 @@ async def test_batched_reconciliation_writes_what_the_per_finding_one_wrote(make
         assert ours == theirs, f"after step {step}: {what}"
         assert returned[:1] == returned[1:], f"the insights step {step} returned"
     assert len(ours["insights"]) >= 6  # the steps did build something to compare
+
+
+async def test_a_draft_published_after_the_run_read_it_gains_nothing_and_the_finding_opens_a_new_one(
+    make_api, services, monkeypatch
+):
+    """PostgreSQL reads the other signals' drafts a run adds to without a lock, and appends to them last: one
+    a person published in between is left as it is, and the finding goes where it would have gone had the
+    run read it published (SQLite's writers take turns: nothing can come in between)."""
+    if services.db.is_sqlite:
+        pytest.skip("SQLite reconciles under its one writer's turn")
+    api = await make_api()
+    signals = [await create_signal(api, text=f"Signal {n}.", signalType="transcript") for n in range(2)]
+    account = await create_account(api, name="Account")
+    db, ws = services.db, api.workspace_id
+    extraction = Extraction(findings=(DARK,), context="general_feedback", extractor="t")
+    async with db.write() as session:
+        first = await session.get(Signal, signals[0]["id"])
+        [draft] = await reconcile_insights(session, first, REQUEST, extraction, product_id=None, account_ids=[])
+    append_sources = runs_repo.append_sources
+
+    async def published_first(*args: Any, **kwargs: Any) -> Any:
+        await edit(db, ws, "publish dark mode", [])
+        return await append_sources(*args, **kwargs)
+
+    monkeypatch.setattr(runs_repo, "append_sources", published_first)
+    async with db.write() as session:
+        second = await session.get(Signal, signals[1]["id"])
+        [supported] = await reconcile_insights(
+            session, second, REQUEST, extraction, product_id=None, account_ids=[account["id"]]
+        )
+
+    async with db.read() as session:
+        published = await session.get(Insight, draft.id)
+        new = await session.get(Insight, supported.id)
+        by_signal = await repo.linked_ids(session, links.SIGNAL_INSIGHTS, ws, [s["id"] for s in signals])
+        by_account = await repo.linked_ids(session, links.ACCOUNT_INSIGHTS, ws, [account["id"]])
+    assert published is not None and new is not None and new.id != published.id
+    assert (published.status, [s["signalId"] for s in sources_of(published)]) == ("published", [signals[0]["id"]])
+    assert (new.status, [s["signalId"] for s in sources_of(new)]) == ("draft", [signals[1]["id"]])
+    assert by_signal == {signals[0]["id"]: [published.id], signals[1]["id"]: [new.id]}
+    assert by_account == {account["id"]: [new.id]}
 
 
 async def edit(db, ws: str, what: str, signal_ids: list[str]) -> None:

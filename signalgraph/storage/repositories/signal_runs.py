@@ -4,9 +4,11 @@ open draft about a subject, and the contacts and accounts its evidence may name.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, literal, or_, select, union_all, update
+import orjson
+from sqlalchemy import String, and_, bindparam, delete, func, literal, or_, select, text, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,6 +23,7 @@ from ..models import (
     SignalInsight,
     SignalProduct,
 )
+from ..models.base import UTCDateTime
 from .accounts import domain_clause
 from .base import insert_ignoring_duplicates
 from .signals import text_key
@@ -133,6 +136,113 @@ async def open_draft(session: AsyncSession, workspace_id: str, subject_key: str)
         .execution_options(populate_existing=True)
     )
     return (await session.execute(stmt)).scalars().first()
+
+
+# PostgreSQL: the sources of an open draft after the append (its own, then the run's), and what extraction
+# writes on an insight computed from them in SQL, as `processing.findings.apply_sources` computes it in
+# Python (tests/processing/test_reconcile_batched.py holds the two to the same values): the first source
+# names it, so an append changes only the sources, the description and the classifications.
+_SOURCES = "((insights.provenance -> 'sources') || x.added)"
+_DESCRIPTION = f"""CASE WHEN jsonb_array_length({_SOURCES}) = 1 THEN {_SOURCES} -> 0 ->> 'description' ELSE
+    (SELECT coalesce(CAST(:labels AS jsonb) ->> ({_SOURCES} -> 0 ->> 'kind'), 'Finding') || ' raised in '
+            || count(*) || ' signals (' || string_agg(p.id, ', ' ORDER BY p.first) || '):'
+     FROM (SELECT s.value ->> 'signalPublicId' AS id, min(s.n) AS first
+           FROM jsonb_array_elements({_SOURCES}) WITH ORDINALITY AS s(value, n) GROUP BY 1) AS p)
+    || coalesce((SELECT chr(10) || string_agg(q.line, chr(10) ORDER BY q.n, q.m)
+                 FROM (SELECT '“' || (e.value ->> 'quote') || '” — '
+                              || concat_ws(', ', nullif(e.value ->> 'speaker', ''),
+                                           nullif(s.value ->> 'signalPublicId', '')) AS line,
+                              s.n, e.m, row_number() OVER (ORDER BY s.n, e.m) AS r
+                       FROM jsonb_array_elements({_SOURCES}) WITH ORDINALITY AS s(value, n)
+                       CROSS JOIN LATERAL jsonb_array_elements(s.value -> 'evidence') WITH ORDINALITY AS e(value, m)
+                      ) AS q
+                 WHERE q.r <= :quotes), '')
+    || coalesce((SELECT chr(10) || '(and ' || (count(*) - :quotes) || ' more)'
+                 FROM jsonb_array_elements({_SOURCES}) AS s(value)
+                 CROSS JOIN LATERAL jsonb_array_elements(s.value -> 'evidence')
+                 HAVING count(*) > :quotes), '')
+END"""
+_CLASSIFICATIONS = f"""jsonb_build_object(
+    'kind', {_SOURCES} -> 0 -> 'kind',
+    'sentiment', CASE WHEN (SELECT count(DISTINCT s.value -> 'sentiment') FROM jsonb_array_elements({_SOURCES}) AS s(value)) = 1
+                      THEN {_SOURCES} -> 0 -> 'sentiment' ELSE to_jsonb(CAST('mixed' AS text)) END,
+    'severity', (SELECT s.value -> 'severity' FROM jsonb_array_elements({_SOURCES}) WITH ORDINALITY AS s(value, n)
+                 ORDER BY array_position(CAST(:severities AS text[]), s.value ->> 'severity') DESC NULLS LAST, s.n
+                 LIMIT 1),
+    'mentions', (SELECT coalesce(sum(jsonb_array_length(s.value -> 'evidence')), 0)
+                 FROM jsonb_array_elements({_SOURCES}) AS s(value)))"""
+# The drafts are locked in subject order (as `reconciled_insights` locks), then updated; the links of the
+# ones still open are written in the same statement, so nothing is left to undo for one that is not.
+_APPEND_SOURCES = text(f"""
+WITH x AS (SELECT * FROM jsonb_to_recordset(CAST(:appends AS jsonb)) AS x(id varchar, added jsonb)),
+locked AS (
+    SELECT insights.id FROM insights JOIN x ON x.id = insights.id
+    WHERE insights.workspace_id = :ws
+    ORDER BY insights.subject_key, insights.id
+    FOR UPDATE OF insights
+),
+appended AS (
+    UPDATE insights SET
+        provenance = jsonb_set(insights.provenance, '{{sources}}', {_SOURCES}),
+        classifications = {_CLASSIFICATIONS},
+        description = {_DESCRIPTION},
+        product_id = coalesce(insights.product_id, :product_id),
+        updated_at = :now
+    FROM locked JOIN x ON x.id = locked.id
+    WHERE insights.id = locked.id AND insights.workspace_id = :ws AND insights.status = 'draft'
+      AND insights.edited_at IS NULL AND jsonb_typeof(insights.provenance -> 'sources') = 'array'
+    RETURNING insights.id, insights.description, insights.classifications, insights.provenance, insights.product_id
+),
+signal_links AS (
+    INSERT INTO signal_insights (workspace_id, signal_id, insight_id)
+    SELECT :ws, CAST(:signal_id AS varchar), appended.id FROM appended
+    ON CONFLICT DO NOTHING
+),
+account_links AS (
+    INSERT INTO account_insights (workspace_id, account_id, insight_id)
+    SELECT :ws, a.id, appended.id FROM appended CROSS JOIN unnest(CAST(:accounts AS varchar[])) AS a(id)
+    ON CONFLICT DO NOTHING
+)
+SELECT * FROM appended
+""").bindparams(
+    bindparam("appends", type_=String()), bindparam("labels", type_=String()), bindparam("now", type_=UTCDateTime())
+)
+
+
+async def append_sources(
+    session: AsyncSession,
+    workspace_id: str,
+    signal_id: str,
+    appends: dict[str, list[dict[str, Any]]],
+    *,
+    product_id: str | None,
+    account_ids: list[str],
+    now: datetime,
+    labels: dict[str, str],
+    severities: tuple[str, ...],
+    quotes: int,
+) -> dict[str, dict[str, Any]]:
+    """PostgreSQL: append each run's sources to its open draft (insight id → sources) in one statement,
+    which also links the signal and the accounts to it; the new values of each draft it appended to, by
+    id. A draft a person edited or published, or that was deleted, since it was read is left alone (and
+    not in the answer). Its row is locked from this statement to the commit only, where a read, a merge
+    in Python and a flush held it for several round trips: jobs of signals that say the same thing queue
+    on that lock (bench/README.md, "One worker")."""
+    if not appends:
+        return {}
+    params = {
+        "appends": orjson.dumps([{"id": i, "added": added} for i, added in appends.items()]).decode(),
+        "ws": workspace_id,
+        "signal_id": signal_id,
+        "accounts": list(dict.fromkeys(account_ids)),
+        "product_id": product_id,
+        "now": now,
+        "labels": orjson.dumps(labels).decode(),
+        "severities": list(severities),
+        "quotes": quotes,
+    }
+    rows = (await session.execute(_APPEND_SOURCES, params)).mappings().all()
+    return {row["id"]: dict(row) for row in rows}
 
 
 async def unlink_insights(session: AsyncSession, workspace_id: str, signal_id: str, insight_ids: list[str]) -> None:
