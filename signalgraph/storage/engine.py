@@ -26,6 +26,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from ..errors import Conflict, Unavailable
+from .sqlite_cursor import use_one_hand_off_cursors
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # What a database that cannot be reached (down, wrong host, missing database, not migrated) raises.
@@ -61,6 +62,7 @@ def create_engine(
     database_url: str, *, pool_size: int = 10, pool_timeout: float = POOL_TIMEOUT_SECONDS
 ) -> AsyncEngine:
     if database_url.startswith("sqlite"):
+        use_one_hand_off_cursors()
         engine = create_async_engine(
             database_url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
