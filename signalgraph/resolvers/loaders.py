@@ -151,14 +151,17 @@ class Loaders:
 
         return DataLoader(load_fn=load)
 
-    def page(self, relation: str, limit: int, after: tuple[Any, ...] | None) -> DataLoader[str, list[Any]]:
+    def page(
+        self, relation: str, limit: int, after: tuple[Any, ...] | None, columns: frozenset[str] | None = None
+    ) -> DataLoader[str, list[Any]]:
         """One page of the has-many relation `relation` (the name of its list loader) for every parent that
-        asks for the same page: (sort key, row) pairs, up to `limit + 1` of them."""
+        asks for the same page: (sort key, row) pairs, up to `limit + 1` of them; rows of only `columns`
+        (and their sort key) when given, all columns when None."""
         related = self._related(relation)
-        key = ("page", relation, limit, after)
+        key = ("page", relation, limit, after, columns)
         if key not in self._pages:
             self._pages[key] = self.build(
-                Loader(lambda s, ws, keys: repo.related_page(s, related, ws, keys, limit=limit, after=after), list)
+                Loader(lambda s, ws, keys: repo.related_page(s, related, ws, keys, limit=limit, after=after, columns=columns), list)
             )
         return self._pages[key]
 

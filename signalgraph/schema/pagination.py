@@ -180,12 +180,13 @@ class RelationPages:
     relation: str
     scope: Scope | None
 
-    def window(self, loaders: Any, first: int | None, after: str | None) -> tuple[Any, int]:
-        """The page loader for these arguments and the page's size (InvalidInput for a bad `first` or
-        cursor): the same arguments give the same loader for the whole request."""
+    def window(self, loaders: Any, first: int | None, after: str | None, columns: frozenset[str] | None) -> tuple[Any, int]:
+        """The page loader for these arguments and the columns its rows need (prefetch.row_columns), and the
+        page's size (InvalidInput for a bad `first` or cursor): the same arguments give the same loader for
+        the whole request."""
         limit = page_size(first)
         key = None if after is None else loaders.page_key(self.relation, decode_key(after))
-        return loaders.page(self.relation, limit, key), limit
+        return loaders.page(self.relation, limit, key, columns), limit
 
     def connection(
         self, loaders: Any, parent_id: str, found: list[Any], limit: int, after: str | None

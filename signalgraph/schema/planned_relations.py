@@ -18,7 +18,13 @@ import inspect
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLField, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLOutputType
+from graphql import (
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+)
 from graphql.execution.executor import collect_iterator_awaitables, to_nodes
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, gather_with_cancel
@@ -27,7 +33,7 @@ from strawberry.permission import PermissionExtension
 from ..resolvers.loaders import NOT_LOADED, ready
 from .pagination import RelationPages
 from .permissions import HasScope
-from .prefetch import PAGE
+from .prefetch import PAGE, node_type, row_columns
 
 if TYPE_CHECKING:
     from .execution import PlannedExecution
@@ -144,11 +150,12 @@ class PlannedConnection:
     `execute_field` for that parent: a refused scope (the resolver's permission raises the same error at
     the same path), a page not loaded (the resolver's loader then loads it), a bad `first` or cursor."""
 
-    __slots__ = ("arguments", "connection_type", "pages", "return_type", "window")
+    __slots__ = ("arguments", "columns", "connection_type", "pages", "return_type", "window")
 
     def __init__(self, pages: RelationPages, return_type: GraphQLOutputType, connection_type: GraphQLObjectType, arguments: dict[str, Any]):
         self.pages, self.return_type, self.connection_type, self.arguments = pages, return_type, connection_type, arguments
         self.window: tuple[Any, int] | None = None
+        self.columns: frozenset[str] | None = None  # what its rows must hold (prefetch.row_columns)
 
     @classmethod
     def of(
@@ -174,7 +181,12 @@ class PlannedConnection:
         first, after = arguments.get("first"), arguments.get("after")
         if not (first is None or type(first) is int) or not (after is None or type(after) is str):
             return None
-        return cls(pages, field.type, connection_type, {"first": first, "after": after})
+        node = node_type(connection_type)
+        if node is None:
+            return None
+        planned = cls(pages, field.type, connection_type, {"first": first, "after": after})
+        planned.columns = row_columns(executor.schema, executor.operation, executor.fragment_definitions, node)
+        return planned
 
     def execute(self, executor: PlannedExecution, source: Any, field_details_list: Any, path: Path, position_context: Any) -> Any:
         """The completed connection, or FALLBACK when graphql-core must resolve this parent's field."""
@@ -186,9 +198,7 @@ class PlannedConnection:
             parent_id = source.id
             loaders = context.loaders
             if self.window is None:
-                self.window = self.pages.window(
-                    loaders, self.arguments["first"], self.arguments["after"]
-                )
+                self.window = self.pages.window(loaders, self.arguments["first"], self.arguments["after"], self.columns)
         except Exception:  # noqa: BLE001 -- the resolver raises it again, at this parent's path
             return FALLBACK
         loader, limit = self.window

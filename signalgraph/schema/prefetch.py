@@ -12,23 +12,31 @@ selection, which sends the statements the loaders would have sent anyway (one pe
 Nothing is read ahead that the field's own check would refuse: a relation guarded by a scope the caller
 lacks, or with arguments other than plain `first`/`after`, is left to its resolver; id lists carry no
 permission of their own (the page's does).
+
+A relation page selects only the columns its rows are asked for where every field selected on its type is
+a plain column or reads only the row's id (`row_columns`): a nested query asking for `id name` read every
+column of every level, and converted its datetimes (bench/README.md).
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 from graphql import (
     BooleanValueNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLField,
     GraphQLObjectType,
     GraphQLResolveInfo,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     NullValueNode,
+    OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
     VariableNode,
@@ -71,7 +79,7 @@ async def prefetch(info: Info, rows: Sequence[Any], *, shared: bool = False) -> 
     raw = info._raw_info
     fields = [f for node in raw.field_nodes for f in _node_selection(raw, node.selection_set)]
     load = _batched if shared else load_ahead
-    await _prefetch(raw, info.context, load, _node_type(raw.return_type), fields, rows)
+    await _prefetch(raw, info.context, load, node_type(raw.return_type), fields, rows)
 
 
 def _batched(loader: DataLoader[str, Any], keys: list[str]) -> Awaitable[list[Any]]:
@@ -114,15 +122,17 @@ async def _prefetch_pages(
     arguments = {a.name.value: _value(raw, a.value) for a in field_node.arguments or ()}
     if set(arguments) - {"first", "after"} or any(v is _UNKNOWN for v in arguments.values()):
         return
+    node = node_type(field.type)
+    columns = None if node is None else row_columns(raw.schema, raw.operation, raw.fragments, node)
     try:
-        loader, limit = page.window(context.loaders, arguments.get("first"), arguments.get("after"))
+        loader, limit = page.window(context.loaders, arguments.get("first"), arguments.get("after"), columns)
     except Exception:  # noqa: BLE001 - a bad argument is the resolver's to refuse, with its message
         return
     found = await _quietly(load(loader, ids))
     if found is None:
         return
     children = [row for pairs in found for _, row in pairs[:limit]]
-    await _prefetch(raw, context, load, _node_type(field.type), _node_selection(raw, field_node.selection_set), children)
+    await _prefetch(raw, context, load, node, _node_selection(raw, field_node.selection_set), children)
 
 
 async def _quietly(loading: Awaitable[Any]) -> Any:
@@ -151,7 +161,7 @@ def _value(raw: GraphQLResolveInfo, value: Any) -> Any:
     return _UNKNOWN
 
 
-def _node_type(connection_type: Any) -> GraphQLObjectType | None:
+def node_type(connection_type: Any) -> GraphQLObjectType | None:
     """The type of a connection's nodes; None if `connection_type` is no connection."""
     connection = get_named_type(connection_type)
     if not isinstance(connection, GraphQLObjectType) or "nodes" not in connection.fields:
@@ -205,3 +215,76 @@ def _condition(raw: GraphQLResolveInfo, node: Any, directive: str) -> bool | Non
                     return bool(variables.get(value.name.value))
                 return isinstance(value, BooleanValueNode) and value.value
     return None
+
+
+# Per operation (by identity, while it lives: the parse cache keeps a repeated document's), per row type.
+_COLUMNS: dict[int, tuple[weakref.ref[OperationDefinitionNode], dict[str, frozenset[str] | None]]] = {}
+
+
+def row_columns(
+    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode], node: GraphQLObjectType
+) -> frozenset[str] | None:
+    """The columns a relation page of `node` rows must hold for this operation: the attributes of every plain
+    field selected on the type (or an interface of it) anywhere in the document, through fragments and
+    whether or not @skip/@include runs it (the page's `id` and `created_at` are always read); None, every
+    column, as soon as a field there reads anything else (a resolver of its own). One answer per operation
+    and type, so the prefetch, the plan and the connection's resolver, which see a field's nodes one by one
+    or merged, ask the same page loader."""
+    key = id(operation)
+    entry = _COLUMNS.get(key)
+    if entry is None or entry[0]() is not operation:
+
+        def forget(_: object) -> None:
+            _COLUMNS.pop(key, None)
+
+        entry = _COLUMNS[key] = (weakref.ref(operation, forget), {})
+    by_type = entry[1]
+    if node.name not in by_type:
+        selected: set[str] = set()
+        names = {node.name, *(interface.name for interface in node.interfaces)}
+        root = schema.get_root_type(operation.operation)
+        _selected_on(schema, fragments, operation.selection_set, root, names, selected, set())
+        by_type[node.name] = _attributes(node, selected)
+    return by_type[node.name]
+
+
+def _selected_on(
+    schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], selection_set: SelectionSetNode | None, parent: Any,
+    names: set[str], selected: set[str], spread: set[str],
+) -> None:
+    """Adds to `selected` the fields selected on a type named in `names`, in `selection_set` (whose type is
+    `parent`) and below."""
+    for selection in selection_set.selections if selection_set is not None else ():
+        if isinstance(selection, FieldNode):
+            if parent is not None and parent.name in names:
+                selected.add(selection.name.value)
+            field = getattr(parent, "fields", {}).get(selection.name.value)
+            if field is not None and selection.selection_set is not None:
+                _selected_on(schema, fragments, selection.selection_set, get_named_type(field.type), names, selected, spread)
+        elif isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            kind = schema.get_type(condition.name.value) if condition is not None else parent
+            _selected_on(schema, fragments, selection.selection_set, kind, names, selected, spread)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in spread:
+            spread.add(selection.name.value)
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                kind = schema.get_type(fragment.type_condition.name.value)
+                _selected_on(schema, fragments, fragment.selection_set, kind, names, selected, spread)
+
+
+def _attributes(node: GraphQLObjectType, selected: set[str]) -> frozenset[str] | None:
+    """The row attributes the fields `selected` on `node` read: a plain field its own; an id list or a
+    relation connection the row's id; None when any other field is selected (it may read anything)."""
+    attributes = {"id"}
+    for name in selected - {"__typename"}:
+        field = node.fields.get(name)
+        definition = field.extensions.get(DEFINITION) if field is not None else None
+        if definition is None:
+            return None
+        resolver = getattr(definition.base_resolver, "wrapped_func", None)
+        if getattr(field.resolve, "_is_default", False) and definition.base_resolver is None:
+            attributes.add(definition.python_name)
+        elif getattr(resolver, PREFETCH, None) is None and not isinstance(getattr(resolver, PAGE, None), RelationPages):
+            return None
+    return frozenset(attributes)

@@ -49,7 +49,7 @@ from .pagination import (
     window,
 )
 from .permissions import HasScope
-from .prefetch import PAGE, id_list_resolver, prefetch
+from .prefetch import PAGE, id_list_resolver, node_type, prefetch, row_columns
 
 Info = strawberry.Info[Context, None]
 UNSET: Any = strawberry.UNSET
@@ -153,7 +153,10 @@ def connection(relation: str, target: type | str, scope: Scope | None = None, de
     ) -> Any:
         # Synchronous when the page was loaded for every parent at once (prefetch), else a coroutine.
         loaders = info.context.loaders
-        loader, limit = pages.window(loaders, first, after)
+        raw = info._raw_info
+        node = node_type(raw.return_type)
+        columns = None if node is None else row_columns(raw.schema, raw.operation, raw.fragments, node)
+        loader, limit = pages.window(loaders, first, after, columns)
         found = loaded(loader, root.id)
         if not inspect.isawaitable(found):
             return pages.connection(loaders, root.id, found, limit, after)

@@ -121,3 +121,51 @@ async def test_a_relation_that_fails_to_load_ahead_fails_at_each_field_not_the_p
 
     assert [p["insights"] for p in answer["data"]["products"]["nodes"]] == [None, None]  # the page survives
     assert sorted(e["path"][-1] for e in answer["errors"]) == ["insights", "insights"]
+
+
+@pytest.fixture
+def page_columns(monkeypatch) -> list[object]:
+    """The column sets the relation pages were read with (None: every column)."""
+    asked: list[object] = []
+    real = repo.related_page
+
+    async def spy(*args, columns=None, **kwargs):
+        asked.append(columns)
+        return await real(*args, columns=columns, **kwargs)
+
+    monkeypatch.setattr(repo, "related_page", spy)
+    return asked
+
+
+async def test_a_relation_page_reads_only_the_columns_its_rows_are_asked_for(api, services, page_columns):
+    await seed_products(services, api.workspace_id, 2, 2)
+    query = """{ products(first: 5) { nodes { insights(first: 3) {
+      nodes { id name ...More tagIds description @skip(if: true) } edges { cursor } } } } }
+    fragment More on Node { ... on Insight { status } }"""
+    rows = [i for p in (await api.ok(query))["products"]["nodes"] for i in p["insights"]["nodes"]]
+
+    assert len(rows) == 4 and all(set(r) == {"id", "name", "status", "tagIds"} for r in rows)
+    # the skipped field's column too (one set per operation and type, whatever @skip says), and the sort key
+    assert set(page_columns) == {frozenset({"id", "name", "status", "description"})}
+
+
+async def test_a_field_with_a_resolver_of_its_own_reads_every_column(api, services, page_columns):
+    await seed_products(services, api.workspace_id, 2, 2)
+    query = "{ products(first: 5) { nodes { id insights(first: 3) { nodes { id product { id } } } } } }"
+    products = (await api.ok(query))["products"]["nodes"]
+
+    assert all(i["product"]["id"] == p["id"] for p in products for i in p["insights"]["nodes"])
+    assert page_columns and set(page_columns) == {None}
+
+
+async def test_selections_of_one_relation_in_several_places_share_its_page(api, services, page_columns):
+    """Two field nodes of the same relation (a fragment and the field itself) see one column set: one page
+    loader, one statement."""
+    await seed_products(services, api.workspace_id, 2, 2)
+    query = """{ products(first: 5) { nodes { insights(first: 3) { nodes { id } } ...P } } }
+    fragment P on Product { insights(first: 3) { nodes { name } } }"""
+    page_columns.clear()
+    nodes = (await api.ok(query))["products"]["nodes"]
+
+    assert all(set(i) == {"id", "name"} for p in nodes for i in p["insights"]["nodes"])
+    assert page_columns == [frozenset({"id", "name"})] * (len(page_columns)) and len(page_columns) <= 3

@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import SQLModel
 
 from ...errors import InvalidInput
-from .rows import columns_of, read_row, read_rows
+from .rows import read_row, read_rows
 
 M = TypeVar("M", bound=SQLModel)
 # Far below SQLite's limit on a LIKE pattern (50000 bytes), even escaped and in four-byte characters.
@@ -541,18 +541,21 @@ async def related_page(
     *,
     limit: int,
     after: Sequence[Any] | None = None,
+    columns: frozenset[str] | None = None,
 ) -> dict[str, list[tuple[tuple[Any, ...], Any]]]:
     """Up to `limit + 1` read rows of each parent (the extra one says there is a next page) after the sort
     key `after`, each with its sort key: one statement for every parent, numbering each parent's rows with
-    ROW_NUMBER() OVER (PARTITION BY parent ORDER BY the sort key)."""
+    ROW_NUMBER() OVER (PARTITION BY parent ORDER BY the sort key). `columns`: only these columns of the rows
+    (with `id` and `created_at`, their sort key), where the reader needs no others; None for all."""
     grouped: dict[str, list[tuple[tuple[Any, ...], Any]]] = defaultdict(list)
     wanted = list(set(keys))
     if not wanted:
         return grouped
-    stmt = _related_page_statement(related, after is not None)
+    only = None if columns is None else columns | {"id", "created_at"}
+    stmt = _related_page_statement(related, after is not None, only)
     values = {"workspace_id": workspace_id, "keys": wanted, "sg_limit": limit + 1}
     values |= {f"sg_after{i}": value for i, value in enumerate(after or ())}
-    cls = read_row(related.target)
+    cls = read_row(related.target, only)
     make, width = cls._make, len(cls._fields)
     for row in await session.execute(stmt, values):
         target = make(row[1 : width + 1])
@@ -561,19 +564,20 @@ async def related_page(
 
 
 @cache
-def _related_page_statement(related: Related, keyset: bool) -> Select:
+def _related_page_statement(related: Related, keyset: bool, only: frozenset[str] | None) -> Select:
     """related_page's statement, built once per relation (and whether it starts after a cursor), its values
     as parameters (`workspace_id`, `keys`, `sg_limit`, `sg_after<i>`): a nested query sends one per level,
     and building it (the subquery's columns, its cache key) cost more CPU than SQLite took to run it
     (bench/README.md, "CPU: the nested query's relation connections")."""
     stmt, key, order = related.parts(bindparam("workspace_id"))
-    stmt = columns_of(stmt, related.target).where(key.in_(bindparam("keys", expanding=True)))
+    row = read_row(related.target, only)
+    stmt = stmt.with_only_columns(*row._columns).where(key.in_(bindparam("keys", expanding=True)))
     if keyset:
         stmt = stmt.where(tuple_(*order) > tuple_(*(bindparam(f"sg_after{i}", type_=c.type) for i, c in enumerate(order))))
     extra = [c for c in order if c.class_ is not related.target]  # sort columns of the link table
     number = func.row_number().over(partition_by=key, order_by=order).label("sg_row")
     inner = stmt.add_columns(key.label("sg_parent"), *(c.label(f"sg_sort{i}") for i, c in enumerate(extra)), number).subquery()
-    fields = read_row(related.target)._fields
+    fields = row._fields
     outer = (
         select(inner.c.sg_parent, *(inner.c[name] for name in fields), *(inner.c[f"sg_sort{i}"] for i in range(len(extra))))
         .where(inner.c.sg_row <= bindparam("sg_limit"))

@@ -30,17 +30,21 @@ class ReadRow(tuple[Any, ...]):
     _make: ClassVar[Callable[[Iterable[Any]], Any]]
 
 
-_CLASSES: dict[type[SQLModel], type[ReadRow]] = {}
+_CLASSES: dict[tuple[type[SQLModel], frozenset[str] | None], type[ReadRow]] = {}
 
 
-def read_row(model: type[SQLModel]) -> type[ReadRow]:
-    """The read-row class of a table model (one per model), named like it."""
-    cls = _CLASSES.get(model)
+def read_row(model: type[SQLModel], only: frozenset[str] | None = None) -> type[ReadRow]:
+    """The read-row class of a table model, named like it: of all its columns, or of the columns named in
+    `only` (in the table's order; all of them when `only` names anything that is not a column). One class
+    per model and column set."""
+    cls = _CLASSES.get((model, only))
     if cls is None:
         columns = tuple(model.__table__.columns)  # type: ignore[attr-defined]
+        if only is not None and only <= {c.key for c in columns}:
+            columns = tuple(c for c in columns if c.key in only)
         fields = namedtuple(model.__name__, [c.key for c in columns])  # type: ignore[misc]
         namespace = {"__slots__": (), "__module__": __name__, "_model": model, "_columns": columns}
-        cls = _CLASSES[model] = type(model.__name__, (fields, ReadRow), namespace)
+        cls = _CLASSES[(model, only)] = type(model.__name__, (fields, ReadRow), namespace)
     return cls
 
 
