@@ -39,6 +39,7 @@ JobFunction = Callable[..., Awaitable[Any]]
 # The runner's own deadline exceeds the job's (settings.job_timeout_seconds, enforced by the job
 # wrapper) by this much, so a job that overruns is failed or retried by our code, not cut off by arq.
 RUNNER_TIMEOUT_MARGIN_SECONDS = 5
+MAX_JOBS = 10  # run at once by one arq worker (arq's default), and by the in-process runner
 REDIS_TIMEOUT_SECONDS = 5
 PING_TIMEOUT_SECONDS = 2  # /readyz and the start-up wait: a Redis that hangs is not ready
 HAND_OVER_TIMEOUT_SECONDS = 2.0  # one enqueue on Redis, in its own task
@@ -102,6 +103,8 @@ class InProcessQueue:
 
     A job raising `Retry(defer=…)` runs again after the delay; an id already queued or running here
     is not queued twice; `periodic` functions (the sweeper) run every `settings.sweep_interval_seconds`.
+    At most `MAX_JOBS` tries run at once, as in an arq worker: the others wait their turn before they
+    open a session or read their target, so a burst of creates costs a waiting task each, not a running job.
     """
 
     def __init__(
@@ -118,6 +121,7 @@ class InProcessQueue:
         self._periodic = periodic
         self._sleep = sleep  # how a retry waits out its delay (tests record it)
         self._active: dict[str, asyncio.Task] = {}
+        self._slots = asyncio.Semaphore(MAX_JOBS)
         self._background: list[asyncio.Task] = []
 
     async def enqueue(self, job: JobRef) -> bool:
@@ -133,9 +137,10 @@ class InProcessQueue:
         timeout = self._settings.job_timeout_seconds + RUNNER_TIMEOUT_MARGIN_SECONDS
         for job_try in range(1, runner_max_tries(self._settings) + 1):
             try:
-                await asyncio.wait_for(
-                    function({**self._context, "job_id": job.id, "job_try": job_try}, job.target_id), timeout
-                )
+                async with self._slots:
+                    await asyncio.wait_for(
+                        function({**self._context, "job_id": job.id, "job_try": job_try}, job.target_id), timeout
+                    )
                 return
             except Retry as retry:
                 await self._sleep((retry.defer_score or 0) / 1000)

@@ -23,7 +23,14 @@ from ..settings import Settings
 from ..storage.engine import Database, describe_database
 from . import indexing, products, signals
 from .extractor_pool import ExtractorPool
-from .queue import RUNNER_TIMEOUT_MARGIN_SECONDS, ArqQueue, JobFunction, describe_job_mode, runner_max_tries
+from .queue import (
+    MAX_JOBS,
+    RUNNER_TIMEOUT_MARGIN_SECONDS,
+    ArqQueue,
+    JobFunction,
+    describe_job_mode,
+    runner_max_tries,
+)
 
 logger = logging.getLogger(__name__)
 from .sweeper import sweep_jobs
@@ -46,7 +53,6 @@ PERIODIC: tuple[JobFunction, ...] = (sweep_jobs,)
 # "One worker"). A poll is one ZRANGEBYSCORE, so polling 20 times a second costs Redis and the worker
 # next to nothing.
 POLL_DELAY_SECONDS = 0.05
-MAX_JOBS = 10  # run at once by one worker (arq's default)
 
 
 # arq's claim of a listed job (Worker.start_jobs: WATCH the in-progress key, EXISTS, ZSCORE, then MULTI,

@@ -9,7 +9,7 @@ from datetime import timedelta
 import orjson
 import pytest
 
-from signalgraph.jobs.queue import InProcessQueue
+from signalgraph.jobs.queue import MAX_JOBS, InProcessQueue, JobRef
 from signalgraph.jobs.runner import WORKER_LOST, backoff
 from signalgraph.jobs.sweeper import sweep_jobs
 from signalgraph.logs import JsonFormatter
@@ -205,3 +205,28 @@ async def test_a_running_job_heartbeats_so_the_sweeper_leaves_it_alone(make_harn
 
     assert row.status == "running" and row.updated_at > started
     assert job.id not in swept
+
+
+async def test_the_in_process_runner_runs_at_most_max_jobs_at_once():
+    """A burst of creates without Redis queues a job each: they wait their turn rather than all opening
+    sessions and reading their signals at once, which starved the requests and held every job in memory."""
+    running, most, finished = 0, 0, 0
+    release = asyncio.Event()
+
+    async def held(ctx, target_id):
+        nonlocal running, most, finished
+        running += 1
+        most = max(most, running)
+        await release.wait()
+        running, finished = running - 1, finished + 1
+
+    queue = InProcessQueue(job_settings("sqlite+aiosqlite://"), {"held": held}, {})
+    for i in range(3 * MAX_JOBS):
+        await queue.enqueue(JobRef(kind="held", target_id=str(i), id=f"job-{i}"))
+    for _ in range(20):  # every task that can start has started
+        await asyncio.sleep(0)
+    assert (running, finished) == (MAX_JOBS, 0)
+
+    release.set()
+    await queue.drain()
+    assert (most, finished) == (MAX_JOBS, 3 * MAX_JOBS)
