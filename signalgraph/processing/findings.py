@@ -200,15 +200,21 @@ async def reconcile_insights(
     subjects = [s for s, _, _ in keyed]
     bind: Any = session.bind
     appendable: dict[str, Insight] = {}
+    locked_subjects, gave_before = subjects, True
     if bind.dialect.name != "sqlite":
         # The drafts about new subjects first, in subject order, and only then the shared ones locked (in
         # that order too): a job that held drafts while it waited on another job's insert of a new subject,
         # while that one waited on one of those drafts, would deadlock. Other signals' open drafts that the
         # run only adds sources to are not locked here: their sources are appended in SQL as the last
         # statement before the commit (`runs_repo.append_sources`). SQLite's writers take turns.
-        appendable = await _create_new_drafts(session, signal, request, extraction, keyed, product_id)
-    contributed, drafts = await runs_repo.reconciled_insights(
-        session, ws, signal_id, [s for s in subjects if s not in appendable]
+        appendable, gave_before = await _create_new_drafts(session, signal, request, extraction, keyed, product_id)
+        locked_subjects = [s for s in subjects if s not in appendable]
+    # With nothing of this signal's to reconcile (only its own runs write its sources, and they take turns on
+    # its row) and every finding appended, there is nothing to read or lock: one round trip fewer.
+    contributed, drafts = (
+        await runs_repo.reconciled_insights(session, ws, signal_id, locked_subjects)
+        if gave_before or locked_subjects
+        else ([], {})
     )
     kept, open_, own = _earlier_insights(contributed, signal_id)
     # each open insight this run touches: its sources before the run, and the run's new ones
@@ -329,12 +335,13 @@ async def _create_new_drafts(
     extraction: Extraction,
     keyed: list[tuple[str, str, Finding]],
     product_id: str | None,
-) -> dict[str, Insight]:
+) -> tuple[dict[str, Insight], bool]:
     """Insert a draft for each subject that `reconcile_insights` would create one for, as it would create
     it, judged on what is committed now (unlocked): a concurrent job's committed draft makes the insert
     fail in its savepoint, and the reconciliation, on the locked rows, merges into that one instead.
     Returns, by subject, the open drafts the run would only add sources to: another signal's (none of
-    this signal's sources or links in it), in the merged form (with `sources`)."""
+    this signal's sources or links in it), in the merged form (with `sources`); and whether any insight
+    holds a source of this signal's earlier runs."""
     ws, signal_id = signal.workspace_id, signal.id
     contributed, drafts = await runs_repo.reconciled_insights(session, ws, signal_id, [s for s, _, _ in keyed], lock=False)
     kept, _, own = _earlier_insights(contributed, signal_id)
@@ -356,7 +363,7 @@ async def _create_new_drafts(
         apply_sources(new, [source_of(signal, key, finding, request, extraction.extractor)])
         drafts[subject] = new
         await _created(session, new)
-    return appendable
+    return appendable, bool(kept or own)
 
 
 def _earlier_insights(
