@@ -3,16 +3,21 @@
 The cue rules say what a clause is when one of their phrases occurs in it; fresh text phrases things in
 ways no list foresaw. This model was trained (tools/train_clause_model.py) on the clauses of the labelled
 sets under eval/, each labelled with the kind of the finding whose keyword groups it holds, or "none".
-It is a multinomial naive Bayes over lower-cased word unigrams and bigrams (each counted once per clause),
-a few shape features (a modal or request word first, a negation, a question, a number, the length, the
-signal's profile, the heading's hint) and the kinds the cue rules gave the clause. The extractor takes a
-clause no rule claimed as a finding of a kind in `kinds` when that kind's posterior is at least
-`threshold` (or its own in `thresholds`), and drops a rule's clause the model calls "none" with a posterior
-of at least `veto`; with `relabel`, a rule's clause whose cues scored under `relabel_score` (one weak cue,
-or a heading's hint) takes the kind the model is that sure of.
+It reads lower-cased word unigrams and bigrams (each counted once per clause), a few shape features (a modal
+or request word first, a negation, a question, a number, the length, the signal's profile, the heading's
+hint) and the kinds the cue rules gave the clause. It is linear: a clause's score for a class is the class's
+bias plus the weights of its features, and the posteriors are their softmax. The shipped weights are a
+weighted mean of a multinomial naive Bayes's (log probabilities, a share of 0.3) and a logistic regression's
+(0.7), both trained on the same examples (`from_weights`); a naive Bayes alone can be made from counts
+(`from_counts`).
 
-Pure Python, no download: the model is the JSON file beside this module (class counts and per-feature
-counts); the same text always gives the same answer.
+The extractor takes a clause no rule claimed as a finding of a kind in `kinds` when that kind's posterior
+is at least `threshold` (or its own in `thresholds`), and drops a rule's clause the model calls "none" with
+a posterior of at least `veto`; with `relabel`, a rule's clause whose cues scored under `relabel_score` (one
+weak cue, or a heading's hint) takes the kind the model is that sure of.
+
+Pure Python, no download: the model is the JSON file beside this module (classes, biases and per-feature
+weights, and the policy above); the same text always gives the same answer.
 """
 
 from __future__ import annotations
@@ -41,10 +46,6 @@ NEGATIONS = frozenset({
 
 def tokens(quote: str) -> list[str]:
     return WORD.findall(quote.lower().replace("’", "'"))
-
-
-RULE_KINDS = True  # the kinds the rules gave the clause
-PREVIOUS_WORDS = False  # the words of the clause before
 
 
 def features(
@@ -79,9 +80,8 @@ def features(
 @dataclass(frozen=True)
 class ClauseModel:
     classes: tuple[str, ...]
-    priors: tuple[float, ...]  # log prior per class
-    weights: dict[str, tuple[float, ...]]  # log P(feature | class) per feature
-    unseen: tuple[float, ...]  # log P(feature | class) for a feature seen in training but not with that class
+    priors: tuple[float, ...]  # bias per class (for naive Bayes, the log prior)
+    weights: dict[str, tuple[float, ...]]  # per feature, its weight per class (naive Bayes: log P(feature | class))
     threshold: float
     kinds: tuple[str, ...] = ("feature_request", "bug")  # the kinds a learned finding may have
     thresholds: tuple[tuple[str, float], ...] = ()  # a posterior other than `threshold` for some kinds
@@ -90,7 +90,33 @@ class ClauseModel:
     relabel_score: float = math.inf  # …when every statement the rules made of it scored under this
 
     @classmethod
+    def from_data(cls, data: dict) -> ClauseModel:
+        """A model from what the training tool writes: weights, or a naive Bayes's counts."""
+        return cls.from_weights(data) if "weights" in data else cls.from_counts(data)
+
+    @classmethod
+    def from_weights(cls, data: dict) -> ClauseModel:
+        return cls(
+            classes=tuple(data["classes"]),
+            priors=tuple(data["bias"]),
+            weights={feature: tuple(w) for feature, w in data["weights"].items()},
+            **cls._policy(data),
+        )
+
+    @classmethod
+    def _policy(cls, data: dict) -> dict:
+        return {
+            "threshold": float(data["threshold"]),
+            "kinds": tuple(data.get("kinds", cls.kinds)),
+            "thresholds": tuple(sorted(data.get("thresholds", {}).items())),
+            "veto": float(data.get("veto", cls.veto)),
+            "relabel": float(data.get("relabel", cls.relabel)),
+            "relabel_score": float(data.get("relabel_score", cls.relabel_score)),
+        }
+
+    @classmethod
     def from_counts(cls, data: dict) -> ClauseModel:
+        """A multinomial naive Bayes from per-class counts of examples and features (`count`)."""
         classes = tuple(data["classes"])
         class_counts = data["class_counts"]
         feature_counts: dict[str, list[int]] = data["feature_counts"]
@@ -106,13 +132,7 @@ class ClauseModel:
             classes=classes,
             priors=tuple(math.log(c / documents) for c in class_counts),
             weights=weights,
-            unseen=tuple(math.log(ALPHA) - d for d in denominators),
-            threshold=float(data["threshold"]),
-            kinds=tuple(data.get("kinds", cls.kinds)),
-            thresholds=tuple(sorted(data.get("thresholds", {}).items())),
-            veto=float(data.get("veto", cls.veto)),
-            relabel=float(data.get("relabel", cls.relabel)),
-            relabel_score=float(data.get("relabel_score", cls.relabel_score)),
+            **cls._policy(data),
         )
 
     def posteriors(self, feats: Iterable[str]) -> dict[str, float]:
@@ -161,4 +181,4 @@ def default_model() -> ClauseModel | None:
     """The model shipped with the package, or None when there is none."""
     if not MODEL_PATH.exists():
         return None
-    return ClauseModel.from_counts(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    return ClauseModel.from_data(json.loads(MODEL_PATH.read_text(encoding="utf-8")))

@@ -418,7 +418,7 @@ RULES = [
 
 # The cue rules alone: the learned model (tests/processing/extract/test_clause_model.py) reads what they leave,
 # retrained as labelled data grows, and is held to its figures by the evaluation ratchets instead.
-RULES_ONLY = ClauseModel(classes=("none",), priors=(0.0,), weights={}, unseen=(0.0,), threshold=2.0, kinds=(), veto=2.0)
+RULES_ONLY = ClauseModel(classes=("none",), priors=(0.0,), weights={}, threshold=2.0, kinds=(), veto=2.0)
 
 
 @pytest.mark.parametrize(("rule", "text", "signal_type", "expected"), RULES, ids=[r[0] for r in RULES])
