@@ -66,9 +66,10 @@ async def _failed(session: AsyncSession, row: Job, error: str) -> None:
 @job(PROCESS_SIGNAL, on_failure=_failed, on_retry=_retrying)
 async def process_signal(run: JobRun) -> None:
     ws, db = run.workspace_id, run.services.db
-    # What to extract is only read: outside the writer's turn (SQLite) and without row locks. The
-    # transaction that writes the results checks again that this run is still the signal's latest.
-    async with db.read() as session:
+    # What to extract is only read: outside the writer's turn (SQLite), without row locks, and without a
+    # snapshot shared by its two statements (no BEGIN and ROLLBACK on PostgreSQL). The transaction that
+    # writes the results checks again that this run is still the signal's latest.
+    async with db.read_autocommit() as session:
         inputs = await runs_repo.processing_inputs(session, ws, run.target_id)
     if inputs is None or inputs[0].last_job_id != run.job_id:
         return  # deleted, or a newer run was asked for

@@ -133,6 +133,15 @@ class Database:
         write_bind = self.engine.execution_options(**{_IMMEDIATE: True}) if self.is_sqlite else self.engine
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self._writes = async_sessionmaker(write_bind, expire_on_commit=False, autoflush=False)
+        # PostgreSQL reads whose statements need not share a snapshot run in autocommit: no BEGIN and ROLLBACK
+        # round trips around them. SQLite's begin in our own event (IMMEDIATE for writes): plain reads there.
+        self._autocommit_reads = (
+            self._reads
+            if self.is_sqlite
+            else async_sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False, autoflush=False
+            )
+        )
         self._writer_turn: AbstractAsyncContextManager[object] = asyncio.Lock() if self.is_sqlite else nullcontext()
 
     @asynccontextmanager
@@ -140,6 +149,14 @@ class Database:
         """A session for reads only; its transaction is rolled back at the end."""
         with _busy_is_unavailable():
             async with self._reads() as session:
+                yield session
+
+    @asynccontextmanager
+    async def read_autocommit(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads that need not see one snapshot together: on PostgreSQL each statement is a
+        transaction of its own, without the two round trips of a transaction around them."""
+        with _busy_is_unavailable():
+            async with self._autocommit_reads() as session:
                 yield session
 
     async def ping(self) -> None:

@@ -173,3 +173,21 @@ async def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(dat
     finally:
         await admin.close()
         await db.dispose()
+
+
+async def test_autocommit_reads_send_no_transaction_and_leave_the_pool_as_it_was(database_url):
+    """PostgreSQL: a read that needs no snapshot is no BEGIN / ROLLBACK round trips; the connection it used
+    goes back to the pool with transactions as before."""
+    db = Database(database_url, pool_size=1)
+    try:
+        async with db.read_autocommit() as session:
+            assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
+            raw = (await (await session.connection()).get_raw_connection()).driver_connection
+            in_transaction = raw.in_transaction if db.is_sqlite else raw.is_in_transaction()
+            assert in_transaction is db.is_sqlite  # SQLite's reads begin as before
+        async with db.read() as session:
+            await session.execute(text("SELECT 1"))
+            raw = (await (await session.connection()).get_raw_connection()).driver_connection
+            assert (raw.in_transaction if db.is_sqlite else raw.is_in_transaction()) is True
+    finally:
+        await db.dispose()
