@@ -123,7 +123,7 @@ async def _prefetch_pages(
     if set(arguments) - {"first", "after"} or any(v is _UNKNOWN for v in arguments.values()):
         return
     node = node_type(field.type)
-    columns = None if node is None else row_columns(raw.schema, raw.operation, raw.fragments, node)
+    columns = row_columns(raw.schema, raw.operation, raw.fragments, node)
     try:
         loader, limit = page.window(context.loaders, arguments.get("first"), arguments.get("after"), columns)
     except Exception:  # noqa: BLE001 - a bad argument is the resolver's to refuse, with its message
@@ -222,14 +222,19 @@ _COLUMNS: dict[int, tuple[weakref.ref[OperationDefinitionNode], dict[str, frozen
 
 
 def row_columns(
-    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode], node: GraphQLObjectType
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    node: GraphQLObjectType | None,
 ) -> frozenset[str] | None:
     """The columns a relation page of `node` rows must hold for this operation: the attributes of every plain
     field selected on the type (or an interface of it) anywhere in the document, through fragments and
     whether or not @skip/@include runs it (the page's `id` and `created_at` are always read); None, every
     column, as soon as a field there reads anything else (a resolver of its own). One answer per operation
     and type, so the prefetch, the plan and the connection's resolver, which see a field's nodes one by one
-    or merged, ask the same page loader."""
+    or merged, ask the same page loader. No node type (not a connection): None."""
+    if node is None:
+        return None
     key = id(operation)
     entry = _COLUMNS.get(key)
     if entry is None or entry[0]() is not operation:

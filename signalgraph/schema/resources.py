@@ -154,8 +154,7 @@ def connection(relation: str, target: type | str, scope: Scope | None = None, de
         # Synchronous when the page was loaded for every parent at once (prefetch), else a coroutine.
         loaders = info.context.loaders
         raw = info._raw_info
-        node = node_type(raw.return_type)
-        columns = None if node is None else row_columns(raw.schema, raw.operation, raw.fragments, node)
+        columns = row_columns(raw.schema, raw.operation, raw.fragments, node_type(raw.return_type))
         loader, limit = pages.window(loaders, first, after, columns)
         found = loaded(loader, root.id)
         if not inspect.isawaitable(found):

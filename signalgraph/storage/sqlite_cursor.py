@@ -80,14 +80,14 @@ class OneHandOffCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        try:
-            return await_(self._in_thread(operation, parameters, many=False))
-        except Exception as error:  # noqa: BLE001 - re-raised by the adapter, as SQLAlchemy's own cursor does
-            self._adapt_connection._handle_exception(error)
+        return self._statement(operation, parameters, many=False)
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        return self._statement(operation, seq_of_parameters, many=True)
+
+    def _statement(self, operation: Any, parameters: Any, *, many: bool) -> Any:
         try:
-            return await_(self._in_thread(operation, seq_of_parameters, many=True))
+            return await_(self._in_thread(operation, parameters, many=many))
         except Exception as error:  # noqa: BLE001 - re-raised by the adapter, as SQLAlchemy's own cursor does
             self._adapt_connection._handle_exception(error)
 

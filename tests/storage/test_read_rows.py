@@ -5,7 +5,7 @@ in the session (no instance state, no identity map): that is what they are for."
 from __future__ import annotations
 
 from signalgraph.storage.models import Idea, Opportunity
-from signalgraph.storage.repositories import base, links
+from signalgraph.storage.repositories import base, links, rows
 from signalgraph.storage.repositories.base import Related, Slice
 from signalgraph.storage.repositories.ideas import IDEAS
 from signalgraph.storage.repositories.rows import ReadRow, model_of
@@ -40,3 +40,16 @@ async def test_read_rows_hold_what_the_orm_loads_and_stay_out_of_the_session(api
         assert columns(row) == columns(orm)
     assert left_in_session == 0
     assert model_of(orm) is Idea and model_of(Opportunity()) is Opportunity
+
+
+def test_past_the_cap_a_new_column_set_reads_every_column(monkeypatch):
+    """Column sets follow what clients select: the process makes a bounded number of row classes."""
+    monkeypatch.setattr(rows, "_CLASSES", {})
+    monkeypatch.setattr(rows, "MAX_ROW_CLASSES", 2)
+    full = rows.read_row(Idea)
+    narrow = rows.read_row(Idea, frozenset({"id", "name"}))
+
+    past = rows.read_row(Idea, frozenset({"id", "description"}))
+
+    assert set(narrow._fields) == {"id", "name"}
+    assert past is full and rows.read_row(Idea, frozenset({"id", "name"})) is narrow

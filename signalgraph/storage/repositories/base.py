@@ -7,18 +7,18 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import bindparam, delete, func, literal, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select, operators
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.elements import BindParameter, UnaryExpression
 from sqlmodel import SQLModel
 
 from ...errors import InvalidInput
-from .rows import read_row, read_rows
+from .rows import MAX_ROW_CLASSES, read_row, read_rows
 
 M = TypeVar("M", bound=SQLModel)
 # Far below SQLite's limit on a LIKE pattern (50000 bytes), even escaped and in four-byte characters.
@@ -527,9 +527,10 @@ def keyset_values(columns: Sequence[Any], values: Sequence[Any], argument: str) 
 
 
 def keyset_after(columns: Sequence[Any], values: Sequence[Any], *, descending: bool = False) -> ColumnElement[bool]:
-    """Rows strictly after `values` in the order of `columns` (all ascending, or all descending)."""
+    """Rows strictly after `values` (values, or bind parameters) in the order of `columns` (all ascending,
+    or all descending)."""
     left = tuple_(*columns)
-    right = tuple_(*(literal(v, type_=c.type) for c, v in zip(columns, values)))
+    right = tuple_(*(v if isinstance(v, BindParameter) else literal(v, type_=c.type) for c, v in zip(columns, values)))
     return left < right if descending else left > right
 
 
@@ -563,7 +564,7 @@ async def related_page(
     return grouped
 
 
-@cache
+@lru_cache(maxsize=MAX_ROW_CLASSES)  # keyed by column sets too (see rows.MAX_ROW_CLASSES)
 def _related_page_statement(related: Related, keyset: bool, only: frozenset[str] | None) -> Select:
     """related_page's statement, built once per relation (and whether it starts after a cursor), its values
     as parameters (`workspace_id`, `keys`, `sg_limit`, `sg_after<i>`): a nested query sends one per level,
@@ -573,7 +574,7 @@ def _related_page_statement(related: Related, keyset: bool, only: frozenset[str]
     row = read_row(related.target, only)
     stmt = stmt.with_only_columns(*row._columns).where(key.in_(bindparam("keys", expanding=True)))
     if keyset:
-        stmt = stmt.where(tuple_(*order) > tuple_(*(bindparam(f"sg_after{i}", type_=c.type) for i, c in enumerate(order))))
+        stmt = stmt.where(keyset_after(order, [bindparam(f"sg_after{i}", type_=c.type) for i, c in enumerate(order)]))
     extra = [c for c in order if c.class_ is not related.target]  # sort columns of the link table
     number = func.row_number().over(partition_by=key, order_by=order).label("sg_row")
     inner = stmt.add_columns(key.label("sg_parent"), *(c.label(f"sg_sort{i}") for i, c in enumerate(extra)), number).subquery()

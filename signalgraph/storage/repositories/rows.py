@@ -31,14 +31,20 @@ class ReadRow(tuple[Any, ...]):
 
 
 _CLASSES: dict[tuple[type[SQLModel], frozenset[str] | None], type[ReadRow]] = {}
+# Column sets follow what queries select, which a client chooses: past this many classes, a new set reads
+# every column, so no sequence of queries makes the process hold ever more classes (or statements built
+# for them).
+MAX_ROW_CLASSES = 512
 
 
 def read_row(model: type[SQLModel], only: frozenset[str] | None = None) -> type[ReadRow]:
     """The read-row class of a table model, named like it: of all its columns, or of the columns named in
-    `only` (in the table's order; all of them when `only` names anything that is not a column). One class
-    per model and column set."""
+    `only` (in the table's order; all of them when `only` names anything that is not a column, or when
+    MAX_ROW_CLASSES are made). One class per model and column set."""
     cls = _CLASSES.get((model, only))
     if cls is None:
+        if only is not None and len(_CLASSES) >= MAX_ROW_CLASSES:
+            return read_row(model)
         columns = tuple(model.__table__.columns)  # type: ignore[attr-defined]
         if only is not None and only <= {c.key for c in columns}:
             columns = tuple(c for c in columns if c.key in only)
