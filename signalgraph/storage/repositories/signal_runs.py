@@ -100,10 +100,14 @@ async def reconciled_insights(
     )
     contributed = or_(col(Insight.source_signal_id) == signal_id, col(Insight.id).in_(linked))
     subject_keys = sorted(set(subject_keys))
-    wanted = or_(contributed, _open_draft(subject_keys)) if subject_keys else contributed
+    # The ids as a union of three indexed look-ups: PostgreSQL cannot use an index for the `OR` of these
+    # conditions (one is a subquery) and scanned every insight of the workspace (bench/README.md, "One worker").
+    parts = [select(col(Insight.id)).where(col(Insight.source_signal_id) == signal_id), linked]
+    if subject_keys:
+        parts.append(select(col(Insight.id)).where(col(Insight.workspace_id) == workspace_id, _open_draft(subject_keys)))
     stmt = (
         select(Insight, contributed.label("contributed"))
-        .where(col(Insight.workspace_id) == workspace_id, wanted)
+        .where(col(Insight.workspace_id) == workspace_id, col(Insight.id).in_(union_all(*parts)))
         .order_by(col(Insight.subject_key), col(Insight.id))
         .execution_options(populate_existing=True)
     )
