@@ -176,7 +176,9 @@ _CLASSIFICATIONS = f"""jsonb_build_object(
     'mentions', (SELECT coalesce(sum(jsonb_array_length(s.value -> 'evidence')), 0)
                  FROM jsonb_array_elements({_SOURCES}) AS s(value)))"""
 # The drafts are locked in subject order (as `reconciled_insights` locks), then updated; the links of the
-# ones still open are written in the same statement, so nothing is left to undo for one that is not.
+# ones still open are written in the same statement, so nothing is left to undo for one that is not. The
+# account ids are a text[]: asyncpg has no built-in codec for varchar[] and looked its type up on every new
+# connection (a recursive catalogue query, 20 to 30 ms on a busy server).
 _APPEND_SOURCES = text(f"""
 WITH x AS (SELECT * FROM jsonb_to_recordset(CAST(:appends AS jsonb)) AS x(id varchar, added jsonb)),
 locked AS (
@@ -204,7 +206,7 @@ signal_links AS (
 ),
 account_links AS (
     INSERT INTO account_insights (workspace_id, account_id, insight_id)
-    SELECT :ws, a.id, appended.id FROM appended CROSS JOIN unnest(CAST(:accounts AS varchar[])) AS a(id)
+    SELECT :ws, a.id, appended.id FROM appended CROSS JOIN unnest(CAST(:accounts AS text[])) AS a(id)
     ON CONFLICT DO NOTHING
 )
 SELECT * FROM appended
