@@ -140,31 +140,40 @@ def gathered_description(sources: list[dict[str, Any]]) -> str:
 
 
 def apply_sources(insight: Insight, sources: list[dict[str, Any]]) -> None:
-    """Rewrite what extraction writes on an insight from its sources; the first one names it."""
+    """Rewrite what extraction writes on an insight from its sources; the first one names it. An insight
+    that already says exactly this is left untouched: re-applying its own sources (a draft the run has
+    just inserted) would otherwise cost an UPDATE of its `updated_at` alone."""
     first = sources[0]
     evidence = first["evidence"][0] if first["evidence"] else {}
     sentiments = {s["sentiment"] for s in sources}
-    insight.name = first["name"]
-    insight.type = first["type"]
-    insight.description = gathered_description(sources)
-    insight.classifications = {
-        "kind": first["kind"],
-        "sentiment": first["sentiment"] if len(sentiments) == 1 else "mixed",
-        "severity": max((s["severity"] for s in sources), key=SEVERITY_ORDER.index),
-        "mentions": sum(len(s["evidence"]) for s in sources),
+    values = {
+        "name": first["name"],
+        "type": first["type"],
+        "description": gathered_description(sources),
+        "classifications": {
+            "kind": first["kind"],
+            "sentiment": first["sentiment"] if len(sentiments) == 1 else "mixed",
+            "severity": max((s["severity"] for s in sources), key=SEVERITY_ORDER.index),
+            "mentions": sum(len(s["evidence"]) for s in sources),
+        },
+        "provenance": {
+            "signalId": first["signalId"],
+            "signalPublicId": first["signalPublicId"],
+            "extractor": first["extractor"],
+            "quote": evidence.get("quote"),
+            "start": evidence.get("start"),
+            "end": evidence.get("end"),
+            "speaker": evidence.get("speaker"),
+            "evidence": first["evidence"],
+            "sources": sources,
+        },
+        "source_signal_id": first["signalId"],
+        "finding_key": first["findingKey"],
     }
-    insight.provenance = {
-        "signalId": first["signalId"],
-        "signalPublicId": first["signalPublicId"],
-        "extractor": first["extractor"],
-        "quote": evidence.get("quote"),
-        "start": evidence.get("start"),
-        "end": evidence.get("end"),
-        "speaker": evidence.get("speaker"),
-        "evidence": first["evidence"],
-        "sources": sources,
-    }
-    insight.source_signal_id, insight.finding_key = first["signalId"], first["findingKey"]
+    if all(getattr(insight, column) == value for column, value in values.items()):
+        return
+    for column, value in values.items():
+        setattr(insight, column, value)
     insight.updated_at = utcnow()
 
 
