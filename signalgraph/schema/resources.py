@@ -15,7 +15,7 @@ The module `module` must bind the object type under its name (relations find the
 import inspect
 import re
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
@@ -351,7 +351,9 @@ def list_field(
         criteria: criteria_arg = None,
         order_by: Annotated[order_arg, strawberry.argument(description=ORDER_BY)] = None,
     ) -> Any:
-        w = window(first, after, offset, last, before, order_by)
+        raw = info._raw_info
+        columns = row_columns(raw.schema, raw.operation, raw.fragments, node_type(raw.return_type))
+        w = replace(window(first, after, offset, last, before, order_by), columns=columns)
         filters = provided(criteria) if filter_ is not None else {"search": criteria}
         page = await fetch(info.context, window=w, **filters)
         await prefetch(info, page.rows)

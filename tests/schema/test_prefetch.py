@@ -169,3 +169,38 @@ async def test_selections_of_one_relation_in_several_places_share_its_page(api, 
 
     assert all(set(i) == {"id", "name"} for p in nodes for i in p["insights"]["nodes"])
     assert page_columns == [frozenset({"id", "name"})] * (len(page_columns)) and len(page_columns) <= 3
+
+
+@pytest.fixture
+def list_columns(monkeypatch) -> list[object]:
+    """The column sets root lists read their rows with (None: every column)."""
+    asked: list[object] = []
+    real = repo.read_rows
+
+    async def spy(session, stmt, model, only=None):
+        asked.append(only)
+        return await real(session, stmt, model, only)
+
+    monkeypatch.setattr(repo, "read_rows", spy)
+    return asked
+
+
+async def test_a_root_list_reads_only_the_columns_its_rows_are_asked_for_and_its_sort_key(api, services, list_columns):
+    await seed_products(services, api.workspace_id, 3, 1)
+    query = """query($first: Int, $after: String) {
+      products(first: $first, after: $after, orderBy: {field: UPDATED_AT, direction: ASC}) {
+      nodes { id name insights(first: 3) { nodes { id } } } edges { cursor } } }"""
+    every = (await api.ok(query, {"first": 10}))["products"]["nodes"]
+    first = (await api.ok(query, {"first": 2}))["products"]
+    rest = (await api.ok(query, {"first": 2, "after": first["edges"][-1]["cursor"]}))["products"]
+
+    assert len(every) == 3 and first["nodes"] + rest["nodes"] == every  # the cursor held the sort key
+    assert list_columns and set(list_columns) == {frozenset({"id", "name", "updated_at"})}
+
+
+async def test_a_root_list_whose_rows_have_a_field_with_its_own_resolver_reads_every_column(api, services, list_columns):
+    await seed_products(services, api.workspace_id, 2, 2)
+    insights = (await api.ok("{ insights(first: 5) { nodes { id product { id } } } }"))["insights"]["nodes"]
+
+    assert len(insights) == 4 and all(i["product"]["id"] for i in insights)
+    assert list_columns and set(list_columns) == {None}

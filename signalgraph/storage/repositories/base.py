@@ -38,6 +38,9 @@ class Slice:
     before: Sequence[Any] | None = None
     last: bool = False
     order: tuple[str, bool] | None = None
+    # Only these columns of the rows (their sort key is added), where the reader needs no others
+    # (prefetch.row_columns); None for every column.
+    columns: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,8 @@ class Repository(Generic[M]):
         backward = window.last
         order = [c.desc() if descending != backward else c.asc() for c in columns]
         stmt = stmt.order_by(*order).limit(window.limit + 1).offset(window.offset)
-        rows = await read_rows(session, stmt, self.model)
+        only = None if window.columns is None else window.columns | {"id", *(c.key for c in columns)}
+        rows = await read_rows(session, stmt, self.model, only)
         more, rows = len(rows) > window.limit, rows[: window.limit]
         if backward:
             rows.reverse()

@@ -60,12 +60,13 @@ def model_of(row: Any) -> type:
     return kind._model if issubclass(kind, ReadRow) else kind
 
 
-def columns_of(stmt: Select, model: type[SQLModel]) -> Select:
-    """`stmt` (which selects `model`) selecting the model's columns instead: the rows come back as tuples."""
-    return stmt.with_only_columns(*read_row(model)._columns)
+def columns_of(stmt: Select, model: type[SQLModel], only: frozenset[str] | None = None) -> Select:
+    """`stmt` (which selects `model`) selecting the model's columns instead (those in `only`, as `read_row`
+    takes them): the rows come back as tuples."""
+    return stmt.with_only_columns(*read_row(model, only)._columns)
 
 
-async def read_rows(session: AsyncSession, stmt: Select, model: type[SQLModel]) -> list[Any]:
-    """The rows `stmt` (which selects `model`) finds, as read rows."""
-    make = read_row(model)._make
-    return [make(row) for row in await session.execute(columns_of(stmt, model))]
+async def read_rows(session: AsyncSession, stmt: Select, model: type[SQLModel], only: frozenset[str] | None = None) -> list[Any]:
+    """The rows `stmt` (which selects `model`) finds, as read rows (of the columns in `only`; None for all)."""
+    make = read_row(model, only)._make
+    return [make(row) for row in await session.execute(columns_of(stmt, model, only))]
