@@ -90,7 +90,8 @@ OPENER = re.compile(r"^\s*(?:" + "|".join(_OPENERS) + r")\s*", re.IGNORECASE)
 
 _REQUEST_LEADS = (
     (
-        r"(?:it |this |that )?would be (?:a )?(?:five|5|four|4|5/5|ten|10) stars? (?:with|if (?:it |you |they |there )?"
+        r"(?:it |this |that )?would be (?:(?:a )?(?:five|5|four|4|5/5|ten|10) stars?|perfect|complete|ideal|flawless) "
+        r"(?:with|if (?:it |you |they |there )?"
         r"(?:had|has|could|would|was|were|did|offered|supported|added|got|gets|let me|let us)?)"
     ),
     # "for us the must-haves are proof of delivery photos, and an ETA link": what follows is the list.
@@ -100,7 +101,7 @@ _REQUEST_LEADS = (
         r"(?:are|is|were|was|would be)\b:?"
     ),
     (
-        r"(?:i|we)(?: really| just| honestly)? wish(?:ed)? (?:there (?:was|were|is|would be) |it (?:had|could|would|did|"
+        r"(?:i|we)(?: really| just| honestly| also| still)? wish(?:ed)? (?:there (?:was|were|is|would be) |it (?:had|could|would|did|"
         r"was|were) |you (?:had|would|could|guys had|offered|supported) |(?:i|we) could |for |that )?"
     ),
     (
