@@ -156,11 +156,14 @@ async def _start(
     services: Services, job_id: str, target_id: str, on_failure: OnError | None
 ) -> JobRun | None:
     """Claim the row for one more try; None when there is nothing (more) to do."""
-    async with services.db.write() as session:
+    # The usual case is one statement, committed on its own (no BEGIN and COMMIT on PostgreSQL); the others
+    # are told apart below, under the row's lock.
+    async with services.db.write_autocommit() as session:
         started = await jobs_repo.start_try(session, job_id, services.settings.job_max_tries, utcnow())
-        if started is not None:  # the usual case, in one statement; the others are told apart below
-            workspace_id, attempts, token_usage = started
-            return JobRun(services, job_id, workspace_id, target_id, attempts, TokenUsage.from_json(token_usage))
+    if started is not None:
+        workspace_id, attempts, token_usage = started
+        return JobRun(services, job_id, workspace_id, target_id, attempts, TokenUsage.from_json(token_usage))
+    async with services.db.write() as session:
         row = await jobs_repo.claim(session, job_id)
         if row is None or row.status in jobs_repo.FINISHED:
             logger.info("job %s: %s, nothing to do", job_id, "unknown" if row is None else row.status)

@@ -159,6 +159,19 @@ class Database:
             async with self._autocommit_reads() as session:
                 yield session
 
+    @asynccontextmanager
+    async def write_autocommit(self) -> AsyncIterator[AsyncSession]:
+        """A session for a write that is one statement (atomic by itself): on PostgreSQL it commits on its
+        own, without the BEGIN and COMMIT round trips of a transaction around it. SQLite's writers take
+        turns, so there it is `write`."""
+        if self.is_sqlite:
+            async with self.write() as session:
+                yield session
+            return
+        with _aborted_is_conflict(), _busy_is_unavailable():
+            async with self._autocommit_reads() as session:
+                yield session
+
     async def ping(self) -> None:
         """One round trip on a new connection; raises one of UNREACHABLE when the database does not answer."""
         async with self.engine.connect() as connection:
@@ -175,17 +188,23 @@ class Database:
         On PostgreSQL, writers do not take turns: one that PostgreSQL aborts to break a deadlock with a
         concurrent one (say, an update of an insight while its product is deleted) is a Conflict to retry.
         """
-        try:
-            with _busy_is_unavailable():
-                async with self._writer_turn, self._writes() as session, session.begin():
-                    yield session
-        except DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", None) not in ABORTED_BY_CONCURRENCY:
-                raise
-            raise Conflict("The request conflicted with a concurrent change; retry it") from exc
+        with _aborted_is_conflict(), _busy_is_unavailable():
+            async with self._writer_turn, self._writes() as session, session.begin():
+                yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+@contextmanager
+def _aborted_is_conflict() -> Iterator[None]:
+    """A write PostgreSQL aborted to break a deadlock with a concurrent one is a Conflict to retry."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) not in ABORTED_BY_CONCURRENCY:
+            raise
+        raise Conflict("The request conflicted with a concurrent change; retry it") from exc
 
 
 def _refused_for_now(exc: DBAPIError) -> bool:

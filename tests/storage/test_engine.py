@@ -175,6 +175,30 @@ async def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(dat
         await db.dispose()
 
 
+async def test_an_autocommit_write_commits_its_statement_at_once_without_a_transaction(database_url):
+    """PostgreSQL: a write that is one statement commits on its own (no BEGIN / COMMIT round trips), seen by
+    another connection before the block ends; SQLite's writes take their writer's turn in a transaction."""
+    db = Database(database_url, pool_size=2)
+    try:
+        async with db.write() as session:
+            await session.execute(text("CREATE TABLE autocommit_probe (n integer)"))
+        async with db.write_autocommit() as session:
+            await session.execute(text("INSERT INTO autocommit_probe VALUES (1)"))
+            raw = (await (await session.connection()).get_raw_connection()).driver_connection
+            if db.is_sqlite:
+                assert raw.in_transaction
+            else:
+                assert not raw.is_in_transaction()
+                async with db.read() as other:
+                    assert (await other.execute(text("SELECT count(*) FROM autocommit_probe"))).scalar_one() == 1
+        async with db.read() as session:
+            assert (await session.execute(text("SELECT count(*) FROM autocommit_probe"))).scalar_one() == 1
+    finally:
+        async with db.write() as session:
+            await session.execute(text("DROP TABLE IF EXISTS autocommit_probe"))
+        await db.dispose()
+
+
 async def test_autocommit_reads_send_no_transaction_and_leave_the_pool_as_it_was(database_url):
     """PostgreSQL: a read that needs no snapshot is no BEGIN / ROLLBACK round trips; the connection it used
     goes back to the pool with transactions as before."""
