@@ -141,7 +141,7 @@ async def _heartbeat(services: Services, job_id: str) -> None:
     while True:
         await asyncio.sleep(heartbeat_interval(services.settings))
         try:
-            async with services.db.write() as session:
+            async with services.db.write_autocommit() as session:  # one statement
                 await jobs_repo.heartbeat(session, job_id, utcnow())
         except Exception as exc:  # noqa: BLE001 - the next beat tries again; the sweeper allows for four
             logger.warning("job %s: heartbeat failed (%s)", job_id, logs.one_line(exc))
