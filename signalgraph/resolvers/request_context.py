@@ -93,8 +93,8 @@ class Context:
         return self._loaders
 
     def read(self) -> AbstractAsyncContextManager[AsyncSession]:
-        """The request's read session: every read of the request (lists, loader batches) on one connection
-        and one transaction, taking turns. `end()` releases it."""
+        """The request's read session: every read of the request (lists, loader batches) on one connection,
+        taking turns (Database.shared_reads). `end()` releases it."""
         if self._reads is None:
             self._reads = self.db.shared_reads()
         return self._reads.session()

@@ -178,8 +178,10 @@ class Database:
             await connection.execute(text("SELECT 1"))
 
     def shared_reads(self) -> SharedReads:
-        """One request's reads on one session (see SharedReads)."""
-        return SharedReads(self._reads)
+        """One request's reads on one session (see SharedReads), in autocommit on PostgreSQL: under its
+        READ COMMITTED every statement of a transaction takes a snapshot of its own anyway, so a BEGIN and a
+        ROLLBACK around them were two round trips that bought nothing."""
+        return SharedReads(self._autocommit_reads)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -229,9 +231,9 @@ class SharedReads:
 
     A request's loader batches and lists would each take a session of their own: on PostgreSQL a pool
     checkout with its ping, then BEGIN, the SELECT and ROLLBACK, for one statement. Here they share one
-    connection and one transaction, one at a time (an AsyncSession serves one task at a time). `end()`
-    closes it: after a write, so that later reads see what it wrote (an SQLite read transaction keeps the
-    snapshot it began with), and when the request is over. Rows already read stay readable. Once no
+    connection (and, on SQLite, one read transaction), one at a time (an AsyncSession serves one task at a
+    time). `end()` closes it: after a write, so that later reads see what it wrote (an SQLite read
+    transaction keeps the snapshot it began with), and when the request is over. Rows already read stay readable. Once no
     connection could be had, the request's other reads fail at once rather than each wait the pool out.
     """
 

@@ -175,6 +175,26 @@ async def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(dat
         await db.dispose()
 
 
+async def test_a_requests_reads_share_one_connection_without_begin_and_rollback_on_postgresql(database_url):
+    """Every read of a request on one connection; on PostgreSQL without a transaction around them (READ
+    COMMITTED gives each statement its own snapshot anyway), on SQLite in one read transaction (one
+    snapshot) as before."""
+    db = Database(database_url, pool_size=2)
+    shared = db.shared_reads()
+    seen = []
+    try:
+        for _ in range(2):
+            async with shared.session() as session:
+                assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
+                raw = (await (await session.connection()).get_raw_connection()).driver_connection
+                seen.append((raw, raw.in_transaction if db.is_sqlite else raw.is_in_transaction()))
+        assert seen[0][0] is seen[1][0]
+        assert [in_transaction for _, in_transaction in seen] == [db.is_sqlite] * 2
+    finally:
+        await shared.end()
+        await db.dispose()
+
+
 async def test_an_autocommit_write_commits_its_statement_at_once_without_a_transaction(database_url):
     """PostgreSQL: a write that is one statement commits on its own (no BEGIN / COMMIT round trips), seen by
     another connection before the block ends; SQLite's writes take their writer's turn in a transaction."""
