@@ -217,7 +217,7 @@ async def authenticate(
         return None, "Invalid API key"
     found = keys.get(prefix) if keys is not None else None
     if found is None:
-        async with db.read() as session:
+        async with db.read_autocommit() as session:  # one statement: no BEGIN and ROLLBACK around it
             found = await repo.api_key_by_prefix(session, prefix)
         if found is not None and keys is not None:
             keys.put(prefix, found)
