@@ -268,7 +268,14 @@ SIGN_OFF = (
 GREETING = r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^,.!?\n]{0,25}[,!.:]+\s*"
 # Section headings and line labels: what the lines under them are (first match wins).
 HEADING_HINTS: tuple[tuple[str, str], ...] = (
-    ("skip", r"\b(recommendations?|next steps|action items|attendees|participants|methodology|agenda)\b"),
+    # "Things we heard that are NOT findings", "Ideas that didn't land": what the analyst set aside
+    (
+        "skip",
+        (
+            r"\b(recommendations?|next steps|action items|attendees|participants|methodology|agenda|"
+            r"not (?:a )?findings?|(?:didn't|did not) land|ruled out|rejected ideas)\b"
+        ),
+    ),
     (
         "praise",
         (

@@ -66,6 +66,7 @@ EXAMPLE = re.compile(
     re.IGNORECASE,
 )
 ADJACENT_GAP = 160
+COORDINATION = re.compile(r"\b(?:and|or)\b|[&+]", re.IGNORECASE)
 TOPIC_MAX_WORDS = 3
 TOPIC_LABEL = re.compile(r"^[^:—–]{1,40}(?::|\s[—–-]\s)")
 # A clause with a verb of its own ("Half my route has no signal", "who starts this month"), not a bare
@@ -260,6 +261,18 @@ def _topic_only(quote: str) -> bool:
     return len(strip_openers(head).strip(" .!?").split()) <= TOPIC_MAX_WORDS
 
 
+def _same_sentence(text: str, previous: Statement, statement: Statement) -> bool:
+    """Two clauses of one sentence ("Overloads are down, tyre life is up, the tyre guys reckon 15 percent"):
+    said in one breath, a second statement of the same kind is more of the first point, not a new one.
+    Items of one list (one clause named several times, or requests joined by "and" / "or") stay apart."""
+    if previous.span == statement.span or previous.span.end > statement.span.start:
+        return False
+    between = text[previous.span.end - 1 : statement.span.start]
+    if statement.kind == "feature_request" and COORDINATION.search(between):
+        return False  # "We'd want bulk export, and ideally a way to pause syncs": a list, one finding per thing
+    return "\n" not in between and re.search(r"[.!?]", between) is None
+
+
 def mark_elaborations(text: str, statements: list[Statement], questions: Sequence[int] = ()) -> None:
     """A weak pain right after another statement of the same speaker (in prose: on the same line; in a
     conversation: with no interviewer's question between them, at `questions`) joins it."""
@@ -284,6 +297,9 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
             and 0 <= statement.span.start - previous.span.end <= ADJACENT_GAP
             and "\n\n" not in text[previous.span.end : statement.span.start]
         )
+        if statement.kind == previous.kind and _same_sentence(text, previous, statement):
+            statement.joins_previous = True
+            continue
         if adjacent and (
             ABOUT_PREVIOUS.match(statement.quote)
             or WORKS_OUT.match(statement.quote)

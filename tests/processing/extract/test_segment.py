@@ -96,3 +96,81 @@ def test_a_question_after_a_forms_number_is_the_forms():
     quotes = [text[c.start:c.end] for c in clauses_of(request)[0]]
     assert "The buddy matching saved me time." in quotes
     assert not any(q.endswith("?") or q.startswith("Q") for q in quotes)
+
+
+def test_a_forwarded_message_is_evidence_and_a_signature_contact_line_is_not():
+    text = (
+        "Subject: Fwd: till\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Bev Hollis\n\n"
+        "The receipt printer stopped working after the update.\n\n"
+        "Best regards\nLinnea Ek\nProcurement\n\n"
+        "Hallström Marine AB · Varvsgatan 4 · 417 64 Göteborg · Org.nr 556123-4567\n"
+    )
+
+    assert [t for t, *_ in lines(text)] == ["till", "The receipt printer stopped working after the update."]
+
+
+def test_a_vendor_note_in_a_ticket_thread_is_skipped_until_the_customer_replies():
+    text = (
+        "The label prints yesterday's date.\n\n"
+        "Agent note (Kevin, L1): Reproduced date issue on a test store.\n"
+        "Escalated to L2.\n\n"
+        "=== Support reply (Jiyoung, Tier 2, 01 Dec) ===\n"
+        "We rolled back the parser change.\n\n"
+        "Reply from Ines, 2 Dec 2026 10:47:\n"
+        "Yes, the item was at the same branch.\n"
+    )
+
+    assert [t for t, *_ in lines(text)] == [
+        "The label prints yesterday's date.",
+        "Yes, the item was at the same branch.",
+    ]
+
+
+def test_an_export_row_is_read_from_its_words_and_its_score_gives_the_hint():
+    text = (
+        "date,respondent_segment,score,comment\n"
+        '2026-11-03,freight_account,3,"Cannot book a vehicle over 12m online."\n'
+        '2026-11-05,resident,9,"Resident discount applied automatically now, thank you"\n'
+        "2026-11-09,resident,6,\n"
+    )
+
+    assert [(t, hint) for t, hint, *_ in lines(text)] == [
+        ("Cannot book a vehicle over 12m online.", "negative"),
+        ("Resident discount applied automatically now, thank you", "praise"),
+    ]
+
+
+def test_what_the_analyst_set_aside_is_not_evidence():
+    text = "## Findings\nBuyers want deposits.\n\n## Things we heard that are NOT findings\n- A mobile app would help.\n"
+
+    assert [t for t, *_ in lines(text)] == ["Buyers want deposits."]
+
+
+def test_turns_with_the_name_and_time_in_columns_and_the_vendor_named_in_the_header():
+    text = (
+        "Speakers: Priya (Product Manager), Tom Reyes (1st AD)\n\n"
+        "Priya  00:01:10  ok I think we're recording. How is the shoot going?\n"
+        "Tom  00:01:16  The stripboard is the reason we bought it.\n"
+        "Priya  00:01:32  Love that.\n"
+    )
+    turns = speaker_turns(text)
+
+    assert [(t.speaker, text[t.start:t.end]) for t in turns][1:] == [
+        ("Priya", "ok I think we're recording. How is the shoot going?"),
+        ("Tom", "The stripboard is the reason we bought it."),
+        ("Priya", "Love that."),
+    ]
+    assert interviewers(text, turns) == {"Priya"}
+
+
+def test_a_vendor_introduced_role_first_is_the_interviewer_by_name_too():
+    text = (
+        "[10:02:11] CSM (Nadia): Morning Brett, can you hear me ok?\n"
+        "[10:02:15] BRETT (Maintenance Superintendent): Loud and clear.\n"
+        "[10:03:19] NADIA: The export should follow the site time zone, that sounds like a defect.\n"
+        "[10:03:22] BRETT: Dunno, you tell me.\n"
+    )
+
+    assert interviewers(text, speaker_turns(text)) == {"CSM (Nadia)", "NADIA"}
