@@ -133,9 +133,10 @@ class Database:
         write_bind = self.engine.execution_options(**{_IMMEDIATE: True}) if self.is_sqlite else self.engine
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self._writes = async_sessionmaker(write_bind, expire_on_commit=False, autoflush=False)
-        # PostgreSQL reads whose statements need not share a snapshot run in autocommit: no BEGIN and ROLLBACK
-        # round trips around them. SQLite's begin in our own event (IMMEDIATE for writes): plain reads there.
-        self._autocommit_reads = (
+        # PostgreSQL statements that need no transaction around them (reads that need not share a snapshot, a
+        # write that is one statement) run in autocommit: no BEGIN and ROLLBACK or COMMIT round trips. SQLite's
+        # begin in our own event (IMMEDIATE for writes): plain reads there (`write_autocommit` writes as `write`).
+        self._autocommit = (
             self._reads
             if self.is_sqlite
             else async_sessionmaker(
@@ -156,7 +157,7 @@ class Database:
         """A session for reads that need not see one snapshot together: on PostgreSQL each statement is a
         transaction of its own, without the two round trips of a transaction around them."""
         with _busy_is_unavailable():
-            async with self._autocommit_reads() as session:
+            async with self._autocommit() as session:
                 yield session
 
     @asynccontextmanager
@@ -169,7 +170,7 @@ class Database:
                 yield session
             return
         with _aborted_is_conflict(), _busy_is_unavailable():
-            async with self._autocommit_reads() as session:
+            async with self._autocommit() as session:
                 yield session
 
     async def ping(self) -> None:
@@ -181,7 +182,7 @@ class Database:
         """One request's reads on one session (see SharedReads), in autocommit on PostgreSQL: under its
         READ COMMITTED every statement of a transaction takes a snapshot of its own anyway, so a BEGIN and a
         ROLLBACK around them were two round trips that bought nothing."""
-        return SharedReads(self._autocommit_reads)
+        return SharedReads(self._autocommit)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:

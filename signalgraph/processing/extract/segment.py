@@ -6,8 +6,9 @@ headers, quoted replies, the vendor's notes and replies in a ticket's thread, gr
 signature under them, and "Sent from my phone" lines are not evidence; a forwarded message is, and so is
 the respondent's text of an export's row; a subject or title line is; a section heading ("What do you
 dislike?", "Requests", "Pros:") is not evidence but tells what the lines under it are (a `hint`), and so
-does a label before a line's text ("Cons: …", "Asked for: …"). Everything is then split into sentences, and sentences into clauses at
-contrasting conjunctions ("…, but …"). Every piece is an exact slice of the original text.
+does a label before a line's text ("Cons: …", "Asked for: …"). Everything is then split into sentences,
+and sentences into clauses at contrasting conjunctions ("…, but …"). Every piece is an exact slice of the
+original text.
 """
 
 from __future__ import annotations
