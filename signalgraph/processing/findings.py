@@ -305,9 +305,10 @@ async def _append(
         if values is None:
             homes[insight_id] = await _merge_into_open_draft(session, signal, draft.subject_key, sources, product_id)
             continue
-        for column in ("description", "classifications", "provenance", "product_id"):
+        for column in ("description", "classifications", "product_id"):
             set_committed_value(draft, column, values[column])
         set_committed_value(draft, "updated_at", now)
+        session.expire(draft, ["provenance"])  # not sent back: the statement's is the one that counts
     if not homes:
         return current
     await session.flush()
@@ -352,16 +353,9 @@ async def _create_new_drafts(
     this signal's sources or links in it), in the merged form (with `sources`); and whether any insight
     holds a source of this signal's earlier runs."""
     ws, signal_id = signal.workspace_id, signal.id
-    contributed, drafts = await runs_repo.reconciled_insights(session, ws, signal_id, [s for s, _, _ in keyed], lock=False)
+    contributed, drafts, can_append = await runs_repo.appendable_drafts(session, ws, signal_id, [s for s, _, _ in keyed])
     kept, _, own = _earlier_insights(contributed, signal_id)
-    mine = {i.id for i in contributed}
-    appendable = {
-        subject: draft
-        for subject, draft in drafts.items()
-        if draft.id not in mine
-        and isinstance((draft.provenance or {}).get("sources"), list)
-        and all(s["signalId"] != signal_id for s in sources_of(draft))
-    }
+    appendable = {subject: draft for subject, draft in drafts.items() if draft.id in can_append}
     for subject, key, finding in keyed:
         if subject in drafts or any(i.subject_key == subject or _gave(i, signal_id, key) for i in kept):
             continue

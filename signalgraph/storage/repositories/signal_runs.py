@@ -8,8 +8,25 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import String, and_, bindparam, delete, func, literal, or_, select, text, union_all, update
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    type_coerce,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from ..models import (
@@ -87,41 +104,82 @@ async def processing_inputs(
     return signal, text, linked["product"], linked["account"]
 
 
-async def reconciled_insights(
-    session: AsyncSession, workspace_id: str, signal_id: str, subject_keys: Iterable[str], *, lock: bool = True
-) -> tuple[list[Insight], dict[str, Insight]]:
-    """What a run of the signal reconciles, read afresh and locked until the transaction ends (PostgreSQL),
-    in one statement: the insights its earlier runs may have given evidence to (created by it or linked
-    to it), oldest first, and the workspace's open draft about each of these subjects (at most one: a
-    unique index). Rows are locked in subject order, so concurrent runs lock shared drafts in one order;
-    without `lock`, only read."""
+def _reconciled(workspace_id: str, signal_id: str, subject_keys: list[str]) -> tuple[Any, Any]:
+    """Whether an insight was given to by the signal's earlier runs (created by it or linked to it), and the
+    ids of those and of the workspace's open drafts about these subjects: a union of three indexed look-ups
+    (PostgreSQL cannot use an index for the `OR` of the conditions, one a subquery, and scanned every
+    insight of the workspace: bench/README.md, "One worker")."""
     linked = select(col(SignalInsight.insight_id)).where(
         col(SignalInsight.signal_id) == signal_id, col(SignalInsight.workspace_id) == workspace_id
     )
     contributed = or_(col(Insight.source_signal_id) == signal_id, col(Insight.id).in_(linked))
-    subject_keys = sorted(set(subject_keys))
-    # The ids as a union of three indexed look-ups: PostgreSQL cannot use an index for the `OR` of these
-    # conditions (one is a subquery) and scanned every insight of the workspace (bench/README.md, "One worker").
     parts = [select(col(Insight.id)).where(col(Insight.source_signal_id) == signal_id), linked]
     if subject_keys:
         parts.append(select(col(Insight.id)).where(col(Insight.workspace_id) == workspace_id, _open_draft(subject_keys)))
-    stmt = (
-        select(Insight, contributed.label("contributed"))
-        .where(col(Insight.workspace_id) == workspace_id, col(Insight.id).in_(union_all(*parts)))
-        .order_by(col(Insight.subject_key), col(Insight.id))
-        .execution_options(populate_existing=True)
-    )
-    if lock:
-        stmt = stmt.with_for_update()
+    return contributed, col(Insight.id).in_(union_all(*parts))
+
+
+def _split(
+    rows: Iterable[tuple[Insight, bool]], subject_keys: list[str]
+) -> tuple[list[Insight], dict[str, Insight]]:
     earlier: list[Insight] = []
     drafts: dict[str, Insight] = {}
-    for insight, was_contributed in (await session.execute(stmt)).all():
+    for insight, was_contributed in rows:
         if was_contributed:
             earlier.append(insight)
         if insight.subject_key in subject_keys and insight.status == "draft" and insight.edited_at is None:
             drafts[insight.subject_key] = insight
     earlier.sort(key=lambda i: (i.created_at, i.id))
     return earlier, drafts
+
+
+async def reconciled_insights(
+    session: AsyncSession, workspace_id: str, signal_id: str, subject_keys: Iterable[str]
+) -> tuple[list[Insight], dict[str, Insight]]:
+    """What a run of the signal reconciles, read afresh and locked until the transaction ends (PostgreSQL),
+    in one statement: the insights its earlier runs may have given evidence to (created by it or linked
+    to it), oldest first, and the workspace's open draft about each of these subjects (at most one: a
+    unique index). Rows are locked in subject order, so concurrent runs lock shared drafts in one order."""
+    subject_keys = sorted(set(subject_keys))
+    contributed, wanted = _reconciled(workspace_id, signal_id, subject_keys)
+    stmt = (
+        select(Insight, contributed.label("contributed"))
+        .where(col(Insight.workspace_id) == workspace_id, wanted)
+        .order_by(col(Insight.subject_key), col(Insight.id))
+        .execution_options(populate_existing=True)
+        .with_for_update()
+    )
+    return _split((await session.execute(stmt)).all(), subject_keys)
+
+
+async def appendable_drafts(
+    session: AsyncSession, workspace_id: str, signal_id: str, subject_keys: Iterable[str]
+) -> tuple[list[Insight], dict[str, Insight], set[str]]:
+    """PostgreSQL, unlocked: what `reconciled_insights` reads, and the ids of the open drafts a run could
+    append its sources to in SQL (sources in the merged form, none of them this signal's). Those flags are
+    computed by the database and the drafts' provenance is not sent: a draft many signals share carries
+    51 KB of it at 100 sources, and the run only appends to it (`append_sources`). The insights the signal's
+    earlier runs gave to come whole."""
+    subject_keys = sorted(set(subject_keys))
+    contributed, wanted = _reconciled(workspace_id, signal_id, subject_keys)
+    sources = type_coerce(col(Insight.provenance), JSONB)["sources"]
+    appendable = and_(
+        func.jsonb_typeof(sources) == "array",
+        ~sources.contains(func.jsonb_build_array(func.jsonb_build_object("signalId", literal(signal_id, String())))),
+    )
+    stmt = (
+        select(Insight, contributed.label("contributed"), appendable.label("appendable"),
+               case((contributed, col(Insight.provenance))).label("own_provenance"))
+        .where(col(Insight.workspace_id) == workspace_id, wanted)
+        .options(defer(Insight.provenance))  # type: ignore[arg-type]
+        .execution_options(populate_existing=True)
+    )
+    rows = (await session.execute(stmt)).all()
+    for insight, was_contributed, _, provenance in rows:
+        if was_contributed:
+            set_committed_value(insight, "provenance", provenance)
+    earlier, drafts = _split(((i, c) for i, c, _, _ in rows), subject_keys)
+    return earlier, drafts, {i.id for i, c, can, _ in rows if can and not c}
 
 
 def _open_draft(subject_keys: list[str]) -> Any:
@@ -145,59 +203,73 @@ async def open_draft(session: AsyncSession, workspace_id: str, subject_key: str)
 # PostgreSQL: the sources of an open draft after the append (its own, then the run's), and what extraction
 # writes on an insight computed from them in SQL, as `processing.findings.apply_sources` computes it in
 # Python (tests/processing/test_reconcile_batched.py holds the two to the same values): the first source
-# names it, so an append changes only the sources, the description and the classifications.
-_SOURCES = "((insights.provenance -> 'sources') || x.added)"
-_DESCRIPTION = f"""CASE WHEN jsonb_array_length({_SOURCES}) = 1 THEN {_SOURCES} -> 0 ->> 'description' ELSE
-    (SELECT coalesce(CAST(:labels AS jsonb) ->> ({_SOURCES} -> 0 ->> 'kind'), 'Finding') || ' raised in '
+# names it, so an append changes only the sources, the description and the classifications. The sources are
+# built once per draft, in `merged`, from the row as locked: each mention of the stored provenance in an
+# expression would decompress it again (51 KB at 100 sources), and the statement was 70 % of the database's
+# time in a worker's run (bench/README.md, "One worker").
+_DESCRIPTION = """CASE WHEN jsonb_array_length(m.sources) = 1 THEN m.sources -> 0 ->> 'description' ELSE
+    (SELECT coalesce(CAST(:labels AS jsonb) ->> (m.sources -> 0 ->> 'kind'), 'Finding') || ' raised in '
             || count(*) || ' signals (' || string_agg(p.id, ', ' ORDER BY p.first) || '):'
      FROM (SELECT s.value ->> 'signalPublicId' AS id, min(s.n) AS first
-           FROM jsonb_array_elements({_SOURCES}) WITH ORDINALITY AS s(value, n) GROUP BY 1) AS p)
+           FROM jsonb_array_elements(m.sources) WITH ORDINALITY AS s(value, n) GROUP BY 1) AS p)
     || coalesce((SELECT chr(10) || string_agg(q.line, chr(10) ORDER BY q.n, q.m)
                  FROM (SELECT '“' || (e.value ->> 'quote') || '” — '
                               || concat_ws(', ', nullif(e.value ->> 'speaker', ''),
                                            nullif(s.value ->> 'signalPublicId', '')) AS line,
                               s.n, e.m, row_number() OVER (ORDER BY s.n, e.m) AS r
-                       FROM jsonb_array_elements({_SOURCES}) WITH ORDINALITY AS s(value, n)
+                       FROM jsonb_array_elements(m.sources) WITH ORDINALITY AS s(value, n)
                        CROSS JOIN LATERAL jsonb_array_elements(s.value -> 'evidence') WITH ORDINALITY AS e(value, m)
                       ) AS q
                  WHERE q.r <= :quotes), '')
     || coalesce((SELECT chr(10) || '(and ' || (count(*) - :quotes) || ' more)'
-                 FROM jsonb_array_elements({_SOURCES}) AS s(value)
+                 FROM jsonb_array_elements(m.sources) AS s(value)
                  CROSS JOIN LATERAL jsonb_array_elements(s.value -> 'evidence')
                  HAVING count(*) > :quotes), '')
 END"""
-_CLASSIFICATIONS = f"""jsonb_build_object(
-    'kind', {_SOURCES} -> 0 -> 'kind',
-    'sentiment', CASE WHEN (SELECT count(DISTINCT s.value -> 'sentiment') FROM jsonb_array_elements({_SOURCES}) AS s(value)) = 1
-                      THEN {_SOURCES} -> 0 -> 'sentiment' ELSE to_jsonb(CAST('mixed' AS text)) END,
-    'severity', (SELECT s.value -> 'severity' FROM jsonb_array_elements({_SOURCES}) WITH ORDINALITY AS s(value, n)
+_CLASSIFICATIONS = """jsonb_build_object(
+    'kind', m.sources -> 0 -> 'kind',
+    'sentiment', CASE WHEN (SELECT count(DISTINCT s.value -> 'sentiment') FROM jsonb_array_elements(m.sources) AS s(value)) = 1
+                      THEN m.sources -> 0 -> 'sentiment' ELSE to_jsonb(CAST('mixed' AS text)) END,
+    'severity', (SELECT s.value -> 'severity' FROM jsonb_array_elements(m.sources) WITH ORDINALITY AS s(value, n)
                  ORDER BY array_position(CAST(:severities AS text[]), s.value ->> 'severity') DESC NULLS LAST, s.n
                  LIMIT 1),
     'mentions', (SELECT coalesce(sum(jsonb_array_length(s.value -> 'evidence')), 0)
-                 FROM jsonb_array_elements({_SOURCES}) AS s(value)))"""
+                 FROM jsonb_array_elements(m.sources) AS s(value)))"""
 # The drafts are locked in subject order (as `reconciled_insights` locks), then updated; the links of the
-# ones still open are written in the same statement, so nothing is left to undo for one that is not. The
-# account ids are a text[]: asyncpg has no built-in codec for varchar[] and looked its type up on every new
-# connection (a recursive catalogue query, 20 to 30 ms on a busy server).
+# ones still open are written in the same statement, so nothing is left to undo for one that is not. A row
+# locked after a wait is read as the committed version that made it wait, so `merged` appends to the
+# latest sources; `open` is materialized, or each mention of its `sources` would build them again. The account ids are a text[]: asyncpg has no built-in codec for varchar[] and looked its
+# type up on every new connection (a recursive catalogue query, 20 to 30 ms on a busy server).
 _APPEND_SOURCES = text(f"""
 WITH x AS (SELECT * FROM jsonb_to_recordset(CAST(:appends AS jsonb)) AS x(id varchar, added jsonb)),
 locked AS (
-    SELECT insights.id FROM insights JOIN x ON x.id = insights.id
+    SELECT insights.id, insights.provenance, insights.status, insights.edited_at
+    FROM insights JOIN x ON x.id = insights.id
     WHERE insights.workspace_id = :ws
     ORDER BY insights.subject_key, insights.id
     FOR UPDATE OF insights
 ),
+open AS MATERIALIZED (
+    SELECT locked.id, locked.provenance, (locked.provenance -> 'sources') || x.added AS sources
+    FROM locked JOIN x ON x.id = locked.id
+    WHERE locked.status = 'draft' AND locked.edited_at IS NULL
+      AND jsonb_typeof(locked.provenance -> 'sources') = 'array'
+),
+merged AS (
+    SELECT m.id, jsonb_set(m.provenance, '{{sources}}', m.sources) AS provenance,
+           {_CLASSIFICATIONS} AS classifications, {_DESCRIPTION} AS description
+    FROM open AS m
+),
 appended AS (
     UPDATE insights SET
-        provenance = jsonb_set(insights.provenance, '{{sources}}', {_SOURCES}),
-        classifications = {_CLASSIFICATIONS},
-        description = {_DESCRIPTION},
+        provenance = merged.provenance,
+        classifications = merged.classifications,
+        description = merged.description,
         product_id = coalesce(insights.product_id, :product_id),
         updated_at = :now
-    FROM locked JOIN x ON x.id = locked.id
-    WHERE insights.id = locked.id AND insights.workspace_id = :ws AND insights.status = 'draft'
-      AND insights.edited_at IS NULL AND jsonb_typeof(insights.provenance -> 'sources') = 'array'
-    RETURNING insights.id, insights.description, insights.classifications, insights.provenance, insights.product_id
+    FROM merged
+    WHERE insights.id = merged.id AND insights.workspace_id = :ws
+    RETURNING insights.id, insights.description, insights.classifications, insights.product_id
 ),
 signal_links AS (
     INSERT INTO signal_insights (workspace_id, signal_id, insight_id)
@@ -229,8 +301,8 @@ async def append_sources(
     quotes: int,
 ) -> dict[str, dict[str, Any]]:
     """PostgreSQL: append each run's sources to its open draft (insight id → sources) in one statement,
-    which also links the signal and the accounts to it; the new values of each draft it appended to, by
-    id. A draft a person edited or published, or that was deleted, since it was read is left alone (and
+    which also links the signal and the accounts to it; the new description, classifications and product of
+    each draft it appended to, by id (not the provenance: 51 KB a draft at 100 sources, for nobody). A draft a person edited or published, or that was deleted, since it was read is left alone (and
     not in the answer). Its row is locked from this statement to the commit only, where a read, a merge
     in Python and a flush held it for several round trips: jobs of signals that say the same thing queue
     on that lock (bench/README.md, "One worker")."""
