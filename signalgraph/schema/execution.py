@@ -20,6 +20,9 @@ would give; anything else (the loader's future, a value that is not a string) go
 Relation connections whose page the prefetch loaded, and the lists of objects under them (a connection's
 `nodes`), are planned too (schema/planned_relations.py): built as their resolver builds them and completed
 through graphql-core's own subfield execution and error handling, without Strawberry's per-parent wrapper.
+A selection made only of such fields is completed in one pass (`OnePass`): the whole value at once, without
+graphql-core's per-object steps; whatever that pass cannot complete as graphql-core would goes back to
+graphql-core whole.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.name_converter import NameConverter
 
 from .input_guard import InputGuard
-from .planned_relations import FALLBACK, PlannedConnection, PlannedObjects
+from .planned_relations import FALLBACK, Bail, OnePass, PlannedConnection, PlannedObjects
 from .prefetch import PREFETCH, id_list
 from .receipts import Receipt, receipt_fields
 
@@ -98,6 +101,7 @@ class PlannedExecution(InputGuard):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plans: dict[tuple[GraphQLObjectType, int], dict[str, PlainField]] = {}
+        self._one_passes: dict[tuple[GraphQLObjectType, int], OnePass | None] = {}
 
     def plan_for(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, PlainField]:
         """The plan of a selection set, made once per execution: graphql-core memoises a selection's
@@ -108,6 +112,14 @@ class PlannedExecution(InputGuard):
         if plan is None:
             plan = self._plans[key] = _plan(self, parent_type, grouped_field_set)
         return plan
+
+    def one_pass_for(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> OnePass | None:
+        """The one-pass completion of a selection (planned_relations.OnePass), None where it has a field the
+        plan does not read; made once per execution and selection, as plans are."""
+        key = (parent_type, id(grouped_field_set))
+        if key not in self._one_passes:
+            self._one_passes[key] = OnePass.of(self, parent_type, grouped_field_set)
+        return self._one_passes[key]
 
     def execute_fields(
         self,
@@ -122,7 +134,16 @@ class PlannedExecution(InputGuard):
         # A resolver middleware (a Strawberry extension with a `resolve` hook) must see every field; Strawberry
         # passes an empty manager when there is none, which changes nothing.
         middleware = self.middleware_manager
-        plan = {} if middleware and middleware.middlewares else self.plan_for(parent_type, grouped_field_set)
+        if middleware and middleware.middlewares:
+            plan = {}
+        else:
+            plan = self.plan_for(parent_type, grouped_field_set)
+            one_pass = self.one_pass_for(parent_type, grouped_field_set) if position_context is None else None
+            if one_pass is not None:
+                try:
+                    return one_pass.complete(self, source_value)
+                except Bail:
+                    pass  # graphql-core's completion, field by field, says what went wrong and where
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         try:

@@ -18,6 +18,7 @@ import strawberry
 from graphql import ExecutionResult, parse
 
 from signalgraph.resolvers.request_context import build_context
+from signalgraph.schema import prefetch as prefetch_module
 from signalgraph.schema import resources
 from signalgraph.schema.execution import PlannedExecution
 from signalgraph.schema.input_guard import InputGuard
@@ -262,3 +263,51 @@ async def test_a_bad_argument_of_a_connection_is_refused_at_each_parent(
 
     assert planned == reference and len(reference[1]) == 2
     assert all(path[-1] == "opportunities" for _, path in reference[1])
+
+
+async def test_a_selection_the_plan_reads_whole_is_completed_in_one_pass(api, services, linked, monkeypatch):
+    """Below the root list's resolver, every insight, opportunity and idea is completed by the one pass:
+    graphql-core's field-by-field completion runs for the root and the list's connection only."""
+    seen: list[str] = []
+    real = PlannedExecution.execute_fields
+    monkeypatch.setattr(
+        PlannedExecution, "execute_fields", lambda self, parent, *args: seen.append(parent.name) or real(self, parent, *args)
+    )
+    query = "{ insights(first: 10) { nodes { id name opportunities { nodes { id name ideas { nodes { id } } } } } } }"
+
+    planned, reference, (by_plan, _) = await _both(services, api.key, query, {}, monkeypatch)
+
+    assert planned == reference and not reference[1] and by_plan == 0
+    assert seen == ["Query", "InsightConnection"]
+    linked_row = next(r for r in planned[0]["insights"]["nodes"] if r["id"] == linked[0]["id"])
+    assert sum(len(o["ideas"]["nodes"]) for o in linked_row["opportunities"]["nodes"]) == 2
+
+
+async def test_what_the_one_pass_cannot_complete_graphql_core_completes_field_by_field(
+    api, services, linked, monkeypatch
+):
+    """A page that is not loaded (here: the prefetch's loader left empty for one relation) is no answer of
+    the one pass: the value goes back to graphql-core, whose resolver loads the page."""
+    seen: list[str] = []
+    real = PlannedExecution.execute_fields
+    monkeypatch.setattr(
+        PlannedExecution, "execute_fields", lambda self, parent, *args: seen.append(parent.name) or real(self, parent, *args)
+    )
+    monkeypatch.setattr(prefetch_module, "_prefetch_pages", _without_ideas(prefetch_module._prefetch_pages))
+    query = "{ insights(first: 10) { nodes { id opportunities { nodes { id ideas { nodes { id } } } } } } }"
+
+    planned, reference, _ = await _both(services, api.key, query, {}, monkeypatch)
+
+    assert planned == reference and not reference[1]
+    assert "Opportunity" in seen  # completed field by field, its ideas by their resolver
+    linked_row = next(r for r in planned[0]["insights"]["nodes"] if r["id"] == linked[0]["id"])
+    assert sum(len(o["ideas"]["nodes"]) for o in linked_row["opportunities"]["nodes"]) == 2
+
+
+def _without_ideas(real):
+    async def prefetch_pages(raw, context, load, field, field_node, page, ids):
+        if page.relation.startswith("ideas_"):
+            return None  # left to the field's resolver, as a page the prefetch may not read is
+        return await real(raw, context, load, field, field_node, page, ids)
+
+    return prefetch_pages
