@@ -117,6 +117,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     # pragmas each, on SQLite).
     db = Database(settings.database_url, pool_size=MAX_JOBS + 2)
     metrics.watch_pool(db)
+    await db.open_connections(MAX_JOBS + 2)
     services = Services(settings=settings, db=db, queue=ArqQueue(settings, ctx["redis"]))
     ctx["services"] = services
     if settings.llm_base_url is None and settings.worker_extractor_processes > 0:

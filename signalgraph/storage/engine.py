@@ -16,7 +16,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, nullcontext
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    contextmanager,
+    nullcontext,
+)
 from pathlib import Path
 
 import orjson
@@ -177,6 +183,13 @@ class Database:
         """One round trip on a new connection; raises one of UNREACHABLE when the database does not answer."""
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+    async def open_connections(self, count: int) -> None:
+        """Open `count` pooled connections now, at once: a worker's, before its first job, so that its first
+        jobs do not each wait for a connection of their own (on PostgreSQL a new server process and its
+        authentication, several milliseconds of the server's CPU each)."""
+        async with AsyncExitStack() as stack:
+            await asyncio.gather(*(stack.enter_async_context(self.engine.connect()) for _ in range(count)))
 
     def shared_reads(self) -> SharedReads:
         """One request's reads on one session (see SharedReads), in autocommit on PostgreSQL: under its

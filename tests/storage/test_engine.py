@@ -235,3 +235,19 @@ async def test_autocommit_reads_send_no_transaction_and_leave_the_pool_as_it_was
             assert (raw.in_transaction if db.is_sqlite else raw.is_in_transaction()) is True
     finally:
         await db.dispose()
+
+
+async def test_a_worker_s_connections_are_opened_before_its_first_job(database_url):
+    """`open_connections` leaves that many connections idle in the pool, each already connected, so the
+    next checkouts open none (on PostgreSQL: no new server process for the first jobs)."""
+    db = Database(database_url, pool_size=3)
+    try:
+        await db.open_connections(3)
+        pool = db.engine.pool
+        assert pool.checkedin() == 3 and pool.checkedout() == 0  # type: ignore[attr-defined]
+        async with db.read() as first, db.read() as second, db.read() as third:
+            for session in (first, second, third):
+                assert (await session.execute(text("SELECT 1"))).scalar() == 1
+        assert pool.checkedin() == 3  # type: ignore[attr-defined]  # the same three, none opened beside them
+    finally:
+        await db.dispose()
