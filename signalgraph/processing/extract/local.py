@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from ..patterns import any_word
 from . import clause_model, cues, segment
-from .base import Extraction, ExtractionRequest
+from .base import Extraction, ExtractionRequest, Finding
 from .clause_model import ClauseModel
 from .grouping import (
     CONSEQUENCE,
@@ -45,6 +45,10 @@ from .parties import find_parties
 from .segment import Span
 
 PART_BREAK = re.compile(r",?\s+and\s+|,\s+")
+# Between two items of a list: a few words with "and", "or" or "plus" among them ("and the fact that"),
+# or a comma when one of those follows.
+LIST_WORD = re.compile(r"\b(?:and|or|plus)\b")
+LIST_GAP_WORDS = 6
 MIN_STATEMENT_WORDS = 2
 NEGATED_KINDS = frozenset({"bug", "pain_point", "praise"})
 COMPILED_CUES = {
@@ -583,6 +587,47 @@ def reviewed(found: list[Statement], feats: list[str], model: ClauseModel) -> li
     return found
 
 
+def _listed(finding: Finding, other: Finding) -> bool:
+    """Whether the two findings' names are items of one list in a quote of `other` ("a dark mode and
+    keyboard shortcuts", "SSO, audit logs and SCIM")."""
+    a, b = finding.name.lower(), other.name.lower()
+    for evidence in other.evidence:
+        quote = evidence.quote.lower()
+        i, j = quote.find(a), quote.find(b)
+        if i < 0 or j < 0:
+            continue
+        gap = quote[min(i + len(a), j + len(b)) : max(i, j)]
+        if len(gap.split()) > LIST_GAP_WORDS:
+            continue
+        if LIST_WORD.search(gap) or gap.strip() == "," and LIST_WORD.search(quote[max(i, j) :]):
+            return True
+    return False
+
+
+def without_repeats(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """The findings less those whose every quote lies inside another's evidence: the same point cut in two
+    ("…cash out the same day, even for a fee…" made "Cash out the same day" and "For a fee"), a consequence
+    or an aside of the sentence another finding holds. Items of one list of the same kind stay apart; of
+    findings with the same quotes, the first stays."""
+    kept = []
+    for i, finding in enumerate(findings):
+        quotes = [e.quote for e in finding.evidence]
+        repeats = False
+        for j, other in enumerate(findings):
+            others = [e.quote for e in other.evidence]
+            if i == j or not all(any(q in o for o in others) for q in quotes):
+                continue
+            if j > i and set(quotes) == set(others):
+                continue
+            if finding.kind == other.kind and _listed(finding, other):
+                continue
+            repeats = True
+            break
+        if not repeats:
+            kept.append(finding)
+    return tuple(kept)
+
+
 def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Extraction:
     """The findings of the request's text: the cue rules' statements, and for clauses no rule claimed,
     those the learned model is sure of (`model`, else the one shipped with the package)."""
@@ -632,7 +677,7 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
         and _opens_topic(text[t.start : t.end], text[turns[i - 1].start : turns[i - 1].end] if i else "")
     ]
     mark_elaborations(text, statements, new_topics)
-    findings = tuple(to_finding(text, g) for g in group(statements))
+    findings = without_repeats(tuple(to_finding(text, g) for g in group(statements)))
     people, companies = find_parties(text, turns, asking)
     return Extraction(
         findings=findings,

@@ -34,14 +34,19 @@ RATCHET = {
     # holdout4 (0.97 -> 0.95) and holdout5 (0.89 -> 0.87), holdout (1.0 -> 0.97): two praises or complaints said
     # as clauses of one sentence ("Pipeline view is clean and the Gmail plugin logs emails") now make one finding,
     # which removes more duplicates everywhere than it loses items.
-    "set": {"precision": 0.935, "recall": 0.957},
+    # Tenth round (a finding whose every quote lies inside another's evidence is the same point cut in two and
+    # is dropped; items of one list stay): pooled over every set under eval/, 0.796 / 0.830 (F1 0.813) ->
+    # 0.809 / 0.828 (F1 0.819); holdout9 0.672 / 0.729 -> 0.703 / 0.729. Precision raised on set and holdout4;
+    # holdout7's recall lowered (0.87 -> 0.86): a praise the grouping had already joined to another one
+    # ("… the video walkthrough of my brakes …") was its own finding too, and is now only that one's evidence.
+    "set": {"precision": 0.938, "recall": 0.957},
     "holdout": {"precision": 0.94, "recall": 0.97},
     "holdout2": {"precision": 0.98, "recall": 0.94},
     "holdout3": {"precision": 0.97, "recall": 0.86},
-    "holdout4": {"precision": 0.90, "recall": 0.95},
+    "holdout4": {"precision": 0.93, "recall": 0.95},
     "holdout5": {"precision": 0.87, "recall": 0.87},
     "holdout6": {"precision": 0.94, "recall": 0.97},  # held out until the sixth round; training data since
-    "holdout7": {"precision": 0.80, "recall": 0.87},  # held out until the seventh round; training data since
+    "holdout7": {"precision": 0.80, "recall": 0.86},  # held out until the seventh round; training data since
 }
 SIGNAL = '[[signal]]\nid = "a"\ntype = "review"\ntext = "x"\n'
 

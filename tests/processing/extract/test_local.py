@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from signalgraph.processing.extract import LocalExtractor
-from signalgraph.processing.extract.base import ExtractionRequest
+from signalgraph.processing.extract.base import Evidence, ExtractionRequest, Finding
 from signalgraph.processing.extract.clause_model import ClauseModel
 from signalgraph.processing.extract.grouping import Statement, mark_elaborations
+from signalgraph.processing.extract.local import without_repeats
 from signalgraph.processing.extract.segment import Span, speaker_turns
 
 TRANSCRIPT = """\
@@ -429,6 +430,35 @@ async def test_general_rules(rule, text, signal_type, expected):
     extraction = await LocalExtractor(RULES_ONLY).extract(ExtractionRequest(text=text, signal_type=signal_type))
 
     assert {(f.kind, f.name) for f in extraction.findings} == expected
+
+
+def _finding(kind: str, name: str, *quotes: str) -> Finding:
+    return Finding(name, kind, name, "", "neutral", "low", tuple(Evidence(q, None, None) for q in quotes))
+
+
+FEE = "If I could cash out the same day, even for a fee, I'd do all my hours here."
+LATE = "Portal rejects long PO numbers, so invoices get paid late."
+WISH = "Would be five stars if it had a dark mode and keyboard shortcuts."
+LIKED = "Love the offline maps and the fact that routes sync to my watch."
+
+
+@pytest.mark.parametrize(
+    ("findings", "kept"),
+    [
+        # the same point cut in two, and a consequence of a sentence another finding holds
+        ([("feature_request", "Cash out the same day", (FEE,)), ("feature_request", "For a fee", (FEE,)),
+          ("bug", "Portal rejects long PO numbers", (LATE, "It started in May.")), ("pain_point", "Paid late", (LATE,))],
+         ["Cash out the same day", "Portal rejects long PO numbers"]),
+        # items of one list stay apart
+        ([("feature_request", "Dark mode", (WISH,)), ("feature_request", "Keyboard shortcuts", (WISH,)),
+          ("praise", "Offline maps", (LIKED,)), ("praise", "Routes sync to my watch", (LIKED,))],
+         ["Dark mode", "Keyboard shortcuts", "Offline maps", "Routes sync to my watch"]),
+    ],
+)
+def test_a_finding_whose_quotes_another_already_holds_repeats_it(findings, kept):
+    made = tuple(_finding(kind, name, *quotes) for kind, name, quotes in findings)
+
+    assert [f.name for f in without_repeats(made)] == kept
 
 
 async def test_a_number_shared_with_a_finding_does_not_make_a_learned_clause_repeat_it():
