@@ -25,6 +25,7 @@ from .clause_model import ClauseModel
 from .grouping import (
     CONSEQUENCE,
     OWN_SUBJECT,
+    Group,
     Statement,
     facets_of,
     group,
@@ -49,6 +50,12 @@ PART_BREAK = re.compile(r",?\s+and\s+|,\s+")
 # or a comma when one of those follows.
 LIST_WORD = re.compile(r"\b(?:and|or|plus)\b")
 LIST_GAP_WORDS = 6
+# "Could the system…?", "Also can we get…?": whether the product could do something, not asked of "you".
+ASKS_FOR = re.compile(
+    r"^(?:(?:and|also|oh|so|but|just|ok|okay|plus)\W+)*(?:can|could)\s+(?!you\b|i ask\b)"
+    r"(?![^?]*\b(?:refund|credit|discount))[^?]{3,}\?",
+    re.IGNORECASE,
+)
 MIN_STATEMENT_WORDS = 2
 NEGATED_KINDS = frozenset({"bug", "pain_point", "praise"})
 COMPILED_CUES = {
@@ -628,6 +635,19 @@ def without_repeats(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
     return tuple(kept)
 
 
+def asked_for(g: Group) -> Group:
+    """A question that asks whether the product could do something ("Could the system calculate the adjustment
+    from a policy rule?", "Can we pay in instalments?") asks for it: a feature request. One that asks the
+    vendor ("Can you confirm…") or about the customer's money ("Can I get a refund…") stays a question."""
+    first = min(g.members, key=lambda m: m.span.start)
+    if g.kind == "question" and ASKS_FOR.match(strip_openers(first.quote).strip(" \"'“”")):
+        for member in g.members:
+            if member.kind == "question":
+                member.kind = "feature_request"
+        g.kind = "feature_request"
+    return g
+
+
 def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Extraction:
     """The findings of the request's text: the cue rules' statements, and for clauses no rule claimed,
     those the learned model is sure of (`model`, else the one shipped with the package)."""
@@ -677,7 +697,7 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
         and _opens_topic(text[t.start : t.end], text[turns[i - 1].start : turns[i - 1].end] if i else "")
     ]
     mark_elaborations(text, statements, new_topics)
-    findings = without_repeats(tuple(to_finding(text, g) for g in group(statements)))
+    findings = without_repeats(tuple(to_finding(text, asked_for(g)) for g in group(statements)))
     people, companies = find_parties(text, turns, asking)
     return Extraction(
         findings=findings,

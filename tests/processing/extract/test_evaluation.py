@@ -39,14 +39,17 @@ RATCHET = {
     # 0.809 / 0.828 (F1 0.819); holdout9 0.672 / 0.729 -> 0.703 / 0.729. Precision raised on set and holdout4;
     # holdout7's recall lowered (0.87 -> 0.86): a praise the grouping had already joined to another one
     # ("… the video walkthrough of my brakes …") was its own finding too, and is now only that one's evidence.
+    # Then a question whether the product could do something ("Could the system…?", "Can we pay in
+    # instalments?") is a request: pooled 0.809 / 0.828 -> 0.812 / 0.831 (F1 0.821); holdout9 0.703 / 0.729 ->
+    # 0.708 / 0.734; holdout6 precision raised, holdout7's recall back to 0.87.
     "set": {"precision": 0.938, "recall": 0.957},
     "holdout": {"precision": 0.94, "recall": 0.97},
     "holdout2": {"precision": 0.98, "recall": 0.94},
     "holdout3": {"precision": 0.97, "recall": 0.86},
     "holdout4": {"precision": 0.93, "recall": 0.95},
     "holdout5": {"precision": 0.87, "recall": 0.87},
-    "holdout6": {"precision": 0.94, "recall": 0.97},  # held out until the sixth round; training data since
-    "holdout7": {"precision": 0.80, "recall": 0.86},  # held out until the seventh round; training data since
+    "holdout6": {"precision": 0.97, "recall": 0.97},  # held out until the sixth round; training data since
+    "holdout7": {"precision": 0.81, "recall": 0.87},  # held out until the seventh round; training data since
 }
 SIGNAL = '[[signal]]\nid = "a"\ntype = "review"\ntext = "x"\n'
 
