@@ -300,6 +300,16 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
         if statement.kind == previous.kind and _same_sentence(text, previous, statement):
             statement.joins_previous = True
             continue
+        # "What happens to our data if we leave? Is there an export of the full records?": a second question
+        # in one breath asks the first again, more precisely.
+        if (
+            statement.kind == previous.kind == "question"
+            and adjacent
+            and "\n" not in text[previous.span.end : statement.span.start]
+            and not ADDITIVE.match(statement.quote)
+        ):
+            statement.joins_previous = True
+            continue
         if adjacent and (
             ABOUT_PREVIOUS.match(statement.quote)
             or WORKS_OUT.match(statement.quote)
