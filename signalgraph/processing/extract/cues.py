@@ -267,6 +267,9 @@ SIGN_OFF = (
 )
 GREETING = r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^,.!?\n]{0,25}[,!.:]+\s*"
 # Section headings and line labels: what the lines under them are (first match wins).
+# A review form's "Recommendations to others considering the product:" is the reviewer's own advice, not an
+# analyst's recommendations set aside.
+NOT_SET_ASIDE = r"\brecommendations? to others\b"
 HEADING_HINTS: tuple[tuple[str, str], ...] = (
     # "Things we heard that are NOT findings", "Ideas that didn't land": what the analyst set aside
     (

@@ -167,6 +167,8 @@ def heading_hint(title: str) -> str | None:
     lowered = title.lower()
     head = HEADING_HEAD.split(lowered, maxsplit=1)[0]  # "Open questions from participants" is about questions
     for hint, pattern in cues.HEADING_HINTS:
+        if hint == "skip" and re.search(cues.NOT_SET_ASIDE, lowered):
+            continue
         if re.search(pattern, head if hint == "skip" else lowered):
             return hint
     return None

@@ -46,10 +46,13 @@ RATCHET = {
     # The veto at 0.6 (was 0.7; eight folds of the training sets, fresh pooled 0.669 / 0.664 -> 0.677 / 0.662):
     # pooled 0.813 / 0.831 -> 0.823 / 0.830 (F1 0.827); holdout9 0.715 / 0.734 -> 0.730 / 0.734. holdout7
     # precision raised; holdout2's recall lowered (0.94 -> 0.92): a return-label request now sits with the
-    # Amazon request it follows, and the per-order fee finding took its place.
+    # Amazon request it follows, and the per-order fee finding took its place. Then a review form's
+    # "Recommendations to others considering the product:" is read as the reviewer's words (it was skipped as an
+    # analyst's set-aside section; model retrained): pooled 0.823 / 0.830 -> 0.823 / 0.832 (F1 0.827); holdout9
+    # 0.730 / 0.734 -> 0.741 / 0.745; holdout2's recall back to 0.94.
     "set": {"precision": 0.938, "recall": 0.957},
     "holdout": {"precision": 0.94, "recall": 0.97},
-    "holdout2": {"precision": 0.98, "recall": 0.92},
+    "holdout2": {"precision": 0.98, "recall": 0.94},
     "holdout3": {"precision": 0.97, "recall": 0.86},
     "holdout4": {"precision": 0.93, "recall": 0.95},
     "holdout5": {"precision": 0.87, "recall": 0.87},

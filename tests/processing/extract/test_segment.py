@@ -148,6 +148,12 @@ def test_what_the_analyst_set_aside_is_not_evidence():
     assert [t for t, *_ in lines(text)] == ["Buyers want deposits."]
 
 
+def test_a_reviewers_recommendations_to_others_are_evidence():
+    text = "Recommendations to others considering the product:\nYou can't take a deposit and collect the balance later.\n"
+
+    assert [t for t, *_ in lines(text)] == ["You can't take a deposit and collect the balance later."]
+
+
 def test_turns_with_the_name_and_time_in_columns_and_the_vendor_named_in_the_header():
     text = (
         "Speakers: Priya (Product Manager), Tom Reyes (1st AD)\n\n"
