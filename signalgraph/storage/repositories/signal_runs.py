@@ -104,19 +104,53 @@ async def processing_inputs(
     return signal, text, linked["product"], linked["account"]
 
 
-def _reconciled(workspace_id: str, signal_id: str, subject_keys: list[str]) -> tuple[Any, Any]:
-    """Whether an insight was given to by the signal's earlier runs (created by it or linked to it), and the
-    ids of those and of the workspace's open drafts about these subjects: a union of three indexed look-ups
-    (PostgreSQL cannot use an index for the `OR` of the conditions, one a subquery, and scanned every
-    insight of the workspace: bench/README.md, "One worker")."""
-    linked = select(col(SignalInsight.insight_id)).where(
-        col(SignalInsight.signal_id) == signal_id, col(SignalInsight.workspace_id) == workspace_id
+# The insights a run of a signal reconciles, built once (a worker reads them for every signal, and building
+# them cost more of its CPU than PostgreSQL took to answer): whether an insight was given to by the signal's
+# earlier runs (created by it or linked to it), and the ids of those and of the workspace's open drafts about
+# the run's subjects, as a union of three indexed look-ups (PostgreSQL cannot use an index for the `OR` of
+# the conditions, one a subquery, and scanned every insight of the workspace: bench/README.md, "One worker").
+# Parameters: `ws`, `signal_id`, `subject_keys` (a list, possibly empty).
+_LINKED = select(col(SignalInsight.insight_id)).where(
+    col(SignalInsight.signal_id) == bindparam("signal_id"), col(SignalInsight.workspace_id) == bindparam("ws")
+)
+_CONTRIBUTED = or_(col(Insight.source_signal_id) == bindparam("signal_id"), col(Insight.id).in_(_LINKED))
+_OPEN_DRAFTS = and_(
+    col(Insight.subject_key).in_(bindparam("subject_keys", expanding=True)),
+    col(Insight.status) == "draft",
+    col(Insight.edited_at).is_(None),
+)
+_WANTED = and_(
+    col(Insight.workspace_id) == bindparam("ws"),
+    col(Insight.id).in_(
+        union_all(
+            select(col(Insight.id)).where(col(Insight.source_signal_id) == bindparam("signal_id")),
+            _LINKED,
+            select(col(Insight.id)).where(col(Insight.workspace_id) == bindparam("ws"), _OPEN_DRAFTS),
+        )
+    ),
+)
+_RECONCILED_LOCKED = (
+    select(Insight, _CONTRIBUTED.label("contributed"))
+    .where(_WANTED)
+    .order_by(col(Insight.subject_key), col(Insight.id))
+    .execution_options(populate_existing=True)
+    .with_for_update()
+)
+_SOURCES_JSONB = type_coerce(col(Insight.provenance), JSONB)["sources"]
+_APPENDABLE = (
+    select(
+        Insight,
+        _CONTRIBUTED.label("contributed"),
+        and_(
+            func.jsonb_typeof(_SOURCES_JSONB) == "array",
+            ~_SOURCES_JSONB.contains(func.jsonb_build_array(func.jsonb_build_object("signalId", bindparam("signal_id")))),
+        ).label("appendable"),
+        case((_CONTRIBUTED, col(Insight.provenance))).label("own_provenance"),
     )
-    contributed = or_(col(Insight.source_signal_id) == signal_id, col(Insight.id).in_(linked))
-    parts = [select(col(Insight.id)).where(col(Insight.source_signal_id) == signal_id), linked]
-    if subject_keys:
-        parts.append(select(col(Insight.id)).where(col(Insight.workspace_id) == workspace_id, _open_draft(subject_keys)))
-    return contributed, col(Insight.id).in_(union_all(*parts))
+    .where(_WANTED)
+    .options(defer(Insight.provenance))  # type: ignore[arg-type]
+    .execution_options(populate_existing=True)
+)
 
 
 def _split(
@@ -141,15 +175,8 @@ async def reconciled_insights(
     to it), oldest first, and the workspace's open draft about each of these subjects (at most one: a
     unique index). Rows are locked in subject order, so concurrent runs lock shared drafts in one order."""
     subject_keys = sorted(set(subject_keys))
-    contributed, wanted = _reconciled(workspace_id, signal_id, subject_keys)
-    stmt = (
-        select(Insight, contributed.label("contributed"))
-        .where(col(Insight.workspace_id) == workspace_id, wanted)
-        .order_by(col(Insight.subject_key), col(Insight.id))
-        .execution_options(populate_existing=True)
-        .with_for_update()
-    )
-    return _split((await session.execute(stmt)).all(), subject_keys)
+    params = {"ws": workspace_id, "signal_id": signal_id, "subject_keys": subject_keys}
+    return _split((await session.execute(_RECONCILED_LOCKED, params)).all(), subject_keys)
 
 
 async def appendable_drafts(
@@ -161,20 +188,8 @@ async def appendable_drafts(
     51 KB of it at 100 sources, and the run only appends to it (`append_sources`). The insights the signal's
     earlier runs gave to come whole."""
     subject_keys = sorted(set(subject_keys))
-    contributed, wanted = _reconciled(workspace_id, signal_id, subject_keys)
-    sources = type_coerce(col(Insight.provenance), JSONB)["sources"]
-    appendable = and_(
-        func.jsonb_typeof(sources) == "array",
-        ~sources.contains(func.jsonb_build_array(func.jsonb_build_object("signalId", literal(signal_id, String())))),
-    )
-    stmt = (
-        select(Insight, contributed.label("contributed"), appendable.label("appendable"),
-               case((contributed, col(Insight.provenance))).label("own_provenance"))
-        .where(col(Insight.workspace_id) == workspace_id, wanted)
-        .options(defer(Insight.provenance))  # type: ignore[arg-type]
-        .execution_options(populate_existing=True)
-    )
-    rows = (await session.execute(stmt)).all()
+    params = {"ws": workspace_id, "signal_id": signal_id, "subject_keys": subject_keys}
+    rows = (await session.execute(_APPENDABLE, params)).all()
     for insight, was_contributed, _, provenance in rows:
         if was_contributed:
             set_committed_value(insight, "provenance", provenance)
@@ -182,22 +197,19 @@ async def appendable_drafts(
     return earlier, drafts, {i.id for i, c, can, _ in rows if can and not c}
 
 
-def _open_draft(subject_keys: list[str]) -> Any:
-    return and_(
-        col(Insight.subject_key).in_(subject_keys), col(Insight.status) == "draft", col(Insight.edited_at).is_(None)
-    )
+_OPEN_DRAFT = (
+    select(Insight)
+    .where(col(Insight.workspace_id) == bindparam("ws"), _OPEN_DRAFTS)
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
 
 
 async def open_draft(session: AsyncSession, workspace_id: str, subject_key: str) -> Insight | None:
     """The workspace's open draft about this subject (at most one: a unique index), locked and read
     afresh, since a concurrent job may have just changed it."""
-    stmt = (
-        select(Insight)
-        .where(col(Insight.workspace_id) == workspace_id, _open_draft([subject_key]))
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return (await session.execute(stmt)).scalars().first()
+    params = {"ws": workspace_id, "subject_keys": [subject_key]}
+    return (await session.execute(_OPEN_DRAFT, params)).scalars().first()
 
 
 # PostgreSQL: the sources of an open draft after the append (its own, then the run's), and what extraction
