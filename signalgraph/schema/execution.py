@@ -42,14 +42,13 @@ from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.name_converter import NameConverter
 
 from .input_guard import InputGuard
-from .planned_relations import FALLBACK, Bail, OnePass, PlannedConnection, PlannedObjects
-from .prefetch import PREFETCH, id_list
+from .planned_relations import FALLBACK, Bail, OnePass, PlannedConnection, PlannedObjects, read_plain
+from .prefetch import PREFETCH
 from .receipts import Receipt, receipt_fields
 
 # A plain field: (its Python attribute, its leaf type's serialiser, whether it is non-null); an id list:
 # the name of its loader; a relation connection or a plain list of objects: how to execute it.
 PlainField: TypeAlias = "tuple[str, Any, bool] | str | PlannedConnection | PlannedObjects"
-_MISSING = object()
 
 
 def _plan(executor: PlannedExecution, parent_type: GraphQLObjectType, grouped_field_set: Any) -> dict[str, PlainField]:
@@ -158,28 +157,12 @@ class PlannedExecution(InputGuard):
                             awaitable_fields.append(response_name)
                         continue
                     plain = None
-                if isinstance(plain, str):  # an id list: the list as it is, when its loader has it
+                if plain is not None:  # a plain leaf or an id list, read as the one pass reads it
                     try:
-                        ids = id_list(self.context_value, plain, source_value)
-                    except Exception:  # noqa: BLE001 -- graphql-core raises it again below, located
-                        ids = None
-                    if type(ids) is list and all(type(i) is str for i in ids):
-                        results[response_name] = list(ids)
+                        results[response_name] = read_plain(self, plain, source_value)  # type: ignore[arg-type]
                         continue
-                elif plain is not None:
-                    attribute, coerce, non_null = plain  # type: ignore[misc]
-                    value = getattr(source_value, attribute, _MISSING)
-                    if value is None and not non_null:
-                        results[response_name] = None
-                        continue
-                    if value is not None and value is not _MISSING:
-                        try:
-                            coerced = coerce(value)
-                        except Exception:  # noqa: BLE001 -- graphql-core raises it again below, located
-                            coerced = None
-                        if coerced is not None and coerced is not Undefined:
-                            results[response_name] = coerced
-                            continue
+                    except Bail:
+                        pass  # graphql-core raises or nulls it below, located
                 result = self.execute_field(
                     parent_type,
                     source_value,

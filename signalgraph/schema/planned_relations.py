@@ -42,6 +42,11 @@ if TYPE_CHECKING:
 FALLBACK: Any = object()  # what a plan answers when graphql-core must execute the field
 
 
+class Bail(Exception):
+    """The one-pass completion met something graphql-core must handle (an error, a value a leaf refuses, a
+    page not loaded, a refused scope): graphql-core completes that value instead, from the start."""
+
+
 def complete_object(
     executor: PlannedExecution, return_type: GraphQLOutputType, object_type: GraphQLObjectType, field_details_list: Any, path: Path,
     value: Any, position_context: Any,
@@ -189,24 +194,31 @@ class PlannedConnection:
         planned.columns = row_columns(executor.schema, executor.operation, executor.fragment_definitions, node)
         return planned
 
-    def execute(self, executor: PlannedExecution, source: Any, field_details_list: Any, path: Path, position_context: Any) -> Any:
-        """The completed connection, or FALLBACK when graphql-core must resolve this parent's field."""
+    def found(self, executor: PlannedExecution, source: Any) -> tuple[str, list[Any], int]:
+        """The parent's id, what its page loader found and the page's size, with the scope checked for this
+        parent; Bail where the resolver must answer (a refused scope, a bad argument, a page not loaded)."""
         context = executor.context_value
-        scope = self.pages.scope
         try:
-            if scope is not None:
-                context.require(scope)
+            if self.pages.scope is not None:
+                context.require(self.pages.scope)
             parent_id = source.id
-            loaders = context.loaders
             if self.window is None:
-                self.window = self.pages.window(loaders, self.arguments["first"], self.arguments["after"], self.columns)
+                self.window = self.pages.window(context.loaders, self.arguments["first"], self.arguments["after"], self.columns)
         except Exception:  # noqa: BLE001 -- the resolver raises it again, at this parent's path
-            return FALLBACK
+            raise Bail from None
         loader, limit = self.window
         found = ready(loader, parent_id)
         if found is NOT_LOADED:
+            raise Bail
+        return parent_id, found, limit
+
+    def execute(self, executor: PlannedExecution, source: Any, field_details_list: Any, path: Path, position_context: Any) -> Any:
+        """The completed connection, or FALLBACK when graphql-core must resolve this parent's field."""
+        try:
+            parent_id, found, limit = self.found(executor, source)
+        except Bail:
             return FALLBACK
-        connection = self.pages.connection(loaders, parent_id, found, limit, self.arguments["after"])
+        connection = self.pages.connection(executor.context_value.loaders, parent_id, found, limit, self.arguments["after"])
         return complete_object(
             executor, self.return_type, self.connection_type, field_details_list, path, connection, position_context
         )
@@ -267,11 +279,6 @@ class PlannedObjects:
         return completed
 
 
-class Bail(Exception):
-    """The one-pass completion met something graphql-core must handle (an error, a value a leaf refuses, a
-    page not loaded, a refused scope): graphql-core completes that value instead, from the start."""
-
-
 class OnePass:
     """A selection whose every field the plan reads — plain leaves, loaded id lists, relation connections
     asking only for `nodes`, and lists of objects whose selections are such too — completed in one pass, without
@@ -313,23 +320,32 @@ class OnePass:
         result: dict[str, Any] = {}
         for response_name, how, what in self.steps:
             kind = type(how)
-            if kind is tuple:
-                result[response_name] = _leaf(how, source)
-            elif kind is str:
-                result[response_name] = _id_list(executor, how, source)
+            if kind is tuple or kind is str:
+                result[response_name] = read_plain(executor, how, source)
             elif kind is PlannedObjects:
                 items = getattr(source, how.attribute, None)
                 if type(items) is not list:
                     raise Bail
                 result[response_name] = _objects(executor, what, items)
             else:
-                rows = _page(executor, how, source)
+                _, found, limit = how.found(executor, source)
+                rows = [row for _, row in found[:limit]]
                 result[response_name] = {key: _objects(executor, objects, rows) for key, objects in what}
         return result
 
 
-def _leaf(plan: tuple[str, Any, bool], source: Any) -> Any:
-    """A plain field's value as `PlannedExecution.execute_fields` reads it; Bail where it hands it on."""
+def read_plain(executor: PlannedExecution, plan: tuple[str, Any, bool] | str, source: Any) -> Any:
+    """A plain leaf (its attribute, serialiser, non-null) or an id list (its loader's name) as the plan
+    reads it: a leaf's value serialised, null where the field may be null; an id list when its loader has
+    it, all strings. Bail wherever graphql-core must complete it (and raise or null it, located)."""
+    if isinstance(plan, str):
+        try:
+            ids = id_list(executor.context_value, plan, source)
+        except Exception:  # noqa: BLE001 -- graphql-core raises it again, located
+            raise Bail from None
+        if type(ids) is not list or not all(type(i) is str for i in ids):
+            raise Bail
+        return list(ids)
     attribute, coerce, non_null = plan
     value = getattr(source, attribute, FALLBACK)
     if value is None and not non_null:
@@ -343,17 +359,6 @@ def _leaf(plan: tuple[str, Any, bool], source: Any) -> Any:
     if coerced is None or coerced is Undefined:
         raise Bail
     return coerced
-
-
-def _id_list(executor: PlannedExecution, loader: str, source: Any) -> list[str]:
-    """An id list as `PlannedExecution.execute_fields` takes it (loaded, all strings); Bail otherwise."""
-    try:
-        ids = id_list(executor.context_value, loader, source)
-    except Exception:  # noqa: BLE001 -- graphql-core raises it again, located
-        raise Bail from None
-    if type(ids) is not list or not all(type(i) is str for i in ids):
-        raise Bail
-    return list(ids)
 
 
 def _items_pass(executor: PlannedExecution, object_type: GraphQLObjectType, field_details_list: Any) -> tuple[Any, OnePass] | None:
@@ -381,25 +386,6 @@ def _nodes_pass(executor: PlannedExecution, connection: PlannedConnection, field
             return None
         keys.append((response_name, items))
     return keys
-
-
-def _page(executor: PlannedExecution, connection: PlannedConnection, source: Any) -> list[Any]:
-    """The parent's rows of the page as `PlannedConnection.execute` finds them; Bail where it falls back."""
-    context = executor.context_value
-    try:
-        if connection.pages.scope is not None:
-            context.require(connection.pages.scope)
-        parent_id = source.id
-        if connection.window is None:
-            arguments = connection.arguments
-            connection.window = connection.pages.window(context.loaders, arguments["first"], arguments["after"], connection.columns)
-    except Exception:  # noqa: BLE001 -- the resolver raises it again, at its path
-        raise Bail from None
-    loader, limit = connection.window
-    found = ready(loader, parent_id)
-    if found is NOT_LOADED:
-        raise Bail
-    return [row for _, row in found[:limit]]
 
 
 def _objects(executor: PlannedExecution, items_pass: tuple[Any, OnePass], items: list[Any]) -> list[dict[str, Any]]:
