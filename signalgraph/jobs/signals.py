@@ -89,7 +89,7 @@ async def process_signal(run: JobRun) -> None:
 
     async with db.write() as session:
         await run.succeed(session)  # committed with the results, or not at all
-        signal = await _current(session, run.job_id, ws, run.target_id)
+        signal = await runs_repo.settle_processed(session, ws, run.target_id, run.job_id, extraction.context, utcnow())
         if signal is None:
             return
         named = await resolve_participants(
@@ -101,9 +101,6 @@ async def process_signal(run: JobRun) -> None:
             fallback_account_id=account_ids[0] if account_ids else None,
         )
         await repo.add_links(session, links.SIGNAL_ACCOUNTS, ws, signal.id, named)
-        now = utcnow()
-        signal.status, signal.context, signal.processed_at = "processed", extraction.context, now
-        signal.failed_at, signal.last_error, signal.updated_at = None, None, now
         # Last: the drafts it locks are shared with other signals' jobs, which wait for this commit.
         await reconcile_insights(
             session,

@@ -55,7 +55,7 @@ STEPS: list[tuple[int, tuple[Finding, ...], bool, tuple[int, ...]]] = [
     # on one subject, quotes without a speaker, other sentiments and severities, past the description's
     # ten quotes.
     (5, (finding("praise", "Clean dashboard", "clean, says five", severity="low"),
-         finding("praise", "Clean dashboard", "so very clean", key="praise:clean dashboard, again")), False, (0, 1)),
+         finding("praise", "Clean dashboard", "so very\nclean", key="praise:clean dashboard, again")), False, (0, 1)),
     (6, (Finding(key="praise:clean dashboard", kind="praise", name="Clean dashboard", description="Six on it.",
                  sentiment="positive", severity="critical",
                  evidence=(Evidence("clean one", 0, 9, None), Evidence("clean two", 10, 19, ""),
@@ -64,6 +64,8 @@ STEPS: list[tuple[int, tuple[Finding, ...], bool, tuple[int, ...]]] = [
                  sentiment="positive", severity="high",
                  evidence=tuple(Evidence(f"clean {n}", n, n + 1, "Customer") for n in range(5))),), False, ()),
     (8, (PRAISE, CRASH), False, (0,)),
+    # Quotes over two lines (above, within the first ten; here past them): descriptions are cut by lengths.
+    (9, (finding("praise", "Clean dashboard", "clean,\n(and 3 more)", severity="critical"),), False, ()),
     (7, (), False, ()),
 ]
 
@@ -74,7 +76,7 @@ async def test_batched_reconciliation_writes_what_the_per_finding_one_wrote(make
     apis = [await make_api(), await make_api()]
     setups = []
     for api in apis:
-        signals = [await create_signal(api, text=f"Signal {n}.", signalType="transcript") for n in range(9)]
+        signals = [await create_signal(api, text=f"Signal {n}.", signalType="transcript") for n in range(10)]
         product = await create_product(api, name="Maps")
         accounts = [await create_account(api, name=f"Account {n}") for n in range(2)]
         setups.append((api.workspace_id, [s["id"] for s in signals], product["id"], [a["id"] for a in accounts]))

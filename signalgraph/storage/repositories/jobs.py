@@ -7,7 +7,7 @@ sweeper looks across workspaces. Everything reachable from the API takes the wor
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,19 +46,21 @@ async def claim(session: AsyncSession, job_id: str) -> Job | None:
     return (await session.execute(stmt)).scalars().first()
 
 
-# Built once: every job runs them (building a statement costs more than running it).
+# Built once: every job runs them (building a statement costs more than running it). Statements on the
+# table, not the model: an ORM-enabled UPDATE goes through SQLAlchemy's bulk-update machinery on every run,
+# which cost the worker's loop more than the statement's round trip (bench/README.md, "One worker").
+_JOBS_TABLE: Any = Job.__table__  # type: ignore[attr-defined]
+_JOBS = _JOBS_TABLE.c
 _START_TRY = (
-    update(Job)
-    .where(col(Job.id) == bindparam("job_id"), col(Job.status).not_in(FINISHED), col(Job.attempts) < bindparam("max_tries"))
-    .values(attempts=col(Job.attempts) + 1, status="running", started_at=bindparam("now"), updated_at=bindparam("now"))
-    .returning(col(Job.workspace_id), col(Job.attempts), col(Job.token_usage))
-    .execution_options(synchronize_session=False)
+    update(_JOBS_TABLE)
+    .where(_JOBS.id == bindparam("job_id"), _JOBS.status.not_in(FINISHED), _JOBS.attempts < bindparam("max_tries"))
+    .values(attempts=_JOBS.attempts + 1, status="running", started_at=bindparam("now"), updated_at=bindparam("now"))
+    .returning(_JOBS.workspace_id, _JOBS.attempts, _JOBS.token_usage)
 )
 _FINISH = (
-    update(Job)
-    .where(col(Job.id) == bindparam("job_id"))
+    update(_JOBS_TABLE)
+    .where(_JOBS.id == bindparam("job_id"))
     .values(status="succeeded", last_error=None, finished_at=bindparam("now"), updated_at=bindparam("now"))
-    .execution_options(synchronize_session=False)
 )
 
 

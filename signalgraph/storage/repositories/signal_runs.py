@@ -43,6 +43,7 @@ from ..models import (
 from ..models.base import UTCDateTime
 from .accounts import domain_clause
 from .base import insert_ignoring_duplicates
+from .rows import read_row
 from .signals import text_key
 
 
@@ -72,8 +73,9 @@ async def mark_pending(session: AsyncSession, workspace_id: str, signal_id: str,
 
 
 # Built once: a worker runs them for every signal, and building a statement costs more than running it.
+_SIGNAL_ROW = read_row(Signal)
 _SIGNAL_AND_TEXT = (
-    select(Signal, col(Blob.content))
+    select(*_SIGNAL_ROW._columns, col(Blob.content))
     .outerjoin(Blob, and_(col(Blob.key) == bindparam("text_key"), col(Blob.workspace_id) == bindparam("ws")))
     .where(col(Signal.id) == bindparam("signal_id"), col(Signal.workspace_id) == bindparam("ws"))
 )
@@ -89,20 +91,50 @@ _PRODUCTS_AND_ACCOUNTS: Any = union_all(
 
 async def processing_inputs(
     session: AsyncSession, workspace_id: str, signal_id: str
-) -> tuple[Signal, str | None, list[str], list[str]] | None:
-    """What processing reads of a signal, in two statements: the signal with its stored text (None for a
-    raw signal), and the ids of its products and of its accounts in link order; None when it is gone."""
+) -> tuple[Any, str | None, list[str], list[str]] | None:
+    """What processing reads of a signal, in two statements: the signal (a read row) with its stored text
+    (None for a raw signal), and the ids of its products and of its accounts in link order; None when it
+    is gone."""
     params = {"signal_id": signal_id, "ws": workspace_id}
     found = (await session.execute(_SIGNAL_AND_TEXT, {**params, "text_key": text_key(workspace_id, signal_id)})).first()
     if found is None:
         return None
-    signal, content = found
+    signal, content = _SIGNAL_ROW._make(found[:-1]), found[-1]
     linked: dict[str, list[str]] = {"product": [], "account": []}
     for kind, other_id, _ in (await session.execute(_PRODUCTS_AND_ACCOUNTS, params)).all():
         linked[kind].append(other_id)
     text = content.decode("utf-8") if content is not None else None
     return signal, text, linked["product"], linked["account"]
 
+
+
+_SIGNALS_TABLE: Any = Signal.__table__  # type: ignore[attr-defined]
+_SIGNALS = _SIGNALS_TABLE.c
+_SETTLED_ROW = read_row(Signal, frozenset({"id", "workspace_id", "public_number", "participant_policy", "create_missing_accounts"}))
+_SETTLE_PROCESSED = (
+    update(_SIGNALS_TABLE)
+    .where(
+        _SIGNALS.id == bindparam("signal_id"),
+        _SIGNALS.workspace_id == bindparam("ws"),
+        _SIGNALS.last_job_id == bindparam("job_id"),
+    )
+    .values(
+        status="processed", context=bindparam("context"), processed_at=bindparam("now"), failed_at=None,
+        last_error=None, updated_at=bindparam("now"),
+    )
+    .returning(*_SETTLED_ROW._columns)
+)
+
+
+async def settle_processed(
+    session: AsyncSession, workspace_id: str, signal_id: str, job_id: str, context: str | None, now: datetime
+) -> Any:
+    """Mark the signal `processed` with its context if the job is still its latest run, in one statement
+    that also locks it until the commit (a job's results are written under that lock); the signal as a
+    read row of the columns the results need, or None when it is gone or a newer run was asked for."""
+    params = {"signal_id": signal_id, "ws": workspace_id, "job_id": job_id, "context": context, "now": now}
+    found = (await session.execute(_SETTLE_PROCESSED, params)).first()
+    return None if found is None else _SETTLED_ROW._make(found)
 
 # The insights a run of a signal reconciles, built once (a worker reads them for every signal, and building
 # them cost more of its CPU than PostgreSQL took to answer): whether an insight was given to by the signal's
@@ -215,20 +247,23 @@ async def open_draft(session: AsyncSession, workspace_id: str, subject_key: str)
 # PostgreSQL: the sources of an open draft after the append (its own, then the run's), and what extraction
 # writes on an insight computed from them in SQL, as `processing.findings.apply_sources` computes it in
 # Python (tests/processing/test_reconcile_batched.py holds the two to the same values): the first source
-# names it, so an append changes only the sources, the description and the classifications. The sources are
-# built once per draft, in `merged`, from the row as locked: each mention of the stored provenance in an
-# expression would decompress it again (51 KB at 100 sources), and the statement was 70 % of the database's
-# time in a worker's run (bench/README.md, "One worker").
-_DESCRIPTION = """CASE WHEN jsonb_array_length(m.sources) = 1 THEN m.sources -> 0 ->> 'description' ELSE
-    (SELECT coalesce(CAST(:labels AS jsonb) ->> (m.sources -> 0 ->> 'kind'), 'Finding') || ' raised in '
+# names it, so an append changes only the sources, the description and the classifications.
+#
+# A draft that already gathers several sources is *grown*: its description and classifications are computed
+# from the stored ones and the run's sources alone, not from every source again (each pass over a draft's
+# sources cost in proportion to them: 4.3 ms an append at 200 sources, of which the jsonb rewrite that stays
+# is half; bench/README.md, "One worker"). The run's sources are all of one signal, new to the draft (only a
+# draft without this signal's evidence is appended to), so the header gains one signal; quote lines are
+# added while there are fewer than `:quotes`, and the "(and N more)" count grows by the rest. A draft of
+# one source, or one whose stored text is not in the gathered form, is computed from all its sources.
+_QUOTE_LINE = """'“' || (e.value ->> 'quote') || '” — '
+    || concat_ws(', ', nullif(e.value ->> 'speaker', ''), nullif(s.value ->> 'signalPublicId', ''))"""
+_DESCRIPTION = f"""(SELECT coalesce(CAST(:labels AS jsonb) ->> (m.sources -> 0 ->> 'kind'), 'Finding') || ' raised in '
             || count(*) || ' signals (' || string_agg(p.id, ', ' ORDER BY p.first) || '):'
      FROM (SELECT s.value ->> 'signalPublicId' AS id, min(s.n) AS first
            FROM jsonb_array_elements(m.sources) WITH ORDINALITY AS s(value, n) GROUP BY 1) AS p)
     || coalesce((SELECT chr(10) || string_agg(q.line, chr(10) ORDER BY q.n, q.m)
-                 FROM (SELECT '“' || (e.value ->> 'quote') || '” — '
-                              || concat_ws(', ', nullif(e.value ->> 'speaker', ''),
-                                           nullif(s.value ->> 'signalPublicId', '')) AS line,
-                              s.n, e.m, row_number() OVER (ORDER BY s.n, e.m) AS r
+                 FROM (SELECT {_QUOTE_LINE} AS line, s.n, e.m, row_number() OVER (ORDER BY s.n, e.m) AS r
                        FROM jsonb_array_elements(m.sources) WITH ORDINALITY AS s(value, n)
                        CROSS JOIN LATERAL jsonb_array_elements(s.value -> 'evidence') WITH ORDINALITY AS e(value, m)
                       ) AS q
@@ -236,40 +271,86 @@ _DESCRIPTION = """CASE WHEN jsonb_array_length(m.sources) = 1 THEN m.sources -> 
     || coalesce((SELECT chr(10) || '(and ' || (count(*) - :quotes) || ' more)'
                  FROM jsonb_array_elements(m.sources) AS s(value)
                  CROSS JOIN LATERAL jsonb_array_elements(s.value -> 'evidence')
-                 HAVING count(*) > :quotes), '')
-END"""
-_CLASSIFICATIONS = """jsonb_build_object(
+                 HAVING count(*) > :quotes), '')"""
+_GROWN_DESCRIPTION = f"""concat_ws(chr(10),
+    regexp_replace(left(m.header, -2), ' raised in [0-9]+ signals [(]',
+                   ' raised in ' || (m.signals + 1) || ' signals (') || ', ' || (m.added -> 0 ->> 'signalPublicId') || '):',
+    CASE WHEN m.mentions > 0 THEN
+        substr(m.old_description, length(m.header) + 2,
+               length(m.old_description) - length(m.header) - 1
+               - CASE WHEN m.mentions > :quotes THEN length(chr(10) || '(and ' || (m.mentions - :quotes) || ' more)') ELSE 0 END)
+    END,
+    (SELECT string_agg(q.line, chr(10) ORDER BY q.r)
+     FROM (SELECT {_QUOTE_LINE} AS line, m.mentions + row_number() OVER (ORDER BY s.n, e.m) AS r
+           FROM jsonb_array_elements(m.added) WITH ORDINALITY AS s(value, n)
+           CROSS JOIN LATERAL jsonb_array_elements(s.value -> 'evidence') WITH ORDINALITY AS e(value, m)) AS q
+     WHERE q.r <= :quotes),
+    CASE WHEN m.mentions + m.added_mentions > :quotes THEN '(and ' || (m.mentions + m.added_mentions - :quotes) || ' more)' END
+)"""
+_SEVERITY_RANK = "coalesce(array_position(CAST(:severities AS text[]), {} ->> 'severity'), 0)"
+_CLASSIFICATIONS = f"""jsonb_build_object(
     'kind', m.sources -> 0 -> 'kind',
     'sentiment', CASE WHEN (SELECT count(DISTINCT s.value -> 'sentiment') FROM jsonb_array_elements(m.sources) AS s(value)) = 1
                       THEN m.sources -> 0 -> 'sentiment' ELSE to_jsonb(CAST('mixed' AS text)) END,
     'severity', (SELECT s.value -> 'severity' FROM jsonb_array_elements(m.sources) WITH ORDINALITY AS s(value, n)
-                 ORDER BY array_position(CAST(:severities AS text[]), s.value ->> 'severity') DESC NULLS LAST, s.n
-                 LIMIT 1),
+                 ORDER BY {_SEVERITY_RANK.format('s.value')} DESC, s.n LIMIT 1),
     'mentions', (SELECT coalesce(sum(jsonb_array_length(s.value -> 'evidence')), 0)
                  FROM jsonb_array_elements(m.sources) AS s(value)))"""
+_GROWN_CLASSIFICATIONS = f"""jsonb_build_object(
+    'kind', m.old -> 'kind',
+    'sentiment', CASE WHEN m.old -> 'sentiment' <> to_jsonb(CAST('mixed' AS text))
+                       AND (SELECT bool_and(s.value -> 'sentiment' = m.old -> 'sentiment') FROM jsonb_array_elements(m.added) AS s(value))
+                      THEN m.old -> 'sentiment' ELSE to_jsonb(CAST('mixed' AS text)) END,
+    'severity', (SELECT v.severity FROM (
+                     SELECT m.old -> 'severity' AS severity, {_SEVERITY_RANK.format('m.old')} AS rank, 0 AS n
+                     UNION ALL
+                     SELECT s.value -> 'severity', {_SEVERITY_RANK.format('s.value')}, s.n
+                     FROM jsonb_array_elements(m.added) WITH ORDINALITY AS s(value, n)) AS v
+                 ORDER BY v.rank DESC, v.n LIMIT 1),
+    'mentions', m.mentions + m.added_mentions)"""
 # The drafts are locked in subject order (as `reconciled_insights` locks), then updated; the links of the
 # ones still open are written in the same statement, so nothing is left to undo for one that is not. A row
 # locked after a wait is read as the committed version that made it wait, so `merged` appends to the
-# latest sources; `open` is materialized, or each mention of its `sources` would build them again. The account ids are a text[]: asyncpg has no built-in codec for varchar[] and looked its
-# type up on every new connection (a recursive catalogue query, 20 to 30 ms on a busy server).
+# latest sources. `open` and `stored` are materialized: each mention of the stored provenance in an
+# expression would decompress it again (51 KB at 100 sources). The account ids are a text[]: asyncpg has no
+# built-in codec for varchar[] and looked its type up on every new connection (a recursive catalogue
+# query, 20 to 30 ms on a busy server).
 _APPEND_SOURCES = text(f"""
 WITH x AS (SELECT * FROM jsonb_to_recordset(CAST(:appends AS jsonb)) AS x(id varchar, added jsonb)),
 locked AS (
-    SELECT insights.id, insights.provenance, insights.status, insights.edited_at
+    SELECT insights.id, insights.provenance, insights.status, insights.edited_at, insights.description,
+           insights.classifications
     FROM insights JOIN x ON x.id = insights.id
     WHERE insights.workspace_id = :ws
     ORDER BY insights.subject_key, insights.id
     FOR UPDATE OF insights
 ),
-open AS MATERIALIZED (
-    SELECT locked.id, locked.provenance, (locked.provenance -> 'sources') || x.added AS sources
+stored AS MATERIALIZED (
+    SELECT locked.id, locked.provenance, locked.provenance -> 'sources' AS sources, x.added,
+           locked.description AS old_description, locked.classifications AS old,
+           split_part(locked.description, chr(10), 1) AS header
     FROM locked JOIN x ON x.id = locked.id
     WHERE locked.status = 'draft' AND locked.edited_at IS NULL
-      AND jsonb_typeof(locked.provenance -> 'sources') = 'array'
+),
+open AS MATERIALIZED (
+    SELECT stored.id, stored.provenance, stored.sources || stored.added AS sources, stored.added,
+           stored.old_description, stored.old, stored.header,
+           jsonb_array_length(stored.sources) > 1
+               AND stored.header ~ ' raised in [0-9]+ signals [(].*[)]:$'
+               AND jsonb_typeof(stored.old -> 'mentions') = 'number' AS grown,
+           CAST(substring(stored.header FROM ' raised in ([0-9]+) signals [(]') AS integer) AS signals,
+           CAST(stored.old ->> 'mentions' AS integer) AS mentions,
+           (SELECT coalesce(sum(jsonb_array_length(s.value -> 'evidence')), 0)
+            FROM jsonb_array_elements(stored.added) AS s(value)) AS added_mentions
+    FROM stored
+    WHERE jsonb_typeof(stored.sources) = 'array'
 ),
 merged AS (
     SELECT m.id, jsonb_set(m.provenance, '{{sources}}', m.sources) AS provenance,
-           {_CLASSIFICATIONS} AS classifications, {_DESCRIPTION} AS description
+           CASE WHEN m.grown THEN {_GROWN_CLASSIFICATIONS} ELSE {_CLASSIFICATIONS} END AS classifications,
+           CASE WHEN m.grown THEN {_GROWN_DESCRIPTION}
+                WHEN jsonb_array_length(m.sources) = 1 THEN m.sources -> 0 ->> 'description'
+                ELSE {_DESCRIPTION} END AS description
     FROM open AS m
 ),
 appended AS (
