@@ -107,7 +107,6 @@ async def processing_inputs(
     return signal, text, linked["product"], linked["account"]
 
 
-
 _SIGNALS_TABLE: Any = Signal.__table__  # type: ignore[attr-defined]
 _SIGNALS = _SIGNALS_TABLE.c
 _SETTLED_ROW = read_row(Signal, frozenset({"id", "workspace_id", "public_number", "participant_policy", "create_missing_accounts"}))
@@ -135,6 +134,7 @@ async def settle_processed(
     params = {"signal_id": signal_id, "ws": workspace_id, "job_id": job_id, "context": context, "now": now}
     found = (await session.execute(_SETTLE_PROCESSED, params)).first()
     return None if found is None else _SETTLED_ROW._make(found)
+
 
 # The insights a run of a signal reconciles, built once (a worker reads them for every signal, and building
 # them cost more of its CPU than PostgreSQL took to answer): whether an insight was given to by the signal's
