@@ -555,9 +555,15 @@ def _list_parts(head: str, kind: str | None) -> list[str]:
 
 
 def _shared_object(parts: list[str]) -> bool:
-    """"services from Kubernetes and GitHub": the list is the object of the first item's preposition."""
+    """"services from Kubernetes and GitHub": the list is the object of the first item's preposition. Not when
+    that object is a name and the last item is a common noun phrase ("SSO with Okta and keyboard shortcuts",
+    "SAML via Azure AD and bulk editing"): two things asked for."""
     last = parts[-1].split()
-    return bool(PREPOSITION.search(parts[0])) and len(last) <= 2 and last[0].lower() not in DETERMINERS
+    prepositions = list(PREPOSITION.finditer(parts[0]))
+    if not prepositions or len(last) > 2 or last[0].lower() in DETERMINERS:
+        return False
+    named = parts[0][prepositions[-1].end() :].split()
+    return not (named and named[0][:1].isupper() and last[0][:1].islower() and not BACK_REFERENCE.search(parts[-1]))
 
 
 def _is_item(part: str) -> bool:

@@ -264,6 +264,11 @@ async def test_lists_headings_and_form_prompts_shape_the_findings():
 
 # One row per general rule the extractor follows, each shown on a sentence of its own (not from eval/).
 RULES = [
+    ("a list whose first item names a product after a preposition is still a list",
+     "It would be perfect with SAML via Azure AD and bulk editing.", "review",
+     {("feature_request", "SAML via Azure AD"), ("feature_request", "Bulk editing")}),
+    ("a list that is the object of the first item's preposition is one item",
+     "We need alerts in Slack and Teams.", "review", {("feature_request", "Alerts in Slack and Teams")}),
     ("a rating condition with 'with' lists the requests",
      "Would be 5 stars with calendar sync and a printable invoice.", "review",
      {("feature_request", "Calendar sync"), ("feature_request", "Printable invoice")}),
