@@ -299,6 +299,9 @@ TRAILING = re.compile(
         r"(?:\s+(?:please|pls|too|as well|again|anymore|at all|lol|asap|though|thanks|thx|already|a lot|so much|"
     r"very much|a ton|a bunch|big time|"
         r"for us|for me|for them|right now|now|today|either|haha|honestly|tbh|imo|anyway|ever|really|"
+        # for whom, when it is everyone there: "…never arrives for our team"
+        r"for (?:everyone|everybody|(?:our|my|the|their|all (?:our|my|the)) (?:whole |entire )?(?:team|teams|users|"
+        r"staff|people|company|org|organi[sz]ation|office|customers|clients))|"
         r"and|or|the|a|an|to|of|with|for|in|on|at|but|so|that|is|are|was|be|by|from|it|its|our|my|your|"
         r"their|if|when|than|then|very|just|which|who|i|we|you|they))+$"
     ),

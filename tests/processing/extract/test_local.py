@@ -247,6 +247,20 @@ async def test_the_three_examples_of_issue_12():
     ]
 
 
+SMOKE_REVIEW = (
+    "Would be five stars if it had SSO with Okta and keyboard shortcuts. The password reset email never arrives for "
+    "our team."
+)
+
+
+async def test_the_review_of_issue_12s_smoke_test():
+    """A list whose first item has a preposition is still two requests; a symptom that says for whom is a bug."""
+    expected = [("feature_request", "SSO with Okta"), ("feature_request", "Keyboard shortcuts"),
+                ("bug", "Password reset email never arrives")]
+
+    assert [(f.kind, f.name) for f in (await extract(SMOKE_REVIEW, "review")).findings] == expected
+
+
 async def test_lists_headings_and_form_prompts_shape_the_findings():
     report = await extract(
         "Discovery summary: admins (5 interviews)\n\nWhat they asked for\n- Renewal forecasting\n"
@@ -269,6 +283,10 @@ RULES = [
      {("feature_request", "SAML via Azure AD"), ("feature_request", "Bulk editing")}),
     ("a list that is the object of the first item's preposition is one item",
      "We need alerts in Slack and Teams.", "review", {("feature_request", "Alerts in Slack and Teams")}),
+    ("a symptom that says for whom is a bug", "The invoice PDF never arrives for our accountant.", "review",
+     {("bug", "Invoice PDF never arrives for our accountant")}),
+    ("a name drops a beneficiary that is everyone there", "The weekly digest stopped sending for our whole team.",
+     "review", {("bug", "Weekly digest stopped sending")}),
     ("a rating condition with 'with' lists the requests",
      "Would be 5 stars with calendar sync and a printable invoice.", "review",
      {("feature_request", "Calendar sync"), ("feature_request", "Printable invoice")}),
