@@ -23,7 +23,9 @@ from . import clause_model, cues, segment
 from .base import Extraction, ExtractionRequest, Finding
 from .clause_model import ClauseModel
 from .grouping import (
+    ADDITIVE,
     CONSEQUENCE,
+    NOUN_SUBJECT,
     OWN_SUBJECT,
     Group,
     Statement,
@@ -648,6 +650,22 @@ def asked_for(g: Group) -> Group:
     return g
 
 
+def _own_point(text: str, before: Statement, statement: Statement) -> bool:
+    """A learned statement of another kind, in a sentence of its own that opens (after "also", "and") with a subject
+    of its own ("The password reset email never reaches our team." after a request): a point of its own, not more
+    of the rule's statement before it on the line."""
+    quote = statement.quote.lstrip(" \t\"'“‘*-•")
+    additive = ADDITIVE.match(quote)
+    quote = quote[m.end() :].lstrip(" ,") if (m := additive or re.match(r"and\b", quote, re.IGNORECASE)) else quote
+    return (
+        statement.kind != before.kind
+        and re.search(r"[.!?]", text[before.span.end - 1 : statement.span.start]) is not None
+        and (OWN_SUBJECT.match(quote) is not None or NOUN_SUBJECT.match(quote) is not None)
+        # after a complaint, a complaint of another kind is most likely its symptom or cost, unless "also…"
+        and (additive is not None or not {before.kind, statement.kind} <= {"bug", "pain_point"})
+    )
+
+
 def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Extraction:
     """The findings of the request's text: the cue rules' statements, and for clauses no rule claimed,
     those the learned model is sure of (`model`, else the one shipped with the package)."""
@@ -679,6 +697,7 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
                 id(statement) in is_learned
                 and id(before) not in is_learned
                 and "\n" not in text[before.span.end : statement.span.start]
+                and not _own_point(text, before, statement)
             ):
                 # said on the same line as a finding the rules made: most likely more about it
                 statement.joins_previous = True

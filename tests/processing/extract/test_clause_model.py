@@ -84,6 +84,26 @@ def test_a_learned_statement_just_before_a_rules_one_of_its_kind_on_its_line_joi
     assert finding.kind == "pain_point" and len(finding.evidence) == 2
 
 
+def test_a_learned_statement_of_another_kind_with_a_subject_of_its_own_is_its_own_finding():
+    model = clause_model.ClauseModel.from_counts({
+        "classes": ["bug", "none"], "class_counts": [1, 1],
+        "feature_counts": {"w:reaches": [30, 0], "w:thanks": [0, 30]}, "threshold": 0.9, "kinds": ["bug"],
+    })
+
+    def findings(text: str) -> list[tuple[str, str, int]]:
+        found = extract(ExtractionRequest(text=text, signal_type="review"), model).findings
+        return [(f.kind, f.name, len(f.evidence)) for f in found]
+
+    # a sentence of its own about another subject: a point of its own, not more about the request before it
+    assert findings("Would be five stars with a dark mode. The invoice PDF never reaches our accountant.") == [
+        ("feature_request", "Dark mode", 1), ("bug", "Invoice PDF never reaches our accountant", 1),
+    ]
+    # about "it": more about the point before
+    assert findings("Would be five stars with a dark mode. It reaches nobody on the night shift.") == [
+        ("feature_request", "Dark mode", 2),
+    ]
+
+
 def test_a_rules_clause_takes_the_models_kind_only_when_its_cues_were_weak():
     counts = {"classes": ["bug", "none"], "class_counts": [1, 1],
               "feature_counts": {"w:export": [30, 0], "w:zebra": [0, 30]}}
