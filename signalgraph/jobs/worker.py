@@ -181,7 +181,19 @@ def run_worker(
         "Signalgraph %s worker: database %s, jobs %s",
         __version__, describe_database(settings.database_url), describe_job_mode(settings),
     )
+    asyncio.set_event_loop(new_event_loop())
     Worker(**worker_settings(settings), burst=burst).run()
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's event loop where it is installed, as uvicorn picks for the server: a job is a dozen round
+    trips to PostgreSQL and Redis, and asyncio's own loop spent a sixth of the worker's busy time on their
+    wake-ups (bench/README.md, "One worker")."""
+    try:
+        import uvloop
+    except ImportError:  # not on Windows (pyproject.toml)
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
 
 
 async def _wait_for_dependencies(settings: Settings) -> None:

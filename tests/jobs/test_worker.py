@@ -10,7 +10,7 @@ from arq.constants import in_progress_key_prefix
 from arq.utils import timestamp_ms
 
 from signalgraph.jobs.queue import RUNNER_TIMEOUT_MARGIN_SECONDS, ArqQueue, InProcessQueue, create_queue
-from signalgraph.jobs.worker import FUNCTIONS, Worker, worker_settings
+from signalgraph.jobs.worker import FUNCTIONS, Worker, new_event_loop, worker_settings
 from signalgraph.settings import Settings, SettingsError
 from tests.test_cli import run_cli
 
@@ -59,6 +59,15 @@ def test_job_settings_come_from_the_environment():
         Settings.from_env({"SIGNALGRAPH_LLM_BASE_URL": "http://llm.local/v1"})
     with pytest.raises(SettingsError, match="SIGNALGRAPH_SWEEP_INTERVAL_SECONDS"):
         Settings.from_env({"SIGNALGRAPH_SWEEP_INTERVAL_SECONDS": "0"})
+
+
+def test_the_worker_runs_on_uvloop_where_it_is_installed():
+    uvloop = pytest.importorskip("uvloop")
+    loop = new_event_loop()
+    try:
+        assert isinstance(loop, uvloop.Loop)
+    finally:
+        loop.close()
 
 
 def test_a_worker_runs_the_local_extractor_in_the_processes_its_settings_ask_for():
