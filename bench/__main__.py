@@ -316,7 +316,7 @@ def run_database(config: Config, label: str, url: str, logs: Path) -> Section:
             say(f"{label}: one worker against the extractor ({config.rounds} rounds of {config.worker_signals} signals)")
             pairs = []
             for n in range(config.rounds):
-                signal_ids = worker_rate.create_signals(ours.base_url, seeded.key, config.worker_signals)
+                signal_ids = worker_rate.create_signals(ours.base_url, seeded.key, config.worker_signals, n)
                 served += config.worker_signals
                 pairs.append(worker_round(env, logs, url, seeded.workspace_id, signal_ids, extractor_first=n % 2 == 0))
             rows.append(Row(

@@ -23,29 +23,38 @@ from signalgraph.storage.engine import Database
 from signalgraph.storage.models import Job, Signal
 from signalgraph.storage.repositories import signals as signals_repo
 
-SUBJECTS = ("quarterly report", "CSV export", "billing page", "team invite", "Slack sync", "search filter")
+# One set of subjects and one praised screen a round, so that every round starts from no drafts: the drafts
+# a round's transcripts merge into grow from one source to a hundred, as in the first round, instead of
+# carrying the sources of the rounds before (a later round's merges would cost more than the first's).
+SUBJECTS = (
+    ("quarterly report", "CSV export", "billing page", "team invite", "Slack sync", "search filter"),
+    ("audit log", "PDF invoice", "calendar view", "user import", "Jira sync", "saved views"),
+    ("usage report", "Excel download", "pricing page", "role editor", "Teams alerts", "tag filter"),
+)
+SCREENS = ("dashboard", "home page", "sidebar")
 TURNS = (
     "Interviewer: How do you use the {subject} today?",
     "Customer: Honestly the {subject} is really slow and it keeps timing out when the data gets big.",
     "Customer: It would be great if we could schedule the {subject} to run every Monday.",
     "Interviewer: What happens when it fails?",
     "Customer: We lose about an hour every week redoing the {subject} by hand, which is frustrating.",
-    "Customer: I love how clean the new dashboard looks though, the team really likes it.",
+    "Customer: I love how clean the new {screen} looks though, the team really likes it.",
     "Customer: Why does the {subject} break when I rename a project? That looks like a bug.",
     "Customer: We need a way to share the {subject} with people outside the company.",
 )
 
 
-def transcript(n: int) -> str:
-    subject = SUBJECTS[n % len(SUBJECTS)]
-    turns = [TURNS[(n + i) % len(TURNS)].format(subject=subject) for i in range(len(TURNS))]
+def transcript(n: int, round_: int = 0) -> str:
+    subjects, screen = SUBJECTS[round_ % len(SUBJECTS)], SCREENS[round_ % len(SCREENS)]
+    subject = subjects[n % len(subjects)]
+    turns = [TURNS[(n + i) % len(TURNS)].format(subject=subject, screen=screen) for i in range(len(TURNS))]
     return f"Call {n} with customer {n % 97}.\n" + "\n".join(turns)
 
 
-def create_signals(base_url: str, key: str, count: int) -> list[str]:
-    """Create `count` transcript signals through POST /external/v1/signals; their ids."""
+def create_signals(base_url: str, key: str, count: int, round_: int = 0) -> list[str]:
+    """Create `count` transcript signals of round `round_` through POST /external/v1/signals; their ids."""
     def post(n: int) -> str:
-        body = {"name": f"Bench call {n}", "text": transcript(n), "signalType": "transcript"}
+        body = {"name": f"Bench call {n}", "text": transcript(n, round_), "signalType": "transcript"}
         response = client.post("/external/v1/signals", json=body)
         response.raise_for_status()
         return response.json()["id"]
