@@ -56,7 +56,7 @@ async def test_a_created_signal_is_processed_into_linked_insights(api, services)
     assert set(insights) == {
         "CSV export is so slow for our larger accounts",
         "Export failed with a 500 error twice",
-        "Schedule the export to run automatically every Monday",
+        "Scheduled export",
         "New route dashboard",
         "API for pulling delivery data into Power BI",
     }

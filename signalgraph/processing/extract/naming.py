@@ -259,6 +259,41 @@ MODAL_WISH = re.compile(
     re.IGNORECASE,
 )
 SHORT_CVC = re.compile(r"[^aeiou]*[aeiou][^aeiouwxy]")
+# What a request lead that ends in "to" or a modal leaves is a bare verb ("a way to | share the filter",
+# "if we could | schedule the report"): named by its gerund or, for a few verbs, by what it makes.
+VERB_EXPECTED = re.compile(r"(?:\bto|\b(?:could|can|would|will|should)|\blet (?:me|us))\s*$", re.IGNORECASE)
+# "schedule the report" → "Scheduled report": the verb's participle describes what it acts on.
+PARTICIPLE_VERBS = {"schedule": "scheduled", "automate": "automated"}
+PURPOSE = re.compile(r"\s+to (?:run|go|go out|be|get|arrive|land|fire|happen|repeat|recur|start|trigger)\b.*$", re.IGNORECASE)
+# "have a dark mode", "get alerts": the verb adds nothing to the thing asked for.
+EMPTY_VERBS = frozenset(("have", "get"))
+# "bulk edit tags": a prefix word before the verb, kept.
+VERB_PREFIXES = frozenset(("bulk", "batch", "mass", "auto", "self", "multi", "cross"))
+NOT_VERBS = frozenset(("a", "an", "the", "some", "any", "more", "my", "our", "your", "their", "its", "this", "that",
+                       "these", "those", "no", "not", "also", "just", "only", "all", "every", "each", "one"))
+# "how clean the new dashboard looks": praise of a quality, named by the quality and its subject.
+HOW_PRAISED = re.compile(
+    r"^(?:(?:really|so|very|super|incredibly) )?(?P<quality>[a-z][\w-]*) (?P<subject>[\w'/&+.-]+(?: [\w'/&+.-]+){0,5}?) "
+    r"(?P<verb>looks?|feels?|is|are|was|were|works?|reads?|runs?|seems?|responds?)\b(?P<tail>.*)$",
+    re.IGNORECASE,
+)
+HOW_QUALITY_STOP = frozenset(("much", "many", "often", "long", "far", "well", "little", "the", "a", "an", "it", "they"))
+# "(we) lose about an hour every week redoing the CSV export": the time, and what it goes on.
+TIME_LOST = re.compile(
+    r"^(?P<verb>lose|lost|losing|waste|wasted|wasting|spend|spent|spending|burn|burned|burnt|sink|sank)"
+    r"(?P<amount>(?: (?!\w+ing\b)[\w'-]+){1,8}?) (?P<activity>(?!(?:morning|evening|nothing|something|anything|"
+    r"everything|thing)\b)[a-z]+ing\b.*)$",
+    re.IGNORECASE,
+)
+TIME_WORD = re.compile(r"\b(?:minutes?|hours?|days?|weeks?|months?|time|ages|mornings?|afternoons?|evenings?)\b", re.IGNORECASE)
+TIME_PARTICIPLES = {"waste": "wasted", "wasted": "wasted", "wasting": "wasted", "spend": "spent", "spent": "spent",
+                    "spending": "spent"}
+# "we end up redoing the payroll file by hand": the effort is the gerund.
+EFFORT_GERUND_LEAD = re.compile(
+    r"^(?:(?:still|always|then|now|basically|just|also|often) )*(?:end(?:ed|s)? up|keep|keeps|kept|resort(?:ed)? to|"
+    r"(?:are|am|is|were|was|get|got) stuck) (?=[a-z]+ing\b)",
+    re.IGNORECASE,
+)
 BARE_VERB_OF_PRONOUN = re.compile(r"[\w'-]+ (?:it|them|this|that)(?: (?:off|on|out|up|down))?", re.IGNORECASE)
 PARENTHETICAL = re.compile(r"\s*\([^()]{0,60}\)")
 EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")  # Markdown's "**bold**", "__bold__", "*italic*"
@@ -420,6 +455,7 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
     text = " ".join((PARENTHETICAL.sub("", text).strip(EDGE_PUNCTUATION) or text).split()).strip(EDGE_PUNCTUATION)
     original = text
     text = strip_openers(text)
+    verb_next = False
     if kind == "feature_request":
         without = WITHOUT.match(text)
         rival = RIVAL_HAS.match(text)
@@ -427,13 +463,25 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
             text = rival.group("thing")
         elif (rival_is := RIVAL_IS.match(text)) is not None:  # "their intake form is customisable" → "customisable intake form"
             text = f"{rival_is.group('quality')} {rival_is.group('thing')}{rival_is.group('rest')}"
-        text = without.group("wanted") if without else _strip_repeatedly(REQUEST_LEAD, text)
-        text = SEE_WHICH.sub("", text, count=1)  # "(to see) which doctor I'm booked with" → "doctor I'm booked with"
+        if without:
+            text = without.group("wanted")
+        else:
+            stripped = _strip_repeatedly(REQUEST_LEAD, text)
+            at = text.find(stripped)
+            verb_next = at > 0 and VERB_EXPECTED.search(text[:at]) is not None
+            text = stripped
+        see_which = SEE_WHICH.match(text)
+        if see_which:  # "(to see) which doctor I'm booked with" → "doctor I'm booked with"
+            text, verb_next = text[see_which.end() :], False
         wish = MODAL_WISH.match(text)
         if wish:  # "could the date picker remember the last range" → "date picker remembering the last range"
             text = f"{wish.group('subject')} {gerund(text[wish.start('verb') :])}"
+            verb_next = False
     elif kind == "praise":
+        lead = PRAISE_LEAD.match(text)
         text = PRAISE_LEAD.sub("", text, count=1)
+        if lead and re.search(r"\bhow\s*$", lead.group(0), re.IGNORECASE):
+            text = _how_praised(text)
     elif kind == "question":
         for pattern, replacement in _QUESTION_LEADS:
             text = re.sub(pattern, replacement, text, count=1, flags=re.IGNORECASE)
@@ -441,12 +489,52 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
             r"^(how|where|when|why) (?:do|can|could|should|would) (?:i|we|you|one) ", r"\1 to ", text, flags=re.IGNORECASE
         )
     text = strip_openers(text.strip(EDGE_PUNCTUATION))
-    return _as_gerund(subject_phrase(_subject_first(text, topic)), kind), original
+    text = subject_phrase(_subject_first(text, topic))
+    return _nominalised(text) if verb_next else _as_gerund(text, kind), original
+
+
+def _nominalised(text: str) -> str:
+    """A request that is a bare verb and its object, made a noun phrase: "share the filter with…" → "sharing
+    the filter with…", "schedule the report to run…" → "scheduled report", "have a dark mode" → "dark mode"."""
+    able = INFINITIVE_LEAD.match(text)
+    if able:  # "(could) be able to lock a device" → "locking a device"
+        return gerund(text[able.end() :])
+    verb, _, rest = text.partition(" ")
+    lowered = verb.lower()
+    if not verb.isalpha() or not verb.islower() or lowered in NOT_VERBS or lowered.endswith("ing"):
+        return text
+    if lowered in VERB_PREFIXES and rest:
+        return f"{verb} {gerund(rest)}"  # "bulk edit tags" → "bulk editing tags"
+    if lowered in EMPTY_VERBS and rest and not rest.split()[0].lower().endswith("ed"):
+        return subject_phrase(rest)
+    if lowered in PARTICIPLE_VERBS and rest:
+        return f"{PARTICIPLE_VERBS[lowered]} {subject_phrase(PURPOSE.sub('', rest))}"
+    return gerund(text)
+
+
+def _how_praised(text: str) -> str:
+    """"(love how) clean the new dashboard looks" → "clean new dashboard"; "(how) easy it is to set up a board"
+    → "easy to set up a board"; "(how) quickly the sync runs" → "sync runs quickly"."""
+    match = HOW_PRAISED.match(text)
+    if match is None or match.group("quality").lower() in HOW_QUALITY_STOP:
+        return text
+    quality, subject, verb, tail = match.group("quality", "subject", "verb", "tail")
+    if subject.split()[0].lower() in BANNED_FIRST_WORDS:
+        return f"{quality}{tail}" if tail.strip().lower().startswith("to ") else text
+    if quality.lower().endswith("ly"):
+        return f"{subject_phrase(subject)} {verb} {quality}{tail}"
+    return f"{quality} {subject_phrase(subject)}{tail}"
 
 
 def _as_gerund(text: str, kind: str | None) -> str:
     """A request left as an infinitive ("to be able to swap an exercise") or an effort ("I have to scroll
     through 400 exercises") is named by its gerund: "Swapping an exercise", "Scrolling through 400 exercises"."""
+    if kind in ("pain_point", "bug"):
+        lost = TIME_LOST.match(text)
+        if lost and TIME_WORD.search(lost.group("amount")):  # "lose an hour redoing X" → "time lost redoing X"
+            return f"time {TIME_PARTICIPLES.get(lost.group('verb').lower(), 'lost')} {lost.group('activity')}"
+        if kind == "pain_point" and (effort := EFFORT_GERUND_LEAD.match(text)):
+            return text[effort.end() :]  # "end up redoing X by hand" → "redoing X by hand"
     lead = INFINITIVE_LEAD.match(text) if kind == "feature_request" else EFFORT_LEAD.match(text) if kind == "pain_point" else None
     if lead is None or BARE_VERB_OF_PRONOUN.fullmatch(text[lead.end() :]):
         return text
@@ -495,8 +583,8 @@ def gerund(phrase: str) -> str:
         verb = verb[:-2] + "y"
     elif lowered.endswith("e") and not lowered.endswith(("ee", "ye", "oe")) and len(lowered) > 2:
         verb = verb[:-1]
-    elif SHORT_CVC.fullmatch(lowered):
-        verb += verb[-1]  # swap → swapp-ing, set → sett-ing
+    elif SHORT_CVC.fullmatch(lowered) or (lowered.startswith("re") and SHORT_CVC.fullmatch(lowered[2:])):
+        verb += verb[-1]  # swap → swapp-ing, set → sett-ing, remap → remapp-ing
     return f"{verb}ing" + (f" {rest}" if rest else "")
 
 
