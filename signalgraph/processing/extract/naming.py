@@ -401,7 +401,7 @@ def _cut(text: str) -> str:
                 i
                 for i, w in enumerate(words)
                 if (i >= NAME_MIN_CUT and w.lower() in NAME_CUT_WORDS)
-                or (i >= NAME_MIN_WEAK_CUT and w.lower() in NAME_WEAK_CUT_WORDS)
+                or (i >= NAME_MIN_WEAK_CUT and w.lower() in NAME_WEAK_CUT_WORDS and not _by_hand(words, i))
             ),
             len(words),
         )
@@ -420,6 +420,11 @@ def _cut(text: str) -> str:
     if len(text) > NAME_MAX_CHARS:
         text = text[:NAME_MAX_CHARS].rsplit(" ", 1)[0]
     return text
+
+
+def _by_hand(words: list[str], i: int) -> bool:
+    """"…redoing the CSV export by hand": the manual effort is the point of the name, not a trailing detail."""
+    return " ".join(words[i : i + 2]).lower().strip(EDGE_PUNCTUATION) == "by hand"
 
 
 def _capitalise(text: str) -> str:

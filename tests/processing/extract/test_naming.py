@@ -17,7 +17,7 @@ CLAUSE_NAMES = [
     ("We love how quickly the sync runs", "praise", "Sync runs quickly"),
     # time or effort lost: the time, and what it goes on
     ("We lose about an hour every week redoing the CSV export by hand, which is frustrating.", "pain_point",
-     "Time lost redoing the CSV export"),
+     "Time lost redoing the CSV export by hand"),
     ("I spend two hours every Friday reconciling invoices by hand.", "pain_point",
      "Time spent reconciling invoices by hand"),
     ("We end up retyping every order into the ERP.", "pain_point", "Retyping every order into the ERP"),
