@@ -484,7 +484,7 @@ def _core(text: str, kind: str | None, topic: str | None) -> tuple[str, str]:
             verb_next = False
     elif kind == "praise":
         lead = PRAISE_LEAD.match(text)
-        text = PRAISE_LEAD.sub("", text, count=1)
+        text = text[lead.end() :] if lead else text
         if lead and re.search(r"\bhow\s*$", lead.group(0), re.IGNORECASE):
             text = _how_praised(text)
     elif kind == "question":

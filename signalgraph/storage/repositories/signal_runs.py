@@ -395,8 +395,9 @@ async def append_sources(
 ) -> dict[str, dict[str, Any]]:
     """PostgreSQL: append each run's sources to its open draft (insight id → sources) in one statement,
     which also links the signal and the accounts to it; the new description, classifications and product of
-    each draft it appended to, by id (not the provenance: 51 KB a draft at 100 sources, for nobody). A draft a person edited or published, or that was deleted, since it was read is left alone (and
-    not in the answer). Its row is locked from this statement to the commit only, where a read, a merge
+    each draft it appended to, by id (not the provenance: 51 KB a draft at 100 sources, for nobody). A draft
+    a person edited or published, or that was deleted, since it was read is left alone (and not in the
+    answer). Its row is locked from this statement to the commit only, where a read, a merge
     in Python and a flush held it for several round trips: jobs of signals that say the same thing queue
     on that lock (bench/README.md, "One worker")."""
     if not appends:
