@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlmodel import SQLModel
 
 from signalgraph import auth
 from signalgraph.scopes import ALL_SCOPES
-from signalgraph.storage.engine import Database
+from signalgraph.storage.engine import Database, describe_database
 from signalgraph.storage.migrate import upgrade_async
 from signalgraph.storage.models import (
     Idea,
@@ -32,6 +32,7 @@ from signalgraph.storage.models import (
     Signal,
     SignalInsight,
     Tag,
+    Workspace,
     WorkspaceCounter,
 )
 from signalgraph.storage.models.base import new_id
@@ -71,11 +72,16 @@ def _objects(model: type[SQLModel], count: int, fields) -> list[dict[str, Any]]:
 
 
 async def seed(database_url: str) -> Seeded:
-    """Migrate an empty database and fill it; returns the key the bench calls with."""
+    """Migrate an empty database and fill it; returns the key the bench calls with. A database that holds a
+    workspace already is refused: seeded again, it would grow with every run, and so would every figure's
+    cost."""
     started = time.perf_counter()
     await upgrade_async(database_url)
     db = Database(database_url)
     try:
+        async with db.read() as session:
+            if (await session.execute(select(Workspace.id).limit(1))).first() is not None:
+                raise SystemExit(f"bench: {describe_database(database_url)} holds data already; give it an empty database")
         key = await auth.create_key(db, f"bench-{uuid.uuid4().hex[:8]}", "bench", list(ALL_SCOPES))
         ws = key.workspace_id
         ids = {name: [new_id() for _ in range(n)] for name, n in
