@@ -1,6 +1,6 @@
 """Findings as insights: the insight fields of a finding, and the reconciliation of a signal's insights.
 
-Each finding of a signal becomes a *source* of a draft insight about its subject (its kind and
+Each finding of a signal becomes a *source* (a row of `insight_sources`) of a draft insight about its subject (its kind and
 normalised noun-phrase name, `extract.subjects`, within the signal's product): the open draft of the
 workspace about that subject when there is one — another signal said the same thing, or this signal
 did on an earlier run — else a new one. An insight gathers its sources' quotes with their signals in
@@ -25,11 +25,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..storage.models import Insight, Signal
 from ..storage.models.base import utcnow
+from ..storage.repositories import insights as insights_repo
 from ..storage.repositories import signal_runs as runs_repo
 from .extract.base import KIND_LABELS, Extraction, ExtractionRequest, Finding
 from .extract.subjects import subject_key
 
 NAME_MAX = 500
+Sources = dict[str, list[dict[str, Any]]]  # insight id → its sources, in the order it gathered them
 DESCRIPTION_QUOTES = 10
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
 
@@ -81,31 +83,6 @@ def is_protected(insight: Insight) -> bool:
     return insight.edited_at is not None or insight.status != "draft"
 
 
-def sources_of(insight: Insight) -> list[dict[str, Any]]:
-    """The signals' findings an extracted insight gathers (one, for an insight written before merging)."""
-    provenance = insight.provenance or {}
-    if "sources" in provenance:
-        return list(provenance["sources"])
-    if not provenance.get("signalId"):
-        return []
-    classifications = insight.classifications or {}
-    return [
-        {
-            "signalId": provenance["signalId"],
-            "signalPublicId": provenance.get("signalPublicId"),
-            "findingKey": insight.finding_key,
-            "extractor": provenance.get("extractor"),
-            "kind": classifications.get("kind"),
-            "name": insight.name or "",
-            "description": insight.description,
-            "sentiment": classifications.get("sentiment"),
-            "severity": classifications.get("severity"),
-            "type": insight.type,
-            "evidence": provenance.get("evidence", []),
-        }
-    ]
-
-
 def source_of(signal: Signal, key: str, finding: Finding, request: ExtractionRequest, extractor: str) -> dict:
     return {
         "signalId": signal.id,
@@ -140,9 +117,10 @@ def gathered_description(sources: list[dict[str, Any]]) -> str:
 
 
 def apply_sources(insight: Insight, sources: list[dict[str, Any]]) -> None:
-    """Rewrite what extraction writes on an insight from its sources; the first one names it. An insight
-    that already says exactly this is left untouched: re-applying its own sources (a draft the run has
-    just inserted) would otherwise cost an UPDATE of its `updated_at` alone."""
+    """Rewrite what extraction writes on an insight from its sources (the sources themselves are rows the
+    caller writes: `insights_repo.replace_sources`); the first one names it. An insight that already says
+    exactly this is left untouched: re-applying its own sources (a draft the run has just inserted) would
+    otherwise cost an UPDATE of its `updated_at` alone."""
     first = sources[0]
     evidence = first["evidence"][0] if first["evidence"] else {}
     sentiments = {s["sentiment"] for s in sources}
@@ -165,7 +143,6 @@ def apply_sources(insight: Insight, sources: list[dict[str, Any]]) -> None:
             "end": evidence.get("end"),
             "speaker": evidence.get("speaker"),
             "evidence": first["evidence"],
-            "sources": sources,
         },
         "source_signal_id": first["signalId"],
         "finding_key": first["findingKey"],
@@ -225,14 +202,15 @@ async def reconcile_insights(
         if gave_before or locked_subjects
         else ([], {})
     )
-    kept, open_, own = _earlier_insights(contributed, signal_id)
+    known = await insights_repo.sources_by_insight_id(session, ws, [i.id for i in (*contributed, *drafts.values())])
+    kept, open_, own = _earlier_insights(contributed, signal_id, known)
     # each open insight this run touches: its sources before the run, and the run's new ones
-    before = {i.id: (i, sources_of(i)) for i in open_}
+    before = {i.id: (i, known.get(i.id, [])) for i in open_}
     added: dict[str, list[dict[str, Any]]] = {}
     appends: dict[str, list[dict[str, Any]]] = {}  # another signal's open draft → the run's sources it gains
     current: dict[str, Insight] = {}
     for subject, key, finding in keyed:
-        protected = next((i for i in kept if i.subject_key == subject or _gave(i, signal_id, key)), None)
+        protected = next((i for i in kept if i.subject_key == subject or _gave(i, signal_id, key, known)), None)
         if protected is not None:
             current[protected.id] = protected
             continue
@@ -256,24 +234,29 @@ async def reconcile_insights(
             if insight is None:
                 raise RuntimeError(f"an insight about {finding.name!r} could neither be created nor found")
             drafts[subject] = insight
-        before.setdefault(insight.id, (insight, sources_of(insight)))
+            known |= await insights_repo.sources_by_insight_id(session, ws, [insight.id])
+        before.setdefault(insight.id, (insight, known.get(insight.id, [])))
         added.setdefault(insight.id, []).append(source)
         apply_sources(insight, replaced(before[insight.id][1], signal_id, added[insight.id]))
         insight.product_id = insight.product_id or product_id
         session.add(insight)
         current[insight.id] = insight
-    withdrawn = []
+    withdrawn, written = [], {}
     for insight, sources in before.values():
         if insight.id in added:
-            continue
-        others = [s for s in sources if s["signalId"] != signal_id]
-        if others:  # other signals still say it: only this signal's evidence leaves
-            apply_sources(insight, others)
+            now = replaced(sources, signal_id, added[insight.id])
+        else:
+            now = [s for s in sources if s["signalId"] != signal_id]
+            if not now:
+                await session.delete(insight)
+                continue
+            apply_sources(insight, now)  # other signals still say it: only this signal's evidence leaves
             session.add(insight)
             withdrawn.append(insight.id)
-        else:
-            await session.delete(insight)
+        if now != sources:
+            written[insight.id] = now
     await session.flush()
+    await insights_repo.replace_sources(session, ws, written)
     await runs_repo.unlink_insights(session, ws, signal_id, withdrawn)
     await runs_repo.link_insights(session, ws, signal_id, [i for i in current if i not in appends], account_ids)
     if appends:
@@ -292,34 +275,38 @@ async def _append(
     """Append the run's sources to other signals' open drafts, linked to the signal and its accounts, as
     the last statement of the reconciliation; `current` with each draft as it is now. A draft that was
     closed (edited, published) or deleted since it was read gets nothing: its findings go where a
-    reconciliation that read it closed would put them, the subject's open draft now or a new one."""
+    reconciliation that read it closed would put them, the subject's open draft now or a new one (merged
+    in Python, as is a draft whose text the statement cannot grow)."""
     now = utcnow()
     appended = await runs_repo.append_sources(
         session, signal.workspace_id, signal.id, appends, product_id=product_id, account_ids=account_ids, now=now,
         labels=KIND_LABELS, severities=SEVERITY_ORDER, quotes=DESCRIPTION_QUOTES,
     )
     homes: dict[str, Insight] = {}
+    written: Sources = {}
     for insight_id, sources in appends.items():
         draft = current[insight_id]
         values = appended.get(insight_id)
         if values is None:
-            homes[insight_id] = await _merge_into_open_draft(session, signal, draft.subject_key, sources, product_id)
+            home, written_sources = await _merge_into_open_draft(session, signal, draft.subject_key, sources, product_id)
+            homes[insight_id], written[home.id] = home, written_sources
             continue
         for column in ("description", "classifications", "product_id"):
             set_committed_value(draft, column, values[column])
         set_committed_value(draft, "updated_at", now)
-        session.expire(draft, ["provenance"])  # not sent back: the statement's is the one that counts
     if not homes:
         return current
     await session.flush()
+    await insights_repo.replace_sources(session, signal.workspace_id, written)
     await runs_repo.link_insights(session, signal.workspace_id, signal.id, [i.id for i in homes.values()], account_ids)
     return {(homes[i].id if i in homes else i): homes.get(i, insight) for i, insight in current.items()}
 
 
 async def _merge_into_open_draft(
     session: AsyncSession, signal: Signal, subject: str | None, sources: list[dict[str, Any]], product_id: str | None
-) -> Insight:
-    """The subject's open draft (locked), with the sources merged in; a new one when there is none."""
+) -> tuple[Insight, list[dict[str, Any]]]:
+    """The subject's open draft (locked), with the sources merged in, and its sources now; a new one when
+    there is none."""
     ws = signal.workspace_id
     if subject is None:
         raise RuntimeError("a draft without a subject cannot be merged into")
@@ -328,14 +315,16 @@ async def _merge_into_open_draft(
         new = Insight(workspace_id=ws, status="draft", product_id=product_id, subject_key=subject, description="")
         apply_sources(new, sources)
         if await _created(session, new):
-            return new
+            return new, sources
         insight = await runs_repo.open_draft(session, ws, subject)  # the concurrent job's, committed now
         if insight is None:
             raise RuntimeError(f"an insight about {sources[0]['name']!r} could neither be created nor found")
-    apply_sources(insight, replaced(sources_of(insight), signal.id, sources))
+    known = await insights_repo.sources_by_insight_id(session, ws, [insight.id])
+    now = replaced(known.get(insight.id, []), signal.id, sources)
+    apply_sources(insight, now)
     insight.product_id = insight.product_id or product_id
     session.add(insight)
-    return insight
+    return insight, now
 
 
 async def _create_new_drafts(
@@ -354,10 +343,11 @@ async def _create_new_drafts(
     holds a source of this signal's earlier runs."""
     ws, signal_id = signal.workspace_id, signal.id
     contributed, drafts, can_append = await runs_repo.appendable_drafts(session, ws, signal_id, [s for s, _, _ in keyed])
-    kept, _, own = _earlier_insights(contributed, signal_id)
+    known = await insights_repo.sources_by_insight_id(session, ws, [i.id for i in contributed])
+    kept, _, own = _earlier_insights(contributed, signal_id, known)
     appendable = {subject: draft for subject, draft in drafts.items() if draft.id in can_append}
     for subject, key, finding in keyed:
-        if subject in drafts or any(i.subject_key == subject or _gave(i, signal_id, key) for i in kept):
+        if subject in drafts or any(i.subject_key == subject or _gave(i, signal_id, key, known) for i in kept):
             continue
         if key in own and own[key].subject_key is None:
             drafts[subject] = own[key]  # it takes this subject
@@ -370,19 +360,19 @@ async def _create_new_drafts(
 
 
 def _earlier_insights(
-    contributed: list[Insight], signal_id: str
+    contributed: list[Insight], signal_id: str, sources: Sources
 ) -> tuple[list[Insight], list[Insight], dict[str, Insight]]:
     """Of the insights a signal's earlier runs may have given evidence to, those it did: the ones a person
     protected, the open ones, and the open one of each of its finding keys."""
-    earlier = [i for i in contributed if any(s["signalId"] == signal_id for s in sources_of(i))]
+    earlier = [i for i in contributed if any(s["signalId"] == signal_id for s in sources.get(i.id, []))]
     kept = [i for i in earlier if is_protected(i)]
     open_ = [i for i in earlier if i not in kept]
-    own = {s["findingKey"]: i for i in open_ for s in sources_of(i) if s["signalId"] == signal_id}
+    own = {s["findingKey"]: i for i in open_ for s in sources.get(i.id, []) if s["signalId"] == signal_id}
     return kept, open_, own
 
 
-def _gave(insight: Insight, signal_id: str, finding_key: str) -> bool:
-    return any(s["signalId"] == signal_id and s["findingKey"] == finding_key for s in sources_of(insight))
+def _gave(insight: Insight, signal_id: str, finding_key: str, sources: Sources) -> bool:
+    return any(s["signalId"] == signal_id and s["findingKey"] == finding_key for s in sources.get(insight.id, []))
 
 
 def replaced(sources: list[dict[str, Any]], signal_id: str, new: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -20,6 +20,11 @@ async def _edited(w: Write, row: Insight, changes: dict[str, Any], creating: boo
         row.edited_at = utcnow()
 
 
+# Read through `schema/insights.py`, which adds the sources the insight gathers (rows of their own).
+PROVENANCE = Field(
+    "provenance", Json, writable=False,
+    description="Where an extracted insight came from: its signal and the evidence (free-form JSON); null for insights written by hand.",
+)
 INSIGHT = Resource[Insight](
     INSIGHTS,
     "Insight",
@@ -42,10 +47,7 @@ INSIGHT = Resource[Insight](
             "classifications", Json, writable=False,
             description="How processing classified the insight (free-form JSON); null for insights written by hand.",
         ),
-        Field(
-            "provenance", Json, writable=False,
-            description="Where an extracted insight came from: its signal and the evidence (free-form JSON); null for insights written by hand.",
-        ),
+        PROVENANCE,
         Field("external_links", list, default=list, description="External references ({ type, url, name }); an update replaces the list."),
     ),
 )

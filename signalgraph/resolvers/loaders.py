@@ -33,6 +33,7 @@ from ..storage.models import (
     Tag,
 )
 from ..storage.repositories import base as repo
+from ..storage.repositories import insights as insights_repo
 from ..storage.repositories import links
 from ..storage.repositories import products as products_repo
 from ..storage.repositories import signals as signals_repo
@@ -247,6 +248,8 @@ class Loaders:
     tag_ids_by_insight_id = linked_ids(links.INSIGHT_TAGS)
     tags_by_insight_id = linked(links.INSIGHT_TAGS, Tag)
 
-    # Every count behind `Product.metrics`; the raw text of typed signals (in the blob store).
+    # Every count behind `Product.metrics`; the raw text of typed signals (in the blob store); the sources an
+    # extracted insight gathers (its `provenance.sources`).
     metrics_by_product_id: Loader[dict[str, int]] = Loader(products_repo.metric_counts, dict)
     text_by_signal_id: Loader[str | None] = Loader(signals_repo.texts_by_signal_id)
+    sources_by_insight_id: Loader[list[dict[str, Any]]] = Loader(insights_repo.sources_by_insight_id, list)

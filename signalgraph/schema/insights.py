@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import strawberry
+from typing import Any, cast
 
-from ..resolvers.insights import INSIGHT
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from ..resolvers.insights import INSIGHT, PROVENANCE
 from .resources import build
 
 
@@ -23,6 +27,16 @@ class ExternalLinkInput:
 
 
 class InsightFields:
+    @strawberry.field(description=PROVENANCE.description)
+    async def provenance(self, info: Info) -> JSON | None:
+        """The stored provenance with the sources an extracted insight gathers (rows of their own)."""
+        row: Any = self  # the insight's row, whose `provenance` is the stored column
+        stored: dict[str, Any] | None = row.provenance
+        if stored and stored.get("signalId"):
+            sources = await info.context.loaders.sources_by_insight_id.load(row.id)
+            stored = {**stored, "sources": sources} if sources else stored
+        return cast("JSON | None", stored)
+
     @strawberry.field
     def external_links(self) -> list[ExternalLink]:
         return [

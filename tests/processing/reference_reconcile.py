@@ -18,11 +18,11 @@ from signalgraph.processing.findings import (
     is_protected,
     replaced,
     source_of,
-    sources_of,
     unique_keys,
 )
 from signalgraph.storage.models import Insight, Signal, SignalInsight
 from signalgraph.storage.repositories import base as repo
+from signalgraph.storage.repositories import insights as insights_repo
 from signalgraph.storage.repositories import links
 
 
@@ -57,6 +57,11 @@ async def open_draft(session: AsyncSession, workspace_id: str, subject: str) -> 
     return (await session.execute(stmt)).scalars().first()
 
 
+async def sources_of(session: AsyncSession, insight: Insight) -> list[dict[str, Any]]:
+    found = await insights_repo.sources_by_insight_id(session, insight.workspace_id, [insight.id])
+    return found.get(insight.id, [])
+
+
 async def unlink_insight(session: AsyncSession, workspace_id: str, signal_id: str, insight_id: str) -> None:
     await session.execute(
         delete(SignalInsight).where(
@@ -77,13 +82,14 @@ async def reference_reconcile(
     account_ids: list[str],
 ) -> list[Insight]:
     ws, signal_id = signal.workspace_id, signal.id
+    known = {i.id: await sources_of(session, i) for i in await contributed_insights(session, ws, signal_id)}
     earlier = [
         i
         for i in await contributed_insights(session, ws, signal_id)
-        if any(s["signalId"] == signal_id for s in sources_of(i))
+        if any(s["signalId"] == signal_id for s in known[i.id])
     ]
     kept = [i for i in earlier if is_protected(i)]
-    before = {i.id: (i, sources_of(i)) for i in earlier if i not in kept}
+    before = {i.id: (i, known[i.id]) for i in earlier if i not in kept}
     added: dict[str, list[dict[str, Any]]] = {}
     own = {s["findingKey"]: i for i, sources in before.values() for s in sources if s["signalId"] == signal_id}
     current: dict[str, Insight] = {}
@@ -91,7 +97,7 @@ async def reference_reconcile(
     for subject, key, finding in sorted(
         (f"{scope}:{subject_key(f.kind, f.name)}", k, f) for k, f in unique_keys(extraction.findings)
     ):
-        protected = next((i for i in kept if i.subject_key == subject or _gave(i, signal_id, key)), None)
+        protected = next((i for i in kept if i.subject_key == subject or _gave(i, signal_id, key, known)), None)
         if protected is not None:
             current[protected.id] = protected
             continue
@@ -109,7 +115,8 @@ async def reference_reconcile(
             insight = await open_draft(session, ws, subject)
             if insight is None:
                 raise RuntimeError(f"an insight about {finding.name!r} could neither be created nor found")
-        before.setdefault(insight.id, (insight, sources_of(insight)))
+        if insight.id not in before:
+            before[insight.id] = (insight, await sources_of(session, insight))
         added.setdefault(insight.id, []).append(source)
         apply_sources(insight, replaced(before[insight.id][1], signal_id, added[insight.id]))
         insight.product_id = insight.product_id or product_id
@@ -118,11 +125,15 @@ async def reference_reconcile(
         current[insight.id] = insight
     for insight, sources in before.values():
         if insight.id in added:
+            await session.flush()
+            await insights_repo.replace_sources(session, ws, {insight.id: replaced(sources, signal_id, added[insight.id])})
             continue
         others = [s for s in sources if s["signalId"] != signal_id]
         if others:
             apply_sources(insight, others)
             session.add(insight)
+            await session.flush()
+            await insights_repo.replace_sources(session, ws, {insight.id: others})
             await unlink_insight(session, ws, signal_id, insight.id)
         else:
             await session.delete(insight)

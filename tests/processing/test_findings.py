@@ -11,6 +11,7 @@ from signalgraph.processing.extract.base import Evidence, Extraction, Extraction
 from signalgraph.processing.findings import reconcile_insights
 from signalgraph.storage.models import Insight, Signal
 from signalgraph.storage.repositories import base as repo
+from signalgraph.storage.repositories import insights as insights_repo
 from signalgraph.storage.repositories import links
 
 CREATE = "mutation($input: CreateSignalInput!) { createSignal(input: $input) { signal { id } } }"
@@ -63,5 +64,6 @@ async def test_a_job_creating_a_subject_another_job_is_creating_waits_and_joins_
             Insight.workspace_id == workspace_id, Insight.name == "Scheduled export to S3"))).scalars())
         assert len(insights) == 1
         linked = await repo.linked_ids(session, links.SIGNAL_INSIGHTS.reversed(), workspace_id, [insights[0].id])
+        sources = await insights_repo.sources_by_insight_id(session, workspace_id, [insights[0].id])
     assert sorted(linked[insights[0].id]) == sorted(ids)
-    assert [s["signalId"] for s in insights[0].provenance["sources"]] == ids
+    assert [s["signalId"] for s in sources[insights[0].id]] == ids

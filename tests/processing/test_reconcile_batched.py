@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy import select, update
 
 from signalgraph.processing.extract.base import Evidence, Extraction, ExtractionRequest, Finding
-from signalgraph.processing.findings import reconcile_insights, sources_of
+from signalgraph.processing.findings import reconcile_insights
 from signalgraph.storage.models import Insight, Signal
 from signalgraph.storage.models.base import utcnow
 from signalgraph.storage.repositories import base as repo
+from signalgraph.storage.repositories import insights as insights_repo
 from signalgraph.storage.repositories import links
 from signalgraph.storage.repositories import signal_runs as runs_repo
 from tests.factories import create_account, create_product, create_signal
@@ -138,9 +139,10 @@ async def test_a_draft_published_after_the_run_read_it_gains_nothing_and_the_fin
         new = await session.get(Insight, supported.id)
         by_signal = await repo.linked_ids(session, links.SIGNAL_INSIGHTS, ws, [s["id"] for s in signals])
         by_account = await repo.linked_ids(session, links.ACCOUNT_INSIGHTS, ws, [account["id"]])
+        sources = await insights_repo.sources_by_insight_id(session, ws, [draft.id, supported.id])
     assert published is not None and new is not None and new.id != published.id
-    assert (published.status, [s["signalId"] for s in sources_of(published)]) == ("published", [signals[0]["id"]])
-    assert (new.status, [s["signalId"] for s in sources_of(new)]) == ("draft", [signals[1]["id"]])
+    assert (published.status, [s["signalId"] for s in sources[published.id]]) == ("published", [signals[0]["id"]])
+    assert (new.status, [s["signalId"] for s in sources[new.id]]) == ("draft", [signals[1]["id"]])
     assert by_signal == {signals[0]["id"]: [published.id], signals[1]["id"]: [new.id]}
     assert by_account == {account["id"]: [new.id]}
 
@@ -154,7 +156,7 @@ async def edit(db, ws: str, what: str, signal_ids: list[str]) -> None:
         elif what == "publish dark mode":
             await session.execute(update(Insight).where(Insight.workspace_id == ws, Insight.name == "Dark mode",
                                                         Insight.status == "draft").values(status="published"))
-        else:  # an insight signal 4 gave before merging existed: no subject, its source in the old fields
+        else:  # an insight signal 4 gave before merging existed (no subject), as migration 0007 left it
             legacy = Insight(workspace_id=ws, status="draft", name="Slow export", description="About Slow export.",
                              type="interview", source_signal_id=signal_ids[4], finding_key=SLOW.key,
                              classifications={"kind": "pain_point", "sentiment": "negative", "severity": "medium",
@@ -163,6 +165,11 @@ async def edit(db, ws: str, what: str, signal_ids: list[str]) -> None:
                                          "evidence": [SLOW.evidence[0].as_json()]})
             session.add(legacy)
             await session.flush()
+            await insights_repo.replace_sources(session, ws, {legacy.id: [{
+                "signalId": signal_ids[4], "signalPublicId": "SIGNAL-5", "findingKey": SLOW.key, "extractor": "t",
+                "kind": "pain_point", "name": "Slow export", "description": "About Slow export.",
+                "sentiment": "negative", "severity": "medium", "type": "interview",
+                "evidence": [SLOW.evidence[0].as_json()]}]})
             await repo.add_links(session, links.SIGNAL_INSIGHTS, ws, signal_ids[4], [legacy.id])
 
 
@@ -175,6 +182,7 @@ async def state(db, ws: str, signal_ids: list[str], product_id: str, account_ids
         ids = [i.id for i in insights]
         by_signal = await repo.linked_ids(session, links.SIGNAL_INSIGHTS, ws, signal_ids)
         by_account = await repo.linked_ids(session, links.ACCOUNT_INSIGHTS, ws, account_ids)
+        sources = await insights_repo.sources_by_insight_id(session, ws, ids)
     names = {i: f"insight {n}" for n, i in enumerate(ids)}
     names.update({s: f"signal {n}" for n, s in enumerate(signal_ids)})
     names.update({a: f"account {n}" for n, a in enumerate(account_ids)})
@@ -192,7 +200,8 @@ async def state(db, ws: str, signal_ids: list[str], product_id: str, account_ids
     columns = ("name", "description", "status", "type", "product_id", "classifications", "provenance",
                "source_signal_id", "finding_key", "subject_key")
     return {
-        "insights": [named({c: getattr(i, c) for c in columns} | {"edited": i.edited_at is not None})
+        "insights": [named({c: getattr(i, c) for c in columns}
+                           | {"edited": i.edited_at is not None, "sources": sources.get(i.id, [])})
                      for i in insights],
         "signal links": sorted(named([[k, sorted(v, key=ids.index)] for k, v in by_signal.items()])),
         "account links": sorted(named([[k, sorted(v, key=ids.index)] for k, v in by_account.items()])),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -98,6 +99,62 @@ async def test_head_revision_downgrades_and_upgrades_again(empty_database_url):
     assert [line.split()[0] for line in applied] == [head]
     assert await revision_of(empty_database_url) == head
     assert await schema_differences(empty_database_url) == []
+
+
+SOURCES = [
+    {"signalId": "s1", "signalPublicId": "SIGNAL-1", "findingKey": "feature_request:dark mode", "kind": "feature_request",
+     "name": "Dark mode", "evidence": [{"quote": "please add a dark mode"}]},
+    {"signalId": "s2", "signalPublicId": "SIGNAL-2", "findingKey": "feature_request:dark mode", "kind": "feature_request",
+     "name": "dark mode", "evidence": [{"quote": "a dark theme"}]},
+]
+MERGED = {"signalId": "s1", "signalPublicId": "SIGNAL-1", "extractor": "local", "evidence": SOURCES[0]["evidence"],
+          "sources": SOURCES}
+LEGACY = {"signalId": "s3", "signalPublicId": "SIGNAL-3", "extractor": "local", "evidence": [{"quote": "it crashes"}]}
+
+
+async def test_0007_moves_insight_sources_into_rows_and_back(empty_database_url):
+    """Each extracted insight's `provenance.sources` becomes rows of `insight_sources`, in order (one written
+    before merging existed gets the one source its provenance describes); the downgrade puts them back."""
+    await upgrade_async(empty_database_url, "0006")
+    db = Database(empty_database_url)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.execute(text("INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'W', CURRENT_TIMESTAMP)"))
+            for id_, name, provenance in (("merged", "Dark mode", MERGED), ("legacy", "Crash", LEGACY), ("hand", "Mine", None)):
+                await conn.execute(
+                    text("INSERT INTO insights (id, workspace_id, name, description, status, external_links, "
+                         "classifications, provenance, finding_key, created_at, updated_at) VALUES (:id, 'w', :name, "
+                         "'About it.', 'draft', '[]', :classifications, :provenance, 'bug:crash', CURRENT_TIMESTAMP, "
+                         "CURRENT_TIMESTAMP)"),
+                    {"id": id_, "name": name, "provenance": None if provenance is None else json.dumps(provenance),
+                     "classifications": json.dumps({"kind": "bug", "sentiment": "negative", "severity": "high"})},
+                )
+        await upgrade_async(empty_database_url, "0007")
+        async with db.engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT insight_id, signal_id, source FROM insight_sources ORDER BY id"))).all()
+            provenance = dict((await conn.execute(text("SELECT id, provenance FROM insights"))).all())
+        legacy_source = {"signalId": "s3", "signalPublicId": "SIGNAL-3", "findingKey": "bug:crash", "extractor": "local",
+                         "kind": "bug", "name": "Crash", "description": "About it.", "sentiment": "negative",
+                         "severity": "high", "type": None, "evidence": LEGACY["evidence"]}
+        assert [(i, s, _json(source)) for i, s, source in rows] == [
+            ("legacy", "s3", legacy_source), ("merged", "s1", SOURCES[0]), ("merged", "s2", SOURCES[1]),
+        ]
+        assert {i: _json(p) for i, p in provenance.items()} == {
+            "merged": {k: v for k, v in MERGED.items() if k != "sources"}, "legacy": LEGACY, "hand": None,
+        }
+
+        await _downgrade(empty_database_url, "0006")
+        async with db.engine.connect() as conn:
+            provenance = dict((await conn.execute(text("SELECT id, provenance FROM insights"))).all())
+        assert {i: _json(p) for i, p in provenance.items()} == {
+            "merged": MERGED, "legacy": {**LEGACY, "sources": [legacy_source]}, "hand": None,
+        }
+    finally:
+        await db.dispose()
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 async def _downgrade(database_url: str, revision: str) -> None:

@@ -8,7 +8,7 @@ from .context_documents import ContextDocument
 from .context_units import ContextUnit
 from .ideas import Idea
 from .idempotency import IdempotencyRecord
-from .insights import Insight, InsightIdea, InsightOpportunity, InsightTag
+from .insights import Insight, InsightIdea, InsightOpportunity, InsightSource, InsightTag
 from .jobs import Job
 from .okrs import KeyResult, KeyResultProject, Okr, OkrProduct
 from .opportunities import Opportunity, OpportunityIdea
@@ -23,7 +23,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Account", "AccountIdea", "AccountInsight", "AccountOpportunity", "ApiKey", "Blob", "Contact",
     "ContextDocument", "ContextUnit", "Idea", "IdempotencyRecord", "Insight", "InsightIdea", "InsightOpportunity",
-    "InsightTag", "Job",
+    "InsightSource", "InsightTag", "Job",
     "KeyResult", "KeyResultProject", "Okr", "OkrProduct", "Opportunity", "OpportunityIdea", "Product",
     "ProductFeature", "ProductPersona", "ProductQuestion", "Project", "Signal", "SignalAccount",
     "SignalInsight", "SignalProduct", "Tag", "Workspace", "WorkspaceCounter", "metadata",

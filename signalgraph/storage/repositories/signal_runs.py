@@ -12,21 +12,17 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    case,
     delete,
+    exists,
     func,
     literal,
     or_,
     select,
     text,
-    type_coerce,
     union_all,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from ..models import (
@@ -35,6 +31,7 @@ from ..models import (
     Blob,
     Contact,
     Insight,
+    InsightSource,
     Signal,
     SignalAccount,
     SignalInsight,
@@ -168,19 +165,13 @@ _RECONCILED_LOCKED = (
     .execution_options(populate_existing=True)
     .with_for_update()
 )
-_SOURCES_JSONB = type_coerce(col(Insight.provenance), JSONB)["sources"]
+# Whether the signal gave the insight a source already: a run appends only to drafts it has none in.
+_GAVE_A_SOURCE = exists().where(
+    col(InsightSource.insight_id) == col(Insight.id), col(InsightSource.signal_id) == bindparam("signal_id")
+)
 _APPENDABLE = (
-    select(
-        Insight,
-        _CONTRIBUTED.label("contributed"),
-        and_(
-            func.jsonb_typeof(_SOURCES_JSONB) == "array",
-            ~_SOURCES_JSONB.contains(func.jsonb_build_array(func.jsonb_build_object("signalId", bindparam("signal_id")))),
-        ).label("appendable"),
-        case((_CONTRIBUTED, col(Insight.provenance))).label("own_provenance"),
-    )
+    select(Insight, _CONTRIBUTED.label("contributed"), (~_GAVE_A_SOURCE).label("appendable"))
     .where(_WANTED)
-    .options(defer(Insight.provenance))  # type: ignore[arg-type]
     .execution_options(populate_existing=True)
 )
 
@@ -215,18 +206,12 @@ async def appendable_drafts(
     session: AsyncSession, workspace_id: str, signal_id: str, subject_keys: Iterable[str]
 ) -> tuple[list[Insight], dict[str, Insight], set[str]]:
     """PostgreSQL, unlocked: what `reconciled_insights` reads, and the ids of the open drafts a run could
-    append its sources to in SQL (sources in the merged form, none of them this signal's). Those flags are
-    computed by the database and the drafts' provenance is not sent: a draft many signals share carries
-    51 KB of it at 100 sources, and the run only appends to it (`append_sources`). The insights the signal's
-    earlier runs gave to come whole."""
+    append its sources to in SQL (`append_sources`): another signal's, none of their sources this signal's."""
     subject_keys = sorted(set(subject_keys))
     params = {"ws": workspace_id, "signal_id": signal_id, "subject_keys": subject_keys}
     rows = (await session.execute(_APPENDABLE, params)).all()
-    for insight, was_contributed, _, provenance in rows:
-        if was_contributed:
-            set_committed_value(insight, "provenance", provenance)
-    earlier, drafts = _split(((i, c) for i, c, _, _ in rows), subject_keys)
-    return earlier, drafts, {i.id for i, c, can, _ in rows if can and not c}
+    earlier, drafts = _split(((i, c) for i, c, _ in rows), subject_keys)
+    return earlier, drafts, {i.id for i, c, can in rows if can and not c}
 
 
 _OPEN_DRAFT = (
@@ -244,34 +229,30 @@ async def open_draft(session: AsyncSession, workspace_id: str, subject_key: str)
     return (await session.execute(_OPEN_DRAFT, params)).scalars().first()
 
 
-# PostgreSQL: the sources of an open draft after the append (its own, then the run's), and what extraction
-# writes on an insight computed from them in SQL, as `processing.findings.apply_sources` computes it in
-# Python (tests/processing/test_reconcile_batched.py holds the two to the same values): the first source
-# names it, so an append changes only the sources, the description and the classifications.
+# PostgreSQL: what extraction writes on an open draft when a run adds its sources, computed in SQL as
+# `processing.findings.apply_sources` computes it in Python (tests/processing/test_reconcile_batched.py holds
+# the two to the same values). The first source names the draft, so an append changes only its description
+# and classifications, and adds the run's sources as rows of `insight_sources`.
 #
-# A draft that already gathers several sources is *grown*: its description and classifications are computed
-# from the stored ones and the run's sources alone, not from every source again (each pass over a draft's
-# sources cost in proportion to them: 4.3 ms an append at 200 sources, of which the jsonb rewrite that stays
-# is half; bench/README.md, "One worker"). The run's sources are all of one signal, new to the draft (only a
-# draft without this signal's evidence is appended to), so the header gains one signal; quote lines are
-# added while there are fewer than `:quotes`, and the "(and N more)" count grows by the rest. A draft of
-# one source, or one whose stored text is not in the gathered form, is computed from all its sources.
+# Neither is computed from every source again (each merge would cost in proportion to the sources before
+# it: bench/README.md, "One worker"); both *grow* from what the draft stores and the run's sources. The run's
+# sources are all of one signal, new to the draft (a run appends only to a draft without its evidence), so
+# the description's header gains one signal; quote lines are added while there are fewer than `:quotes`,
+# and the "(and N more)" count grows by the rest. A draft of several sources stores the gathered form. A
+# draft of one source stores its finding's description: its gathered form is written from the provenance,
+# which holds that source's signal and evidence (the evidence is all its mentions: how one source is told
+# from several). A draft whose text is in neither form is left to the caller (merged in Python).
 _QUOTE_LINE = """'“' || (e.value ->> 'quote') || '” — '
-    || concat_ws(', ', nullif(e.value ->> 'speaker', ''), nullif(s.value ->> 'signalPublicId', ''))"""
-_DESCRIPTION = f"""(SELECT coalesce(CAST(:labels AS jsonb) ->> (m.sources -> 0 ->> 'kind'), 'Finding') || ' raised in '
-            || count(*) || ' signals (' || string_agg(p.id, ', ' ORDER BY p.first) || '):'
-     FROM (SELECT s.value ->> 'signalPublicId' AS id, min(s.n) AS first
-           FROM jsonb_array_elements(m.sources) WITH ORDINALITY AS s(value, n) GROUP BY 1) AS p)
-    || coalesce((SELECT chr(10) || string_agg(q.line, chr(10) ORDER BY q.n, q.m)
-                 FROM (SELECT {_QUOTE_LINE} AS line, s.n, e.m, row_number() OVER (ORDER BY s.n, e.m) AS r
-                       FROM jsonb_array_elements(m.sources) WITH ORDINALITY AS s(value, n)
-                       CROSS JOIN LATERAL jsonb_array_elements(s.value -> 'evidence') WITH ORDINALITY AS e(value, m)
-                      ) AS q
-                 WHERE q.r <= :quotes), '')
-    || coalesce((SELECT chr(10) || '(and ' || (count(*) - :quotes) || ' more)'
-                 FROM jsonb_array_elements(m.sources) AS s(value)
-                 CROSS JOIN LATERAL jsonb_array_elements(s.value -> 'evidence')
-                 HAVING count(*) > :quotes), '')"""
+    || concat_ws(', ', nullif(e.value ->> 'speaker', ''), nullif({signal} ->> 'signalPublicId', ''))"""
+_GATHERED_HEADER = "' raised in [0-9]+ signals [(].*[)]:$'"
+_ONE_SOURCE_GATHERED = f"""coalesce(CAST(:labels AS jsonb) ->> (locked.classifications ->> 'kind'), 'Finding')
+    || ' raised in 1 signals (' || (locked.provenance ->> 'signalPublicId') || '):'
+    || coalesce((SELECT chr(10) || string_agg({_QUOTE_LINE.format(signal="locked.provenance")}, chr(10) ORDER BY e.m)
+                 FROM jsonb_array_elements(locked.provenance -> 'evidence') WITH ORDINALITY AS e(value, m)
+                 WHERE e.m <= :quotes), '')
+    || CASE WHEN jsonb_array_length(locked.provenance -> 'evidence') > :quotes
+            THEN chr(10) || '(and ' || (jsonb_array_length(locked.provenance -> 'evidence') - :quotes) || ' more)'
+            ELSE '' END"""
 _GROWN_DESCRIPTION = f"""concat_ws(chr(10),
     regexp_replace(left(m.header, -2), ' raised in [0-9]+ signals [(]',
                    ' raised in ' || (m.signals + 1) || ' signals (') || ', ' || (m.added -> 0 ->> 'signalPublicId') || '):',
@@ -281,21 +262,13 @@ _GROWN_DESCRIPTION = f"""concat_ws(chr(10),
                - CASE WHEN m.mentions > :quotes THEN length(chr(10) || '(and ' || (m.mentions - :quotes) || ' more)') ELSE 0 END)
     END,
     (SELECT string_agg(q.line, chr(10) ORDER BY q.r)
-     FROM (SELECT {_QUOTE_LINE} AS line, m.mentions + row_number() OVER (ORDER BY s.n, e.m) AS r
+     FROM (SELECT {_QUOTE_LINE.format(signal="s.value")} AS line, m.mentions + row_number() OVER (ORDER BY s.n, e.m) AS r
            FROM jsonb_array_elements(m.added) WITH ORDINALITY AS s(value, n)
            CROSS JOIN LATERAL jsonb_array_elements(s.value -> 'evidence') WITH ORDINALITY AS e(value, m)) AS q
      WHERE q.r <= :quotes),
     CASE WHEN m.mentions + m.added_mentions > :quotes THEN '(and ' || (m.mentions + m.added_mentions - :quotes) || ' more)' END
 )"""
 _SEVERITY_RANK = "coalesce(array_position(CAST(:severities AS text[]), {} ->> 'severity'), 0)"
-_CLASSIFICATIONS = f"""jsonb_build_object(
-    'kind', m.sources -> 0 -> 'kind',
-    'sentiment', CASE WHEN (SELECT count(DISTINCT s.value -> 'sentiment') FROM jsonb_array_elements(m.sources) AS s(value)) = 1
-                      THEN m.sources -> 0 -> 'sentiment' ELSE to_jsonb(CAST('mixed' AS text)) END,
-    'severity', (SELECT s.value -> 'severity' FROM jsonb_array_elements(m.sources) WITH ORDINALITY AS s(value, n)
-                 ORDER BY {_SEVERITY_RANK.format('s.value')} DESC, s.n LIMIT 1),
-    'mentions', (SELECT coalesce(sum(jsonb_array_length(s.value -> 'evidence')), 0)
-                 FROM jsonb_array_elements(m.sources) AS s(value)))"""
 _GROWN_CLASSIFICATIONS = f"""jsonb_build_object(
     'kind', m.old -> 'kind',
     'sentiment', CASE WHEN m.old -> 'sentiment' <> to_jsonb(CAST('mixed' AS text))
@@ -308,13 +281,13 @@ _GROWN_CLASSIFICATIONS = f"""jsonb_build_object(
                      FROM jsonb_array_elements(m.added) WITH ORDINALITY AS s(value, n)) AS v
                  ORDER BY v.rank DESC, v.n LIMIT 1),
     'mentions', m.mentions + m.added_mentions)"""
-# The drafts are locked in subject order (as `reconciled_insights` locks), then updated; the links of the
-# ones still open are written in the same statement, so nothing is left to undo for one that is not. A row
-# locked after a wait is read as the committed version that made it wait, so `merged` appends to the
-# latest sources. `open` and `stored` are materialized: each mention of the stored provenance in an
-# expression would decompress it again (51 KB at 100 sources). The account ids are a text[]: asyncpg has no
-# built-in codec for varchar[] and looked its type up on every new connection (a recursive catalogue
-# query, 20 to 30 ms on a busy server).
+# The drafts are locked in subject order (as `reconciled_insights` locks), then updated; the sources and the
+# links of the ones still open are written in the same statement, so nothing is left to undo for one that is
+# not. A row locked after a wait is read as the committed version that made it wait, so the append grows
+# the latest description. The sources' ids come from a sequence as they are inserted, after the lock: in
+# the order the drafts gathered them. The account ids are a text[]: asyncpg has no built-in codec for
+# varchar[] and looked its type up on every new connection (a recursive catalogue query, 20 to 30 ms on a
+# busy server).
 _APPEND_SOURCES = text(f"""
 WITH x AS (SELECT * FROM jsonb_to_recordset(CAST(:appends AS jsonb)) AS x(id varchar, added jsonb)),
 locked AS (
@@ -326,36 +299,34 @@ locked AS (
     FOR UPDATE OF insights
 ),
 stored AS MATERIALIZED (
-    SELECT locked.id, locked.provenance, locked.provenance -> 'sources' AS sources, x.added,
-           locked.description AS old_description, locked.classifications AS old,
-           split_part(locked.description, chr(10), 1) AS header
+    SELECT locked.id, x.added, locked.classifications AS old,
+           CASE WHEN CAST(locked.classifications ->> 'mentions' AS integer) > jsonb_array_length(locked.provenance -> 'evidence')
+                     AND split_part(locked.description, chr(10), 1) ~ {_GATHERED_HEADER}
+                THEN locked.description
+                WHEN CAST(locked.classifications ->> 'mentions' AS integer) = jsonb_array_length(locked.provenance -> 'evidence')
+                THEN {_ONE_SOURCE_GATHERED}
+           END AS old_description
     FROM locked JOIN x ON x.id = locked.id
     WHERE locked.status = 'draft' AND locked.edited_at IS NULL
+          AND jsonb_typeof(locked.classifications -> 'mentions') = 'number'
+          AND jsonb_typeof(locked.provenance -> 'evidence') = 'array'
 ),
 open AS MATERIALIZED (
-    SELECT stored.id, stored.provenance, stored.sources || stored.added AS sources, stored.added,
-           stored.old_description, stored.old, stored.header,
-           jsonb_array_length(stored.sources) > 1
-               AND stored.header ~ ' raised in [0-9]+ signals [(].*[)]:$'
-               AND jsonb_typeof(stored.old -> 'mentions') = 'number' AS grown,
-           CAST(substring(stored.header FROM ' raised in ([0-9]+) signals [(]') AS integer) AS signals,
+    SELECT stored.id, stored.added, stored.old, stored.old_description,
+           split_part(stored.old_description, chr(10), 1) AS header,
+           CAST(substring(split_part(stored.old_description, chr(10), 1) FROM ' raised in ([0-9]+) signals [(]') AS integer) AS signals,
            CAST(stored.old ->> 'mentions' AS integer) AS mentions,
            (SELECT coalesce(sum(jsonb_array_length(s.value -> 'evidence')), 0)
             FROM jsonb_array_elements(stored.added) AS s(value)) AS added_mentions
     FROM stored
-    WHERE jsonb_typeof(stored.sources) = 'array'
+    WHERE stored.old_description IS NOT NULL
 ),
 merged AS (
-    SELECT m.id, jsonb_set(m.provenance, '{{sources}}', m.sources) AS provenance,
-           CASE WHEN m.grown THEN {_GROWN_CLASSIFICATIONS} ELSE {_CLASSIFICATIONS} END AS classifications,
-           CASE WHEN m.grown THEN {_GROWN_DESCRIPTION}
-                WHEN jsonb_array_length(m.sources) = 1 THEN m.sources -> 0 ->> 'description'
-                ELSE {_DESCRIPTION} END AS description
+    SELECT m.id, {_GROWN_CLASSIFICATIONS} AS classifications, {_GROWN_DESCRIPTION} AS description
     FROM open AS m
 ),
 appended AS (
     UPDATE insights SET
-        provenance = merged.provenance,
         classifications = merged.classifications,
         description = merged.description,
         product_id = coalesce(insights.product_id, :product_id),
@@ -363,6 +334,13 @@ appended AS (
     FROM merged
     WHERE insights.id = merged.id AND insights.workspace_id = :ws
     RETURNING insights.id, insights.description, insights.classifications, insights.product_id
+),
+sources AS (
+    INSERT INTO insight_sources (workspace_id, insight_id, signal_id, source)
+    SELECT :ws, appended.id, CAST(:signal_id AS varchar), s.value
+    FROM appended JOIN x ON x.id = appended.id
+    CROSS JOIN LATERAL jsonb_array_elements(x.added) WITH ORDINALITY AS s(value, n)
+    ORDER BY appended.id, s.n
 ),
 signal_links AS (
     INSERT INTO signal_insights (workspace_id, signal_id, insight_id)
@@ -395,11 +373,11 @@ async def append_sources(
 ) -> dict[str, dict[str, Any]]:
     """PostgreSQL: append each run's sources to its open draft (insight id → sources) in one statement,
     which also links the signal and the accounts to it; the new description, classifications and product of
-    each draft it appended to, by id (not the provenance: 51 KB a draft at 100 sources, for nobody). A draft
-    a person edited or published, or that was deleted, since it was read is left alone (and not in the
-    answer). Its row is locked from this statement to the commit only, where a read, a merge
-    in Python and a flush held it for several round trips: jobs of signals that say the same thing queue
-    on that lock (bench/README.md, "One worker")."""
+    each draft it appended to, by id. A draft a person edited or published, or that was deleted, since it was
+    read is left alone (and not in the answer), as is one whose text is in no form the statement grows. Its
+    row is locked from this statement to the commit only, where a read, a merge in Python and a flush held it
+    for several round trips: jobs of signals that say the same thing queue on that lock (bench/README.md,
+    "One worker")."""
     if not appends:
         return {}
     params = {
