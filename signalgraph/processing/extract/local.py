@@ -259,7 +259,9 @@ def interviewers(text: str, turns: list[Span]) -> set[str]:
             found.add(speaker)
     # "Renée" later in a conversation where she was introduced as "Renée (Account Exec)"
     names = {s.partition("(")[0].strip().lower() for s in found if "(" in s} | _introduced_vendors(text)
-    found |= {s for s in speakers if s.lower() in names or s.lower().split(" ")[0] in {n.split(" ")[0] for n in names}}
+    # a first name, not the generic word of "Speaker 1 (Priya, CSM)", which "Speaker 2" shares
+    first_names = {n.split(" ")[0] for n in names} - cues.GENERIC_LABELS
+    found |= {s for s in speakers if s.lower() in names or s.lower().split(" ")[0] in first_names}
     return found if found != speakers else {s for s in found if s.lower() in cues.INTERVIEWER_LABELS}
 
 

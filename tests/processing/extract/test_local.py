@@ -211,6 +211,22 @@ async def test_interview_without_labels_drops_the_speaker_who_asks_the_questions
     assert [p.name for p in result.people] == ["Kim Park"]
 
 
+async def test_numbered_speakers_are_told_apart_when_one_is_introduced_as_the_vendor():
+    text = (
+        "Speaker 1 (Priya, CSM): So how did the primary go?\n"
+        "Speaker 2 (Dale Whitcombe, Deputy Clerk): Mostly well. The SMS reminders keep failing to send.\n"
+        "Speaker 1: Right, a reminder that fails to send is bad. I'll open a ticket.\n"
+        "Speaker 2: And I'd love a way to track training completion in the scheduler.\n"
+    )
+    result = await extract(text, "transcript")
+    assert {e.speaker for f in result.findings for e in f.evidence} == {
+        "Speaker 2 (Dale Whitcombe, Deputy Clerk)", "Speaker 2",
+    }
+    assert [f.name for f in result.findings] == [
+        "SMS reminders keep failing to send", "Tracking training completion in the scheduler",
+    ]
+
+
 async def test_negated_cues_are_not_findings():
     result = await extract("The setup had no problems at all. It never crashes.", "review")
     assert result.findings == ()
