@@ -211,9 +211,13 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
     columns: list[str] = []  # the header row of an export, once one is seen
     skip_signature = 0
     lines = _lines(text, start, end)
+    answers, questions = _form_answers(text, lines)
     for i, (line_start, line_end) in enumerate(lines):
         line = text[line_start:line_end]
         if not line.strip():
+            continue
+        if i in questions:
+            section = heading_hint(line)  # "[Q7] What's missing?" over its quoted answer
             continue
         if QUOTED_REPLY.match(line):
             break
@@ -224,7 +228,9 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
             skip_signature -= 1
             continue
         skip_signature = 0
-        if QUOTED_LINE.match(line) or HEADER_LINE.match(line) or DASH_NAME.match(line) or DISCLAIMER.search(line):
+        if (QUOTED_LINE.match(line) and i not in answers) or HEADER_LINE.match(line) or DASH_NAME.match(line):
+            continue
+        if DISCLAIMER.search(line):
             continue
         turn = TURN_LINE.match(line)
         if turn and is_vendor(turn.group("speaker")):
@@ -298,6 +304,36 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
         if e > s:
             spans.append(Span(s, e, speaker, hint, label=topic))
     return spans
+
+
+def _form_answers(text: str, lines: list[tuple[int, int]]) -> tuple[set[int], set[int]]:
+    """A form's answers quoted with ">" under the question they answer ("What's missing?" then "> SSO with
+    Okta"): (the indices of the answer lines, those of the questions). A quoted block under anything else is
+    an earlier message of a thread, and so is one that opens with its own header ("> On Tue, … wrote:",
+    "> From: …")."""
+    answers: set[int] = set()
+    questions: set[int] = set()
+    previous: int | None = None  # the last line that is not blank
+    for i, (start, end) in enumerate(lines):
+        line = text[start:end]
+        if not line.strip():
+            continue
+        if QUOTED_LINE.match(line) and previous is not None:
+            if previous in answers:
+                answers.add(i)  # the block goes on
+            else:
+                asked = text[lines[previous][0] : lines[previous][1]].strip()
+                quoted = line.strip().lstrip(">").strip()
+                if (
+                    asked.endswith("?")
+                    and not QUOTED_LINE.match(asked)
+                    and not SUBJECT_LINE.match(asked)
+                    and not (QUOTED_REPLY.match(quoted) or HEADER_LINE.match(quoted) or FORWARD_MARK.match(quoted))
+                ):
+                    answers.add(i)
+                    questions.add(previous)
+        previous = i
+    return answers, questions
 
 
 def _csv_fields(line: str) -> list[tuple[int, int]]:

@@ -180,3 +180,20 @@ def test_a_vendor_introduced_role_first_is_the_interviewer_by_name_too():
     )
 
     assert interviewers(text, speaker_turns(text)) == {"CSM (Nadia)", "NADIA"}
+
+
+def test_a_form_answer_quoted_under_its_question_is_evidence_and_an_earlier_message_is_not():
+    form = (
+        "What's working well?\n"
+        "> The dynamic pricing on twilight times.\n\n"
+        "[Q7] What's missing?\n"
+        "> Members-only holds on Saturday mornings.\n"
+        "> A Lightspeed POS sync that does not double-count green fees.\n"
+    )
+    assert lines(form) == [
+        ("The dynamic pricing on twilight times.", "praise", False, None),
+        ("Members-only holds on Saturday mornings.", "feature_request", False, None),
+        ("A Lightspeed POS sync that does not double-count green fees.", "feature_request", False, None),
+    ]
+    thread = "Any update on this?\n\n> On Tue, Marco (Support) wrote:\n> Could you try clearing your cache?\n"
+    assert lines(thread) == [("Any update on this?", None, False, None)]
