@@ -18,7 +18,7 @@ from ..patterns import alternation, any_word
 from . import cues
 from .base import KIND_LABELS, Evidence, Finding
 from .naming import is_analyst_name, name_key, strip_openers
-from .segment import Span
+from .segment import INLINE_ITEM, Span
 
 DESCRIPTION_QUOTES = 5
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
@@ -270,6 +270,8 @@ def _same_sentence(text: str, previous: Statement, statement: Statement) -> bool
     between = text[previous.span.end - 1 : statement.span.start]
     if statement.kind == "feature_request" and COORDINATION.search(between):
         return False  # "We'd want bulk export, and ideally a way to pause syncs": a list, one finding per thing
+    if INLINE_ITEM.search(between):
+        return False  # "1) native gRPC-Web transcoding 2) OpenTelemetry traces": numbered items
     return "\n" not in between and re.search(r"[.!?]", between) is None
 
 

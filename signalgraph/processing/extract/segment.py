@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from . import cues
 
@@ -81,7 +82,11 @@ ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "vs", "inc", "ltd", "approx", "no", "st", "p.s", "ps"}
 )
 CLAUSE_BREAK = re.compile(r"\s*(?:;|,?\s+\b(?:but|however|although|though|whereas)\b,?)\s+", re.IGNORECASE)
-BULLET = re.compile(r"^(?:[-*•>]+|\d+[.)]|[★☆]+)\s+|^[★☆]+")
+BULLET = re.compile(r"^(?:[-*•>]+|\d+[.)]|\(\d{1,2}\)|[★☆]+)\s+|^[★☆]+")
+# "1) native gRPC-Web 2) OpenTelemetry traces 3) a config diff", "what would make it perfect: (1) … and (2) …":
+# items numbered inside a line, the first at the line's start or after a colon.
+INLINE_FIRST = re.compile(r"(?:^[ \t>*•-]*|:[ \t]*)\(?1\)[ \t]", re.MULTILINE)
+INLINE_ITEM = re.compile(r"(?<=\s)\(?(?P<n>[2-9])\)[ \t]")
 MIN_CLAUSE_WORDS = 3
 SIGNATURE_LINES = 4
 KEY_MAX_WORDS = 5
@@ -451,10 +456,27 @@ def sentences(text: str, span: Span) -> list[Span]:
         result.append((start, m.end()))
         start = m.end()
     result.append((start, span.end))
+    result = [piece for s, e in result for piece in _numbered_items(text, s, e)]
     spans = [strip_span(text, s, e) for s, e in result]
     spans = [(s, e) for s, e in spans if e > s]
     # A line's label names its first sentence only.
     return [replace(span, start=s, end=e, label=span.label if i == 0 else None) for i, (s, e) in enumerate(spans)]
+
+
+def _numbered_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence cut before each item numbered inside it ("… 2) …"), when its first item opens the line or
+    follows a colon; "we need to know (1) what happened and (2) whether…" is one sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    first = INLINE_FIRST.search(text, line_start, end)
+    if first is None or first.end() > end:
+        return [(start, end)]
+    cuts, expected = [], 2
+    for item in INLINE_ITEM.finditer(text, max(start, first.end()), end):
+        if int(item.group("n")) == expected:
+            cuts.append(item.start())
+            expected += 1
+    bounds = [start, *cuts, end]
+    return list(pairwise(bounds))
 
 
 def clauses(text: str, sentence: Span) -> list[Span]:

@@ -538,3 +538,11 @@ def test_a_second_statement_of_the_same_kind_in_one_sentence_is_more_of_the_firs
 
     assert same_sentence.joins_previous
     assert not next_sentence.joins_previous and not items[1].joins_previous
+
+
+async def test_requests_numbered_in_one_line_are_one_finding_each():
+    text = "What's missing?\n> 1) native gRPC-Web transcoding 2) OpenTelemetry trace export 3) a config diff in the CLI\n"
+    result = await extract(text, "feedback_record")
+    assert [f.name for f in result.findings] == [
+        "Native gRPC-Web transcoding", "OpenTelemetry trace export", "Config diff in the CLI",
+    ]

@@ -197,3 +197,16 @@ def test_a_form_answer_quoted_under_its_question_is_evidence_and_an_earlier_mess
     ]
     thread = "Any update on this?\n\n> On Tue, Marco (Support) wrote:\n> Could you try clearing your cache?\n"
     assert lines(thread) == [("Any update on this?", None, False, None)]
+
+
+def test_items_numbered_inside_a_line_are_sentences_of_their_own():
+    text = "What's missing: (1) cash bids from the ethanol plant, and (2) a login for my wife\n"
+    assert [text[s.start:s.end] for s in sentences(text, prose_spans(text)[0])] == [
+        "cash bids from the ethanol plant, and", "a login for my wife",
+    ]
+    text = "1) native gRPC-Web transcoding 2) OpenTelemetry traces 3) a config diff in the CLI"
+    assert [text[s.start:s.end] for s in sentences(text, prose_spans(text)[0])] == [
+        "native gRPC-Web transcoding", "OpenTelemetry traces", "a config diff in the CLI",
+    ]
+    text = "We need to know (1) what happened and (2) whether other campaigns are affected."
+    assert len(sentences(text, prose_spans(text)[0])) == 1
