@@ -217,7 +217,12 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
     skip_signature = 0
     lines = _lines(text, start, end)
     answers, questions = _form_answers(text, lines)
+    own = _own_quotes(text, lines)
     for i, (line_start, line_end) in enumerate(lines):
+        if i in own:
+            line_start += own[i]  # the sender's own earlier message, read without its quote marks
+            if SUBJECT_LINE.match(text[line_start:line_end]):
+                continue
         line = text[line_start:line_end]
         if not line.strip():
             continue
@@ -309,6 +314,40 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
         if e > s:
             spans.append(Span(s, e, speaker, hint, label=topic))
     return spans
+
+
+QUOTED_FROM = re.compile(r"^(?P<marks>[ \t]*(?:>[ \t]*)+)from[ \t]*:[ \t]*(?P<name>[^<(\n]*)", re.IGNORECASE | re.MULTILINE)
+FROM_NAME = re.compile(r"^[ \t]*from[ \t]*:[ \t]*(?P<name>[^<(\n]*)", re.IGNORECASE | re.MULTILINE)
+
+
+def _sender(name: str) -> str:
+    return " ".join(re.findall(r"[\w'’-]+", name.lower()))
+
+
+def _own_quotes(text: str, lines: list[tuple[int, int]]) -> dict[int, int]:
+    """The lines of an earlier message of the thread that the sender wrote ("From: Mei-Lin Tran" over the e-mail,
+    ">> From: Mei-Lin Tran" over a quoted message): what the customer first reported, quoted under the reply.
+    {line index: the length of its quote marks}. Quoted messages of anyone else (the vendor's reply) stay out."""
+    header = next((m for a, b in lines if (m := FROM_NAME.match(text, a, b))), None)
+    sender = _sender(header.group("name")) if header else ""
+    if not sender:
+        return {}
+    own: dict[int, int] = {}
+    depth: int | None = None  # the quote depth of the sender's message being read
+    for i, (start, end) in enumerate(lines):
+        marks = re.match(r"[ \t]*(?:>[ \t]*)*", text[start:end]).group()
+        level = marks.count(">")
+        quoted_from = QUOTED_FROM.match(text, start, end)
+        if quoted_from:
+            depth = level if _sender(quoted_from.group("name")) == sender else None
+            if depth is not None:
+                own[i] = len(marks)
+            continue
+        if depth is not None and level == depth and level:
+            own[i] = len(marks)
+        elif level < (depth or 0) or level > (depth or 0):
+            depth = None if level < (depth or 0) else depth
+    return own
 
 
 def _form_answers(text: str, lines: list[tuple[int, int]]) -> tuple[set[int], set[int]]:

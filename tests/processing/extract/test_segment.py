@@ -210,3 +210,26 @@ def test_items_numbered_inside_a_line_are_sentences_of_their_own():
     ]
     text = "We need to know (1) what happened and (2) whether other campaigns are affected."
     assert len(sentences(text, prose_spans(text)[0])) == 1
+
+
+def test_the_senders_own_earlier_message_quoted_under_a_reply_is_evidence():
+    thread = (
+        "From: Mei-Lin Tran <orders@petal.example>\n"
+        "Subject: RE: RE: Wire orders not importing\n\n"
+        "Still nothing since Friday.\n\n"
+        "> From: Support (Owen)\n"
+        "> Hi Mei-Lin, our team is looking into it. You can enter orders manually meanwhile.\n"
+        ">\n"
+        ">> From: Mei-Lin Tran\n"
+        ">> Sent: Saturday, February 7, 2026 9:03 AM\n"
+        ">> Subject: Wire orders not importing\n"
+        ">> Hi, none of our wire orders come into the order board.\n"
+        ">> Can the card message printout use a nicer font?\n"
+        ">> Thanks, Mei-Lin\n"
+    )
+    assert [text for text, *_ in lines(thread)] == [
+        "Wire orders not importing",
+        "Still nothing since Friday.",
+        "none of our wire orders come into the order board.",
+        "Can the card message printout use a nicer font?",
+    ]
