@@ -71,6 +71,12 @@ NOTE_HEADER = re.compile(
     r"(?:[ \t]*[,—–-][ \t]*(?:[^:\n]|(?<=\d):(?=\d)){0,40}?)?[ \t]*(?::(?!\d)|[-=]{2,}[ \t]*$|$)",
     re.IGNORECASE,
 )
+# "--- Hector Alvarado, 2026-08-20 09:41 ---", "---- Kevin (Support), Feb 27, 16:02 ----": who writes the message
+# under it in a ticket's thread, framed by dashes, with its date. The vendor's message is not evidence.
+AUTHOR_LINE = re.compile(
+    r"^[ \t]*[-=]{2,}[ \t]*(?P<who>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*(?:\((?P<role>[^)\n]{1,60})\))?"
+    r"[ \t]*,[^\n]*?\d[^\n]*?[-=]{2,}[ \t]*$"
+)
 SIGNATURE_MARK = re.compile(r"^[ \t]*(?:--|—|–)[ \t]*$|^[ \t]*sent from (?:my|outlook|mail|yahoo|gmail)\b", re.IGNORECASE)
 SIGN_OFF = re.compile(cues.SIGN_OFF, re.IGNORECASE)
 DASH_NAME = re.compile(r"^[ \t]*[—–-][ \t]*[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,2}[ \t]*$")
@@ -245,6 +251,12 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
         turn = TURN_LINE.match(line)
         if turn and is_vendor(turn.group("speaker")):
             continue  # "Agent (Luis): Thanks for reaching out…" in a chat pasted into a ticket
+        author = AUTHOR_LINE.match(line)
+        if author and not NOTE_HEADER.match(line):
+            role = author.group("role") or ""
+            vendor = VENDOR_ROLE.fullmatch(author.group("who")) or VENDOR_ROLE.search(role)
+            section = "skip" if vendor else None  # until the next heading or message
+            continue
         note = NOTE_HEADER.match(line)
         if note:
             if _vendor_note(note):

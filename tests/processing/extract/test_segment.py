@@ -233,3 +233,19 @@ def test_the_senders_own_earlier_message_quoted_under_a_reply_is_evidence():
         "none of our wire orders come into the order board.",
         "Can the card message printout use a nicer font?",
     ]
+
+
+def test_a_dashed_author_line_in_a_thread_says_whose_message_follows():
+    thread = (
+        "Zones run when rain skip is on.\n\n"
+        "--- Agent reply (Bri, 2026-08-20 08:05) ---\n"
+        "Could you confirm whether the controllers are on Wi-Fi?\n\n"
+        "--- Hector Alvarado, 2026-08-20 09:41 ---\n"
+        "LTE on 2 of them. Also the map view won't load on my Android tablet.\n\n"
+        "---- Kevin (Support), Aug 21, 16:02 ----\n"
+        "Thanks, a fix for the map view ships next week.\n"
+    )
+    assert [text for text, *_ in lines(thread)] == [
+        "Zones run when rain skip is on.",
+        "LTE on 2 of them. Also the map view won't load on my Android tablet.",
+    ]
