@@ -240,9 +240,11 @@ def statement_severity(kind: str, lowered: str) -> str:
 
 
 def interviewers(text: str, turns: list[Span]) -> set[str]:
-    """Speakers who run the conversation: a role label, or mostly questions (with another speaker present)."""
+    """Speakers who run the conversation: a role label or an introduction as the vendor's; failing those, those who
+    mostly ask questions (with another speaker present). A customer who asks the vendor questions is not the
+    interviewer when the vendor's side is known by its role."""
     speakers = {t.speaker for t in turns if t.speaker}
-    found = set()
+    known, asking = set(), set()
     for speaker in speakers:
         label, _, role = speaker.lower().partition("(")
         role = role.rstrip(")").strip()
@@ -253,15 +255,20 @@ def interviewers(text: str, turns: list[Span]) -> set[str]:
         mostly_questions = (questions >= 2 and questions >= cues.INTERVIEWER_QUESTION_SHARE * len(sentences)) or (
             len(lines) >= 2 and asking_turns >= cues.INTERVIEWER_QUESTION_SHARE * len(lines)
         )
-        if {label.strip(), role} & cues.INTERVIEWER_LABELS or segment.is_vendor(speaker) or (
-            len(speakers) > 1 and mostly_questions
-        ):
-            found.add(speaker)
-    # "Renée" later in a conversation where she was introduced as "Renée (Account Exec)"
-    names = {s.partition("(")[0].strip().lower() for s in found if "(" in s} | _introduced_vendors(text)
-    # a first name, not the generic word of "Speaker 1 (Priya, CSM)", which "Speaker 2" shares
-    first_names = {n.split(" ")[0] for n in names} - cues.GENERIC_LABELS
-    found |= {s for s in speakers if s.lower() in names or s.lower().split(" ")[0] in first_names}
+        if {label.strip(), role} & cues.INTERVIEWER_LABELS or segment.is_vendor(speaker):
+            known.add(speaker)
+        elif len(speakers) > 1 and mostly_questions:
+            asking.add(speaker)
+    introduced = _introduced_vendors(text)
+
+    def named_again(found: set[str]) -> set[str]:
+        # "Renée" later in a conversation where she was introduced as "Renée (Account Exec)"
+        names = {s.partition("(")[0].strip().lower() for s in found if "(" in s} | introduced
+        # a first name, not the generic word of "Speaker 1 (Priya, CSM)", which "Speaker 2" shares
+        first_names = {n.split(" ")[0] for n in names} - cues.GENERIC_LABELS
+        return found | {s for s in speakers if s.lower() in names or s.lower().split(" ")[0] in first_names}
+
+    found = named_again(known) or named_again(asking)
     return found if found != speakers else {s for s in found if s.lower() in cues.INTERVIEWER_LABELS}
 
 

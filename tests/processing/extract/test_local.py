@@ -546,3 +546,18 @@ async def test_requests_numbered_in_one_line_are_one_finding_each():
     assert [f.name for f in result.findings] == [
         "Native gRPC-Web transcoding", "OpenTelemetry trace export", "Config diff in the CLI",
     ]
+
+
+async def test_a_customer_who_asks_the_vendor_questions_is_not_taken_for_the_interviewer():
+    text = (
+        "CSM: Priya | Customer: Tomasz Kowalski (owner)\n\n"
+        "[10:02] Priya: How is everything going with the platform?\n"
+        "[10:03] Tomasz: The app makes instructors tap four times to get to the address. "
+        "Can it not just open Google Maps straight from the lesson?\n"
+        "[10:05] Priya: Okay, noted.\n"
+        "[10:08] Tomasz: We pay the full seat for part-time instructors. Is there a part-time seat?\n"
+        "[10:09] Priya: Let me check with billing.\n"
+    )
+    result = await extract(text, "transcript")
+    assert {e.speaker for f in result.findings for e in f.evidence} == {"Tomasz"}
+    assert len(result.findings) >= 2
