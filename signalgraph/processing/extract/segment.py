@@ -81,7 +81,7 @@ SIGNATURE_MARK = re.compile(r"^[ \t]*(?:--|—|–)[ \t]*$|^[ \t]*sent from (?:m
 SIGN_OFF = re.compile(cues.SIGN_OFF, re.IGNORECASE)
 DASH_NAME = re.compile(r"^[ \t]*[—–-][ \t]*[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,2}[ \t]*$")
 GREETING = re.compile(cues.GREETING, re.IGNORECASE)
-KEY_VALUE = re.compile(r"^[ \t]*(?P<key>[A-Za-z][\w'’/&+ -]{0,40}?)[ \t]*(?<![:\d])[:=][ \t]*(?P<value>.*)$")
+KEY_VALUE = re.compile(r"^[ \t]*(?P<key>[A-Za-z][\w'’/&+ -]{0,40}?\??)[ \t]*(?<![:\d])[:=][ \t]*(?P<value>.*)$")
 MARKDOWN_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<title>.+)$")
 SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]*_]*(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*•]|\d+[.)])\s)|\n")
 ABBREVIATIONS = frozenset(

@@ -249,3 +249,11 @@ def test_a_dashed_author_line_in_a_thread_says_whose_message_follows():
         "Zones run when rain skip is on.",
         "LTE on 2 of them. Also the map view won't load on my Android tablet.",
     ]
+
+
+def test_a_form_question_with_its_answer_on_the_same_line_is_a_label():
+    form = "What went well?: driver was lovely\nAnything else?: do you deliver to Ripon on Saturdays?\n"
+    assert lines(form) == [
+        ("driver was lovely", "praise", False, None),
+        ("do you deliver to Ripon on Saturdays?", None, False, None),
+    ]
