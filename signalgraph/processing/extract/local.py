@@ -370,6 +370,12 @@ def _subject_terms(terms: frozenset[str]) -> set[str]:
     return {t for t in terms if not t.isdigit()}
 
 
+def _repeats(terms: set[str], claimed: frozenset[str]) -> bool:
+    """Whether a learned statement is about a subject a rule's finding already has: a word of it that names a
+    subject, not the product in general ("the app shows Fahrenheit" after "the app logs me out")."""
+    return bool(terms & claimed - GENERIC_TERMS)
+
+
 def _name_terms(name: str) -> set[str]:
     """The topic words of a name, without numbers and units ("12 a month" has none)."""
     return {t for t in _terms(name) if not t.isdigit() and t not in NAME_NOISE}
@@ -697,7 +703,7 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
             s
             for clause, feats in unclaimed
             for s in learned_statements(text, clause, feats, model)
-            if not _subject_terms(s.terms) & claimed
+            if not _repeats(_subject_terms(s.terms), claimed)
         ]
         statements = sorted(statements + learned, key=lambda s: s.span.start)
         is_learned = {id(s) for s in learned}

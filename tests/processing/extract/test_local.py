@@ -561,3 +561,14 @@ async def test_a_customer_who_asks_the_vendor_questions_is_not_taken_for_the_int
     result = await extract(text, "transcript")
     assert {e.speaker for f in result.findings for e in f.evidence} == {"Tomasz"}
     assert len(result.findings) >= 2
+
+
+async def test_a_learned_statement_that_shares_only_the_product_word_with_a_rules_finding_stays():
+    fahrenheit = ClauseModel(
+        classes=("none", "bug"), priors=(0.0, 0.0), weights={"w:fahrenheit": (0.0, 10.0), "w:logs": (0.0, 10.0)},
+        threshold=0.55, kinds=("bug",),
+    )
+    text = "The app logs me out every single time I open it.\n\nAlso the app shows Fahrenheit even tho I set metric."
+    extraction = await LocalExtractor(fahrenheit).extract(ExtractionRequest(text=text, signal_type="feedback_record"))
+    assert len(extraction.findings) == 2, extraction.findings
+    assert "Fahrenheit" in extraction.findings[1].name
