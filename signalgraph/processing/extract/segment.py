@@ -347,18 +347,18 @@ def _own_quotes(text: str, lines: list[tuple[int, int]]) -> dict[int, int]:
     own: dict[int, int] = {}
     depth: int | None = None  # the quote depth of the sender's message being read
     for i, (start, end) in enumerate(lines):
-        marks = re.match(r"[ \t]*(?:>[ \t]*)*", text[start:end]).group()
+        line = text[start:end]
+        marks = line[: len(line) - len(line.lstrip(" \t>"))]
         level = marks.count(">")
         quoted_from = QUOTED_FROM.match(text, start, end)
         if quoted_from:
             depth = level if _sender(quoted_from.group("name")) == sender else None
-            if depth is not None:
-                own[i] = len(marks)
+        if depth is None:
             continue
-        if depth is not None and level == depth and level:
+        if level == depth:
             own[i] = len(marks)
-        elif level < (depth or 0) or level > (depth or 0):
-            depth = None if level < (depth or 0) else depth
+        elif level < depth:
+            depth = None  # the sender's message has ended
     return own
 
 
