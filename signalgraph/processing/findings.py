@@ -1,12 +1,13 @@
 """Findings as insights: the insight fields of a finding, and the reconciliation of a signal's insights.
 
-Each finding of a signal becomes a *source* (a row of `insight_sources`) of a draft insight about its subject (its kind and
-normalised noun-phrase name, `extract.subjects`, within the signal's product): the open draft of the
-workspace about that subject when there is one — another signal said the same thing, or this signal
-did on an earlier run — else a new one. An insight gathers its sources' quotes with their signals in
-its description and is linked to every signal (and its accounts) that supports it. Re-processing a
-signal withdraws its earlier sources before adding the new ones, and deletes the insights no signal
-supports any more: re-processing never duplicates, and merging never crosses a workspace or product.
+Each finding of a signal becomes a *source* (a row of `insight_sources`) of a draft insight about its
+subject (its kind and normalised noun-phrase name, `extract.subjects`, within the signal's product): the
+open draft of the workspace about that subject when there is one — another signal said the same thing,
+or this signal did on an earlier run — else a new one. An insight gathers its sources' quotes with their
+signals in its description and is linked to every signal (and its accounts) that supports it.
+Re-processing a signal withdraws its earlier sources before adding the new ones, and deletes the insights
+no signal supports any more: re-processing never duplicates, and merging never crosses a workspace or
+product.
 
 An insight a person edited (`edited_at`, set by every user update) or moved on from `draft` is never
 touched: it keeps its links and text, and leaves the pool, so a later finding on its subject opens a
@@ -31,9 +32,9 @@ from .extract.base import KIND_LABELS, Extraction, ExtractionRequest, Finding
 from .extract.subjects import subject_key
 
 NAME_MAX = 500
-Sources = dict[str, list[dict[str, Any]]]  # insight id → its sources, in the order it gathered them
 DESCRIPTION_QUOTES = 10
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
+Sources = dict[str, list[dict[str, Any]]]  # insight id → its sources, in the order it gathered them
 
 
 def insight_fields(
@@ -177,9 +178,9 @@ async def reconcile_insights(
     the insights it supports now.
 
     A fixed number of statements whatever the number of findings: one read (and lock) of the insights the
-    signal gave to before and of the open drafts about its subjects, the changed insights written in one
-    flush, the links in one insert per table; only an insight about a new subject takes a statement (in
-    a savepoint) of its own."""
+    signal gave to before and of the open drafts about its subjects and one of their sources, the changed
+    insights written in one flush and their sources in two statements, the links in one insert per table;
+    only an insight about a new subject takes a statement (in a savepoint) of its own."""
     ws, signal_id = signal.workspace_id, signal.id
     scope = product_id or "-"
     keyed = sorted((f"{scope}:{subject_key(f.kind, f.name)}", k, f) for k, f in unique_keys(extraction.findings))
