@@ -173,6 +173,36 @@ def is_vendor(speaker: str) -> bool:
     return bool(VENDOR_ROLE.fullmatch(label.strip()) or (role and VENDOR_ROLE.search(role)))
 
 
+# A chat pasted into a ticket: "[08:04] Chloe: …" lines, with a header that says who is who ("Agent: Chloe",
+# "Customer: Tobias Reinholt (tobias@…)", "Visitor: Lorenzo D.").
+CHAT_LINE = re.compile(rf"^[ \t]*[\[(]?{TIME}[\])]?[ \t]*[-–]?[ \t]*(?P<speaker>{LABEL})[ \t]*:[ \t]*", re.MULTILINE)
+CHAT_PARTY = re.compile(r"^[ \t]*(?P<role>[A-Za-z][\w ]{0,30}?)[ \t]*:[ \t]*(?P<name>[A-Z][\w'’-]+)", re.MULTILINE)
+CHAT_CUSTOMER = re.compile(r"customer|visitor|requester|end user|user|contact", re.IGNORECASE)
+
+
+def _first_name(speaker: str) -> str:
+    return speaker.partition("(")[0].strip().split(" ")[0].lower()
+
+
+def chat_vendors(text: str) -> set[str]:
+    """First names (lower case) of the vendor's side of a chat pasted into a ticket: those its header introduces
+    with a vendor role ("Agent: Chloe"), and, when it names the customer ("Visitor: Lorenzo D."), every other
+    speaker of its timestamped lines ("[14:31] Aylin (Lumen): …", "[14:05] Bot: …")."""
+    speakers = {_first_name(m.group("speaker")) for m in CHAT_LINE.finditer(text)}
+    if len(speakers) < 2:
+        return set()
+    vendors, customers = set(), set()
+    for m in CHAT_PARTY.finditer(text):
+        name, role = m.group("name").lower(), m.group("role").strip()
+        if name not in speakers or role.lower() in speakers:
+            continue  # a line of the chat itself, or a header about someone who does not speak
+        if VENDOR_ROLE.fullmatch(role):
+            vendors.add(name)
+        elif CHAT_CUSTOMER.fullmatch(role):
+            customers.add(name)
+    return vendors | (speakers - customers if customers else set())
+
+
 def heading_hint(title: str) -> str | None:
     """What a heading or a line label says the text under it is, if anything."""
     lowered = title.lower()
@@ -224,6 +254,7 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
     lines = _lines(text, start, end)
     answers, questions = _form_answers(text, lines)
     own = _own_quotes(text, lines)
+    vendors = chat_vendors(text[start:end])
     for i, (line_start, line_end) in enumerate(lines):
         if i in own:
             line_start += own[i]  # the sender's own earlier message, read without its quote marks
@@ -257,6 +288,11 @@ def prose_spans(text: str, start: int = 0, end: int | None = None, speaker: str 
             vendor = VENDOR_ROLE.fullmatch(author.group("who")) or VENDOR_ROLE.search(role)
             section = "skip" if vendor else None  # until the next heading or message
             continue
+        chat = CHAT_LINE.match(line) if vendors else None
+        if chat:
+            if _first_name(chat.group("speaker")) in vendors:
+                continue
+            line_start += chat.end()  # the customer's words, without "[08:06] Lorenzo:"
         note = NOTE_HEADER.match(line)
         if note:
             if _vendor_note(note):

@@ -257,3 +257,36 @@ def test_a_form_question_with_its_answer_on_the_same_line_is_a_label():
         ("driver was lovely", "praise", False, None),
         ("do you deliver to Ripon on Saturdays?", None, False, None),
     ]
+CHAT_TICKET = """\
+Live chat transcript — Acme Field App — 2026-05-22
+Visitor: Lorenzo D. (Ops manager)
+Agent: Chloe
+
+[08:03] Lorenzo: two of my techs apps are stuck on syncing since yesterday.
+[08:04] Chloe: I'm sorry to hear that! Can you tell me what app version they're on?
+[08:06] Lorenzo: if they log out will they lose the data??
+"""
+
+
+def test_a_chat_pasted_into_a_ticket_keeps_the_customers_words_without_their_label():
+    quotes = [q for q, *_ in lines(CHAT_TICKET)]
+    assert "two of my techs apps are stuck on syncing since yesterday." in quotes
+    assert "if they log out will they lose the data??" in quotes
+    assert not any("Chloe" in q or "version" in q or "08:0" in q for q in quotes)
+
+
+def test_a_chat_that_names_its_customer_sets_every_other_speaker_aside():
+    text = (
+        "Customer: Tobias Reinholt (tobias@kettle.de) · plan: Team\n"
+        "[14:02] Tobias: our preview URLs stopped working.\n"
+        "[14:05] Bot: Thanks! A teammate will reply soon.\n"
+        "[14:31] Aylin (Lumen): Hi Tobias, can you send the space ID?\n"
+        "[14:33] Tobias: any way to batch the webhooks?\n"
+    )
+    quotes = [q for q, *_ in lines(text)]
+    assert quotes == ["our preview URLs stopped working.", "any way to batch the webhooks?"]
+
+
+def test_chat_lines_without_a_header_saying_who_is_who_are_left_as_they_are():
+    text = "[10:00] Ana: the export fails.\n[10:02] Ben: it fails for me too.\n"
+    assert [q for q, *_ in lines(text)] == ["[10:00] Ana: the export fails.", "[10:02] Ben: it fails for me too."]
