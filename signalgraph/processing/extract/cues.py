@@ -270,6 +270,9 @@ GREETING = r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\
 # A review form's "Recommendations to others considering the product:" is the reviewer's own advice, not an
 # analyst's recommendations set aside.
 NOT_SET_ASIDE = r"\brecommendations? to others\b"
+# "Open questions for us", "Open questions for the team": what the vendor has still to decide, set aside too
+# ("Open questions from participants" are the customers', and "Questions for us" lists what they asked us).
+VENDOR_QUESTIONS = r"\bopen questions for (?:us|ourselves|the team|our team|product|engineering)\b"
 HEADING_HINTS: tuple[tuple[str, str], ...] = (
     # "Things we heard that are NOT findings", "Ideas that didn't land": what the analyst set aside
     (

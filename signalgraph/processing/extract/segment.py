@@ -207,6 +207,8 @@ def heading_hint(title: str) -> str | None:
     """What a heading or a line label says the text under it is, if anything."""
     lowered = title.lower()
     head = HEADING_HEAD.split(lowered, maxsplit=1)[0]  # "Open questions from participants" is about questions
+    if re.search(cues.VENDOR_QUESTIONS, lowered):
+        return "skip"
     for hint, pattern in cues.HEADING_HINTS:
         if hint == "skip" and re.search(cues.NOT_SET_ASIDE, lowered):
             continue

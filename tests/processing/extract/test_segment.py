@@ -290,3 +290,12 @@ def test_a_chat_that_names_its_customer_sets_every_other_speaker_aside():
 def test_chat_lines_without_a_header_saying_who_is_who_are_left_as_they_are():
     text = "[10:00] Ana: the export fails.\n[10:02] Ben: it fails for me too.\n"
     assert [q for q, *_ in lines(text)] == ["[10:00] Ana: the export fails.", "[10:02] Ben: it fails for me too."]
+
+
+def test_the_vendors_open_questions_are_set_aside_and_the_customers_are_read():
+    ours = "What we heard\n- Proofing is a mess for clients.\n\nOpen questions for us\n- Is Lightroom export a plugin or a list?\n"
+    theirs = "Open questions from participants\n- Is there a self-hosted option?\n"
+    asked = "Questions for us\n- Calder asked if the API rate limit can be raised.\n"
+    assert [q for q, *_ in lines(ours)] == ["Proofing is a mess for clients."]
+    assert [q for q, *_ in lines(theirs)] == ["Is there a self-hosted option?"]
+    assert [q for q, *_ in lines(asked)] == ["Calder asked if the API rate limit can be raised."]
