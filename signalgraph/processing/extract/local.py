@@ -336,7 +336,10 @@ def _statements(
         # A name without a topic ("Would be nice to see") still stands for a clause with a topic of its own
         # ("…which doctor I'm booked with").
         topic = {t for t in terms - facets_of(terms) if not t.isdigit() and t not in NAME_NOISE}
-        contentless = not _name_terms(names[0]) and len(topic) < CONTENT_MIN_TERMS
+        # …or a clause that is all cue, with a one-word name ("Can't complain.", "she missed one."): no subject
+        contentless = (not _name_terms(names[0]) and len(topic) < CONTENT_MIN_TERMS) or (
+            not terms and len(_name_terms(names[0])) < CONTENT_MIN_TERMS
+        )
         if contentless and "~cost" in terms:  # "It's steep for us": the price is the subject
             names, contentless = [PRICE_NAME], False
         joins = (

@@ -244,6 +244,13 @@ async def test_the_vendor_known_by_role_tells_whose_turns_are_evidence(text, cus
     assert len(result.findings) >= count
 
 
+async def test_a_clause_that_is_all_cue_with_a_one_word_name_is_no_finding():
+    praise = await extract("The recurring lessons are great, the kids love the streaks. Can't complain.", "review")
+    assert [(f.kind, f.name) for f in praise.findings] == [("praise", "Recurring lessons are great")]
+    bug = await extract("Lessons showed at the wrong time on her end, she missed one.", "review")
+    assert [(f.kind, f.name) for f in bug.findings] == [("bug", "Lessons showed at the wrong time")]
+
+
 async def test_negated_cues_are_not_findings():
     result = await extract("The setup had no problems at all. It never crashes.", "review")
     assert result.findings == ()
