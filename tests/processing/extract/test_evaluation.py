@@ -50,22 +50,20 @@ RATCHET = {
     # "Recommendations to others considering the product:" is read as the reviewer's words (it was skipped as an
     # analyst's set-aside section; model retrained): pooled 0.823 / 0.830 -> 0.823 / 0.832 (F1 0.827); holdout9
     # 0.730 / 0.734 -> 0.741 / 0.745; holdout2's recall back to 0.94.
-    # set's precision lowered (0.938 -> 0.935) in the thirteenth round: a chat pasted into a ticket is read by
-    # party, which changes the clauses of two training batches, and the model retrained on them calls
-    # "want my money back" (fb-07, after the refund bug it belongs to) a request: one extra. Pooled over the
-    # 48 sets 0.8237 / 0.8332 -> 0.8243 / 0.8330 (F1 0.8284 -> 0.8286) with the retrained model.
-    "set": {"precision": 0.935, "recall": 0.957},
+    "set": {"precision": 0.938, "recall": 0.957},
     # holdout's recall lowered (0.97 -> 0.95) in the thirteenth round: a clause that is all cue with a one-word
     # name is no finding ("Can't complain.", "she missed one."), and "I couldn't skip it" (ho-fb-03, a request
     # whose words the cue spans) went with them. Pooled 0.8243 / 0.8330 -> 0.8258 / 0.8322 (F1 0.8286 ->
     # 0.8290); holdout10+holdout11 0.6494 / 0.7299 -> 0.6579 / 0.7299 (six extras fewer, no label lost).
     "holdout": {"precision": 0.94, "recall": 0.95},
     "holdout2": {"precision": 0.98, "recall": 0.94},
-    "holdout3": {"precision": 0.97, "recall": 0.86},
+    # holdout3 and holdout7 raised in the thirteenth round (precision: a chat read by party, the vendor's open
+    # questions set aside, a clause that is all cue no finding; model retrained).
+    "holdout3": {"precision": 0.99, "recall": 0.89},
     "holdout4": {"precision": 0.93, "recall": 0.95},
     "holdout5": {"precision": 0.87, "recall": 0.87},
     "holdout6": {"precision": 0.97, "recall": 0.97},  # held out until the sixth round; training data since
-    "holdout7": {"precision": 0.82, "recall": 0.87},  # held out until the seventh round; training data since
+    "holdout7": {"precision": 0.84, "recall": 0.87},  # held out until the seventh round; training data since
 }
 SIGNAL = '[[signal]]\nid = "a"\ntype = "review"\ntext = "x"\n'
 
