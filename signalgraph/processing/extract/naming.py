@@ -334,6 +334,9 @@ TRAILING = re.compile(
         r"(?:\s+(?:please|pls|too|as well|again|anymore|at all|lol|asap|though|thanks|thx|already|a lot|so much|"
     r"very much|a ton|a bunch|big time|"
         r"for us|for me|for them|right now|now|today|either|haha|honestly|tbh|imo|anyway|ever|really|"
+        # a deadline the request must meet: "SSO with Okta before rollout" is a request for SSO with Okta
+        r"before (?:the |our |we |it )?(?:roll-?out|launch|go-?live|renewal|signing|sign-?off|(?:the )?migration|"
+        r"(?:the )?(?:end of (?:the )?)?(?:year|quarter|month)|next (?:year|quarter|month|week|season)|q[1-4])|"
         # for whom, when it is everyone there: "…never arrives for our team"
         r"for (?:everyone|everybody|(?:our|my|the|their|all (?:our|my|the)) (?:whole |entire )?(?:team|teams|users|"
         r"staff|people|company|org|organi[sz]ation|office|customers|clients))|"

@@ -34,6 +34,9 @@ CLAUSE_NAMES = [
     ("Would love to be able to bulk edit tags.", "feature_request", "Bulk editing tags"),
     ("We need to remap controller buttons", "feature_request", "Remapping controller buttons"),
     ("We need a way to see which products get returned most", "feature_request", "Products get returned most"),
+    # a deadline the request must meet is not part of its subject: it merges with the same request said plainly
+    ("We need SSO with Okta before rollout.", "feature_request", "SSO with Okta"),
+    ("Audit log export before the end of the quarter please", "feature_request", "Audit log export"),
 ]
 
 
