@@ -82,12 +82,9 @@ async def reference_reconcile(
     account_ids: list[str],
 ) -> list[Insight]:
     ws, signal_id = signal.workspace_id, signal.id
-    known = {i.id: await sources_of(session, i) for i in await contributed_insights(session, ws, signal_id)}
-    earlier = [
-        i
-        for i in await contributed_insights(session, ws, signal_id)
-        if any(s["signalId"] == signal_id for s in known[i.id])
-    ]
+    contributed = await contributed_insights(session, ws, signal_id)
+    known = {i.id: await sources_of(session, i) for i in contributed}
+    earlier = [i for i in contributed if any(s["signalId"] == signal_id for s in known[i.id])]
     kept = [i for i in earlier if is_protected(i)]
     before = {i.id: (i, known[i.id]) for i in earlier if i not in kept}
     added: dict[str, list[dict[str, Any]]] = {}

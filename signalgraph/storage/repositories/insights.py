@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -61,4 +61,4 @@ async def replace_sources(
         for s in found
     ]
     if rows:
-        await session.execute(InsightSource.__table__.insert(), rows)  # type: ignore[attr-defined]
+        await session.execute(insert(InsightSource), rows)
