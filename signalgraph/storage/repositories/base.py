@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import bindparam, delete, func, literal, or_, select, tuple_
+from sqlalchemy import ARRAY, String, any_, bindparam, delete, func, literal, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select, operators
@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import BindParameter, UnaryExpression
 from sqlmodel import SQLModel
 
 from ...errors import InvalidInput
+from .. import driver
 from .rows import MAX_ROW_CLASSES, read_row, read_rows
 
 M = TypeVar("M", bound=SQLModel)
@@ -213,6 +214,8 @@ class Repository(Generic[M]):
 
     async def count(self, session: AsyncSession, workspace_id: str, **filters: Any) -> int:
         if not any(self._active(name, value) for name, value in filters.items()):
+            if driver.is_postgres(session):
+                return (await driver.fetch(session, self._count_all_query(), {"workspace_id": workspace_id}))[0][0]
             return (await session.execute(self._count_all(), {"workspace_id": workspace_id})).scalar_one()
         stmt = self.select(workspace_id, **filters).order_by(None).subquery()
         return (await session.execute(select(func.count()).select_from(stmt))).scalar_one()
@@ -227,6 +230,10 @@ class Repository(Generic[M]):
         """The count of a workspace's rows, built once (see `_linked_ids_statement`)."""
         model: Any = self.model
         return select(func.count()).select_from(model).where(model.workspace_id == bindparam("workspace_id"))
+
+    @cache  # noqa: B019
+    def _count_all_query(self) -> driver.DriverQuery:
+        return driver.DriverQuery.compile(self._count_all())
 
     async def first(self, session: AsyncSession, workspace_id: str, *where: Any, exclude_id: str | None = None) -> M | None:
         """A row of this workspace matching `where` (but `exclude_id`), e.g. the tag that has a name."""
@@ -312,23 +319,37 @@ async def linked_ids(session: AsyncSession, link: Link, workspace_id: str, keys:
     grouped: dict[str, list[str]] = defaultdict(list)
     wanted = list(set(keys))
     if wanted:
-        stmt = _linked_ids_statement(link)
-        for key, value in (await session.execute(stmt, {"workspace_id": workspace_id, "keys": wanted})).all():
+        params = {"workspace_id": workspace_id, "keys": wanted}
+        rows: Sequence[Sequence[Any]]
+        if driver.is_postgres(session):
+            rows = await driver.fetch(session, _linked_ids_query(link), params)
+        else:
+            rows = (await session.execute(_linked_ids_statement(link), params)).all()
+        for key, value in rows:
             grouped[key].append(value)
     return grouped
 
 
 @cache
-def _linked_ids_statement(link: Link) -> Select:
+def _linked_ids_statement(link: Link, *, keys_as_array: bool = False) -> Select:
     """linked_ids' statement, built once per link with its values as parameters: a REST page sends three
     of them, and building one (and its cache key, which SQLAlchemy memoises on the statement) cost more
-    CPU than executing it (bench/README.md "Statements built once")."""
+    CPU than executing it (bench/README.md "Statements built once"). The keys are an IN list, or for
+    asyncpg one array (`= ANY`), so that its SQL is the same for any number of keys."""
     t, from_col, to_col = link.table, getattr(link.table, link.from_col), getattr(link.table, link.to_col)
-    return (
-        select(from_col, to_col)
-        .where(t.workspace_id == bindparam("workspace_id"), from_col.in_(bindparam("keys", expanding=True)))
-        .order_by(*_link_order(link), to_col)
+    keys = (
+        from_col == any_(bindparam("keys", type_=ARRAY(String)))
+        if keys_as_array
+        else from_col.in_(bindparam("keys", expanding=True))
     )
+    return select(from_col, to_col).where(t.workspace_id == bindparam("workspace_id"), keys).order_by(
+        *_link_order(link), to_col
+    )
+
+
+@cache
+def _linked_ids_query(link: Link) -> driver.DriverQuery:
+    return driver.DriverQuery.compile(_linked_ids_statement(link, keys_as_array=True))
 
 
 async def linked_rows(
