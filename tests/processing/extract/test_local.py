@@ -8,7 +8,7 @@ from signalgraph.processing.extract import LocalExtractor
 from signalgraph.processing.extract.base import Evidence, ExtractionRequest, Finding
 from signalgraph.processing.extract.clause_model import ClauseModel
 from signalgraph.processing.extract.grouping import Statement, mark_elaborations
-from signalgraph.processing.extract.local import without_repeats
+from signalgraph.processing.extract.local import _in_quote_of, without_repeats
 from signalgraph.processing.extract.segment import Span, speaker_turns
 
 TRANSCRIPT = """\
@@ -581,3 +581,32 @@ async def test_a_learned_statement_that_shares_only_the_product_word_with_a_rule
     extraction = await LocalExtractor(fahrenheit).extract(ExtractionRequest(text=text, signal_type="feedback_record"))
     assert len(extraction.findings) == 2, extraction.findings
     assert "Fahrenheit" in extraction.findings[1].name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            "What works\n- Paralegals like the conflict check, which runs automatically against the case system "
+            'when a new application comes in: "saves me 10 minutes a case and I never miss an adverse party."'
+        ),
+        '- Liked the onboarding from the field team ("best rollout we\'ve had, no downtime across 9 offices").',
+    ],
+)
+async def test_a_quotation_a_point_opens_is_its_evidence_not_a_point_of_its_own(text):
+    result = await extract(text, "discovery_report")
+    assert len(result.findings) == 1, result.findings
+    assert result.findings[0].kind == "praise"
+
+
+def test_a_quotation_only_joins_the_statement_that_opened_it_after_words_of_its_own():
+    def said(text: str, quote: str) -> Statement:
+        start = text.index(quote)
+        return Statement(Span(start, start + len(quote)), quote, "praise", 2.0, "low", frozenset(), quote)
+
+    opened = 'Liked the onboarding ("best rollout we had, no downtime at all").'
+    assert _in_quote_of(opened, said(opened, 'Liked the onboarding ("best rollout we had'), said(opened, "no downtime"))
+    whole = 'NPS 9 - "Fast transfers, clean app. Would like joint accounts."'  # a survey answer quoted whole
+    assert not _in_quote_of(whole, said(whole, '"Fast transfers'), said(whole, "Would like"))
+    closed = 'The "buy it again" list saves me time, the app logs me out.'
+    assert not _in_quote_of(closed, said(closed, 'The "buy it again" list saves me time'), said(closed, "the app"))
