@@ -115,6 +115,12 @@ CONTENT_MIN_TERMS = 2
 # The learned model reads only clauses of a few words at least ("Thanks so much" is no finding).
 LEARNED_MIN_WORDS = 3
 QUOTE_LEAD_WORDS = 3  # words of its own before a statement opens a quotation
+# "Nobody asked for changes here.", "No one mentioned performance.": the analyst noting what nobody raised
+NOBODY_RAISED = re.compile(
+    r"^[\s*•-]*(?:nobody|no one|no-one|none of them)\s+(?:\w+ly\s+)?(?:asked|wanted|mentioned|requested|raised|"
+    r"complained|missed)\b[^,;:]{0,40}[.!]?$",
+    re.IGNORECASE,
+)
 OPEN_QUOTE = re.compile(r'(?<![\w"])"(?=\w)[^"]*$|“(?=\w)[^”]*$')  # a quotation still open at the end
 PRICE_NAME = "Price"
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
@@ -745,6 +751,7 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
             ):
                 # the same kind said just before a finding the rules made, on its line: most likely its context
                 before.joins_next = True
+    statements = [s for s in statements if not NOBODY_RAISED.match(s.quote)]
     for before, statement in pairwise(statements):
         if _in_quote_of(text, before, statement):
             statement.kind, statement.joins_previous = before.kind, True

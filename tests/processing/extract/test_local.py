@@ -610,3 +610,13 @@ def test_a_quotation_only_joins_the_statement_that_opened_it_after_words_of_its_
     assert not _in_quote_of(whole, said(whole, '"Fast transfers'), said(whole, "Would like"))
     closed = 'The "buy it again" list saves me time, the app logs me out.'
     assert not _in_quote_of(closed, said(closed, 'The "buy it again" list saves me time'), said(closed, "the app"))
+
+
+async def test_what_nobody_raised_is_no_finding():
+    text = (
+        "**Defect coding** — Operators consistently praised the PACP code picker with still-frame capture. "
+        "No one asked for changes here.\n\nEach municipality wants a shapefile export of the survey."
+    )
+    result = await extract(text, "discovery_report")
+    assert not [f for f in result.findings if "change" in f.name.lower()], result.findings
+    assert len(result.findings) == 2
