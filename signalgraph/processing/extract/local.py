@@ -121,6 +121,8 @@ NOBODY_RAISED = re.compile(
     r"complained|missed)\b[^,;:]{0,40}[.!]?$",
     re.IGNORECASE,
 )
+# a quotation under a short attribution: `Agent: "…`, `Dr. said the install "…`, `One owner put it: "…`
+ATTRIBUTED = re.compile(r"^[\s*•-]*(?:[^\s\"“:]+\s+){0,3}(?:[^\s\"“:]+:|said\b[^\"“:]{0,30}|put it:?)\s*[\"“]", re.IGNORECASE)
 OPEN_QUOTE = re.compile(r'(?<![\w"])"(?=\w)[^"]*$|“(?=\w)[^”]*$')  # a quotation still open at the end
 PRICE_NAME = "Price"
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
@@ -708,6 +710,18 @@ def _in_quote_of(text: str, before: Statement, statement: Statement) -> bool:
     )
 
 
+def _quotes_the_point(text: str, before: Statement, statement: Statement) -> bool:
+    """A participant's words quoted under their attribution (`Agent: "If your system could send it…"`) right after
+    a point with a subject word of theirs: the evidence of that point, not a second one."""
+    shared = _subject_terms(statement.terms) & _subject_terms(before.terms) - GENERIC_TERMS
+    return (
+        ATTRIBUTED.match(statement.quote) is not None
+        and ATTRIBUTED.match(before.quote) is None  # one attributed row after another: each its own
+        and "\n\n" not in text[before.span.end : statement.span.start]
+        and bool(shared)
+    )
+
+
 def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Extraction:
     """The findings of the request's text: the cue rules' statements, and for clauses no rule claimed,
     those the learned model is sure of (`model`, else the one shipped with the package)."""
@@ -753,6 +767,8 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
                 before.joins_next = True
     statements = [s for s in statements if not NOBODY_RAISED.match(s.quote)]
     for before, statement in pairwise(statements):
+        if _quotes_the_point(text, before, statement):
+            statement.kind, statement.joins_previous = before.kind, True
         if _in_quote_of(text, before, statement):
             statement.kind, statement.joins_previous = before.kind, True
     new_topics = [

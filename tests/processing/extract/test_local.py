@@ -8,7 +8,7 @@ from signalgraph.processing.extract import LocalExtractor
 from signalgraph.processing.extract.base import Evidence, ExtractionRequest, Finding
 from signalgraph.processing.extract.clause_model import ClauseModel
 from signalgraph.processing.extract.grouping import Statement, mark_elaborations
-from signalgraph.processing.extract.local import _in_quote_of, without_repeats
+from signalgraph.processing.extract.local import _in_quote_of, _quotes_the_point, without_repeats
 from signalgraph.processing.extract.segment import Span, speaker_turns
 
 TRANSCRIPT = """\
@@ -620,3 +620,25 @@ async def test_what_nobody_raised_is_no_finding():
     result = await extract(text, "discovery_report")
     assert not [f for f in result.findings if "change" in f.name.lower()], result.findings
     assert len(result.findings) == 2
+
+
+async def test_a_quotation_under_its_attribution_after_the_point_it_shares_a_subject_with_is_its_evidence():
+    text = (
+        "Observations\n- Invoices: totals are captured at the till, but the invoice sent to the accountant is a PDF "
+        'the clerk re-keys into the ledger. Clerk: "If your invoice could go straight into the accountant\'s ledger '
+        "I'd get an hour back every week.\""
+    )
+    result = await extract(text, "discovery_report")
+    assert len(result.findings) == 1, result.findings
+    assert len(result.findings[0].evidence) == 2
+
+
+def test_attributed_rows_one_after_another_stay_apart():
+    text = 'Row 1 (driver): "The route list syncs fast."\nRow 2 (driver): "The route list crashes on login."'
+
+    def said(quote: str) -> Statement:
+        start = text.index(quote)
+        return Statement(Span(start, start + len(quote)), quote, "praise", 2.0, "low", frozenset({"rout"}), quote)
+
+    first, second = said('Row 1 (driver): "The route list syncs fast."'), said('Row 2 (driver): "The route')
+    assert not _quotes_the_point(text, first, second)
