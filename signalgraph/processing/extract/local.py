@@ -114,6 +114,7 @@ TITLE_LEAD = re.compile(r"[\s★☆\"“]*(?:title:)?[\s\"“]*", re.IGNORECASE)
 CONTENT_MIN_TERMS = 2
 # The learned model reads only clauses of a few words at least ("Thanks so much" is no finding).
 LEARNED_MIN_WORDS = 3
+SHARED_TERM_CHARS = 4  # a shared stem shorter than this ("new", "day") ties unrelated sentences
 QUOTE_LEAD_WORDS = 3  # words of its own before a statement opens a quotation
 # "Nobody asked for changes here.", "No one mentioned performance.": the analyst noting what nobody raised
 NOBODY_RAISED = re.compile(
@@ -722,6 +723,28 @@ def _quotes_the_point(text: str, before: Statement, statement: Statement) -> boo
     )
 
 
+def _says_again(text: str, before: Statement, statement: Statement) -> bool:
+    """The next sentence on the line (a turn, a paragraph, a bullet), of the same kind and sharing a subject word
+    with the one before ("It has to land in ServiceNow. If it doesn't raise a ServiceNow incident my night shift
+    won't see it."): the point said again, not a second one. "Also…" opens another."""
+    between = text[before.span.end - 1 : statement.span.start]
+    quote = statement.quote.lstrip(" \t\"'“‘*-•")
+    return (
+        statement.kind == before.kind
+        and statement.span.speaker == before.span.speaker
+        and "\n" not in between
+        and re.search(r"[.!?]", between) is not None
+        and not ADDITIVE.match(quote)
+        and not re.match(r"and\b|(?:\S+\s+){0,2}also\b", quote, re.IGNORECASE)  # "We also lose on…": another point
+        # a word of the subject, not "new" or "app", nor a complaint's facet: "The app crashes on login. Sync fails
+        # every night." are two bugs
+        and any(
+            len(t) >= SHARED_TERM_CHARS
+            for t in _subject_terms(statement.terms) & before.terms - GENERIC_TERMS - facets_of(before.terms)
+        )
+    )
+
+
 def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Extraction:
     """The findings of the request's text: the cue rules' statements, and for clauses no rule claimed,
     those the learned model is sure of (`model`, else the one shipped with the package)."""
@@ -769,6 +792,8 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
     for before, statement in pairwise(statements):
         if _quotes_the_point(text, before, statement):
             statement.kind, statement.joins_previous = before.kind, True
+        if _says_again(text, before, statement):
+            statement.joins_previous = True
         if _in_quote_of(text, before, statement):
             statement.kind, statement.joins_previous = before.kind, True
     new_topics = [

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from signalgraph.processing.extract import LocalExtractor
 from signalgraph.processing.extract.base import Evidence, ExtractionRequest, Finding
 from signalgraph.processing.extract.clause_model import ClauseModel
 from signalgraph.processing.extract.grouping import Statement, mark_elaborations
-from signalgraph.processing.extract.local import _in_quote_of, _quotes_the_point, without_repeats
+from signalgraph.processing.extract.local import (
+    _in_quote_of,
+    _quotes_the_point,
+    _says_again,
+    _terms,
+    without_repeats,
+)
 from signalgraph.processing.extract.segment import Span, speaker_turns
 
 TRANSCRIPT = """\
@@ -642,3 +650,33 @@ def test_attributed_rows_one_after_another_stay_apart():
 
     first, second = said('Row 1 (driver): "The route list syncs fast."'), said('Row 2 (driver): "The route')
     assert not _quotes_the_point(text, first, second)
+
+
+@pytest.mark.parametrize(
+    ("text", "again"),
+    [
+        ("It has to land in ServiceNow. If it doesn't raise a ServiceNow incident the night shift won't see it.", True),
+        ("It has to land in ServiceNow. We also want ServiceNow incidents closed from the app.", False),
+        ("The templates save us hours. The new hire portal looks polished.", False),
+        ("It has to land in ServiceNow.\nIf it doesn't raise a ServiceNow incident nobody sees it.", False),
+    ],
+)
+def test_the_next_sentence_of_one_kind_about_the_same_subject_says_the_point_again(text, again):
+    first, second = re.split(r"(?<=\.)[ \n]", text, maxsplit=1)
+
+    def said(quote: str, kind: str = "feature_request") -> Statement:
+        start = text.index(quote)
+        return Statement(Span(start, start + len(quote)), quote, kind, 2.0, "low", _terms(quote), quote)
+
+    assert _says_again(text, said(first), said(second)) is again
+    assert not _says_again(text, said(first), said(second, "bug"))
+
+
+async def test_a_request_said_again_in_the_next_sentence_is_one_finding():
+    text = (
+        "Marcus: Offline alerts, ribbon out, printhead temperature. And it has to land in ServiceNow, not another "
+        "dashboard. If it doesn't raise a ServiceNow incident my night shift won't see it."
+    )
+    result = await extract(text, "transcript")
+    assert [f.name for f in result.findings] == ["Offline alerts", "Landing in ServiceNow"]
+    assert len(result.findings[1].evidence) == 2
