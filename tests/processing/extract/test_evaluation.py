@@ -50,7 +50,9 @@ RATCHET = {
     # "Recommendations to others considering the product:" is read as the reviewer's words (it was skipped as an
     # analyst's set-aside section; model retrained): pooled 0.823 / 0.830 -> 0.823 / 0.832 (F1 0.827); holdout9
     # 0.730 / 0.734 -> 0.741 / 0.745; holdout2's recall back to 0.94.
-    "set": {"precision": 0.938, "recall": 0.957},
+    # set's precision raised in the fourteenth round (0.938 -> 0.94): a sentence that says the point before it again
+    # joins it, and a quotation's tail or an attributed quote joins the point it is evidence of.
+    "set": {"precision": 0.94, "recall": 0.957},
     # holdout's recall lowered (0.97 -> 0.95) in the thirteenth round: a clause that is all cue with a one-word
     # name is no finding ("Can't complain.", "she missed one."), and "I couldn't skip it" (ho-fb-03, a request
     # whose words the cue spans) went with them. Pooled 0.8243 / 0.8330 -> 0.8258 / 0.8322 (F1 0.8286 ->
