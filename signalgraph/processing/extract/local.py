@@ -128,6 +128,11 @@ OPEN_QUOTE = re.compile(r'(?<![\w"])"(?=\w)[^"]*$|“(?=\w)[^”]*$')  # a quota
 PRICE_NAME = "Price"
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
 GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
+# The side of a point a kind is on: a complaint (or what it asks for), praise, or a question. A learned clause
+# that shares a subject word only with findings of another side makes a point of its own ("Love the wind widget"
+# after "The wind alerts come late"), since it says something else about the subject.
+SIDE = {"bug": "complaint", "pain_point": "complaint", "feature_request": "complaint", "praise": "praise",
+        "question": "question"}
 # Words that name no subject: units, and the bare states a cue already says ("Broken", "Still broken").
 _NAME_NOISE_TEXT = """second seconds minute minutes hour hours day days week weeks month months year years time lot bit
     thing stuff broken wrong slow issue issues problem bug error fine great good nice work still per easily honest
@@ -762,12 +767,18 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
     if model is not None:
         # A learned statement about a subject a rule already found would only repeat it. A number is no
         # subject: "00" of a transcript's timestamps or "2" of a count would tie unrelated clauses.
-        claimed = frozenset().union(*(_name_terms(s.name) | (s.terms - facets_of(s.terms)) for s in statements))
+        # …of the same side: praise of a thing is not a repeat of a complaint about it, nor a question of either.
+        claimed = {
+            side: frozenset().union(
+                *(_name_terms(s.name) | (s.terms - facets_of(s.terms)) for s in statements if SIDE[s.kind] == side)
+            )
+            for side in set(SIDE.values())
+        }
         learned = [
             s
             for clause, feats in unclaimed
             for s in learned_statements(text, clause, feats, model)
-            if not _repeats(_subject_terms(s.terms), claimed)
+            if not _repeats(_subject_terms(s.terms), claimed[SIDE[s.kind]])
         ]
         statements = sorted(statements + learned, key=lambda s: s.span.start)
         is_learned = {id(s) for s in learned}

@@ -680,3 +680,20 @@ async def test_a_request_said_again_in_the_next_sentence_is_one_finding():
     result = await extract(text, "transcript")
     assert [f.name for f in result.findings] == ["Offline alerts", "Landing in ServiceNow"]
     assert len(result.findings[1].evidence) == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "learned_kind", "found"),
+    [
+        ("I love the wind widget on the home screen.", "bug", 2),  # a complaint about a praised thing: its own point
+        ("The wind widget on the home screen is broken.", "bug", 1),  # the same side: a repeat
+    ],
+)
+async def test_a_learned_statement_repeats_only_findings_on_its_side(first, learned_kind, found):
+    knots = ClauseModel(
+        classes=("none", learned_kind), priors=(0.0, 0.0), weights={"w:knots": (0.0, 10.0)}, threshold=0.55,
+        kinds=(learned_kind,),
+    )
+    text = f"{first}\n\nThe wind widget shows knots for some boats and km/h for others."
+    extraction = await LocalExtractor(knots).extract(ExtractionRequest(text=text, signal_type="review"))
+    assert len(extraction.findings) == found, extraction.findings
