@@ -133,6 +133,8 @@ GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "soft
 # after "The wind alerts come late"), since it says something else about the subject.
 SIDE = {"bug": "complaint", "pain_point": "complaint", "feature_request": "complaint", "praise": "praise",
         "question": "question"}
+# Where a lead-in before a clause's point may end ("P2 and P6: when a client…", "Oh, one more — is the footage kept").
+LEAD_IN_END = re.compile(r"\s*(?::|[—–]|\s-|,)\s+")
 # Words that name no subject: units, and the bare states a cue already says ("Broken", "Still broken").
 _NAME_NOISE_TEXT = """second seconds minute minutes hour hours day days week weeks month months year years time lot bit
     thing stuff broken wrong slow issue issues problem bug error fine great good nice work still per easily honest
@@ -609,13 +611,24 @@ def learned_statements(text: str, clause: Span, feats: list[str], model: ClauseM
     terms = key_terms(lowered, [], set())
     if kind == "praise" and not terms - GENERIC_TERMS or kind == "bug" and _people_not_doing(lowered):
         return []
-    names = [insight_name(clause.label)] if clause.label else subject_items(quote, kind)
+    names = [insight_name(clause.label)] if clause.label else _topical_names(quote, kind)
     severity = statement_severity(kind, lowered)
     return [
         Statement(clause, quote, kind, cues.KIND_THRESHOLD, severity, frozenset(_terms(name)) or terms, name, False, quote)
         for name in names
         if _name_terms(name)
     ]
+
+
+def _topical_names(quote: str, kind: str) -> list[str]:
+    """The clause's names; when they name nothing (a lead-in such as "P2 and P6:", "Not a problem, more a question:",
+    "Oh, one more —"), those of the words after the first colon, dash or comma that give a name with a topic."""
+    names = subject_items(quote, kind)
+    for separator in LEAD_IN_END.finditer(quote):
+        if any(_name_terms(name) for name in names):
+            break
+        names = subject_items(quote[separator.end() :], kind)
+    return names
 
 
 def reviewed(found: list[Statement], feats: list[str], model: ClauseModel) -> list[Statement]:

@@ -697,3 +697,20 @@ async def test_a_learned_statement_repeats_only_findings_on_its_side(first, lear
     text = f"{first}\n\nThe wind widget shows knots for some boats and km/h for others."
     extraction = await LocalExtractor(knots).extract(ExtractionRequest(text=text, signal_type="review"))
     assert len(extraction.findings) == found, extraction.findings
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "kind"),
+    [
+        ("P2 and P6: the old slot is never freed after a reschedule.", "w:slot", "bug"),
+        ("Not a problem, more a question: will the HOPE assessment be in the app by January?", "w:hope", "question"),
+        ("Oh, one more — is the camera footage kept, and for how long?", "w:footage", "question"),
+    ],
+)
+async def test_a_learned_clause_after_a_lead_in_is_named_by_what_follows_it(text, word, kind):
+    model = ClauseModel(
+        classes=("none", kind), priors=(0.0, 0.0), weights={word: (0.0, 10.0)}, threshold=0.55, kinds=(kind,),
+    )
+    extraction = await LocalExtractor(model).extract(ExtractionRequest(text=text, signal_type="support_ticket"))
+    assert [f.kind for f in extraction.findings] == [kind], extraction.findings
+    assert word[2:] in extraction.findings[0].name.lower()
