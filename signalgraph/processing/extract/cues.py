@@ -268,8 +268,13 @@ SIGN_OFF = (
 GREETING = r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^,.!?\n]{0,25}[,!.:]+\s*"
 # Section headings and line labels: what the lines under them are (first match wins).
 # A review form's "Recommendations to others considering the product:" is the reviewer's own advice, not an
-# analyst's recommendations set aside.
-NOT_SET_ASIDE = r"\brecommendations? to others\b"
+# analyst's recommendations set aside; "Questions participants asked us", "What attendees requested" list what the
+# customers said, not who they were.
+NOT_SET_ASIDE = (
+    r"\brecommendations? to others\b|"
+    r"\b(?:participants|attendees)\b (?:\w+ )?(?:asked|said|raised|mentioned|requested|wanted|told|liked|loved|praised|"
+    r"reported)\b"
+)
 # "Open questions for us", "Open questions for the team": what the vendor has still to decide, set aside too
 # ("Open questions from participants" are the customers', and "Questions for us" lists what they asked us).
 VENDOR_QUESTIONS = r"\bopen questions for (?:us|ourselves|the team|our team|product|engineering)\b"

@@ -299,3 +299,10 @@ def test_the_vendors_open_questions_are_set_aside_and_the_customers_are_read():
     assert [q for q, *_ in lines(ours)] == ["Proofing is a mess for clients."]
     assert [q for q, *_ in lines(theirs)] == ["Is there a self-hosted option?"]
     assert [q for q, *_ in lines(asked)] == ["Calder asked if the API rate limit can be raised."]
+
+
+def test_what_participants_asked_is_read_and_who_they_were_is_set_aside():
+    asked = 'Questions participants asked us\n- "Does my service plan cover batteries?" (asked by 3)\n'
+    who = "Participants\n- Six owner-operators, two with a second van.\n"
+    assert [q for q, *_ in lines(asked)] == ['"Does my service plan cover batteries?" (asked by 3)']
+    assert [q for q, *_ in lines(who)] == []
