@@ -275,6 +275,14 @@ def _same_sentence(text: str, previous: Statement, statement: Statement) -> bool
     return "\n" not in between and re.search(r"[.!?]", between) is None
 
 
+def _praises_its_own_subject(statement: Statement) -> bool:
+    """Praise under a praise heading, in a sentence that opens with a subject of its own ("Belt grading is well
+    organised…", "The eviction history search covers…" after "Coaches are brilliant with the kids."): another
+    thing liked, not more about the one before."""
+    quote = statement.quote.lstrip(" \t\"'“‘*-•")
+    return statement.kind == "praise" and bool(OWN_SUBJECT.match(quote) or NOUN_SUBJECT.match(quote))
+
+
 def mark_elaborations(text: str, statements: list[Statement], questions: Sequence[int] = ()) -> None:
     """A weak pain right after another statement of the same speaker (in prose: on the same line; in a
     conversation: with no interviewer's question between them, at `questions`) joins it."""
@@ -329,6 +337,7 @@ def mark_elaborations(text: str, statements: list[Statement], questions: Sequenc
             and "\n" not in text[previous.span.end : statement.span.start]
             and re.search(r"[.!?]", text[previous.span.end - 1 : statement.span.start])  # items of one list stay apart
             and not any(previous.span.end <= q < statement.span.start for q in questions)
+            and not _praises_its_own_subject(statement)
         ):
             statement.joins_previous = True
             continue

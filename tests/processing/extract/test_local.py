@@ -714,3 +714,15 @@ async def test_a_learned_clause_after_a_lead_in_is_named_by_what_follows_it(text
     extraction = await LocalExtractor(model).extract(ExtractionRequest(text=text, signal_type="support_ticket"))
     assert [f.kind for f in extraction.findings] == [kind], extraction.findings
     assert word[2:] in extraction.findings[0].name.lower()
+
+
+async def test_praise_under_a_praise_heading_with_a_subject_of_its_own_is_another_thing_liked():
+    silent = ClauseModel(classes=("none",), priors=(0.0,), weights={}, threshold=0.55, kinds=())
+    text = (
+        "Pros: Reports come back in under 10 minutes, most of the time. "
+        "The eviction history search covers counties my old provider missed."
+    )
+    extraction = await LocalExtractor(silent).extract(ExtractionRequest(text=text, signal_type="review"))
+    assert [f.name for f in extraction.findings] == [
+        "Reports come back in under 10 minutes", "Eviction history search covers counties my old provider missed",
+    ]
