@@ -58,6 +58,15 @@ ASKS_FOR = re.compile(
     r"(?![^?]*\b(?:refund|credit|discount))[^?]{3,}\?",
     re.IGNORECASE,
 )
+# "Is there a way to batch them?", "Are you ever going to do e-signing?", "Any plans for SSO?": a capability asked
+# after, the point of the question.
+ASKS_FOR_PLANS = re.compile(
+    r"^(?:(?:and|also|oh|so|but|just|ok|okay|plus)\W+)*(?:is there (?:a|any) (?:way|option|setting|plan)s? to|"
+    r"any (?:way|option|plans?) (?:to|for)|are you(?: guys| all)? (?:ever |still )?(?:going|planning) to|"
+    r"(?:do|does) (?:you|the team) (?:have )?(?:any )?plans? (?:to|for)|will you (?:ever )?(?:add|support|build|offer))\b"
+    r"(?![^?]*\b(?:refund|credit|discount))[^?]{3,}\?",
+    re.IGNORECASE,
+)
 MIN_STATEMENT_WORDS = 2
 NEGATED_KINDS = frozenset({"bug", "pain_point", "praise"})
 COMPILED_CUES = {
@@ -689,7 +698,8 @@ def asked_for(g: Group) -> Group:
     from a policy rule?", "Can we pay in instalments?") asks for it: a feature request. One that asks the
     vendor ("Can you confirm…") or about the customer's money ("Can I get a refund…") stays a question."""
     first = min(g.members, key=lambda m: m.span.start)
-    if g.kind == "question" and ASKS_FOR.match(strip_openers(first.quote).strip(" \"'“”")):
+    asked = strip_openers(first.quote).strip(" \"'“”")
+    if g.kind == "question" and (ASKS_FOR.match(asked) or ASKS_FOR_PLANS.match(asked)):
         for member in g.members:
             if member.kind == "question":
                 member.kind = "feature_request"

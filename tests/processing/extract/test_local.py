@@ -726,3 +726,18 @@ async def test_praise_under_a_praise_heading_with_a_subject_of_its_own_is_anothe
     assert [f.name for f in extraction.findings] == [
         "Reports come back in under 10 minutes", "Eviction history search covers counties my old provider missed",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Is there a way to batch the webhook calls?", "feature_request"),
+        ("Are you guys ever going to do the adoption contract online?", "feature_request"),
+        ("Any plans for SAML single sign-on?", "feature_request"),
+        ("Is there a way to get a refund for the extra seats?", "question"),  # about the customer's money
+    ],
+)
+async def test_a_question_after_a_capability_or_the_plans_for_one_asks_for_it(question, kind):
+    silent = ClauseModel(classes=("none",), priors=(0.0,), weights={}, threshold=0.55, kinds=())
+    extraction = await LocalExtractor(silent).extract(ExtractionRequest(text=question, signal_type="support_ticket"))
+    assert [f.kind for f in extraction.findings] == [kind], extraction.findings
