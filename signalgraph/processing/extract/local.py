@@ -137,10 +137,12 @@ OPEN_QUOTE = re.compile(r'(?<![\w"])"(?=\w)[^"]*$|“(?=\w)[^”]*$')  # a quota
 PRICE_NAME = "Price"
 # Praise of nothing in particular ("Love this app!") is a sentiment, not a finding.
 GENERIC_TERMS = frozenset({"app", "product", "tool", "platform", "servic", "softwar", "system", "solution", "it"})
-# The side of a point a kind is on: a complaint (or what it asks for), praise, or a question. A learned clause
-# that shares a subject word only with findings of another side makes a point of its own ("Love the wind widget"
-# after "The wind alerts come late"), since it says something else about the subject.
-SIDE = {"bug": "complaint", "pain_point": "complaint", "feature_request": "complaint", "praise": "praise",
+# The side of a point a kind is on: a fault (a bug), a cost or what it asks for (a pain, a request), praise, or a
+# question. A learned clause that shares a subject word only with findings of another side makes a point of its
+# own ("The wind widget mixes knots and km/h" after "Love the wind widget", or after "Booking a boat needs a
+# phone call"), since it says something else about the subject. A pain and the request it motivates stay one side:
+# apart, they repeat each other more often than not.
+SIDE = {"bug": "fault", "pain_point": "complaint", "feature_request": "complaint", "praise": "praise",
         "question": "question"}
 # Where a lead-in before a clause's point may end ("P2 and P6: when a client…", "Oh, one more — is the footage kept").
 LEAD_IN_END = re.compile(r"\s*(?::|[—–]|\s-|,)\s+")

@@ -687,6 +687,8 @@ async def test_a_request_said_again_in_the_next_sentence_is_one_finding():
     [
         ("I love the wind widget on the home screen.", "bug", 2),  # a complaint about a praised thing: its own point
         ("The wind widget on the home screen is broken.", "bug", 1),  # the same side: a repeat
+        ("Please add a wind widget to the home screen.", "bug", 2),  # a fault is not what a request asked for
+        ("Please add a wind widget to the home screen.", "pain_point", 1),  # the cost behind the request
     ],
 )
 async def test_a_learned_statement_repeats_only_findings_on_its_side(first, learned_kind, found):
