@@ -65,7 +65,8 @@ RATCHET = {
     "holdout4": {"precision": 0.93, "recall": 0.95},
     "holdout5": {"precision": 0.87, "recall": 0.87},
     "holdout6": {"precision": 0.97, "recall": 0.97},  # held out until the sixth round; training data since
-    "holdout7": {"precision": 0.84, "recall": 0.87},  # held out until the seventh round; training data since
+    # holdout7's recall raised in the fourteenth round (a learned clause repeats only findings on its side).
+    "holdout7": {"precision": 0.84, "recall": 0.89},  # held out until the seventh round; training data since
 }
 SIGNAL = '[[signal]]\nid = "a"\ntype = "review"\ntext = "x"\n'
 

@@ -447,8 +447,11 @@ RULES = [
     ("'best I've found' and 'nicer than theirs' praise",
      "The offline maps are the best I've found. The boards were nicer than theirs.", "review",
      {("praise", "Offline maps are the best I've found"), ("praise", "Boards were nicer than theirs")}),
-    ("'also,' before a question still asks", "Also, is there a way to export the audit log?", "support_ticket",
-     {("question", "Export the audit log")}),
+    ("'also,' before a question still asks", "Also, does the audit log include exports?", "support_ticket",
+     {("question", "Does the audit log include exports")}),
+    # "is there a way to…" asks for the capability (fourteenth round): a request, "also," or not
+    ("'also,' before a question after a way still asks for it", "Also, is there a way to export the audit log?",
+     "support_ticket", {("feature_request", "Export the audit log")}),
     ("'because…' gives the reason of the request before it",
      "- Warehouse managers want it daily or live, because stock-outs are found too late.", "discovery_report",
      {("feature_request", "Daily or live")}),
