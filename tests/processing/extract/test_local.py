@@ -640,8 +640,11 @@ async def test_a_quotation_under_its_attribution_after_the_point_it_shares_a_sub
         "I'd get an hour back every week.\""
     )
     result = await extract(text, "discovery_report")
-    assert len(result.findings) == 1, result.findings
-    assert len(result.findings[0].evidence) == 2
+    # The quotation is evidence of the point before it. (Since the fourteenth round's recall part a learned bug,
+    # "totals are captured at the till", is not a repeat of that pain either: a bug is a side of its own.)
+    holding = [f for f in result.findings if any(e.quote.startswith("Clerk:") for e in f.evidence)]
+    assert len(holding) == 1, result.findings
+    assert [e.quote[:20] for e in holding[0].evidence] == ["the invoice sent to ", 'Clerk: "If your invo']
 
 
 def test_attributed_rows_one_after_another_stay_apart():
