@@ -128,7 +128,15 @@ QUOTE_LEAD_WORDS = 3  # words of its own before a statement opens a quotation
 # "Nobody asked for changes here.", "No one mentioned performance.": the analyst noting what nobody raised
 NOBODY_RAISED = re.compile(
     r"^[\s*•-]*(?:nobody|no one|no-one|none of them)\s+(?:\w+ly\s+)?(?:asked|wanted|mentioned|requested|raised|"
-    r"complained|missed)\b[^,;:]{0,40}[.!]?$",
+    r"complained|missed)\b[^,;:]{0,40}(?:,\s*(?:despite|though|even|although)\b[^,;:]{0,40})?[.!]?$",
+    re.IGNORECASE,
+)
+# The report's own metadata, not what a customer said: "Interviews: 6 owner-operators (van-based)", "Method: 5 site
+# visits…", "This round looked at where applicants drop out", "Spent Tues/Wed on site with radiology".
+STUDY_NOTE = re.compile(
+    r"^[\s*•-]*(?:(?:interviews|interviewees|method(?:ology)?|respondents|sample|sources|period|dates?|researchers?|"
+    r"author)\s*:|(?:this|the|our|last) (?:round|study|research|sprint|visit|session)s? (?:looked at|covered|covers|"
+    r"focused on|explored|examined)\b|(?:we |i )?spent \S+(?: \S+)? (?:on site|on-site|onsite)\b)",
     re.IGNORECASE,
 )
 # a quotation under a short attribution: `Agent: "…`, `Dr. said the install "…`, `One owner put it: "…`
@@ -579,7 +587,11 @@ def clauses_of(request: ExtractionRequest) -> tuple[list[Span], list[Span], set[
             after_number, numbered = numbered, bool(segment.QUESTION_NUMBER.fullmatch(quote))
             if numbered:
                 continue
-            if segment.is_prompt(quote) or (after_number and quote.rstrip().endswith("?")):
+            if (
+                segment.is_prompt(quote)
+                or (after_number and quote.rstrip().endswith("?"))
+                or segment.NUMBERED_PROMPT.fullmatch(quote)
+            ):
                 hint = segment.heading_hint(text[sentence.start : sentence.end]) or span.hint
                 continue
             label = segment.read_label(text, sentence.start, sentence.end)
@@ -824,7 +836,7 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
             ):
                 # the same kind said just before a finding the rules made, on its line: most likely its context
                 before.joins_next = True
-    statements = [s for s in statements if not NOBODY_RAISED.match(s.quote)]
+    statements = [s for s in statements if not NOBODY_RAISED.match(s.quote) and not STUDY_NOTE.match(s.quote)]
     for before, statement in pairwise(statements):
         if _quotes_the_point(text, before, statement):
             statement.kind, statement.joins_previous = before.kind, True

@@ -45,7 +45,9 @@ DISCLAIMER = re.compile(
     re.IGNORECASE,
 )
 # "Q1.", "Q3)": a survey form's numbered question, whose question sentence is the form's, not evidence.
-QUESTION_NUMBER = re.compile(r"[ \t]*q\d{1,2}[.):]?[ \t]*", re.IGNORECASE)
+QUESTION_NUMBER = re.compile(r"[ \t]*(?:q|question)[ \t]*\d{1,2}[.):]?[ \t]*", re.IGNORECASE)
+# "Question 1: How likely are you to recommend…?", "Q3) Anything else?": the form's question with its number.
+NUMBERED_PROMPT = re.compile(r"[ \t]*(?:q|question)[ \t]*\d{1,2}[ \t]*[.):][^\n]*\?[\s\"”)]*", re.IGNORECASE)
 SPEAKER_HEADER = re.compile(rf"^[ \t]*(?P<speaker>{LABEL})[ \t]+[\[(]?{TIME}[\])]?[ \t]*$", re.MULTILINE)
 # "Priya  00:01:10  ok I think we're recording": the name and the time in columns before the words (auto
 # transcripts); the wide gap after the time tells it from a sentence that mentions a time.

@@ -749,3 +749,33 @@ async def test_a_question_after_a_capability_or_the_plans_for_one_asks_for_it(qu
     silent = ClauseModel(classes=("none",), priors=(0.0,), weights={}, threshold=0.55, kinds=())
     extraction = await LocalExtractor(silent).extract(ExtractionRequest(text=question, signal_type="support_ticket"))
     assert [f.kind for f in extraction.findings] == [kind], extraction.findings
+
+
+async def test_what_nobody_raised_despite_an_expectation_is_no_finding():
+    text = "Publishers want section-level permissions. Nobody asked for AI writing features, despite the roadmap."
+    result = await extract(text, "discovery_report")
+    assert not [f for f in result.findings if "writing" in f.name.lower()], result.findings
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Interviews: 6 owner-operators (van-based), 2 of them with a second van + employee.",
+        "This round looked at where applicants drop out and what staff have to redo.",
+        "Spent Tues/Wed on site with radiology (12 consultants, 4 registrars), the ED, and the PACS admins.",
+    ],
+)
+async def test_the_reports_own_metadata_is_no_finding(note):
+    text = f"{note}\n\nThey asked for a visible behaviour flag on the appointment card."
+    result = await extract(text, "discovery_report")
+    assert [f.name for f in result.findings] == ["Visible behaviour flag on the appointment card"], result.findings
+
+
+async def test_a_forms_numbered_questions_are_not_the_respondents():
+    text = (
+        "Question 1: How likely are you to recommend the family portal to another family? (0–10)\n"
+        "Question 3: Is there anything we could do better? (optional)\n\n"
+        "resp_id | score | Q3\nF-0121 | 6 | the font is tiny, please add a bigger text option"
+    )
+    result = await extract(text, "feedback_record")
+    assert not [f for f in result.findings if f.kind == "question"], result.findings
