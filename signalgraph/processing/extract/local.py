@@ -139,6 +139,21 @@ STUDY_NOTE = re.compile(
     r"focused on|explored|examined)\b|(?:we |i )?spent \S+(?: \S+)? (?:on site|on-site|onsite)\b)",
     re.IGNORECASE,
 )
+# The analyst's note to self ("Could be their side, needs checking.") and a lead-in that announces points to come
+# ("Also while I have you — two things that aren't urgent:"): neither is a point of the customer's.
+ASIDE = re.compile(
+    r"(?:\b(?:needs?|worth|to be) (?:checking|double-checking|confirm(?:ed|ing)|verif(?:ied|ying)|follow(?:ing)?[- ]up)"
+    r"|\btbc|\b(?:a few|two|three|four|some|a couple of|several) (?:more |other )?(?:things|points|issues|items|"
+    r"questions|requests)\b[^:.?!]{0,40}:)[\s.!]*$",
+    re.IGNORECASE,
+)
+# "Even a one-way export would be something.", "but even read-only would help": the less a request before it would
+# settle for, not another point.
+FALLBACK = re.compile(
+    r"^\W*(?:(?:but|and|or|so)\s+)?even\b[^.?!]{0,60}\b(?:would|'d|will|could)\s+(?:still\s+)?(?:help|do|work|be "
+    r"(?:something|a start|fine|ok(?:ay)?|enough|better than nothing|useful|great|nice|good|a big help))\b",
+    re.IGNORECASE,
+)
 # a quotation under a short attribution: `Agent: "…`, `Dr. said the install "…`, `One owner put it: "…`
 ATTRIBUTED = re.compile(r"^[\s*•-]*(?:[^\s\"“:]+\s+){0,3}(?:[^\s\"“:]+:|said\b[^\"“:]{0,30}|put it:?)\s*[\"“]", re.IGNORECASE)
 OPEN_QUOTE = re.compile(r'(?<![\w"])"(?=\w)[^"]*$|“(?=\w)[^”]*$')  # a quotation still open at the end
@@ -574,6 +589,11 @@ def _is_title(text: str, span: Span) -> bool:
     return "\n" not in text[: span.start].strip() and not text[span.start : span.end].rstrip().endswith((".", "!", "?"))
 
 
+def _no_point(quote: str) -> bool:
+    """What nobody raised, the report's own metadata or the analyst's aside: no point of the customer's."""
+    return bool(NOBODY_RAISED.match(quote) or STUDY_NOTE.match(quote) or ASIDE.search(quote))
+
+
 def clauses_of(request: ExtractionRequest) -> tuple[list[Span], list[Span], set[str]]:
     """(the clauses the statements are read from, the speaker turns, the interviewers)."""
     text = request.text
@@ -836,8 +856,11 @@ def extract(request: ExtractionRequest, model: ClauseModel | None = None) -> Ext
             ):
                 # the same kind said just before a finding the rules made, on its line: most likely its context
                 before.joins_next = True
-    statements = [s for s in statements if not NOBODY_RAISED.match(s.quote) and not STUDY_NOTE.match(s.quote)]
+    statements = [s for s in statements if not _no_point(s.quote)]
     for before, statement in pairwise(statements):
+        if FALLBACK.match(statement.quote) and SIDE[before.kind] in {SIDE["bug"], SIDE["feature_request"]}:
+            # "Even a one-way export would be something.": the request before it, asked for less
+            statement.kind, statement.joins_previous = before.kind, True
         if _quotes_the_point(text, before, statement):
             statement.kind, statement.joins_previous = before.kind, True
         if _says_again(text, before, statement):

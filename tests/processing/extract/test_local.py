@@ -779,3 +779,24 @@ async def test_a_forms_numbered_questions_are_not_the_respondents():
     )
     result = await extract(text, "feedback_record")
     assert not [f for f in result.findings if f.kind == "question"], result.findings
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Key images do not show in the EPR viewer. Could be their side, needs checking.", "side"),
+        ("The gate keeps paid tenants locked out.\n\nAlso while I have you — two things that aren't urgent:", "things"),
+    ],
+)
+async def test_an_analysts_aside_or_a_lead_in_is_no_finding(text, word):
+    result = await extract(text, "support_ticket" if "gate" in text else "discovery_report")
+    assert not [f for f in result.findings if word in f.name.lower()], result.findings
+
+
+async def test_what_a_request_would_settle_for_is_that_request():
+    text = (
+        "When we send an animal to another zoo, I enter the transfer here and then again in ZIMS, by hand, every "
+        "field. Even a one-way export would be something."
+    )
+    result = await extract(text, "transcript")
+    assert len(result.findings) == 1, result.findings
