@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
 _ASYNCPG = asyncpg_dialect()
@@ -37,6 +37,16 @@ class DriverQuery:
     def compile(cls, statement: ClauseElement) -> DriverQuery:
         compiled = cast(SQLCompiler, statement.compile(dialect=_ASYNCPG))
         return cls(str(compiled), tuple(compiled.positiontup or ()))
+
+
+async def rows(
+    session: AsyncSession, statement: Executable, query: DriverQuery, params: Mapping[str, Any]
+) -> Sequence[Sequence[Any]]:
+    """The rows of a read: on PostgreSQL `query` (`statement` compiled for asyncpg) sent by asyncpg, on SQLite
+    `statement` executed by SQLAlchemy."""
+    if is_postgres(session):
+        return await fetch(session, query, params)
+    return (await session.execute(statement, params)).all()
 
 
 def is_postgres(session: AsyncSession) -> bool:

@@ -214,9 +214,8 @@ class Repository(Generic[M]):
 
     async def count(self, session: AsyncSession, workspace_id: str, **filters: Any) -> int:
         if not any(self._active(name, value) for name, value in filters.items()):
-            if driver.is_postgres(session):
-                return (await driver.fetch(session, self._count_all_query(), {"workspace_id": workspace_id}))[0][0]
-            return (await session.execute(self._count_all(), {"workspace_id": workspace_id})).scalar_one()
+            params = {"workspace_id": workspace_id}
+            return (await driver.rows(session, self._count_all(), self._count_all_query(), params))[0][0]
         stmt = self.select(workspace_id, **filters).order_by(None).subquery()
         return (await session.execute(select(func.count()).select_from(stmt))).scalar_one()
 
@@ -231,7 +230,7 @@ class Repository(Generic[M]):
         model: Any = self.model
         return select(func.count()).select_from(model).where(model.workspace_id == bindparam("workspace_id"))
 
-    @cache  # noqa: B019
+    @cache  # noqa: B019 -- as _count_all
     def _count_all_query(self) -> driver.DriverQuery:
         return driver.DriverQuery.compile(self._count_all())
 
@@ -320,12 +319,7 @@ async def linked_ids(session: AsyncSession, link: Link, workspace_id: str, keys:
     wanted = list(set(keys))
     if wanted:
         params = {"workspace_id": workspace_id, "keys": wanted}
-        rows: Sequence[Sequence[Any]]
-        if driver.is_postgres(session):
-            rows = await driver.fetch(session, _linked_ids_query(link), params)
-        else:
-            rows = (await session.execute(_linked_ids_statement(link), params)).all()
-        for key, value in rows:
+        for key, value in await driver.rows(session, _linked_ids_statement(link), _linked_ids_query(link), params):
             grouped[key].append(value)
     return grouped
 
